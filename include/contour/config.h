@@ -1,0 +1,111 @@
+/*
+ * libcontour — configuration: load limits, the default namespace, and the settings
+ * resolution uses (root namespaces, ingress class, listener ports), plus an optional
+ * allocator.
+ *
+ * Thread-safety: a contour_config is a plain value. Setting it from one thread while
+ * another uses it is a data race; reading it (passing it to contour_snapshot_new() or
+ * contour_resolve()) from many threads at once is safe. Snapshots and graphs copy what
+ * they need, so a config may be changed or freed once they are created.
+ */
+#ifndef CONTOUR_CONFIG_H
+#define CONTOUR_CONFIG_H
+
+#include "common.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Settings for loading and resolving. Opaque; create with contour_config_new(). */
+typedef struct contour_config contour_config;
+
+/**
+ * Creates a config with the defaults: default namespace "default", ingress class
+ * "contour", no root-namespace restriction, HTTP port 80, HTTPS port 443, the limits
+ * listed under contour_limit, and the C library allocator.
+ *
+ * @param out receives the new config, owned by the caller (release with contour_config_free()).
+ * @return CONTOUR_OK, CONTOUR_ERR_INVALID (out is NULL) or CONTOUR_ERR_NOMEM.
+ */
+CONTOUR_API contour_status contour_config_new(contour_config **out);
+
+/** Releases a config. Accepts NULL. */
+CONTOUR_API void contour_config_free(contour_config *config);
+
+/**
+ * Namespace given to objects whose metadata.namespace is missing or empty. Used when
+ * loading: a snapshot copies it when it is created.
+ * @return CONTOUR_OK, CONTOUR_ERR_INVALID (NULL config, empty or non-UTF-8 name) or CONTOUR_ERR_NOMEM.
+ */
+CONTOUR_API contour_status contour_config_set_default_namespace(contour_config *config,
+                                                               const char *ns, size_t ns_len);
+
+/**
+ * The ingress class this controller serves (default "contour"). An Ingress or IngressRoute
+ * whose class annotation (or, for networking.k8s.io/v1, spec.ingressClassName) names another
+ * class is ignored by contour_resolve(). An empty class accepts objects with no class and
+ * those of class "contour", as Contour does.
+ * @return CONTOUR_OK, CONTOUR_ERR_INVALID or CONTOUR_ERR_NOMEM.
+ */
+CONTOUR_API contour_status contour_config_set_ingress_class(contour_config *config,
+                                                           const char *ingress_class, size_t len);
+
+/**
+ * Adds a namespace in which root IngressRoutes (those with spec.virtualhost) may live.
+ * With none added (the default), roots may live anywhere.
+ * @return CONTOUR_OK, CONTOUR_ERR_INVALID or CONTOUR_ERR_NOMEM.
+ */
+CONTOUR_API contour_status contour_config_add_root_namespace(contour_config *config,
+                                                            const char *ns, size_t ns_len);
+
+/** Removes every root namespace added so far (roots may live anywhere again). Accepts NULL. */
+CONTOUR_API void contour_config_clear_root_namespaces(contour_config *config);
+
+/**
+ * The ports of the insecure and secure listeners (defaults 80 and 443).
+ * @return CONTOUR_OK, or CONTOUR_ERR_INVALID when a port is outside 1-65535, the two are
+ *         equal, or config is NULL.
+ */
+CONTOUR_API contour_status contour_config_set_ports(contour_config *config, uint32_t http_port,
+                                                   uint32_t https_port);
+
+/**
+ * Sets one limit. Value 0 is invalid (use a large value to mean "effectively unlimited").
+ * Defaults: INPUT_BYTES 256 MiB, DEPTH 64, DOCUMENTS 1,000,000, ALIAS_EXPANSION 10,000,
+ * SCALAR_BYTES 1 MiB, DOCUMENT_NODES 1,000,000.
+ * @return CONTOUR_OK or CONTOUR_ERR_INVALID (unknown limit, value 0, NULL config).
+ */
+CONTOUR_API contour_status contour_config_set_limit(contour_config *config, contour_limit limit,
+                                                   uint64_t value);
+
+/** The current value of a limit, or 0 for an unknown limit or a NULL config. */
+CONTOUR_API uint64_t contour_config_get_limit(const contour_config *config, contour_limit limit);
+
+/** An allocation function of a custom allocator: returns NULL on failure. */
+typedef void *(*contour_malloc_fn)(size_t size, void *user_data);
+/** A reallocation function of a custom allocator: like realloc(), NULL on failure. */
+typedef void *(*contour_realloc_fn)(void *ptr, size_t size, void *user_data);
+/** A release function of a custom allocator; called with non-NULL pointers only. */
+typedef void (*contour_free_fn)(void *ptr, void *user_data);
+
+/**
+ * Routes the library's own allocations for snapshots and graphs created with this config
+ * (and buffers rendered from those graphs) through the given functions. All three must be
+ * given, or all three NULL to go back to the C library. Memory must be suitably aligned for
+ * any type, as malloc's is. The functions must be thread-safe if handles created with them
+ * are used from several threads. When an allocation fails, the public call returns
+ * CONTOUR_ERR_NOMEM and leaves its handles as they were; nothing leaks. (libyaml keeps its
+ * small parser buffers on the C library heap.)
+ * @return CONTOUR_OK or CONTOUR_ERR_INVALID.
+ */
+CONTOUR_API contour_status contour_config_set_allocator(contour_config *config,
+                                                       contour_malloc_fn malloc_fn,
+                                                       contour_realloc_fn realloc_fn,
+                                                       contour_free_fn free_fn, void *user_data);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

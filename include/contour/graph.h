@@ -1,0 +1,289 @@
+/*
+ * libcontour — resolution and the route graph.
+ *
+ * contour_resolve() turns a snapshot into an immutable graph: listeners → virtual hosts →
+ * routes → clusters, plus one status per IngressRoute and every diagnostic (the snapshot's
+ * load diagnostics and those of resolution). Broken input yields a partial graph and
+ * diagnostics, never a failed call.
+ *
+ * Ownership and lifetime: the caller owns a graph and releases it with contour_graph_free().
+ * A graph holds its own copy of everything it shows: it stays valid, unchanged, after the
+ * snapshot it came from is changed or freed. Pointers from the accessors are borrowed from
+ * the graph and live until contour_graph_free().
+ *
+ * Thread-safety: a graph is immutable; any number of threads may read it at once.
+ * contour_resolve() only reads its snapshot and config, so several threads may resolve one
+ * snapshot at the same time (while no thread changes it).
+ *
+ * Ordering is part of the contract and never depends on input order: listeners by port,
+ * virtual hosts by fqdn, routes exact-before-prefix then by path in descending byte order,
+ * clusters by (namespace, service, port, weight, strategy), statuses by (namespace, name),
+ * diagnostics by (file, line, column).
+ */
+#ifndef CONTOUR_GRAPH_H
+#define CONTOUR_GRAPH_H
+
+#include "common.h"
+#include "config.h"
+#include "diagnostic.h"
+#include "snapshot.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** A resolved route graph. Opaque; immutable. */
+typedef struct contour_graph contour_graph;
+/** A listener ("ingress_http" or "ingress_https"). Borrowed. */
+typedef struct contour_listener contour_listener;
+/** A virtual host of a listener. Borrowed. */
+typedef struct contour_vhost contour_vhost;
+/** A route of a virtual host. Borrowed. */
+typedef struct contour_route contour_route;
+/** One (service, port) a route or tcpproxy sends traffic to. Borrowed. */
+typedef struct contour_cluster contour_cluster;
+/** The status of one IngressRoute. Borrowed. */
+typedef struct contour_object_status contour_object_status;
+
+/**
+ * Resolves a snapshot. Reads snapshot and config only.
+ * @param config resolution settings (root namespaces, ingress class, ports, allocator);
+ *        NULL for the defaults.
+ * @param out receives the graph, owned by the caller.
+ * @return CONTOUR_OK, CONTOUR_ERR_INVALID (out or snapshot NULL) or CONTOUR_ERR_NOMEM.
+ */
+CONTOUR_API contour_status contour_resolve(contour_graph **out, const contour_snapshot *snapshot,
+                                          const contour_config *config);
+
+/** Releases a graph and everything borrowed from it. Accepts NULL. */
+CONTOUR_API void contour_graph_free(contour_graph *graph);
+
+/* ------------------------------------------------------------------------------------------ */
+/* Listeners and virtual hosts                                                                */
+/* ------------------------------------------------------------------------------------------ */
+
+/** Number of listeners that have at least one virtual host (0, 1 or 2). */
+CONTOUR_API size_t contour_graph_listener_count(const contour_graph *graph);
+/** The index-th listener, by port. */
+CONTOUR_API const contour_listener *contour_graph_listener_at(const contour_graph *graph,
+                                                             size_t index);
+/** "ingress_http" or "ingress_https". */
+CONTOUR_API const char *contour_listener_name(const contour_listener *listener);
+/** The listener's port. */
+CONTOUR_API uint32_t contour_listener_port(const contour_listener *listener);
+/** Whether this is the secure (TLS) listener. */
+CONTOUR_API bool contour_listener_is_secure(const contour_listener *listener);
+/** Number of virtual hosts. */
+CONTOUR_API size_t contour_listener_vhost_count(const contour_listener *listener);
+/** The index-th virtual host, by fqdn. */
+CONTOUR_API const contour_vhost *contour_listener_vhost_at(const contour_listener *listener,
+                                                          size_t index);
+
+/** The virtual host's name ("*" for an Ingress rule without host). */
+CONTOUR_API const char *contour_vhost_fqdn(const contour_vhost *vhost);
+/** Whether the virtual host has TLS settings (always true on the secure listener). */
+CONTOUR_API bool contour_vhost_has_tls(const contour_vhost *vhost);
+/** Namespace of the TLS secret, or NULL (passthrough). */
+CONTOUR_API const char *contour_vhost_tls_secret_namespace(const contour_vhost *vhost);
+/** Name of the TLS secret, or NULL (passthrough). */
+CONTOUR_API const char *contour_vhost_tls_secret_name(const contour_vhost *vhost);
+/** Minimum TLS version: "1.1", "1.2" or "1.3"; NULL without TLS. */
+CONTOUR_API const char *contour_vhost_tls_min_protocol_version(const contour_vhost *vhost);
+/** Whether TLS is passed through to the tcpproxy upstream. */
+CONTOUR_API bool contour_vhost_tls_passthrough(const contour_vhost *vhost);
+/** Number of routes. */
+CONTOUR_API size_t contour_vhost_route_count(const contour_vhost *vhost);
+/** The index-th route (exact matches first, then by path in descending byte order). */
+CONTOUR_API const contour_route *contour_vhost_route_at(const contour_vhost *vhost, size_t index);
+/** Whether the virtual host proxies TCP (spec.tcpproxy). */
+CONTOUR_API bool contour_vhost_has_tcpproxy(const contour_vhost *vhost);
+/** Number of tcpproxy clusters. */
+CONTOUR_API size_t contour_vhost_tcpproxy_cluster_count(const contour_vhost *vhost);
+/** The index-th tcpproxy cluster. */
+CONTOUR_API const contour_cluster *contour_vhost_tcpproxy_cluster_at(const contour_vhost *vhost,
+                                                                    size_t index);
+
+/* ------------------------------------------------------------------------------------------ */
+/* Routes                                                                                     */
+/* ------------------------------------------------------------------------------------------ */
+
+/** How a route matches the request path. */
+typedef enum contour_match_type {
+    CONTOUR_MATCH_PREFIX = 0, /**< path prefix (JSON key "prefix") */
+    CONTOUR_MATCH_EXACT = 1,  /**< whole path (JSON key "exact"; Ingress pathType Exact) */
+} contour_match_type;
+
+/** The route's match type. */
+CONTOUR_API contour_match_type contour_route_match_type(const contour_route *route);
+/** The matched path (the prefix or the exact path). */
+CONTOUR_API const char *contour_route_path(const contour_route *route);
+/** Whether plain-HTTP requests are redirected to HTTPS (only on the insecure listener). */
+CONTOUR_API bool contour_route_https_redirect(const contour_route *route);
+/** Whether websocket upgrades are enabled. */
+CONTOUR_API bool contour_route_websocket(const contour_route *route);
+/** The prefix rewrite, or NULL. */
+CONTOUR_API const char *contour_route_prefix_rewrite(const contour_route *route);
+/** Whether a request timeout is set. */
+CONTOUR_API bool contour_route_has_timeout(const contour_route *route);
+/** The request timeout in milliseconds; -1 means infinity. 0 when unset. */
+CONTOUR_API int64_t contour_route_timeout_ms(const contour_route *route);
+/** Whether a retry policy is set. */
+CONTOUR_API bool contour_route_has_retry(const contour_route *route);
+/** The retry condition (Envoy's retry_on, e.g. "5xx"), or NULL. */
+CONTOUR_API const char *contour_route_retry_on(const contour_route *route);
+/** Number of retries (at least 1 when a retry policy is set). */
+CONTOUR_API uint32_t contour_route_retry_num_retries(const contour_route *route);
+/** Timeout per retry attempt in milliseconds, or 0 when unset. */
+CONTOUR_API int64_t contour_route_retry_per_try_timeout_ms(const contour_route *route);
+/** Kind of the object the route comes from (IngressRoute or Ingress). */
+CONTOUR_API contour_kind contour_route_source_kind(const contour_route *route);
+/** Namespace of the object the route comes from. */
+CONTOUR_API const char *contour_route_source_namespace(const contour_route *route);
+/** Name of the object the route comes from. */
+CONTOUR_API const char *contour_route_source_name(const contour_route *route);
+/** Number of clusters (0 when every service it names is missing). */
+CONTOUR_API size_t contour_route_cluster_count(const contour_route *route);
+/** The index-th cluster. */
+CONTOUR_API const contour_cluster *contour_route_cluster_at(const contour_route *route,
+                                                           size_t index);
+
+/* ------------------------------------------------------------------------------------------ */
+/* Clusters                                                                                   */
+/* ------------------------------------------------------------------------------------------ */
+
+/** Namespace of the Service. */
+CONTOUR_API const char *contour_cluster_namespace(const contour_cluster *cluster);
+/** Name of the Service. */
+CONTOUR_API const char *contour_cluster_service(const contour_cluster *cluster);
+/** The Service port number. */
+CONTOUR_API uint32_t contour_cluster_port(const contour_cluster *cluster);
+/** The ServicePort's name, or NULL when it has none. */
+CONTOUR_API const char *contour_cluster_port_name(const contour_cluster *cluster);
+/** The weight (0 when not given). */
+CONTOUR_API int64_t contour_cluster_weight(const contour_cluster *cluster);
+/** The load-balancing strategy, or NULL. */
+CONTOUR_API const char *contour_cluster_strategy(const contour_cluster *cluster);
+/** The upstream protocol, "h2" or "h2c", or NULL. */
+CONTOUR_API const char *contour_cluster_protocol(const contour_cluster *cluster);
+/** Whether a health check is configured. */
+CONTOUR_API bool contour_cluster_has_health_check(const contour_cluster *cluster);
+/** Health check path. */
+CONTOUR_API const char *contour_cluster_health_check_path(const contour_cluster *cluster);
+/** Health check Host header (default "contour-envoy-healthcheck"). */
+CONTOUR_API const char *contour_cluster_health_check_host(const contour_cluster *cluster);
+/** Seconds between health checks (default 10). */
+CONTOUR_API int64_t contour_cluster_health_check_interval_s(const contour_cluster *cluster);
+/** Health check timeout in seconds (default 2). */
+CONTOUR_API int64_t contour_cluster_health_check_timeout_s(const contour_cluster *cluster);
+/** Failures before a host is unhealthy (default 3). */
+CONTOUR_API int64_t
+contour_cluster_health_check_unhealthy_threshold(const contour_cluster *cluster);
+/** Successes before a host is healthy again (default 2). */
+CONTOUR_API int64_t contour_cluster_health_check_healthy_threshold(const contour_cluster *cluster);
+/** Circuit-breaker max connections (Service annotation), 0 when unset. */
+CONTOUR_API uint32_t contour_cluster_max_connections(const contour_cluster *cluster);
+/** Circuit-breaker max pending requests, 0 when unset. */
+CONTOUR_API uint32_t contour_cluster_max_pending_requests(const contour_cluster *cluster);
+/** Circuit-breaker max requests, 0 when unset. */
+CONTOUR_API uint32_t contour_cluster_max_requests(const contour_cluster *cluster);
+/** Circuit-breaker max retries, 0 when unset. */
+CONTOUR_API uint32_t contour_cluster_max_retries(const contour_cluster *cluster);
+
+/* ------------------------------------------------------------------------------------------ */
+/* Statuses                                                                                   */
+/* ------------------------------------------------------------------------------------------ */
+
+/** The outcome for one IngressRoute. */
+typedef enum contour_state {
+    CONTOUR_STATE_VALID = 0,    /**< "valid" */
+    CONTOUR_STATE_INVALID = 1,  /**< "invalid" */
+    CONTOUR_STATE_ORPHANED = 2, /**< "orphaned" */
+} contour_state;
+
+/** "valid", "invalid" or "orphaned" ("" for unknown values). Static string. */
+CONTOUR_API const char *contour_state_name(contour_state state);
+
+/** Number of statuses: one per IngressRoute that is not ignored because of its class. */
+CONTOUR_API size_t contour_graph_status_count(const contour_graph *graph);
+/** The index-th status, by (namespace, name). */
+CONTOUR_API const contour_object_status *contour_graph_status_at(const contour_graph *graph,
+                                                                size_t index);
+/**
+ * Looks up the status of an IngressRoute.
+ * @return CONTOUR_OK, CONTOUR_ERR_NOT_FOUND or CONTOUR_ERR_INVALID.
+ */
+CONTOUR_API contour_status contour_graph_find_status(const contour_object_status **out,
+                                                    const contour_graph *graph, const char *ns,
+                                                    size_t ns_len, const char *name,
+                                                    size_t name_len);
+
+/** Kind of the object (CONTOUR_KIND_INGRESSROUTE). */
+CONTOUR_API contour_kind contour_object_status_kind(const contour_object_status *status);
+/** Namespace of the object. */
+CONTOUR_API const char *contour_object_status_namespace(const contour_object_status *status);
+/** Name of the object. */
+CONTOUR_API const char *contour_object_status_name(const contour_object_status *status);
+/** The state. */
+CONTOUR_API contour_state contour_object_status_state(const contour_object_status *status);
+/** Contour's description, e.g. "valid IngressRoute". */
+CONTOUR_API const char *contour_object_status_description(const contour_object_status *status);
+/** Number of virtual hosts the object was reached through (sorted). */
+CONTOUR_API size_t contour_object_status_vhost_count(const contour_object_status *status);
+/** The index-th virtual host the object was reached through. */
+CONTOUR_API const char *contour_object_status_vhost_at(const contour_object_status *status,
+                                                       size_t index);
+/** Source file of the object. */
+CONTOUR_API const char *contour_object_status_file(const contour_object_status *status);
+/** Line the status is about: the failing field when invalid, else the object's start. */
+CONTOUR_API uint32_t contour_object_status_line(const contour_object_status *status);
+/** Column the status is about. */
+CONTOUR_API uint32_t contour_object_status_column(const contour_object_status *status);
+
+/* ------------------------------------------------------------------------------------------ */
+/* Diagnostics                                                                                */
+/* ------------------------------------------------------------------------------------------ */
+
+/** Number of diagnostics: the snapshot's load diagnostics plus those of resolution. */
+CONTOUR_API size_t contour_graph_diagnostic_count(const contour_graph *graph);
+/** The index-th diagnostic, by (file, line, column), then severity, code and message. */
+CONTOUR_API const contour_diagnostic *contour_graph_diagnostic_at(const contour_graph *graph,
+                                                                 size_t index);
+/** Number of diagnostics with the given severity. */
+CONTOUR_API size_t contour_graph_diagnostic_count_by_severity(const contour_graph *graph,
+                                                              contour_severity severity);
+
+/* ------------------------------------------------------------------------------------------ */
+/* Rendering                                                                                  */
+/* ------------------------------------------------------------------------------------------ */
+
+/** Output formats of contour_graph_render(). */
+typedef enum contour_output_format {
+    CONTOUR_OUTPUT_JSON = 0, /**< The route graph as JSON (docs/route-graph.md); same graph, same bytes. */
+    CONTOUR_OUTPUT_TEXT = 1, /**< An indented human-readable listing. */
+    CONTOUR_OUTPUT_DOT = 2,  /**< Graphviz: roots → delegates → services, broken objects marked. */
+} contour_output_format;
+
+/** Bytes produced by contour_graph_render(). Opaque; owned by the caller. */
+typedef struct contour_buffer contour_buffer;
+
+/**
+ * Renders a graph. The DOT form needs the delegation edges, which the graph records when
+ * it is resolved; no snapshot is needed.
+ * @param out receives the buffer, owned by the caller (release with contour_buffer_free()).
+ * @return CONTOUR_OK, CONTOUR_ERR_INVALID or CONTOUR_ERR_NOMEM.
+ */
+CONTOUR_API contour_status contour_graph_render(contour_buffer **out, const contour_graph *graph,
+                                               contour_output_format format);
+
+/** The bytes (NUL-terminated for convenience; the NUL is not counted by contour_buffer_size()). */
+CONTOUR_API const char *contour_buffer_data(const contour_buffer *buffer);
+/** Number of bytes. */
+CONTOUR_API size_t contour_buffer_size(const contour_buffer *buffer);
+/** Releases a buffer. Accepts NULL. */
+CONTOUR_API void contour_buffer_free(contour_buffer *buffer);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,125 @@
+/*
+ * libcontour — snapshots: a set of Kubernetes objects loaded from YAML or JSON files,
+ * directories and memory buffers, with the diagnostics met while loading them.
+ *
+ * Ownership and lifetime: the caller owns a snapshot and releases it with
+ * contour_snapshot_free(). Objects and diagnostics returned by the accessors are borrowed;
+ * they stay valid until the next call that changes the snapshot (a load, a remove) or
+ * frees it. Graphs resolved from a snapshot do not point into it (see graph.h).
+ *
+ * Thread-safety: any number of threads may read one snapshot at once (the accessors in
+ * this header and object.h, and contour_resolve()), provided no thread is changing it.
+ * Loading and removing need exclusive access. Different snapshots are independent.
+ *
+ * Loading never stops at a bad document: a document that cannot be used is reported as an
+ * error diagnostic and skipped, and the others load. When two objects of one kind share a
+ * namespace and name, the later one replaces the earlier, with a warning.
+ */
+#ifndef CONTOUR_SNAPSHOT_H
+#define CONTOUR_SNAPSHOT_H
+
+#include "common.h"
+#include "config.h"
+#include "diagnostic.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** A set of loaded objects. Opaque; create with contour_snapshot_new(). */
+typedef struct contour_snapshot contour_snapshot;
+
+/** One loaded Kubernetes object. Opaque and borrowed; see object.h for its accessors. */
+typedef struct contour_object contour_object;
+
+/**
+ * Creates an empty snapshot. It copies from config the default namespace, the limits and
+ * the allocator; config may be NULL for the defaults and may be freed afterwards.
+ * @param out receives the snapshot, owned by the caller.
+ * @return CONTOUR_OK, CONTOUR_ERR_INVALID (out is NULL) or CONTOUR_ERR_NOMEM.
+ */
+CONTOUR_API contour_status contour_snapshot_new(contour_snapshot **out,
+                                               const contour_config *config);
+
+/** Releases a snapshot, its objects and its diagnostics. Accepts NULL. */
+CONTOUR_API void contour_snapshot_free(contour_snapshot *snapshot);
+
+/**
+ * Loads a file, or every `*.yaml`, `*.yml` and `*.json` file under a directory, recursively,
+ * in byte order of their paths (entries whose name starts with '.' are skipped, and
+ * symbolic links to directories are not followed). `-` is not special here.
+ *
+ * @param path NUL-terminated file system path; it becomes the source name of diagnostics.
+ * @param format CONTOUR_FORMAT_AUTO to detect each file's format, or a forced format.
+ * @return CONTOUR_OK when every file was read (bad documents are diagnostics, not failures);
+ *         CONTOUR_ERR_IO when a file or directory could not be read — an error diagnostic
+ *         with code "io-error" says which, and the files that could be read are loaded;
+ *         CONTOUR_ERR_LIMIT when a file exceeds CONTOUR_LIMIT_INPUT_BYTES (likewise
+ *         reported, other files loaded); CONTOUR_ERR_INVALID; CONTOUR_ERR_NOMEM (the
+ *         snapshot is unchanged).
+ */
+CONTOUR_API contour_status contour_snapshot_load_path(contour_snapshot *snapshot,
+                                                     const char *path, contour_format format);
+
+/**
+ * Loads a memory buffer. The bytes are not retained after the call returns.
+ *
+ * @param name source name used in diagnostics (e.g. "<stdin>"), UTF-8, name_len bytes.
+ * @param data the input, len bytes; need not be NUL-terminated; may be NULL when len is 0.
+ * @return CONTOUR_OK; CONTOUR_ERR_LIMIT when len exceeds CONTOUR_LIMIT_INPUT_BYTES (an
+ *         error diagnostic is recorded, nothing is loaded); CONTOUR_ERR_INVALID;
+ *         CONTOUR_ERR_NOMEM (the snapshot is unchanged).
+ */
+CONTOUR_API contour_status contour_snapshot_load_buffer(contour_snapshot *snapshot,
+                                                       const char *name, size_t name_len,
+                                                       const char *data, size_t len,
+                                                       contour_format format);
+
+/**
+ * Removes one object, and the load diagnostics about it. Removing then loading an object is
+ * how a caller replaces it without a duplicate warning.
+ * @return CONTOUR_OK, CONTOUR_ERR_NOT_FOUND, CONTOUR_ERR_INVALID or CONTOUR_ERR_NOMEM.
+ */
+CONTOUR_API contour_status contour_snapshot_remove(contour_snapshot *snapshot, contour_kind kind,
+                                                  const char *ns, size_t ns_len,
+                                                  const char *name, size_t name_len);
+
+/** Number of objects of a kind; 0 for an unknown kind or a NULL snapshot. */
+CONTOUR_API size_t contour_snapshot_object_count(const contour_snapshot *snapshot,
+                                                 contour_kind kind);
+
+/**
+ * The index-th object of a kind, in (namespace, name) byte order, or NULL when index is out
+ * of range. Borrowed.
+ */
+CONTOUR_API const contour_object *contour_snapshot_object_at(const contour_snapshot *snapshot,
+                                                            contour_kind kind, size_t index);
+
+/**
+ * Looks up an object by kind, namespace and name.
+ * @param out receives the borrowed object, or NULL when there is none.
+ * @return CONTOUR_OK, CONTOUR_ERR_NOT_FOUND or CONTOUR_ERR_INVALID.
+ */
+CONTOUR_API contour_status contour_snapshot_find(const contour_object **out,
+                                                const contour_snapshot *snapshot,
+                                                contour_kind kind, const char *ns, size_t ns_len,
+                                                const char *name, size_t name_len);
+
+/** Number of load diagnostics in the snapshot. */
+CONTOUR_API size_t contour_snapshot_diagnostic_count(const contour_snapshot *snapshot);
+
+/**
+ * The index-th load diagnostic, ordered by (file, line, column), then severity, code and
+ * message; NULL when out of range. Borrowed.
+ */
+CONTOUR_API const contour_diagnostic *
+contour_snapshot_diagnostic_at(const contour_snapshot *snapshot, size_t index);
+
+/** Number of load diagnostics with severity CONTOUR_SEVERITY_ERROR. */
+CONTOUR_API size_t contour_snapshot_error_count(const contour_snapshot *snapshot);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,41 @@
+/* Bump allocation for the many small strings and records that live and die together
+ * (one object, one graph, one document being parsed). Chunks grow geometrically, so an
+ * arena holding N bytes makes O(log N) allocations. */
+#ifndef CX_ARENA_H
+#define CX_ARENA_H
+
+#include "alloc.h"
+
+typedef struct cx_arena_chunk cx_arena_chunk;
+
+typedef struct cx_arena {
+    const cx_alloc *alloc;
+    cx_arena_chunk *head; /* current chunk; older chunks follow ->prev */
+    size_t next_size;     /* size of the next chunk to allocate */
+} cx_arena;
+
+/* A position to rewind to with cx_arena_rewind(). */
+typedef struct cx_arena_mark {
+    cx_arena_chunk *chunk;
+    size_t used;
+} cx_arena_mark;
+
+/* first_chunk is a hint for the first chunk's payload size (0: a small default). */
+void cx_arena_init(cx_arena *a, const cx_alloc *alloc, size_t first_chunk);
+/* Releases every chunk. The arena may be reused after cx_arena_init(). */
+void cx_arena_release(cx_arena *a);
+/* 16-byte aligned, uninitialised; NULL on OOM or size overflow. size 0 returns a valid pointer. */
+void *cx_arena_alloc(cx_arena *a, size_t size);
+void *cx_arena_zalloc(cx_arena *a, size_t size);
+/* Copies len bytes and appends a NUL. */
+char *cx_arena_strndup(cx_arena *a, const char *s, size_t len);
+char *cx_arena_strdup(cx_arena *a, const char *s);
+/* Array allocation with an overflow-checked count * size. */
+void *cx_arena_array(cx_arena *a, size_t count, size_t size);
+cx_arena_mark cx_arena_save(const cx_arena *a);
+/* Frees chunks allocated after the mark and resets the mark's chunk to its used size. */
+void cx_arena_rewind(cx_arena *a, cx_arena_mark mark);
+/* Bytes handed out (approximate footprint, for tests and benchmarks). */
+size_t cx_arena_bytes(const cx_arena *a);
+
+#endif

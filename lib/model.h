@@ -1,0 +1,219 @@
+/*
+ * The object model: Kubernetes objects as loaded, typed, with the source position of
+ * every field that a later diagnostic may point at. Strings are NUL-terminated, valid
+ * UTF-8, and NULL when the field was absent or null. Integers are as written (0 when
+ * absent); defaults are applied by resolution, not here.
+ *
+ * Each object owns one arena holding itself and everything it points to (except its
+ * namespace, interned by the snapshot, and its source name), so removing or replacing
+ * one object frees exactly its memory.
+ */
+#ifndef CX_MODEL_H
+#define CX_MODEL_H
+
+#include "arena.h"
+#include "diag.h"
+#include "contour/common.h"
+#include "contour/object.h"
+
+/* A loaded input: its name outlives every object and diagnostic from it. */
+typedef struct cx_source {
+    struct cx_source *next;
+    char *name;
+} cx_source;
+
+typedef struct cx_annotation {
+    const char *key;
+    const char *value;
+    cx_pos pos; /* of the value */
+} cx_annotation;
+
+/* ---- IngressRoute ---- */
+
+typedef struct cx_health_check {
+    const char *path;
+    const char *host;
+    int64_t interval_seconds;
+    int64_t timeout_seconds;
+    int64_t unhealthy_threshold_count;
+    int64_t healthy_threshold_count;
+} cx_health_check;
+
+struct contour_ir_service {
+    const char *name;
+    int64_t port;
+    int64_t weight;
+    const char *strategy;
+    bool has_health_check;
+    cx_health_check health_check;
+    cx_pos pos;        /* the list item */
+    cx_pos port_pos;   /* the port value (the item when absent) */
+    cx_pos weight_pos; /* the weight value (the item when absent) */
+};
+
+typedef struct cx_delegate {
+    const char *name;
+    const char *ns; /* NULL: the object's own namespace */
+    cx_pos pos;     /* the delegate map */
+} cx_delegate;
+
+struct contour_ir_route {
+    const char *match;
+    contour_ir_service *services;
+    uint32_t service_count;
+    bool has_delegate;
+    bool enable_websockets;
+    bool permit_insecure;
+    bool has_timeout_policy;
+    bool has_retry_policy;
+    cx_delegate delegate;
+    const char *prefix_rewrite;
+    const char *timeout_request;
+    int64_t retry_count;
+    const char *retry_per_try_timeout;
+    cx_pos pos;          /* the list item */
+    cx_pos match_pos;    /* the match value (the item when absent) */
+    cx_pos timeout_pos;  /* timeoutPolicy.request value */
+    cx_pos per_try_pos;  /* retryPolicy.perTryTimeout value */
+};
+
+typedef struct cx_ingressroute {
+    bool has_virtualhost;
+    bool has_tls;
+    bool tls_passthrough;
+    bool has_tcpproxy;
+    bool tcp_has_delegate;
+    const char *fqdn;
+    const char *tls_secret_name;
+    const char *tls_min_version;
+    contour_ir_route *routes;
+    uint32_t route_count;
+    contour_ir_service *tcp_services;
+    uint32_t tcp_service_count;
+    cx_delegate tcp_delegate;
+    cx_pos vhost_pos;   /* spec.virtualhost */
+    cx_pos fqdn_pos;    /* spec.virtualhost.fqdn value (vhost_pos when absent) */
+    cx_pos secret_pos;  /* spec.virtualhost.tls.secretName value */
+    cx_pos tcp_pos;     /* spec.tcpproxy */
+} cx_ingressroute;
+
+/* ---- TLSCertificateDelegation ---- */
+
+typedef struct cx_cert_delegation {
+    const char *secret_name;
+    const char **targets;
+    uint32_t target_count;
+    cx_pos pos;
+} cx_cert_delegation;
+
+typedef struct cx_tlscertdelegation {
+    cx_cert_delegation *delegations;
+    uint32_t delegation_count;
+} cx_tlscertdelegation;
+
+/* ---- Ingress ---- */
+
+typedef enum cx_ingress_api {
+    CX_INGRESS_EXTENSIONS_V1BETA1 = 0,
+    CX_INGRESS_NETWORKING_V1BETA1 = 1,
+    CX_INGRESS_NETWORKING_V1 = 2,
+} cx_ingress_api;
+
+struct contour_ingress_backend {
+    const char *service; /* NULL for a resource backend */
+    const char *port_name;
+    int64_t port_number;
+    bool port_is_name;
+    bool is_resource;
+    cx_pos pos;
+};
+
+struct contour_ingress_path {
+    const char *path;
+    const char *path_type;
+    bool has_backend;
+    contour_ingress_backend backend;
+    cx_pos pos;
+};
+
+struct contour_ingress_rule {
+    const char *host;
+    bool has_http;
+    contour_ingress_path *paths;
+    uint32_t path_count;
+    cx_pos pos;
+};
+
+typedef struct cx_ingress_tls {
+    const char **hosts;
+    uint32_t host_count;
+    const char *secret_name;
+    cx_pos pos;
+    cx_pos secret_pos;
+} cx_ingress_tls;
+
+typedef struct cx_ingress {
+    cx_ingress_api api;
+    bool has_default_backend;
+    contour_ingress_backend default_backend;
+    const char *class_name;
+    contour_ingress_rule *rules;
+    uint32_t rule_count;
+    cx_ingress_tls *tls;
+    uint32_t tls_count;
+} cx_ingress;
+
+/* ---- Service ---- */
+
+typedef struct cx_service_port {
+    const char *name;
+    int64_t port;
+    cx_pos pos;
+} cx_service_port;
+
+typedef struct cx_service {
+    cx_service_port *ports;
+    uint32_t port_count;
+} cx_service;
+
+/* ---- Secret: key names only, never values ---- */
+
+typedef struct cx_secret_key {
+    const char *key;
+    bool nonempty;
+} cx_secret_key;
+
+typedef struct cx_secret {
+    const char *type;
+    cx_secret_key *keys; /* sorted by key, unique */
+    uint32_t key_count;
+} cx_secret;
+
+/* ---- any object ---- */
+
+struct contour_object {
+    contour_kind kind;
+    uint32_t ordinal;     /* index in the snapshot's sorted array of its kind */
+    const char *api_version;
+    const char *ns;       /* interned by the snapshot */
+    const char *name;
+    const cx_source *source;
+    cx_pos pos;           /* the document or List item */
+    cx_annotation *annotations;
+    uint32_t annotation_count;
+    cx_diag_list diags;   /* load diagnostics about this object (warnings), in the arena */
+    const contour_diagnostic **sorted_diags; /* diags in position order (arena) */
+    cx_arena arena;       /* owns this struct and all it points to (but ns and source) */
+    union {
+        cx_ingressroute ir;
+        cx_tlscertdelegation td;
+        cx_ingress ing;
+        cx_service svc;
+        cx_secret sec;
+    } u;
+};
+
+/* The value of an annotation, or NULL. */
+const char *cx_object_annotation(const contour_object *o, const char *key);
+
+#endif

@@ -1,0 +1,2 @@
+/* placeholder: not yet written */
+typedef int cx_placeholder_scalar;

@@ -1,0 +1,56 @@
+#include "vec.h"
+
+#include <string.h>
+
+void cx_vec_init(cx_vec *v, const cx_alloc *alloc, size_t elsize)
+{
+    v->alloc = alloc;
+    v->data = NULL;
+    v->len = 0;
+    v->cap = 0;
+    v->elsize = elsize;
+}
+
+void cx_vec_release(cx_vec *v)
+{
+    cx_free(v->alloc, v->data);
+    v->data = NULL;
+    v->len = 0;
+    v->cap = 0;
+}
+
+bool cx_vec_reserve(cx_vec *v, size_t extra)
+{
+    size_t need;
+    if (!cx_size_add(v->len, extra, &need))
+        return false;
+    if (need <= v->cap)
+        return true;
+    size_t cap = v->cap ? v->cap : 8;
+    while (cap < need) {
+        if (!cx_size_mul(cap, 2, &cap))
+            return false;
+    }
+    size_t bytes;
+    if (!cx_size_mul(cap, v->elsize, &bytes))
+        return false;
+    unsigned char *p = cx_realloc(v->alloc, v->data, bytes);
+    if (!p)
+        return false;
+    v->data = p;
+    v->cap = cap;
+    return true;
+}
+
+void *cx_vec_push(cx_vec *v, const void *elem)
+{
+    if (!cx_vec_reserve(v, 1))
+        return NULL;
+    void *slot = v->data + v->len * v->elsize;
+    if (elem)
+        memcpy(slot, elem, v->elsize);
+    else
+        memset(slot, 0, v->elsize);
+    v->len++;
+    return slot;
+}

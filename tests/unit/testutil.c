@@ -1,0 +1,113 @@
+#include "testutil.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *tu_source_root(void)
+{
+    const char *r = getenv("CONTOUR_SOURCE_ROOT");
+    return r ? r : ".";
+}
+
+const char *tu_shared_root(void)
+{
+    const char *r = getenv("CONTOUR_SHARED_ROOT");
+    return r ? r : "../shared";
+}
+
+const char *tu_path(const char *root, const char *rel)
+{
+    static char buf[4096];
+    snprintf(buf, sizeof buf, "%s/%s", root, rel);
+    return buf;
+}
+
+char *tu_read_file(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        fail_msg("cannot open %s", path);
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *buf = malloc((size_t)n + 1);
+    assert_non_null(buf);
+    if (n > 0 && fread(buf, 1, (size_t)n, f) != (size_t)n)
+        fail_msg("cannot read %s", path);
+    fclose(f);
+    buf[n] = '\0';
+    if (len)
+        *len = (size_t)n;
+    return buf;
+}
+
+contour_snapshot *tu_load_with(const contour_config *config, const char *name, const char *text)
+{
+    contour_snapshot *s = NULL;
+    assert_int_equal(contour_snapshot_new(&s, config), CONTOUR_OK);
+    assert_int_equal(contour_snapshot_load_buffer(s, name, strlen(name), text, strlen(text),
+                                                  CONTOUR_FORMAT_AUTO),
+                     CONTOUR_OK);
+    return s;
+}
+
+contour_snapshot *tu_load(const char *name, const char *text)
+{
+    return tu_load_with(NULL, name, text);
+}
+
+size_t tu_diag_count(const contour_snapshot *s, const char *code)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < contour_snapshot_diagnostic_count(s); i++) {
+        const contour_diagnostic *d = contour_snapshot_diagnostic_at(s, i);
+        if (!code || strcmp(contour_diagnostic_code(d), code) == 0)
+            n++;
+    }
+    return n;
+}
+
+const contour_diagnostic *tu_diag(const contour_snapshot *s, const char *code)
+{
+    for (size_t i = 0; i < contour_snapshot_diagnostic_count(s); i++) {
+        const contour_diagnostic *d = contour_snapshot_diagnostic_at(s, i);
+        if (strcmp(contour_diagnostic_code(d), code) == 0)
+            return d;
+    }
+    return NULL;
+}
+
+void tu_dump_diags(const contour_snapshot *s)
+{
+    for (size_t i = 0; i < contour_snapshot_diagnostic_count(s); i++) {
+        const contour_diagnostic *d = contour_snapshot_diagnostic_at(s, i);
+        fprintf(stderr, "%s:%u:%u: %s: [%s] %s\n", contour_diagnostic_file(d),
+                contour_diagnostic_line(d), contour_diagnostic_column(d),
+                contour_severity_name(contour_diagnostic_severity(d)),
+                contour_diagnostic_code(d), contour_diagnostic_message(d));
+    }
+}
+
+void tu_assert_diag_at(const contour_snapshot *s, const char *code, uint32_t line, uint32_t col)
+{
+    for (size_t i = 0; i < contour_snapshot_diagnostic_count(s); i++) {
+        const contour_diagnostic *d = contour_snapshot_diagnostic_at(s, i);
+        if (strcmp(contour_diagnostic_code(d), code) == 0 && contour_diagnostic_line(d) == line &&
+            (col == 0 || contour_diagnostic_column(d) == col))
+            return;
+    }
+    tu_dump_diags(s);
+    fail_msg("no diagnostic %s at %u:%u", code, line, col);
+}
+
+char *tu_graph_json(const contour_graph *g)
+{
+    contour_buffer *b = NULL;
+    assert_int_equal(contour_graph_render(&b, g, CONTOUR_OUTPUT_JSON), CONTOUR_OK);
+    char *copy = malloc(contour_buffer_size(b) + 1);
+    assert_non_null(copy);
+    memcpy(copy, contour_buffer_data(b), contour_buffer_size(b) + 1);
+    contour_buffer_free(b);
+    return copy;
+}

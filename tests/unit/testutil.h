@@ -1,0 +1,41 @@
+/* Helpers shared by the unit tests. cmocka needs these includes in this order. */
+#ifndef TESTUTIL_H
+#define TESTUTIL_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <contour/contour.h>
+
+/* $CONTOUR_SOURCE_ROOT (the repository) and $CONTOUR_SHARED_ROOT (../shared). */
+const char *tu_source_root(void);
+const char *tu_shared_root(void);
+/* A path under one of the roots, in a static buffer overwritten by the next call. */
+const char *tu_path(const char *root, const char *rel);
+
+/* Reads a whole file (malloc'd, NUL-terminated; *len gets the size). Fails the test on error. */
+char *tu_read_file(const char *path, size_t *len);
+
+/* A snapshot holding one YAML or JSON buffer named `name`, with default config.
+ * Fails the test unless the load returns CONTOUR_OK. */
+contour_snapshot *tu_load(const char *name, const char *text);
+/* The same with a config. */
+contour_snapshot *tu_load_with(const contour_config *config, const char *name, const char *text);
+
+/* Number of snapshot diagnostics with this code (NULL: all). */
+size_t tu_diag_count(const contour_snapshot *s, const char *code);
+/* The first snapshot diagnostic with this code, or NULL. */
+const contour_diagnostic *tu_diag(const contour_snapshot *s, const char *code);
+/* Asserts there is a diagnostic with this code at line:col (col 0 = any column). */
+void tu_assert_diag_at(const contour_snapshot *s, const char *code, uint32_t line, uint32_t col);
+/* Prints every snapshot diagnostic to stderr (debugging aid). */
+void tu_dump_diags(const contour_snapshot *s);
+
+/* The graph's JSON rendering (malloc'd, NUL-terminated). */
+char *tu_graph_json(const contour_graph *g);
+
+#endif
