@@ -55,7 +55,8 @@ class Graph(Handle):
         """Listeners with at least one virtual host, by port."""
         with self._reading() as g:
             if self._listeners is None:
-                self._listeners = _walk.graph_listeners(g)
+                with _walk.gc_paused():
+                    self._listeners = _walk.graph_listeners(g)
             return self._listeners
 
     @property
@@ -63,7 +64,8 @@ class Graph(Handle):
         """One status per IngressRoute not ignored because of its class, by (ns, name)."""
         with self._reading() as g:
             if self._statuses is None:
-                self._statuses = _walk.graph_statuses(g)
+                with _walk.gc_paused():
+                    self._statuses = _walk.graph_statuses(g)
             return self._statuses
 
     @property
@@ -71,12 +73,13 @@ class Graph(Handle):
         """The snapshot's load diagnostics plus those of resolution, by position."""
         with self._reading() as g:
             if self._diagnostics is None:
-                self._diagnostics = _walk.graph_diagnostics(g)
+                with _walk.gc_paused():
+                    self._diagnostics = _walk.graph_diagnostics(g)
             return self._diagnostics
 
     def walk(self) -> RouteGraph:
         """Reads the whole graph into Python values (not cached)."""
-        with self._reading() as g:
+        with self._reading() as g, _walk.gc_paused():
             return RouteGraph(
                 _walk.graph_listeners(g), _walk.graph_statuses(g), _walk.graph_diagnostics(g)
             )

@@ -326,7 +326,7 @@ class Snapshot(Handle):
         kinds = _MODELLED if kind is None else (_kind(kind),)
         lib = _ffi.lib
         out: list[AnyObject] = []
-        with self._reading() as ptr:
+        with self._reading() as ptr, _walk.gc_paused():
             for k in kinds:
                 at = lib.contour_snapshot_object_at
                 for i in range(lib.contour_snapshot_object_count(ptr, k)):
@@ -386,7 +386,7 @@ class Snapshot(Handle):
     @property
     def diagnostics(self) -> tuple[Diagnostic, ...]:
         """Every load diagnostic, by (file, line, column), then severity, code, message."""
-        with self._reading() as ptr:
+        with self._reading() as ptr, _walk.gc_paused():
             return _walk.snapshot_diagnostics(ptr)
 
     @property
