@@ -516,3 +516,14 @@ def test_values_are_frozen_and_hashable(graph_of: GraphOf) -> None:
         listener.port = 1  # type: ignore[misc]
     assert len({listener, g.walk().listeners[0]}) == 1
     assert hash(g.statuses) == hash(g.walk().statuses)
+
+
+@pytest.mark.render
+def test_render_formats(graph_of: GraphOf) -> None:
+    g = graph_of(DELEGATION)
+    assert g.to_json().encode() == g.render("json") == g.render(contour.OutputFormat.JSON)
+    assert g.to_text().encode() == g.render("text") and "a.example.com" in g.to_text()
+    assert g.to_dot().startswith("digraph") and g.to_dot().encode() == g.render("dot")
+    with pytest.raises(ValueError):
+        g.render("yaml")
+    assert repr(g).startswith("<contour.Graph listeners=1 statuses=3")

@@ -535,3 +535,37 @@ def test_del_is_a_safety_net() -> None:
     s = Snapshot.from_text(ALL_KINDS)
     del s
     gc.collect()
+
+
+def test_limit_in_a_directory_loads_the_rest(write: Callable[[str, str], Path], tmp_path: Path) -> None:
+    write("d/a.yaml", "apiVersion: v1\nkind: Service\nmetadata: {name: a}\n")
+    big = write("d/big.yaml", "apiVersion: v1\nkind: Service\nmetadata: {name: big}\n" + "# pad\n" * 100)
+    cfg = Config(limits={Limit.INPUT_BYTES: 200})
+    with Snapshot(cfg) as s:
+        with pytest.raises(contour.LimitExceededError) as info:
+            s.load_path(tmp_path / "d")
+        assert [d.file for d in info.value.diagnostics] == [str(big)]
+        assert info.value.diagnostics[0].code == "limit-input"
+        assert [o.name for o in s.objects(Kind.SERVICE)] == ["a"]
+
+
+def test_strict_load_path(write: Callable[[str, str], Path]) -> None:
+    bad = write("bad.yaml", "apiVersion: v1\nkind: Service\nmetadata:\n  name: [x\n")
+    with pytest.raises(contour.LoadError) as info:
+        Snapshot.load(bad, strict=True)
+    (d,) = info.value.diagnostics
+    assert d.file == str(bad) and d.line >= 4
+    assert f"{bad}:{d.line}:{d.column}" in str(info.value)
+
+
+def test_diagnostic_formatting() -> None:
+    ref = contour.ObjectRef(Kind.SERVICE, "ns", "n")
+    d = contour.Diagnostic(Severity.ERROR, "io-error", "cannot open", "f.yaml", 0, 0, None, None)
+    assert str(d) == "f.yaml: error: cannot open"
+    d2 = contour.Diagnostic(Severity.WARNING, "x", "m", "f.yaml", 3, 0, "spec", ref)
+    assert str(d2) == "f.yaml:3: warning: m [ns/n]"
+    assert str(ref) == "Service ns/n"
+
+
+def test_repr(snap: Snapshot) -> None:
+    assert repr(snap).startswith("<contour.Snapshot IngressRoute=3, ")
