@@ -147,17 +147,10 @@ cv_rc cv_out_of_range(cv *c, const cx_node *n, int64_t min, int64_t max)
     } else {
         cx_strbuf_append(&c->msg, n->u.str, n->len);
     }
-    if (min == CX_INT32_MIN && max == CX_INT32_MAX) {
-        cx_strbuf_puts(&c->msg, " does not fit in a 32-bit integer");
-    } else if (min == INT64_MIN && max == INT64_MAX) {
-        cx_strbuf_puts(&c->msg, " does not fit in a 64-bit integer");
-    } else {
-        cx_strbuf_puts(&c->msg, " is out of range (");
-        cx_strbuf_put_i64(&c->msg, min);
-        cx_strbuf_puts(&c->msg, " to ");
-        cx_strbuf_put_i64(&c->msg, max);
-        cx_strbuf_putc(&c->msg, ')');
-    }
+    /* Fields are Kubernetes int32 or Go int (64-bit). */
+    cx_strbuf_puts(&c->msg, min >= CX_INT32_MIN && max <= CX_INT32_MAX
+                                ? " does not fit in a 32-bit integer"
+                                : " does not fit in a 64-bit integer");
     return add_diag(c, CONTOUR_SEVERITY_ERROR, "integer-range", n->pos,
                     c->depth ? c->field.data : NULL);
 }
@@ -580,10 +573,12 @@ static cv_rc read_identity(cv *c, const cx_node *root, const cx_pending_error *p
     const cx_node *m;
     CV_TRY(cv_map(c, "metadata", meta, &m));
     cv_push_field(c, "metadata");
-    const char *dummy = NULL;
-    cv_rc rc = cv_string(c, "name", name, &dummy, NULL);
-    if (rc == CV_OK)
-        rc = cv_string(c, "namespace", ns, &dummy, NULL);
+    /* Both were read above when they are strings; here only their types are checked. */
+    cv_rc rc = CV_OK;
+    if (cx_read_string(name, &s, &len) == CX_READ_TYPE)
+        rc = type_error_at(c, "name", name, "a string");
+    else if (cx_read_string(ns, &s, &len) == CX_READ_TYPE)
+        rc = type_error_at(c, "namespace", ns, "a string");
     if (rc == CV_OK && !c->o->name) {
         static const char msg[] = "metadata.name must be specified";
         cv_push_field(c, "name");

@@ -73,7 +73,8 @@ void cv_pop(cv *c);
 cv_rc cv_unknown_field(cv *c, const cx_node *key);
 /* Error `wrong-type` at n: <path>: expected <what>, found <description of n>. */
 cv_rc cv_wrong_type(cv *c, const cx_node *n, const char *what);
-/* Error `integer-range` at n: <path>: <text> is out of range for <range>. */
+/* Error `integer-range` at n: <path>: <text> does not fit in a 32-bit (or 64-bit) integer
+ * (min and max are the field's int32 or int64 range). */
 cv_rc cv_out_of_range(cv *c, const cx_node *n, int64_t min, int64_t max);
 /* Any diagnostic at pos about the current path (field = path, or none when path is empty). */
 cv_rc cv_diag(cv *c, contour_severity sev, const char *code, cx_pos pos, const char *message,

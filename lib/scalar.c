@@ -323,18 +323,14 @@ void cx_quote_bounded(cx_strbuf *b, const char *s, size_t len, size_t max)
         cx_strbuf_puts(b, "...");
 }
 
-/* Plain text of a number or boolean, as written (bounded; it holds no quotes to escape
- * but may be long). */
+/* Number or boolean text as written: ASCII (see below), so a byte cut is a character cut. */
 static void put_raw_bounded(cx_strbuf *b, const char *s, size_t len)
 {
     if (len <= DESCRIBE_MAX) {
         cx_strbuf_append(b, s, len);
         return;
     }
-    size_t cut = DESCRIBE_MAX;
-    while (cut > 0 && ((unsigned char)s[cut] & 0xC0) == 0x80)
-        cut--;
-    cx_strbuf_append(b, s, cut);
+    cx_strbuf_append(b, s, DESCRIBE_MAX);
     cx_strbuf_puts(b, "...");
 }
 

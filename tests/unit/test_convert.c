@@ -12,106 +12,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include <yaml.h>
-
-/* ------------------------------------------------------------------------------------------ */
-/* A temporary YAML producer (until lib/yaml_load.c lands): libyaml events to builder calls.  */
-/* ------------------------------------------------------------------------------------------ */
-
-static cx_pos mark_pos(yaml_mark_t m)
-{
-    cx_pos p = {(uint32_t)m.line + 1, (uint32_t)m.column + 1};
-    return p;
-}
-
-static cx_scalar_tag scalar_tag(const yaml_event_t *e)
-{
-    const char *tag = (const char *)e->data.scalar.tag;
-    if (tag) {
-        if (strcmp(tag, YAML_INT_TAG) == 0)
-            return CX_TAG_INT;
-        if (strcmp(tag, YAML_FLOAT_TAG) == 0)
-            return CX_TAG_FLOAT;
-        if (strcmp(tag, YAML_BOOL_TAG) == 0)
-            return CX_TAG_BOOL;
-        if (strcmp(tag, YAML_NULL_TAG) == 0)
-            return CX_TAG_NULL;
-        return CX_TAG_STR;
-    }
-    return e->data.scalar.style == YAML_PLAIN_SCALAR_STYLE ? CX_TAG_PLAIN : CX_TAG_STR;
-}
-
-static const char *anchor_of(const unsigned char *a, size_t *len)
-{
-    *len = a ? strlen((const char *)a) : 0;
-    return (const char *)a;
-}
-
-static cx_rc shim_yaml_parse(const cx_load_ctx *ctx, const char *data, size_t len)
-{
-    cx_builder *b = cx_builder_new(ctx->alloc, ctx->limits, ctx->file, ctx->sink, ctx->handler);
-    assert_non_null(b);
-    yaml_parser_t p;
-    yaml_parser_initialize(&p);
-    yaml_parser_set_input_string(&p, (const unsigned char *)data, len);
-    cx_rc rc = CX_RC_OK;
-    for (;;) {
-        yaml_event_t e;
-        if (!yaml_parser_parse(&p, &e)) {
-            cx_pos pos = mark_pos(p.problem_mark);
-            rc = cx_builder_fail(b, "yaml-syntax", pos, p.problem ? p.problem : "syntax error");
-            if (rc == CX_RC_OK && cx_builder_in_document(b))
-                rc = cx_builder_end_document(b);
-            break;
-        }
-        size_t alen;
-        const char *anchor;
-        cx_pos pos = mark_pos(e.start_mark);
-        switch (e.type) {
-        case YAML_DOCUMENT_START_EVENT:
-            rc = cx_builder_begin_document(b, pos);
-            break;
-        case YAML_DOCUMENT_END_EVENT:
-            rc = cx_builder_end_document(b);
-            break;
-        case YAML_MAPPING_START_EVENT:
-            anchor = anchor_of(e.data.mapping_start.anchor, &alen);
-            rc = cx_builder_begin_map(b, pos, anchor, alen);
-            break;
-        case YAML_MAPPING_END_EVENT:
-            rc = cx_builder_end_map(b);
-            break;
-        case YAML_SEQUENCE_START_EVENT:
-            anchor = anchor_of(e.data.sequence_start.anchor, &alen);
-            rc = cx_builder_begin_seq(b, pos, anchor, alen);
-            break;
-        case YAML_SEQUENCE_END_EVENT:
-            rc = cx_builder_end_seq(b);
-            break;
-        case YAML_SCALAR_EVENT:
-            anchor = anchor_of(e.data.scalar.anchor, &alen);
-            rc = cx_builder_scalar(b, pos, scalar_tag(&e), (const char *)e.data.scalar.value,
-                                   e.data.scalar.length, anchor, alen);
-            break;
-        case YAML_ALIAS_EVENT:
-            anchor = anchor_of(e.data.alias.anchor, &alen);
-            rc = cx_builder_alias(b, pos, anchor, alen);
-            break;
-        default:
-            break;
-        }
-        bool end = e.type == YAML_STREAM_END_EVENT;
-        yaml_event_delete(&e);
-        if (end || rc != CX_RC_OK)
-            break;
-    }
-    yaml_parser_delete(&p);
-    cx_builder_free(b);
-    return rc == CX_RC_STOP ? CX_RC_OK : rc;
-}
-
-#define YAML_PARSE shim_yaml_parse
-
 /* ------------------------------------------------------------------------------------------ */
 /* Harness: YAML text -> builder -> cx_convert() for each document and List item             */
 /* ------------------------------------------------------------------------------------------ */
@@ -185,13 +85,22 @@ static void h_parse(harness *h, const char *text, size_t len)
 {
     cx_load_ctx lc = {&cx_default_alloc, &h->limits, h->source.name,
                       (cx_diag_sink){&h->arena, &h->syntax}, (cx_doc_handler){h, on_item, on_doc}};
-    assert_int_equal(YAML_PARSE(&lc, text, len), CX_RC_OK);
+    assert_int_equal(cx_yaml_parse(&lc, text, len), CX_RC_OK);
 }
 
 static harness *h_yaml(const char *text)
 {
     harness *h = h_new("test.yaml");
     h_parse(h, text, strlen(text));
+    return h;
+}
+
+static harness *h_json(const char *text)
+{
+    harness *h = h_new("test.json");
+    cx_load_ctx lc = {&cx_default_alloc, &h->limits, h->source.name,
+                      (cx_diag_sink){&h->arena, &h->syntax}, (cx_doc_handler){h, on_item, on_doc}};
+    assert_int_equal(cx_json_parse(&lc, text, strlen(text)), CX_RC_OK);
     return h;
 }
 
@@ -1321,6 +1230,53 @@ static void test_unknown_fields_everywhere(void **state)
     h_free(h);
 }
 
+/* networking.k8s.io/v1 backends: unknown fields in service and port. */
+static void test_ingress_v1_unknown(void **state)
+{
+    (void)state;
+    harness *h =
+        h_yaml("apiVersion: networking.k8s.io/v1\n"
+               "kind: Ingress\n"
+               "metadata: {name: ing}\n"
+               "spec:\n"
+               "  defaultBackend:\n"
+               "    service: {name: a, namespace: b, port: {number: 80, protocol: TCP}}\n");
+    const contour_object *o = h_object(h);
+    assert_int_equal(contour_object_diagnostic_count(o), 2);
+    expect_diag(contour_object_diagnostic_at(o, 0), CONTOUR_SEVERITY_WARNING, "unknown-field", 6,
+                24, "spec.defaultBackend.service.namespace",
+                "unknown field \"namespace\" in spec.defaultBackend.service");
+    expect_diag(contour_object_diagnostic_at(o, 1), CONTOUR_SEVERITY_WARNING, "unknown-field", 6,
+                57, "spec.defaultBackend.service.port.protocol",
+                "unknown field \"protocol\" in spec.defaultBackend.service.port");
+    assert_int_equal(contour_ingress_backend_port_number(contour_ingress_default_backend(o)), 80);
+    h_free(h);
+}
+
+/* A long unknown key is cut in the message and field, on a character boundary. */
+static void test_unknown_field_long_key(void **state)
+{
+    (void)state;
+    char text[1024];
+    char key[400];
+    memset(key, 'k', 127);
+    strcpy(key + 127, "\xc3\xa9"); /* é straddles the 128-byte cut */
+    memset(key + 129, 'z', 200);
+    key[329] = '\0';
+    snprintf(text, sizeof text,
+             "apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec:\n  %s: 1\n", key);
+    harness *h = h_yaml(text);
+    const contour_object *o = h_object(h);
+    const contour_diagnostic *d = contour_object_diagnostic_at(o, 0);
+    char want_field[200];
+    snprintf(want_field, sizeof want_field, "spec.%.127s...", key);
+    assert_string_equal(d->field, want_field);
+    char want_msg[300];
+    snprintf(want_msg, sizeof want_msg, "unknown field \"%.127s\"... in spec", key);
+    assert_string_equal(d->message, want_msg);
+    h_free(h);
+}
+
 /* Unknown keys with odd characters are quoted the Go way in the message. */
 static void test_unknown_field_quoting(void **state)
 {
@@ -1531,6 +1487,11 @@ static const error_case error_cases[] = {
      "spec.ports[0].name", "spec.ports[0].name: expected a string, found a list"},
     {"service port int32", SVC_HEAD "spec:\n  ports:\n  - port: 2147483648\n", "integer-range", 6,
      11, "spec.ports[0].port", "spec.ports[0].port: 2147483648 does not fit in a 32-bit integer"},
+    {"service port long",
+     SVC_HEAD "spec:\n  ports:\n  - port: 123456789012345678901234567890123456789012345\n",
+     "integer-range", 6, 11, "spec.ports[0].port",
+     "spec.ports[0].port: 1234567890123456789012345678901234567890... does not fit in a 32-bit "
+     "integer"},
     {"service port hex int32", SVC_HEAD "spec:\n  ports:\n  - port: -0x80000001\n", "integer-range",
      6, 11, "spec.ports[0].port",
      "spec.ports[0].port: -0x80000001 does not fit in a 32-bit integer"},
@@ -1799,7 +1760,7 @@ static void test_pending_direct(void **state)
         cx_load_ctx lc = {&cx_default_alloc, &h->limits, "direct",
                           (cx_diag_sink){&h->arena, &h->syntax},
                           (cx_doc_handler){&cap, NULL, pending_doc}};
-        assert_int_equal(YAML_PARSE(&lc, cases[i].yaml, strlen(cases[i].yaml)), CX_RC_OK);
+        assert_int_equal(cx_yaml_parse(&lc, cases[i].yaml, strlen(cases[i].yaml)), CX_RC_OK);
         const contour_diagnostic *d = h_error(h);
         assert_int_equal(h->rejected.count, 1);
         expect_diag(d, CONTOUR_SEVERITY_ERROR, "nul-character", 9, 9, NULL,
@@ -1858,6 +1819,146 @@ static void test_yaml11_typing(void **state)
     assert_string_equal(contour_ir_service_name(s), "5");
     assert_int_equal(contour_ir_service_port(s), 80);
     h_free(h);
+}
+
+/* JSON is strictly typed: a string is never a number or a boolean, and the reverse. */
+static void test_json_typing(void **state)
+{
+    (void)state;
+    harness *h = h_json("{\"apiVersion\": \"contour.heptio.com/v1beta1\", \"kind\": "
+                        "\"IngressRoute\",\n"
+                        " \"metadata\": {\"name\": \"j\", \"namespace\": null,\n"
+                        "   \"annotations\": {\"a\": \"1\", \"b\": null}},\n"
+                        " \"spec\": {\"virtualhost\": {\"fqdn\": \"x\", \"tls\": "
+                        "{\"passthrough\": true}},\n"
+                        "  \"routes\": [{\"match\": \"/\", \"enableWebsockets\": false, "
+                        "\"permitInsecure\": true,\n"
+                        "    \"retryPolicy\": {\"count\": -3},\n"
+                        "    \"services\": [{\"name\": \"s\", \"port\": 80, \"weight\": "
+                        "null}]}]}}\n");
+    const contour_object *o = h_object(h);
+    assert_string_equal(contour_object_file(o), "test.json");
+    assert_string_equal(contour_object_namespace(o), "default");
+    assert_string_equal(contour_object_annotation(o, "b", 1), "");
+    assert_true(contour_ingressroute_tls_passthrough(o));
+    const contour_ir_route *r = contour_ingressroute_route_at(o, 0);
+    assert_false(contour_ir_route_enable_websockets(r));
+    assert_true(contour_ir_route_permit_insecure(r));
+    assert_int_equal(contour_ir_route_retry_count(r), -3);
+    const contour_ir_service *s = contour_ir_route_service_at(r, 0);
+    assert_int_equal(contour_ir_service_port(s), 80);
+    assert_int_equal(contour_ir_service_weight(s), 0);
+    POS_EQ(s->port_pos, 7, 40);
+    POS_EQ(s->weight_pos, 7, 18); /* null: the item */
+    h_free(h);
+
+    /* Ingress servicePort: number, digit string, name */
+    h = h_json("{\"apiVersion\": \"extensions/v1beta1\", \"kind\": \"Ingress\", "
+               "\"metadata\": {\"name\": \"i\"},\n"
+               " \"spec\": {\"rules\": [{\"http\": {\"paths\": [\n"
+               "  {\"backend\": {\"serviceName\": \"a\", \"servicePort\": 80}},\n"
+               "  {\"backend\": {\"serviceName\": \"a\", \"servicePort\": \"81\"}},\n"
+               "  {\"backend\": {\"serviceName\": \"a\", \"servicePort\": \"http\"}}]}}]}}");
+    o = h_object(h);
+    const contour_ingress_rule *rule = contour_ingress_rule_at(o, 0);
+    const contour_ingress_backend *b =
+        contour_ingress_path_backend(contour_ingress_rule_path_at(rule, 0));
+    assert_int_equal(contour_ingress_backend_port_number(b), 80);
+    b = contour_ingress_path_backend(contour_ingress_rule_path_at(rule, 1));
+    assert_false(contour_ingress_backend_port_is_name(b));
+    assert_int_equal(contour_ingress_backend_port_number(b), 81);
+    b = contour_ingress_path_backend(contour_ingress_rule_path_at(rule, 2));
+    assert_string_equal(contour_ingress_backend_port_name(b), "http");
+    h_free(h);
+
+    /* A JSON List: items are converted one by one */
+    h = h_json("{\"apiVersion\": \"v1\", \"kind\": \"List\", \"items\": [\n"
+               " {\"apiVersion\": \"v1\", \"kind\": \"Service\", \"metadata\": {\"name\": "
+               "\"a\"}, \"spec\": {\"ports\": [{\"port\": 80}]}},\n"
+               " {\"apiVersion\": \"v1\", \"kind\": \"Secret\", \"metadata\": {\"name\": "
+               "\"b\"}, \"data\": {\"tls.crt\": \"eA==\"}}]}");
+    assert_int_equal(h->n, 3);
+    assert_int_equal(h->results[0], CX_CONVERT_OBJECT);
+    assert_int_equal(contour_service_port_number(h->objs[0], 0), 80);
+    POS_EQ(h->objs[0]->pos, 2, 2);
+    assert_int_equal(h->results[1], CX_CONVERT_OBJECT);
+    assert_int_equal(contour_secret_key_count(h->objs[1]), 1);
+    assert_int_equal(h->results[2], CX_CONVERT_LIST);
+    h_free(h);
+}
+
+static void test_json_errors(void **state)
+{
+    (void)state;
+    const error_case cases[] = {
+        {"port string",
+         "{\"apiVersion\": \"v1\", \"kind\": \"Service\", \"metadata\": {\"name\": "
+         "\"s\"},\n \"spec\": {\"ports\": [{\"port\": \"80\"}]}}",
+         "wrong-type", 2, 30, "spec.ports[0].port",
+         "spec.ports[0].port: expected an integer, found a string \"80\""},
+        {"port float",
+         "{\"apiVersion\": \"v1\", \"kind\": \"Service\", \"metadata\": {\"name\": "
+         "\"s\"},\n \"spec\": {\"ports\": [{\"port\": 80.0}]}}",
+         "wrong-type", 2, 30, "spec.ports[0].port",
+         "spec.ports[0].port: expected an integer, found a number 80.0"},
+        {"port exponent",
+         "{\"apiVersion\": \"v1\", \"kind\": \"Service\", \"metadata\": {\"name\": "
+         "\"s\"},\n \"spec\": {\"ports\": [{\"port\": 8e1}]}}",
+         "wrong-type", 2, 30, "spec.ports[0].port",
+         "spec.ports[0].port: expected an integer, found a number 8e1"},
+        {"port range",
+         "{\"apiVersion\": \"v1\", \"kind\": \"Service\", \"metadata\": {\"name\": "
+         "\"s\"},\n \"spec\": {\"ports\": [{\"port\": -2147483649}]}}",
+         "integer-range", 2, 30, "spec.ports[0].port",
+         "spec.ports[0].port: -2147483649 does not fit in a 32-bit integer"},
+        {"name number",
+         "{\"apiVersion\": \"v1\", \"kind\": \"Service\", \"metadata\": {\"name\": 5}}",
+         "wrong-type", 1, 62, "metadata.name",
+         "metadata.name: expected a string, found an integer 5"},
+        {"bool string",
+         "{\"apiVersion\": \"contour.heptio.com/v1beta1\", \"kind\": \"IngressRoute\", "
+         "\"metadata\": {\"name\": \"r\"},\n \"spec\": {\"routes\": [{\"permitInsecure\": "
+         "\"true\"}]}}",
+         "wrong-type", 2, 41, "spec.routes[0].permitInsecure",
+         "spec.routes[0].permitInsecure: expected a boolean, found a string \"true\""},
+        {"string bool",
+         "{\"apiVersion\": \"contour.heptio.com/v1beta1\", \"kind\": \"IngressRoute\", "
+         "\"metadata\": {\"name\": \"r\"},\n \"spec\": {\"routes\": [{\"match\": true}]}}",
+         "wrong-type", 2, 32, "spec.routes[0].match",
+         "spec.routes[0].match: expected a string, found a boolean true"},
+        {"annotation number",
+         "{\"apiVersion\": \"v1\", \"kind\": \"Service\", \"metadata\": {\"name\": "
+         "\"s\",\n \"annotations\": {\"x\": 5}}}",
+         "wrong-type", 2, 23, "metadata.annotations[x]",
+         "metadata.annotations[x]: expected a string, found an integer 5"},
+        {"servicePort float",
+         "{\"apiVersion\": \"extensions/v1beta1\", \"kind\": \"Ingress\", \"metadata\": "
+         "{\"name\": \"i\"},\n \"spec\": {\"backend\": {\"servicePort\": 1.5}}}",
+         "wrong-type", 2, 38, "spec.backend.servicePort",
+         "spec.backend.servicePort: expected an integer or a string, found a number 1.5"},
+        {"secret data number",
+         "{\"apiVersion\": \"v1\", \"kind\": \"Secret\", \"metadata\": {\"name\": "
+         "\"s\"},\n \"data\": {\"tls.crt\": 1}}",
+         "wrong-type", 2, 22, "data[tls.crt]",
+         "data[tls.crt]: expected a string, found an integer 1"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        const error_case *c = &cases[i];
+        harness *h = h_json(c->yaml);
+        if (h->n != 1 || h->results[0] != CX_CONVERT_REJECTED) {
+            dump("rejected", &h->rejected);
+            dump("syntax", &h->syntax);
+            fail_msg("%s: not rejected (%zu outputs, first %d)", c->name, h->n,
+                     h->n ? h->results[0] : -9);
+        }
+        const contour_diagnostic *d = h_error(h);
+        if (strcmp(d->code, c->code) != 0 || d->pos.line != c->line || d->pos.col != c->col ||
+            !d->field || strcmp(d->field, c->field) != 0 || strcmp(d->message, c->message) != 0)
+            fail_msg("%s:\n got  [%s] %u:%u %s \"%s\"\n want [%s] %u:%u %s \"%s\"", c->name,
+                     d->code, d->pos.line, d->pos.col, d->field ? d->field : "(null)", d->message,
+                     c->code, c->line, c->col, c->field, c->message);
+        h_free(h);
+    }
 }
 
 /* Anchors, aliases and merge keys reach the converter as ordinary trees. */
@@ -2101,45 +2202,49 @@ typedef struct oom_run {
     size_t failures;
 } oom_run;
 
-/* Converts each document with allocation failures injected at every point in turn. */
+/* Converts each document with allocation failures injected at every point in turn, with
+ * the rejected sink empty and with something in it already (which must survive). */
 static cx_rc oom_doc(void *ud, const cx_node *root, const cx_pending_error *pending,
                      const char *kind)
 {
     (void)kind;
     oom_run *r = ud;
     harness *h = r->h;
-    for (long n = 0;; n++) {
-        cx_arena rej_arena;
-        cx_diag_list rej = {0};
-        cx_arena_init(&rej_arena, &r->alloc, 0);
-        /* something already in the sink: it must survive a failed conversion untouched */
-        cx_objref none = {CONTOUR_KIND_NONE, NULL, NULL};
-        r->f.countdown = -1;
-        assert_non_null(cx_diag_add((cx_diag_sink){&rej_arena, &rej}, CONTOUR_SEVERITY_INFO, "x",
-                                    "f", (cx_pos){1, 1}, none, NULL, "m", 1));
-        long live_before = r->f.live;
-        r->f.countdown = n;
-        cx_convert_ctx ctx = h->ctx;
-        ctx.alloc = &r->alloc;
-        ctx.intern_ns = NULL;
-        ctx.rejected = (cx_diag_sink){&rej_arena, &rej};
-        contour_object *o = NULL;
-        cx_convert_result res = cx_convert(&ctx, root, pending, &o);
-        r->f.countdown = -1;
-        r->conversions++;
-        if (res == CX_CONVERT_NOMEM) {
-            r->failures++;
-            assert_null(o);
-            assert_int_equal(r->f.live, live_before);
-            assert_int_equal(rej.count, 1);
-            assert_null(rej.head->next);
+    for (int prefilled = 0; prefilled < 2; prefilled++) {
+        for (long n = 0;; n++) {
+            cx_arena rej_arena;
+            cx_diag_list rej = {0};
+            cx_arena_init(&rej_arena, &r->alloc, 0);
+            cx_objref none = {CONTOUR_KIND_NONE, NULL, NULL};
+            r->f.countdown = -1;
+            if (prefilled)
+                assert_non_null(cx_diag_add((cx_diag_sink){&rej_arena, &rej}, CONTOUR_SEVERITY_INFO,
+                                            "x", "f", (cx_pos){1, 1}, none, NULL, "m", 1));
+            long live_before = r->f.live;
+            r->f.countdown = n;
+            cx_convert_ctx ctx = h->ctx;
+            ctx.alloc = &r->alloc;
+            ctx.intern_ns = NULL;
+            ctx.rejected = (cx_diag_sink){&rej_arena, &rej};
+            contour_object *o = NULL;
+            cx_convert_result res = cx_convert(&ctx, root, pending, &o);
+            r->f.countdown = -1;
+            r->conversions++;
+            if (res == CX_CONVERT_NOMEM) {
+                r->failures++;
+                assert_null(o);
+                assert_int_equal(r->f.live, live_before);
+                assert_int_equal(rej.count, (size_t)prefilled);
+                if (prefilled)
+                    assert_null(rej.head->next);
+                cx_arena_release(&rej_arena);
+                continue;
+            }
+            cx_object_free(&r->alloc, o);
             cx_arena_release(&rej_arena);
-            continue;
+            assert_int_equal(r->f.live, 0);
+            break;
         }
-        cx_object_free(&r->alloc, o);
-        cx_arena_release(&rej_arena);
-        assert_int_equal(r->f.live, 0);
-        break;
     }
     return CX_RC_OK;
 }
@@ -2194,6 +2299,28 @@ static void test_out_of_memory(void **state)
                        "---\n"
                        "apiVersion: v1\nkind: List\nitems:\n- {apiVersion: v1, kind: Service, "
                        "metadata: {name: li}}\n";
+    /* long strings, so that copies need arena chunks of their own */
+    char big[6000];
+    memset(big, 'b', sizeof big - 1);
+    big[sizeof big - 1] = '\0';
+    size_t tlen = strlen(text) + 16 * sizeof big + 1024;
+    char *all = malloc(tlen);
+    assert_non_null(all);
+    snprintf(all, tlen,
+             "%s---\n"
+             "apiVersion: v1\nkind: Secret\nmetadata:\n  name: s1%s\n  annotations:\n"
+             "    ? a%s\n    : v%s\n"
+             "data:\n  ? k1%s\n  : x\n  ? k2%s\n  : ''\n"
+             "stringData:\n  ? k1%s\n  : ''\n  ? k3%s\n  : y\n"
+             "---\n"
+             "apiVersion: contour.heptio.com/v1beta1\nkind: TLSCertificateDelegation\n"
+             "metadata: {name: d}\nspec: {delegations: [{secretName: x, "
+             "targetNamespaces: [a%s, b%s, ~]}]}\n"
+             "---\n"
+             "apiVersion: extensions/v1beta1\nkind: Ingress\nmetadata: {name: i}\n"
+             "spec: {backend: {serviceName: a, servicePort: p%s}}\n",
+             text, big, big, big, big, big, big, big, big, big, big);
+    text = all;
     oom_run r;
     memset(&r, 0, sizeof r);
     r.h = h_new("oom.yaml");
@@ -2202,10 +2329,12 @@ static void test_out_of_memory(void **state)
     cx_load_ctx lc = {&cx_default_alloc, &r.h->limits, "oom.yaml",
                       (cx_diag_sink){&r.h->arena, &r.h->syntax},
                       (cx_doc_handler){&r, oom_item, oom_doc}};
-    assert_int_equal(YAML_PARSE(&lc, text, strlen(text)), CX_RC_OK);
+    assert_int_equal(cx_yaml_parse(&lc, text, strlen(text)), CX_RC_OK);
     fprintf(stderr, "%zu conversions, %zu allocation failures\n", r.conversions, r.failures);
     assert_true(r.failures >= 15);
+    assert_int_equal(r.h->syntax.count, 0);
     h_free(r.h);
+    free(all);
 }
 
 /* A small object costs one allocation (the first arena chunk is sized from the tree). */
@@ -2471,12 +2600,16 @@ int main(void)
         cmocka_unit_test(test_unknown_health_check_at_spec),
         cmocka_unit_test(test_unknown_fields_everywhere),
         cmocka_unit_test(test_unknown_field_quoting),
+        cmocka_unit_test(test_ingress_v1_unknown),
+        cmocka_unit_test(test_unknown_field_long_key),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_first_error_only),
         cmocka_unit_test(test_pending_errors),
         cmocka_unit_test(test_pending_direct),
         cmocka_unit_test(test_yaml11_typing),
         cmocka_unit_test(test_yaml_aliases),
+        cmocka_unit_test(test_json_typing),
+        cmocka_unit_test(test_json_errors),
         cmocka_unit_test(test_diagnostics_sorted),
         cmocka_unit_test(test_accessors_null_safe),
         cmocka_unit_test(test_accessors_wrong_kind),

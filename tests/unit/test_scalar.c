@@ -428,6 +428,9 @@ static void expect_describe(cx_node n, const char *want)
 static void test_describe(void **state)
 {
     (void)state;
+    char *nothing = describe(NULL);
+    assert_string_equal(nothing, "nothing");
+    free(nothing);
     expect_describe(container(CX_NODE_MAP), "a map");
     expect_describe(container(CX_NODE_SEQ), "a list");
     expect_describe(STR("eighty"), "a string \"eighty\"");
