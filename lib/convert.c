@@ -419,8 +419,6 @@ static const char *const meta_fields[] = {"name",
                                           "clusterName",
                                           NULL};
 
-enum { META_ANNOTATIONS = 11 };
-
 static bool text_eq(const char *s, size_t len, const char *lit)
 {
     size_t n = strlen(lit);
@@ -530,10 +528,9 @@ static cv_rc read_metadata(cv *c, const cx_node *meta)
     cv_rc rc = CV_OK;
     for (uint32_t i = 0; i < meta->len && rc == CV_OK; i++) {
         const cx_node *k = meta->u.pairs[i].key;
-        int f = cv_field_index(k, meta_fields);
-        if (f < 0)
+        if (!cv_known(k, meta_fields))
             rc = cv_unknown_field(c, k);
-        else if (f == META_ANNOTATIONS)
+        else if (cx_node_is(k, "annotations"))
             rc = read_annotations(c, meta->u.pairs[i].value);
     }
     cv_pop(c);
@@ -560,8 +557,10 @@ static cv_rc read_identity(cv *c, const cx_node *root, const cx_pending_error *p
     }
     if (cx_read_string(ns, &s, &len) == CX_READ_OK && len)
         c->o->ns = intern_ns(c, s, len);
-    else
+    else if (c->ctx->default_ns)
         c->o->ns = intern_ns(c, c->ctx->default_ns, strlen(c->ctx->default_ns));
+    else
+        c->o->ns = intern_ns(c, "default", 7);
     if (!c->o->ns)
         return CV_NOMEM;
     c->ref = (cx_objref){c->o->kind, c->o->ns, c->o->name};

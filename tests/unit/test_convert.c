@@ -1056,6 +1056,13 @@ static void test_namespace_default(void **state)
     assert_int_equal(h->interned, 3); /* every namespace goes through intern_ns */
     h_free(h);
 
+    /* no default configured: "default" */
+    h = h_new("ns.yaml");
+    h->ctx.default_ns = NULL;
+    h_parse(h, text, strlen(text));
+    assert_string_equal(contour_object_namespace(h->objs[0]), "default");
+    h_free(h);
+
     /* without an intern function the namespace lives in the object */
     h = h_new("ns.yaml");
     h->ctx.intern_ns = NULL;
