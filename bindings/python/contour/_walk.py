@@ -5,11 +5,10 @@ borrowed from a snapshot or graph.
 
 The graph walk is the hot path (a 100,000-object graph is millions of accessor calls), so
 it is written for CPython's sake: ctypes functions bound to locals, enums looked up in
-tuples instead of calling the IntEnum, optional integers folded with ``or None``, and the
-frozen dataclasses created without running their ``__init__`` (a frozen dataclass's
-``__init__`` sets each field through ``object.__setattr__``, ~1 us for 12 fields; filling
-``__dict__`` at once costs a third of that). Clusters are immutable, so one C cluster
-seen twice becomes one Python object.
+tuples instead of calling the IntEnum, optional integers folded with ``or None``, the
+frozen dataclasses built through layout-compatible builder classes (see ``_builder``),
+repeated strings decoded once, and the cyclic GC paused (see ``gc_paused``). Clusters are
+immutable, so one C cluster seen twice becomes one Python object.
 """
 
 from __future__ import annotations
@@ -65,7 +64,31 @@ _STATES = tuple(State)
 _MATCH = tuple(MatchType)
 
 _new = object.__new__
-_setattr = object.__setattr__
+
+
+
+def _builder(cls: type) -> Any:
+    """A plain class with the instance layout of the frozen dataclass ``cls``.
+
+    The hot walks build an instance of it with ordinary attribute stores (which CPython
+    specialises; a frozen dataclass's ``__init__`` goes through ``object.__setattr__``
+    once per field, 3-5x slower), then assign ``__class__`` to turn it into ``cls``.
+    Both classes have a ``__dict__`` and a ``__weakref__`` slot and nothing else, so
+    the assignment is allowed; the result is an ordinary, frozen ``cls`` instance.
+    """
+    return type(f"_{cls.__name__}Builder", (), {"__module__": __name__, "__qualname__": f"_{cls.__name__}Builder"})
+
+
+_ClusterB = _builder(Cluster)
+_HealthB = _builder(HealthCheck)
+_RouteB = _builder(Route)
+_RetryB = _builder(Retry)
+_RefB = _builder(ObjectRef)
+_TLSB = _builder(TLS)
+_VHostB = _builder(VirtualHost)
+_ListenerB = _builder(Listener)
+_StatusB = _builder(Status)
+_DiagB = _builder(Diagnostic)
 
 _gc_lock = threading.Lock()
 _gc_depth = 0
@@ -130,44 +153,46 @@ def diagnostics(owner: int, count_fn: Callable[[int], int], at_fn: Callable[[int
     kinds = _KINDS
     sevs = _SEVERITIES
     new = _new
-    setd = _setattr
+    RefB, DiagB = _RefB, _DiagB
+    RefT, DiagT = ObjectRef, Diagnostic
     refs: dict[tuple[int, bytes | None, bytes | None], ObjectRef | None] = {}
     files: dict[bytes | None, str] = {}
+    codes: dict[bytes, str] = {}
     out = []
     for i in range(count_fn(owner)):
         d = at_fn(owner, i)
+        o = new(DiagB)
+        o.severity = sevs[sev(d)]
+        b = code(d)
+        c = codes.get(b)
+        if c is None:
+            c = codes[b] = b.decode()
+        o.code = c
+        o.message = msg(d).decode()
+        b = file(d)
+        f = files.get(b)
+        if f is None:
+            f = files[b] = _path(b)
+        o.file = f
+        o.line = line(d)
+        o.column = col(d)
+        b = field(d)
+        o.field = None if b is None else b.decode()
         k = okind(d)
-        ns_b = ons(d)
-        name_b = oname(d)
-        key = (k, ns_b, name_b)
+        key = (k, ons(d), oname(d))
         ref = refs.get(key, False)
         if ref is False:
-            if k == 0 and ns_b is None and name_b is None:
+            if k == 0 and key[1] is None and key[2] is None:
                 ref = None
             else:
-                ref = new(ObjectRef)
-                setd(ref, "__dict__", {"kind": kinds[k], "namespace": _str(ns_b), "name": _str(name_b)})
+                ref = new(RefB)
+                ref.kind = kinds[k]
+                ref.namespace = _str(key[1])
+                ref.name = _str(key[2])
+                ref.__class__ = RefT
             refs[key] = ref
-        f = field(d)
-        fb = file(d)
-        fs = files.get(fb)
-        if fs is None:
-            fs = files[fb] = _path(fb)
-        o = new(Diagnostic)
-        setd(
-            o,
-            "__dict__",
-            {
-                "severity": sevs[sev(d)],
-                "code": code(d).decode(),
-                "message": msg(d).decode(),
-                "file": fs,
-                "line": line(d),
-                "column": col(d),
-                "field": None if f is None else f.decode(),
-                "object": ref,
-            },
-        )
+        o.object = ref
+        o.__class__ = DiagT
         out.append(o)
     return tuple(out)
 
@@ -483,55 +508,48 @@ def graph_listeners(g: int) -> tuple[Listener, ...]:
     kinds = _KINDS
     matches = _MATCH
     new = _new
-    setd = _setattr
+    ClusterB, RouteB, RetryB, RefB, HealthB = _ClusterB, _RouteB, _RetryB, _RefB, _HealthB
+    TLSB, VHostB, ListenerB = _TLSB, _VHostB, _ListenerB
     ClusterT, RouteT, RetryT, RefT, HealthT = Cluster, Route, Retry, ObjectRef, HealthCheck
+    TLST, VHostT, ListenerT = TLS, VirtualHost, Listener
 
     clusters_seen: dict[int, Cluster] = {}
     refs: dict[tuple[int, bytes, bytes], ObjectRef] = {}
 
     def cluster(c: int) -> Cluster:
         # Callers have looked c up in clusters_seen already.
-        pname = c_pname(c)
-        strategy = c_strategy(c)
-        proto = c_proto(c)
-        hc = None
+        o = new(ClusterB)
+        o.namespace = c_ns(c).decode()
+        o.service = c_svc(c).decode()
+        o.port = c_port(c)
+        b = c_pname(c)
+        o.port_name = None if b is None else b.decode()
+        o.weight = c_weight(c)
+        b = c_strategy(c)
+        o.strategy = None if b is None else b.decode()
+        b = c_proto(c)
+        o.protocol = None if b is None else b.decode()
         if c_has_hc(c):
-            hp = hc_path(c)
-            hh = hc_host(c)
-            hc = new(HealthT)
-            setd(
-                hc,
-                "__dict__",
-                {
-                    "path": None if hp is None else hp.decode(),
-                    "host": None if hh is None else hh.decode(),
-                    "interval_s": hc_interval(c),
-                    "timeout_s": hc_timeout(c),
-                    "unhealthy_threshold": hc_unhealthy(c),
-                    "healthy_threshold": hc_healthy(c),
-                },
-            )
-        obj = new(ClusterT)
-        setd(
-            obj,
-            "__dict__",
-            {
-                "namespace": c_ns(c).decode(),
-                "service": c_svc(c).decode(),
-                "port": c_port(c),
-                "port_name": None if pname is None else pname.decode(),
-                "weight": c_weight(c),
-                "strategy": None if strategy is None else strategy.decode(),
-                "protocol": None if proto is None else proto.decode(),
-                "health_check": hc,
-                "max_connections": c_maxc(c) or None,
-                "max_pending_requests": c_maxp(c) or None,
-                "max_requests": c_maxr(c) or None,
-                "max_retries": c_maxrt(c) or None,
-            },
-        )
-        clusters_seen[c] = obj
-        return obj
+            h = new(HealthB)
+            b = hc_path(c)
+            h.path = None if b is None else b.decode()
+            b = hc_host(c)
+            h.host = None if b is None else b.decode()
+            h.interval_s = hc_interval(c)
+            h.timeout_s = hc_timeout(c)
+            h.unhealthy_threshold = hc_unhealthy(c)
+            h.healthy_threshold = hc_healthy(c)
+            h.__class__ = HealthT
+            o.health_check = h
+        else:
+            o.health_check = None
+        o.max_connections = c_maxc(c) or None
+        o.max_pending_requests = c_maxp(c) or None
+        o.max_requests = c_maxr(c) or None
+        o.max_retries = c_maxrt(c) or None
+        o.__class__ = ClusterT
+        clusters_seen[c] = o
+        return o  # type: ignore[no-any-return]
 
     listeners = []
     for li in range(listener_count(g)):
@@ -539,91 +557,79 @@ def graph_listeners(g: int) -> tuple[Listener, ...]:
         vhosts = []
         for vi in range(vhost_count(lp)):
             v = vhost_at(lp, vi)
-            tls = None
+            vh = new(VHostB)
+            vh.fqdn = v_fqdn(v).decode()
             if v_has_tls(v):
-                sns = v_tls_ns(v)
-                sname = v_tls_name(v)
-                smin = v_tls_min(v)
-                tls = new(TLS)
-                setd(
-                    tls,
-                    "__dict__",
-                    {
-                        "secret_namespace": None if sns is None else sns.decode(),
-                        "secret_name": None if sname is None else sname.decode(),
-                        "min_protocol_version": None if smin is None else smin.decode(),
-                        "passthrough": v_tls_pt(v),
-                    },
-                )
+                t = new(TLSB)
+                b = v_tls_ns(v)
+                t.secret_namespace = None if b is None else b.decode()
+                b = v_tls_name(v)
+                t.secret_name = None if b is None else b.decode()
+                b = v_tls_min(v)
+                t.min_protocol_version = None if b is None else b.decode()
+                t.passthrough = v_tls_pt(v)
+                t.__class__ = TLST
+                vh.tls = t
+            else:
+                vh.tls = None
             routes = []
             for ri in range(route_count(v)):
                 r = route_at(v, ri)
+                ro = new(RouteB)
+                ro.match_type = matches[r_mt(r)]
+                ro.path = r_path(r).decode()
+                ro.https_redirect = r_redirect(r)
+                ro.websocket = r_ws(r)
+                b = r_rewrite(r)
+                ro.prefix_rewrite = None if b is None else b.decode()
+                ro.timeout_ms = r_timeout(r) if r_has_timeout(r) else None
+                if r_has_retry(r):
+                    rt = new(RetryB)
+                    b = r_retry_on(r)
+                    rt.on = None if b is None else b.decode()
+                    rt.num_retries = r_retry_num(r)
+                    rt.per_try_timeout_ms = r_retry_ptt(r) or None
+                    rt.__class__ = RetryT
+                    ro.retry = rt
+                else:
+                    ro.retry = None
                 key = (r_skind(r), r_sns(r), r_sname(r))
                 src = refs.get(key)
                 if src is None:
-                    src = new(RefT)
-                    setd(src, "__dict__", {"kind": kinds[key[0]], "namespace": key[1].decode(), "name": key[2].decode()})
+                    src = new(RefB)
+                    src.kind = kinds[key[0]]
+                    src.namespace = key[1].decode()
+                    src.name = key[2].decode()
+                    src.__class__ = RefT
                     refs[key] = src
-                rw = r_rewrite(r)
-                retry = None
-                if r_has_retry(r):
-                    on = r_retry_on(r)
-                    retry = new(RetryT)
-                    setd(
-                        retry,
-                        "__dict__",
-                        {
-                            "on": None if on is None else on.decode(),
-                            "num_retries": r_retry_num(r),
-                            "per_try_timeout_ms": r_retry_ptt(r) or None,
-                        },
-                    )
+                ro.source = src
                 nc = cluster_count(r)
                 if nc == 1:
                     c = cluster_at(r, 0)
-                    cl: tuple[Cluster, ...] = (clusters_seen.get(c) or cluster(c),)
+                    ro.clusters = (clusters_seen.get(c) or cluster(c),)
                 elif nc == 0:
-                    cl = ()
+                    ro.clusters = ()
                 else:
-                    cl = tuple([clusters_seen.get(c) or cluster(c) for c in [cluster_at(r, i) for i in range(nc)]])
-                route = new(RouteT)
-                setd(
-                    route,
-                    "__dict__",
-                    {
-                        "match_type": matches[r_mt(r)],
-                        "path": r_path(r).decode(),
-                        "https_redirect": r_redirect(r),
-                        "websocket": r_ws(r),
-                        "prefix_rewrite": None if rw is None else rw.decode(),
-                        "timeout_ms": r_timeout(r) if r_has_timeout(r) else None,
-                        "retry": retry,
-                        "source": src,
-                        "clusters": cl,
-                    },
-                )
-                routes.append(route)
-            tcp = None
+                    ro.clusters = tuple(
+                        [clusters_seen.get(c) or cluster(c) for c in [cluster_at(r, i) for i in range(nc)]]
+                    )
+                ro.__class__ = RouteT
+                routes.append(ro)
+            vh.routes = tuple(routes)
             if v_has_tcp(v):
-                tcp = tuple([clusters_seen.get(c) or cluster(c) for c in [tcp_at(v, i) for i in range(tcp_count(v))]])
-            vh = new(VirtualHost)
-            setd(
-                vh,
-                "__dict__",
-                {"fqdn": v_fqdn(v).decode(), "tls": tls, "routes": tuple(routes), "tcpproxy": tcp},
-            )
+                vh.tcpproxy = tuple(
+                    [clusters_seen.get(c) or cluster(c) for c in [tcp_at(v, i) for i in range(tcp_count(v))]]
+                )
+            else:
+                vh.tcpproxy = None
+            vh.__class__ = VHostT
             vhosts.append(vh)
-        lo = new(Listener)
-        setd(
-            lo,
-            "__dict__",
-            {
-                "name": l_name(lp).decode(),
-                "port": l_port(lp),
-                "secure": l_secure(lp),
-                "virtual_hosts": tuple(vhosts),
-            },
-        )
+        lo = new(ListenerB)
+        lo.name = l_name(lp).decode()
+        lo.port = l_port(lp)
+        lo.secure = l_secure(lp)
+        lo.virtual_hosts = tuple(vhosts)
+        lo.__class__ = ListenerT
         listeners.append(lo)
     return tuple(listeners)
 
@@ -631,23 +637,17 @@ def graph_listeners(g: int) -> tuple[Listener, ...]:
 def _status(s: int) -> Status:
     L = _ffi.lib
     vat = L.contour_object_status_vhost_at
-    obj = _new(Status)
-    _setattr(
-        obj,
-        "__dict__",
-        {
-            "kind": _KINDS[L.contour_object_status_kind(s)],
-            "namespace": L.contour_object_status_namespace(s).decode(),
-            "name": L.contour_object_status_name(s).decode(),
-            "state": _STATES[L.contour_object_status_state(s)],
-            "description": L.contour_object_status_description(s).decode(),
-            "vhosts": tuple([vat(s, i).decode() for i in range(L.contour_object_status_vhost_count(s))]),
-            "file": _path(L.contour_object_status_file(s)),
-            "line": L.contour_object_status_line(s),
-            "column": L.contour_object_status_column(s),
-        },
+    return Status(
+        kind=_KINDS[L.contour_object_status_kind(s)],
+        namespace=L.contour_object_status_namespace(s).decode(),
+        name=L.contour_object_status_name(s).decode(),
+        state=_STATES[L.contour_object_status_state(s)],
+        description=L.contour_object_status_description(s).decode(),
+        vhosts=tuple([vat(s, i).decode() for i in range(L.contour_object_status_vhost_count(s))]),
+        file=_path(L.contour_object_status_file(s)),
+        line=L.contour_object_status_line(s),
+        column=L.contour_object_status_column(s),
     )
-    return obj
 
 
 def graph_statuses(g: int) -> tuple[Status, ...]:
@@ -667,33 +667,34 @@ def graph_statuses(g: int) -> tuple[Status, ...]:
     kinds = _KINDS
     states = _STATES
     new = _new
-    setd = _setattr
+    StatusB = _StatusB
+    StatusT = Status
     files: dict[bytes, str] = {}
+    descriptions: dict[bytes, str] = {}
     out = []
     for i in range(count(g)):
         s = at(g, i)
-        fb = file(s)
-        fs = files.get(fb)
-        if fs is None:
-            fs = files[fb] = _path(fb)
+        o = new(StatusB)
+        o.kind = kinds[kind(s)]
+        o.namespace = ns(s).decode()
+        o.name = name(s).decode()
+        o.state = states[state(s)]
+        b = desc(s)
+        d = descriptions.get(b)
+        if d is None:
+            d = descriptions[b] = b.decode()
+        o.description = d
         n = vcount(s)
-        obj = new(Status)
-        setd(
-            obj,
-            "__dict__",
-            {
-                "kind": kinds[kind(s)],
-                "namespace": ns(s).decode(),
-                "name": name(s).decode(),
-                "state": states[state(s)],
-                "description": desc(s).decode(),
-                "vhosts": tuple([vat(s, j).decode() for j in range(n)]) if n else (),
-                "file": fs,
-                "line": line(s),
-                "column": col(s),
-            },
-        )
-        out.append(obj)
+        o.vhosts = tuple([vat(s, j).decode() for j in range(n)]) if n else ()
+        b = file(s)
+        f = files.get(b)
+        if f is None:
+            f = files[b] = _path(b)
+        o.file = f
+        o.line = line(s)
+        o.column = col(s)
+        o.__class__ = StatusT
+        out.append(o)
     return tuple(out)
 
 
