@@ -527,3 +527,28 @@ def test_render_formats(graph_of: GraphOf) -> None:
     with pytest.raises(ValueError):
         g.render("yaml")
     assert repr(g).startswith("<contour.Graph listeners=1 statuses=3")
+
+
+def test_values_are_real_dataclasses(graph_of: GraphOf) -> None:
+    import copy
+    import dataclasses
+    import pickle
+
+    g = graph_of(DELEGATION)
+    model = g.walk()
+    listener = model.listeners[0]
+    route = listener.virtual_hosts[0].routes[0]
+    for value in (listener, route, route.clusters[0], route.source, model.statuses[0]):
+        assert dataclasses.is_dataclass(value)
+        assert type(value).__module__ == "contour._model"
+        assert pickle.loads(pickle.dumps(value)) == value
+        assert copy.deepcopy(value) == value
+    moved = dataclasses.replace(route, path="/moved")
+    assert moved.path == "/moved" and moved.clusters == route.clusters
+    plain = dataclasses.asdict(listener)
+    assert plain["virtual_hosts"][0]["routes"][0]["source"]["name"] == "child"
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        route.clusters[0].port = 1  # type: ignore[misc]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        model.statuses[0].name = "x"  # type: ignore[misc]
+    assert vars(route.clusters[0])["port"] == route.clusters[0].port
