@@ -28,4 +28,4 @@ PYTHONDONTWRITEBYTECODE=1
 export CONTOUR_LIBRARY CONTOUR_BUILD_DIR PYTHONPATH PYTHONDONTWRITEBYTECODE
 
 cd "$here"
-exec "${PYTHON:-python3}" -m pytest -p no:cacheprovider -rs "$@" tests
+exec "${PYTHON:-python3}" -m pytest -p no:cacheprovider -rs "$@"
