@@ -206,3 +206,30 @@ def test_package_metadata_files() -> None:
     assert (BINDING_ROOT / "contour" / "py.typed").exists()
     text = (BINDING_ROOT / "pyproject.toml").read_text()
     assert 'name = "libcontour"' in text
+
+
+def test_enum_values_match_the_headers() -> None:
+    import re
+
+    headers = BINDING_ROOT.parent.parent / "include" / "contour"
+    if not headers.is_dir():
+        pytest.skip("headers not available")
+    text = "\n".join(p.read_text() for p in sorted(headers.glob("*.h")))
+    pairs = {
+        "CONTOUR_KIND_": contour.Kind,
+        "CONTOUR_SEVERITY_": contour.Severity,
+        "CONTOUR_STATE_": contour.State,
+        "CONTOUR_MATCH_": contour.MatchType,
+        "CONTOUR_FORMAT_": contour.Format,
+        "CONTOUR_LIMIT_": contour.Limit,
+        "CONTOUR_OUTPUT_": contour.OutputFormat,
+    }
+    for prefix, enum in pairs.items():
+        found = {
+            name: int(value)
+            for name, value in re.findall(rf"\b{prefix}(\w+)\s*=\s*(-?\d+)", text)
+        }
+        assert found, prefix
+        assert {m.name: int(m) for m in enum} == found, prefix
+    statuses = dict(re.findall(r"\bCONTOUR_(OK|ERR_\w+)\s*=\s*(-?\d+)", text))
+    assert {m.name: int(m) for m in contour.StatusCode} == {k: int(v) for k, v in statuses.items()}
