@@ -20,6 +20,9 @@ typedef struct cx_convert_ctx {
     /* Diagnostics about documents that are not loaded (errors, and the warnings found
      * along with them) go here, with the object's kind, namespace and name when known. */
     cx_diag_sink rejected;
+    /* Scratch memory objects are built in before being compacted (rewound after each
+     * object); NULL: a temporary arena per object. */
+    cx_arena *scratch;
 } cx_convert_ctx;
 
 typedef enum cx_convert_result {
