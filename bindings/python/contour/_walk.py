@@ -215,17 +215,15 @@ def graph_diagnostics(graph: int) -> tuple[Diagnostic, ...]:
 def _common(o: int) -> dict[str, Any]:
     L = _ffi.lib
     n = L.contour_object_annotation_count(o)
-    annotations = Annotations(
-        tuple(
-            (
-                _str(L.contour_object_annotation_key(o, i)),
-                _str(L.contour_object_annotation_value(o, i)),
-            )
-            for i in range(n)
-        )
-    )
+    if n:
+        key = L.contour_object_annotation_key
+        value = L.contour_object_annotation_value
+        annotations = Annotations(tuple([(_str(key(o, i)), _str(value(o, i))) for i in range(n)]))
+    else:
+        annotations = _NO_ANNOTATIONS
+    has_diags = L.contour_object_diagnostic_count(o)
     return {
-        "kind": Kind(L.contour_object_kind(o)),
+        "kind": _KINDS[L.contour_object_kind(o)],
         "api_version": _opt(L.contour_object_api_version(o)),
         "namespace": _str(L.contour_object_namespace(o)),
         "name": _str(L.contour_object_name(o)),
@@ -233,8 +231,15 @@ def _common(o: int) -> dict[str, Any]:
         "line": L.contour_object_line(o),
         "column": L.contour_object_column(o),
         "annotations": annotations,
-        "diagnostics": diagnostics(o, L.contour_object_diagnostic_count, L.contour_object_diagnostic_at),
+        "diagnostics": (
+            diagnostics(o, L.contour_object_diagnostic_count, L.contour_object_diagnostic_at)
+            if has_diags
+            else ()
+        ),
     }
+
+
+_NO_ANNOTATIONS = Annotations()
 
 
 def _ir_service(s: int) -> IngressRouteService:
