@@ -197,7 +197,12 @@ class Snapshot(Handle):
             text = os.fsdecode(raw)
 
             def about(d: Diagnostic, text: str = text) -> bool:
-                return d.file == text or d.file.startswith(text.rstrip("/") + "/")
+                # The library names a file whose path is not UTF-8 "<non-UTF-8 path>".
+                return (
+                    d.file == text
+                    or d.file.startswith(text.rstrip("/") + "/")
+                    or d.file == "<non-UTF-8 path>"
+                )
 
             def call(ptr: int, raw: bytes = raw) -> int:
                 return int(lib.contour_snapshot_load_path(ptr, raw, fmt))
@@ -258,9 +263,10 @@ class Snapshot(Handle):
                     for d in diags
                     if d.severity == Severity.ERROR and any(a(d) for _, _, a in failed)
                 ]
-                if st == StatusCode.ERR_IO:
-                    io = [d for d in related if d.code == "io-error"]
-                    related = io or related
+                # The diagnostics that explain the status: io-error for ERR_IO,
+                # limit-input for ERR_LIMIT (docs/api.md), else every error about it.
+                code = "io-error" if st == StatusCode.ERR_IO else "limit-input"
+                related = [d for d in related if d.code == code] or related
                 raise error_for(st, what, related)
             if strict:
                 after = _walk.snapshot_diagnostics(ptr)

@@ -569,3 +569,17 @@ def test_diagnostic_formatting() -> None:
 
 def test_repr(snap: Snapshot) -> None:
     assert repr(snap).startswith("<contour.Snapshot IngressRoute=3, ")
+
+
+def test_non_utf8_paths(tmp_path: Path) -> None:
+    raw = os.fsencode(tmp_path) + b"/caf\xe9.yaml"
+    with pytest.raises(contour.ContourIOError) as info:
+        Snapshot.load(raw)
+    assert [d.code for d in info.value.diagnostics] == ["io-error"]
+    with open(raw, "w") as f:
+        f.write("apiVersion: v1\nkind: Service\nmetadata: {name: a}\n")
+    with Snapshot.load(raw) as s:
+        (svc,) = s.objects(Kind.SERVICE)
+        assert svc.file  # the library's stand-in name for a path that is not UTF-8
+    with Snapshot.load(tmp_path) as s:  # found by walking the directory
+        assert s.count(Kind.SERVICE) == 1
