@@ -649,6 +649,8 @@ cx_rc cx_json_parse(const cx_load_ctx *ctx, const char *data, size_t len)
     memset(&j, 0, sizeof j);
     j.ctx = ctx;
     j.b = b;
+    if (!data)
+        data = ""; /* (NULL, 0): no arithmetic on a null pointer */
     j.start = (const unsigned char *)data;
     j.p = j.start;
     j.end = j.start + len;

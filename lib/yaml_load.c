@@ -579,6 +579,8 @@ cx_rc cx_yaml_parse(const cx_load_ctx *ctx, const char *data, size_t len)
     memset(&r, 0, sizeof r);
     r.ctx = ctx;
     r.b = b;
+    if (!data)
+        data = ""; /* (NULL, 0): no arithmetic on a null pointer */
     r.src.data = (const unsigned char *)data;
     r.src.len = len;
     r.src.bad = SIZE_MAX;

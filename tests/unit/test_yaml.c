@@ -51,6 +51,11 @@ static void test_empty_inputs(void **state)
 {
     (void)state;
     YAML_EXPECT("", "", "");
+    rec r0;
+    rec_init(&r0);
+    assert_int_equal(rec_yaml_n(&r0, NULL, 0), CX_RC_OK);
+    assert_int_equal(r0.docs, 0);
+    rec_free(&r0);
     YAML_EXPECT("\n\n", "", "");
     YAML_EXPECT("  \n# only a comment\n\n   # another\n", "", "");
     YAML_EXPECT("---\n", "doc -\n", "");
@@ -314,7 +319,8 @@ static void test_many_errors_linear(void **state)
     assert_int_equal(r.list.count, 100000);
     assert_int_equal(r.docs, 100001);
     assert_int_equal(r.roots, 1);
-    assert_true(dt < 5.0 * SLOW);
+    /* About 0.1 s here; reading 16 KiB ahead at every restart took 1.9 s. */
+    assert_true(dt < 0.8 * SLOW);
     rec_free(&r);
     free(text);
 }
