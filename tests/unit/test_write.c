@@ -551,6 +551,29 @@ static void test_dot_random_names(void **state)
     free(text);
 }
 
+/* Names that a naive "ns/name" id would merge get distinct ids. */
+static void test_dot_ids_injective(void **state)
+{
+    contour_object_status st[4] = {
+        {.ns = "a/b", .name = "c", .description = ""},
+        {.ns = "a", .name = "b/c", .description = ""},
+        {.ns = "a%2Fb", .name = "c", .description = ""},
+        {.ns = "a", .name = "b%2Fc", .description = ""},
+    };
+    contour_graph g;
+    memset(&g, 0, sizeof g);
+    g.alloc = cx_default_alloc;
+    g.statuses = st;
+    g.status_count = 4;
+    char *dot = render(&g, CONTOUR_OUTPUT_DOT);
+    assert_non_null(strstr(dot, "  \"ir/a%2Fb/c\" [shape=box"));
+    assert_non_null(strstr(dot, "  \"ir/a/b%2Fc\" [shape=box"));
+    assert_non_null(strstr(dot, "  \"ir/a%252Fb/c\" [shape=box"));
+    assert_non_null(strstr(dot, "  \"ir/a/b%252Fc\" [shape=box"));
+    assert_dot_accepts(dot);
+    free(dot);
+}
+
 /* ---- determinism ---- */
 
 static void test_deterministic(void **state)
@@ -704,6 +727,7 @@ int main(void)
         cmocka_unit_test(test_dot_unserved_root_and_empty),
         cmocka_unit_test(test_dot_hostile),
         cmocka_unit_test(test_dot_random_names),
+        cmocka_unit_test(test_dot_ids_injective),
         cmocka_unit_test(test_deterministic),
         cmocka_unit_test(test_render_invalid),
         cmocka_unit_test(test_render_nomem),
