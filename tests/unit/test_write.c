@@ -578,8 +578,9 @@ static void test_dot_ids_injective(void **state)
 
 static void test_deterministic(void **state)
 {
-    static const contour_output_format formats[] = {CONTOUR_OUTPUT_TEXT, CONTOUR_OUTPUT_DOT};
-    for (size_t i = 0; i < 2; i++) {
+    static const contour_output_format formats[] = {CONTOUR_OUTPUT_TEXT, CONTOUR_OUTPUT_DOT,
+                                                    CONTOUR_OUTPUT_JSON};
+    for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++) {
         fixture *a = malloc(sizeof *a);
         fixture *b = malloc(sizeof *b);
         assert_non_null(a);
@@ -663,8 +664,9 @@ static void count_free(void *ptr, void *ud)
 
 static void test_render_nomem(void **state)
 {
-    static const contour_output_format formats[] = {CONTOUR_OUTPUT_TEXT, CONTOUR_OUTPUT_DOT};
-    for (size_t i = 0; i < 2; i++) {
+    static const contour_output_format formats[] = {CONTOUR_OUTPUT_TEXT, CONTOUR_OUTPUT_DOT,
+                                                    CONTOUR_OUTPUT_JSON};
+    for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++) {
         counting c = {0, 0, 0};
         cx_alloc alloc = {count_malloc, count_realloc, count_free, &c};
         fixture f;
