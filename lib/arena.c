@@ -2,8 +2,8 @@
 
 #include <string.h>
 
-#define ARENA_ALIGN 16u
-#define ARENA_MIN_CHUNK 256u
+#define ARENA_ALIGN      16u
+#define ARENA_MIN_CHUNK  256u
 #define ARENA_MAX_GROWTH ((size_t)1 << 20)
 
 struct cx_arena_chunk {

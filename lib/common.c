@@ -5,12 +5,18 @@
 const char *contour_status_str(contour_status status)
 {
     switch (status) {
-    case CONTOUR_OK: return "success";
-    case CONTOUR_ERR_NOMEM: return "out of memory";
-    case CONTOUR_ERR_INVALID: return "invalid argument";
-    case CONTOUR_ERR_NOT_FOUND: return "not found";
-    case CONTOUR_ERR_IO: return "input/output error";
-    case CONTOUR_ERR_LIMIT: return "limit exceeded";
+    case CONTOUR_OK:
+        return "success";
+    case CONTOUR_ERR_NOMEM:
+        return "out of memory";
+    case CONTOUR_ERR_INVALID:
+        return "invalid argument";
+    case CONTOUR_ERR_NOT_FOUND:
+        return "not found";
+    case CONTOUR_ERR_IO:
+        return "input/output error";
+    case CONTOUR_ERR_LIMIT:
+        return "limit exceeded";
     }
     return "unknown status";
 }
@@ -18,12 +24,18 @@ const char *contour_status_str(contour_status status)
 const char *contour_kind_name(contour_kind kind)
 {
     switch (kind) {
-    case CONTOUR_KIND_INGRESSROUTE: return "IngressRoute";
-    case CONTOUR_KIND_TLSCERTIFICATEDELEGATION: return "TLSCertificateDelegation";
-    case CONTOUR_KIND_INGRESS: return "Ingress";
-    case CONTOUR_KIND_SERVICE: return "Service";
-    case CONTOUR_KIND_SECRET: return "Secret";
-    case CONTOUR_KIND_NONE: break;
+    case CONTOUR_KIND_INGRESSROUTE:
+        return "IngressRoute";
+    case CONTOUR_KIND_TLSCERTIFICATEDELEGATION:
+        return "TLSCertificateDelegation";
+    case CONTOUR_KIND_INGRESS:
+        return "Ingress";
+    case CONTOUR_KIND_SERVICE:
+        return "Service";
+    case CONTOUR_KIND_SECRET:
+        return "Secret";
+    case CONTOUR_KIND_NONE:
+        break;
     }
     return "";
 }
@@ -31,9 +43,12 @@ const char *contour_kind_name(contour_kind kind)
 const char *contour_severity_name(contour_severity severity)
 {
     switch (severity) {
-    case CONTOUR_SEVERITY_INFO: return "info";
-    case CONTOUR_SEVERITY_WARNING: return "warning";
-    case CONTOUR_SEVERITY_ERROR: return "error";
+    case CONTOUR_SEVERITY_INFO:
+        return "info";
+    case CONTOUR_SEVERITY_WARNING:
+        return "warning";
+    case CONTOUR_SEVERITY_ERROR:
+        return "error";
     }
     return "";
 }
@@ -41,9 +56,12 @@ const char *contour_severity_name(contour_severity severity)
 const char *contour_state_name(contour_state state)
 {
     switch (state) {
-    case CONTOUR_STATE_VALID: return "valid";
-    case CONTOUR_STATE_INVALID: return "invalid";
-    case CONTOUR_STATE_ORPHANED: return "orphaned";
+    case CONTOUR_STATE_VALID:
+        return "valid";
+    case CONTOUR_STATE_INVALID:
+        return "invalid";
+    case CONTOUR_STATE_ORPHANED:
+        return "orphaned";
     }
     return "";
 }

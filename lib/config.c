@@ -84,8 +84,7 @@ void contour_config_free(contour_config *c)
     cx_free(a, c);
 }
 
-contour_status contour_config_set_default_namespace(contour_config *c, const char *ns,
-                                                   size_t len)
+contour_status contour_config_set_default_namespace(contour_config *c, const char *ns, size_t len)
 {
     if (!c || !valid_name(ns, len))
         return CONTOUR_ERR_INVALID;
@@ -166,8 +165,8 @@ uint64_t contour_config_get_limit(const contour_config *c, contour_limit limit)
 }
 
 contour_status contour_config_set_allocator(contour_config *c, contour_malloc_fn malloc_fn,
-                                           contour_realloc_fn realloc_fn, contour_free_fn free_fn,
-                                           void *user_data)
+                                            contour_realloc_fn realloc_fn, contour_free_fn free_fn,
+                                            void *user_data)
 {
     if (!c)
         return CONTOUR_ERR_INVALID;

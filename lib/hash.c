@@ -8,9 +8,9 @@
 
 typedef struct sip_state {
     uint64_t v0, v1, v2, v3;
-    uint64_t tail;    /* pending bytes, little-endian */
-    size_t tail_len;  /* bytes in tail */
-    uint64_t total;   /* bytes absorbed */
+    uint64_t tail;   /* pending bytes, little-endian */
+    size_t tail_len; /* bytes in tail */
+    uint64_t total;  /* bytes absorbed */
 } sip_state;
 
 static void sip_round(sip_state *s)

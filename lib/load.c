@@ -1,2 +1,465 @@
-/* placeholder: not yet written */
-typedef int cx_placeholder_load;
+/*
+ * Loading: reading files and directories, running a producer over the bytes, converting
+ * each document (and each List item) into an object, and committing the objects to the
+ * snapshot in one step. A load call either commits everything it read or, on allocation
+ * failure, nothing (the snapshot's diagnostics included).
+ */
+#include "config_internal.h"
+#include "convert.h"
+#include "load.h"
+#include "snapshot_load.h"
+#include "strbuf.h"
+#include "utf8.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* State of one load call. */
+typedef struct staging {
+    contour_snapshot *snap;
+    cx_convert_ctx conv;
+    cx_vec objects; /* contour_object *, committed at the end */
+    cx_vec items;   /* contour_object *, items of the List document being read */
+    cx_vec nested;  /* const cx_node *, List items that are Lists themselves */
+} staging;
+
+static void free_objects(staging *st, cx_vec *v)
+{
+    for (size_t i = 0; i < v->len; i++)
+        cx_object_free(&st->snap->alloc, *(contour_object **)cx_vec_at(v, i));
+    v->len = 0;
+}
+
+static bool is_list_kind(const char *kind)
+{
+    size_t n = kind ? strlen(kind) : 0;
+    return n >= 4 && strcmp(kind + n - 4, "List") == 0;
+}
+
+/* Converts one document or item; objects go to `into`, nested Lists to st->nested. */
+static cx_rc convert_into(staging *st, const cx_node *root, const cx_pending_error *pending,
+                          cx_vec *into)
+{
+    contour_object *o = NULL;
+    switch (cx_convert(&st->conv, root, pending, &o)) {
+    case CX_CONVERT_OBJECT:
+        if (!cx_vec_push(into, &o)) {
+            cx_object_free(&st->snap->alloc, o);
+            return CX_RC_NOMEM;
+        }
+        return CX_RC_OK;
+    case CX_CONVERT_LIST: {
+        /* A List whose items were not streamed (a List inside a List, or `items` given by
+         * an alias): its items are in the tree. */
+        const cx_node *items = cx_node_get(root, "items");
+        if (items && items->type == CX_NODE_SEQ && !(items->flags & CX_NODE_STREAMED)) {
+            if (!cx_vec_push(&st->nested, &items))
+                return CX_RC_NOMEM;
+        }
+        return CX_RC_OK;
+    }
+    case CX_CONVERT_SKIPPED:
+    case CX_CONVERT_REJECTED:
+        return CX_RC_OK;
+    case CX_CONVERT_NOMEM:
+        break;
+    }
+    return CX_RC_NOMEM;
+}
+
+/* Converts the items of Lists found inside Lists, without recursion. Their count is
+ * bounded by the document's node limit. */
+static cx_rc drain_nested(staging *st, cx_vec *into)
+{
+    while (st->nested.len) {
+        const cx_node *items = *(const cx_node **)cx_vec_at(&st->nested, --st->nested.len);
+        for (uint32_t i = 0; i < items->len; i++) {
+            cx_rc rc = convert_into(st, items->u.items[i], NULL, into);
+            if (rc != CX_RC_OK)
+                return rc;
+        }
+    }
+    return CX_RC_OK;
+}
+
+static cx_rc on_item(void *ctx, const cx_node *item, const cx_pending_error *pending)
+{
+    staging *st = ctx;
+    cx_rc rc = convert_into(st, item, pending, &st->items);
+    return rc == CX_RC_OK ? drain_nested(st, &st->items) : rc;
+}
+
+/* Moves the streamed items of a List into the objects to commit. */
+static cx_rc keep_items(staging *st)
+{
+    if (!cx_vec_reserve(&st->objects, st->items.len))
+        return CX_RC_NOMEM;
+    for (size_t i = 0; i < st->items.len; i++)
+        cx_vec_push(&st->objects, cx_vec_at(&st->items, i));
+    st->items.len = 0;
+    return CX_RC_OK;
+}
+
+static cx_rc on_document(void *ctx, const cx_node *root, const cx_pending_error *pending,
+                         const char *kind)
+{
+    staging *st = ctx;
+    if (!root) {
+        /* Empty, or abandoned after an error: items already read belong to a List only if
+         * its kind was seen before the error. */
+        if (is_list_kind(kind))
+            return keep_items(st);
+        free_objects(st, &st->items);
+        return CX_RC_OK;
+    }
+    size_t before = st->objects.len;
+    cx_rc rc = convert_into(st, root, pending, &st->objects);
+    if (rc == CX_RC_OK)
+        rc = drain_nested(st, &st->objects);
+    if (rc != CX_RC_OK)
+        return rc;
+    bool loaded_list = is_list_kind(kind) && st->objects.len == before;
+    if (loaded_list && !pending)
+        return keep_items(st);
+    /* Items under a document that is not a List (or a rejected List) are dropped. */
+    free_objects(st, &st->items);
+    return CX_RC_OK;
+}
+
+/* Adds a source-level diagnostic about a whole input. */
+static contour_status source_error(contour_snapshot *s, const char *file, const char *code,
+                                   const char *message)
+{
+    cx_diag_sink sink = {&s->source_arena, &s->source_diags};
+    cx_objref none = {CONTOUR_KIND_NONE, NULL, NULL};
+    if (!cx_diag_add(sink, CONTOUR_SEVERITY_ERROR, code, file, (cx_pos){0, 0}, none, NULL, message,
+                     strlen(message)))
+        return CONTOUR_ERR_NOMEM;
+    return cx_snapshot_commit(s, NULL, 0);
+}
+
+static cx_source *add_source(contour_snapshot *s, const char *name, size_t len)
+{
+    cx_source *src = cx_arena_zalloc(&s->source_arena, sizeof *src);
+    if (!src)
+        return NULL;
+    src->name = cx_arena_strndup(&s->source_arena, name, len);
+    if (!src->name)
+        return NULL;
+    src->next = s->sources;
+    s->sources = src;
+    return src;
+}
+
+/* Loads bytes under a source name that has already been validated. */
+static contour_status load_bytes(contour_snapshot *s, const char *name, size_t name_len,
+                                 const char *data, size_t len, contour_format format)
+{
+    /* Everything this call adds to the snapshot's own lists can be taken back. */
+    cx_arena_mark mark = cx_arena_save(&s->source_arena);
+    cx_source *saved_sources = s->sources;
+    cx_diag_list saved_diags = s->source_diags;
+
+    cx_source *src = add_source(s, name, name_len);
+    if (!src) {
+        cx_arena_rewind(&s->source_arena, mark);
+        s->sources = saved_sources;
+        return CONTOUR_ERR_NOMEM;
+    }
+    if (len > s->limits.v[CONTOUR_LIMIT_INPUT_BYTES]) {
+        char msg[160];
+        snprintf(msg, sizeof msg, "input of %zu bytes exceeds the limit of %llu bytes", len,
+                 (unsigned long long)s->limits.v[CONTOUR_LIMIT_INPUT_BYTES]);
+        contour_status st = source_error(s, src->name, "limit-input", msg);
+        return st == CONTOUR_OK ? CONTOUR_ERR_LIMIT : st;
+    }
+
+    staging st;
+    memset(&st, 0, sizeof st);
+    st.snap = s;
+    st.conv.alloc = &s->alloc;
+    st.conv.default_ns = s->default_ns;
+    st.conv.source = src;
+    st.conv.intern_ns = cx_snapshot_intern_ns;
+    st.conv.intern_ud = s;
+    st.conv.rejected.arena = &s->source_arena;
+    st.conv.rejected.list = &s->source_diags;
+    cx_vec_init(&st.objects, &s->alloc, sizeof(contour_object *));
+    cx_vec_init(&st.items, &s->alloc, sizeof(contour_object *));
+    cx_vec_init(&st.nested, &s->alloc, sizeof(const cx_node *));
+
+    cx_load_ctx ctx = {
+        &s->alloc, &s->limits, src->name, st.conv.rejected, {&st, on_item, on_document}};
+    bool json = format == CONTOUR_FORMAT_JSON ||
+                (format == CONTOUR_FORMAT_AUTO && cx_looks_like_json(data, len));
+    cx_rc rc = json ? cx_json_parse(&ctx, data, len) : cx_yaml_parse(&ctx, data, len);
+
+    contour_status status = CONTOUR_ERR_NOMEM;
+    if (rc == CX_RC_OK) {
+        free_objects(&st, &st.items); /* a List left open at the end of input */
+        status = cx_snapshot_commit(s, (contour_object **)st.objects.data, st.objects.len);
+        if (status == CONTOUR_OK)
+            st.objects.len = 0; /* the snapshot owns them now */
+    }
+    free_objects(&st, &st.objects);
+    free_objects(&st, &st.items);
+    cx_vec_release(&st.objects);
+    cx_vec_release(&st.items);
+    cx_vec_release(&st.nested);
+    if (status != CONTOUR_OK) {
+        s->source_diags = saved_diags;
+        if (saved_diags.tail)
+            saved_diags.tail->next = NULL;
+        cx_arena_rewind(&s->source_arena, mark);
+        s->sources = saved_sources;
+    }
+    return status;
+}
+
+static bool valid_format(contour_format f)
+{
+    return f == CONTOUR_FORMAT_AUTO || f == CONTOUR_FORMAT_YAML || f == CONTOUR_FORMAT_JSON;
+}
+
+contour_status contour_snapshot_load_buffer(contour_snapshot *s, const char *name, size_t name_len,
+                                            const char *data, size_t len, contour_format format)
+{
+    if (!s || !name || (!data && len) || !valid_format(format) || memchr(name, 0, name_len) ||
+        !cx_utf8_valid(name, name_len))
+        return CONTOUR_ERR_INVALID;
+    return load_bytes(s, name, name_len, data ? data : "", len, format);
+}
+
+/* ---- files and directories ---- */
+
+static contour_status io_error(contour_snapshot *s, const char *path, const char *what, int err)
+{
+    cx_strbuf msg;
+    cx_strbuf_init(&msg, &s->alloc);
+    cx_strbuf_printf(&msg, "cannot %s: %s", what, strerror(err));
+    if (msg.oom) {
+        cx_strbuf_release(&msg);
+        return CONTOUR_ERR_NOMEM;
+    }
+    /* The path names the source; it must be valid UTF-8 to be shown. */
+    size_t plen = strlen(path);
+    cx_source *src = cx_utf8_valid(path, plen) ? add_source(s, path, plen)
+                                               : add_source(s, "<non-UTF-8 path>", 16);
+    contour_status st = src ? source_error(s, src->name, "io-error", msg.data) : CONTOUR_ERR_NOMEM;
+    cx_strbuf_release(&msg);
+    return st == CONTOUR_OK ? CONTOUR_ERR_IO : st;
+}
+
+/* Reads a whole file into memory (at most limit + 1 bytes, so an oversized file is seen
+ * without reading it all). */
+static contour_status read_file(contour_snapshot *s, const char *path, char **out, size_t *out_len)
+{
+    *out = NULL;
+    *out_len = 0;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return io_error(s, path, "open", errno);
+    uint64_t limit = s->limits.v[CONTOUR_LIMIT_INPUT_BYTES];
+    size_t cap = 64 * 1024, len = 0;
+    struct stat sb;
+    if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size > 0) {
+        uint64_t want = (uint64_t)sb.st_size + 1;
+        if (want > limit + 1)
+            want = limit + 1;
+        cap = (size_t)want;
+    }
+    char *buf = cx_malloc(&s->alloc, cap);
+    if (!buf) {
+        close(fd);
+        return CONTOUR_ERR_NOMEM;
+    }
+    for (;;) {
+        if (len == cap) {
+            if ((uint64_t)len > limit)
+                break;
+            size_t ncap = cap * 2;
+            if ((uint64_t)ncap > limit + 1)
+                ncap = (size_t)(limit + 1);
+            char *p = cx_realloc(&s->alloc, buf, ncap);
+            if (!p) {
+                cx_free(&s->alloc, buf);
+                close(fd);
+                return CONTOUR_ERR_NOMEM;
+            }
+            buf = p;
+            cap = ncap;
+        }
+        ssize_t n = read(fd, buf + len, cap - len);
+        if (n < 0) {
+            if (errno == EINTR)
+                continue;
+            int err = errno;
+            cx_free(&s->alloc, buf);
+            close(fd);
+            return io_error(s, path, "read", err);
+        }
+        if (n == 0)
+            break;
+        len += (size_t)n;
+    }
+    close(fd);
+    *out = buf;
+    *out_len = len;
+    return CONTOUR_OK;
+}
+
+static contour_status load_file(contour_snapshot *s, const char *path, contour_format format)
+{
+    char *data;
+    size_t len;
+    contour_status st = read_file(s, path, &data, &len);
+    if (st != CONTOUR_OK)
+        return st;
+    size_t plen = strlen(path);
+    if (cx_utf8_valid(path, plen))
+        st = load_bytes(s, path, plen, data, len, format);
+    else
+        st = load_bytes(s, "<non-UTF-8 path>", 16, data, len, format);
+    cx_free(&s->alloc, data);
+    return st;
+}
+
+static bool wanted_file(const char *name)
+{
+    size_t n = strlen(name);
+    return (n > 5 && strcmp(name + n - 5, ".yaml") == 0) ||
+           (n > 4 && strcmp(name + n - 4, ".yml") == 0) ||
+           (n > 5 && strcmp(name + n - 5, ".json") == 0);
+}
+
+static int path_compare(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static char *join_path(const cx_alloc *a, const char *dir, const char *name)
+{
+    size_t dl = strlen(dir), nl = strlen(name), total;
+    if (!cx_size_add(dl, nl, &total) || !cx_size_add(total, 2, &total))
+        return NULL;
+    char *p = cx_malloc(a, total);
+    if (!p)
+        return NULL;
+    memcpy(p, dir, dl);
+    size_t at = dl;
+    if (dl && dir[dl - 1] != '/')
+        p[at++] = '/';
+    memcpy(p + at, name, nl + 1);
+    return p;
+}
+
+static void free_paths(const cx_alloc *a, cx_vec *v)
+{
+    for (size_t i = 0; i < v->len; i++)
+        cx_free(a, *(char **)cx_vec_at(v, i));
+    cx_vec_release(v);
+}
+
+/* Collects the wanted files under `root` with an explicit stack of directories. Symbolic
+ * links to directories are not followed, so there are no cycles; depth is bounded. */
+static contour_status collect_files(contour_snapshot *s, const char *root, cx_vec *files,
+                                    bool *io_failed)
+{
+    const cx_alloc *a = &s->alloc;
+    cx_vec dirs;
+    cx_vec_init(&dirs, a, sizeof(char *));
+    char *first = join_path(a, root, "");
+    if (!first || !cx_vec_push(&dirs, &first)) {
+        cx_free(a, first);
+        cx_vec_release(&dirs);
+        return CONTOUR_ERR_NOMEM;
+    }
+    contour_status st = CONTOUR_OK;
+    while (dirs.len && st == CONTOUR_OK) {
+        char *dir = *(char **)cx_vec_at(&dirs, --dirs.len);
+        DIR *d = opendir(dir);
+        if (!d) {
+            contour_status e = io_error(s, dir, "open directory", errno);
+            if (e == CONTOUR_ERR_IO)
+                *io_failed = true;
+            else
+                st = e;
+            cx_free(a, dir);
+            continue;
+        }
+        struct dirent *ent;
+        while (st == CONTOUR_OK && (ent = readdir(d)) != NULL) {
+            if (ent->d_name[0] == '.')
+                continue;
+            char *path = join_path(a, dir, ent->d_name);
+            if (!path) {
+                st = CONTOUR_ERR_NOMEM;
+                break;
+            }
+            struct stat sb;
+            bool is_dir = false, is_file = false;
+            if (lstat(path, &sb) == 0) {
+                if (S_ISLNK(sb.st_mode)) {
+                    /* Follow links to files only. */
+                    is_file = stat(path, &sb) == 0 && S_ISREG(sb.st_mode);
+                } else {
+                    is_dir = S_ISDIR(sb.st_mode);
+                    is_file = S_ISREG(sb.st_mode);
+                }
+            }
+            if (is_dir && !cx_vec_push(&dirs, &path)) {
+                st = CONTOUR_ERR_NOMEM;
+            } else if (is_file && wanted_file(ent->d_name)) {
+                if (!cx_vec_push(files, &path))
+                    st = CONTOUR_ERR_NOMEM;
+            } else if (!is_dir) {
+                cx_free(a, path);
+                path = NULL;
+            }
+            if (st != CONTOUR_OK)
+                cx_free(a, path);
+        }
+        closedir(d);
+        cx_free(a, dir);
+    }
+    free_paths(a, &dirs);
+    return st;
+}
+
+contour_status contour_snapshot_load_path(contour_snapshot *s, const char *path,
+                                          contour_format format)
+{
+    if (!s || !path || !*path || !valid_format(format))
+        return CONTOUR_ERR_INVALID;
+    struct stat sb;
+    if (stat(path, &sb) != 0)
+        return io_error(s, path, "open", errno);
+    if (!S_ISDIR(sb.st_mode))
+        return load_file(s, path, format);
+
+    cx_vec files;
+    cx_vec_init(&files, &s->alloc, sizeof(char *));
+    bool io_failed = false, over_limit = false;
+    contour_status st = collect_files(s, path, &files, &io_failed);
+    if (st == CONTOUR_OK && files.len > 1)
+        qsort(files.data, files.len, sizeof(char *), path_compare);
+    for (size_t i = 0; st == CONTOUR_OK && i < files.len; i++) {
+        contour_status fs = load_file(s, *(char **)cx_vec_at(&files, i), format);
+        if (fs == CONTOUR_ERR_IO)
+            io_failed = true;
+        else if (fs == CONTOUR_ERR_LIMIT)
+            over_limit = true;
+        else
+            st = fs;
+    }
+    free_paths(&s->alloc, &files);
+    if (st != CONTOUR_OK)
+        return st;
+    return io_failed ? CONTOUR_ERR_IO : over_limit ? CONTOUR_ERR_LIMIT : CONTOUR_OK;
+}

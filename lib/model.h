@@ -71,10 +71,10 @@ struct contour_ir_route {
     const char *timeout_request;
     int64_t retry_count;
     const char *retry_per_try_timeout;
-    cx_pos pos;          /* the list item */
-    cx_pos match_pos;    /* the match value (the item when absent) */
-    cx_pos timeout_pos;  /* timeoutPolicy.request value */
-    cx_pos per_try_pos;  /* retryPolicy.perTryTimeout value */
+    cx_pos pos;         /* the list item */
+    cx_pos match_pos;   /* the match value (the item when absent) */
+    cx_pos timeout_pos; /* timeoutPolicy.request value */
+    cx_pos per_try_pos; /* retryPolicy.perTryTimeout value */
 };
 
 typedef struct cx_ingressroute {
@@ -91,10 +91,10 @@ typedef struct cx_ingressroute {
     contour_ir_service *tcp_services;
     uint32_t tcp_service_count;
     cx_delegate tcp_delegate;
-    cx_pos vhost_pos;   /* spec.virtualhost */
-    cx_pos fqdn_pos;    /* spec.virtualhost.fqdn value (vhost_pos when absent) */
-    cx_pos secret_pos;  /* spec.virtualhost.tls.secretName value */
-    cx_pos tcp_pos;     /* spec.tcpproxy */
+    cx_pos vhost_pos;  /* spec.virtualhost */
+    cx_pos fqdn_pos;   /* spec.virtualhost.fqdn value (vhost_pos when absent) */
+    cx_pos secret_pos; /* spec.virtualhost.tls.secretName value */
+    cx_pos tcp_pos;    /* spec.tcpproxy */
 } cx_ingressroute;
 
 /* ---- TLSCertificateDelegation ---- */
@@ -193,17 +193,17 @@ typedef struct cx_secret {
 
 struct contour_object {
     contour_kind kind;
-    uint32_t ordinal;     /* index in the snapshot's sorted array of its kind */
+    uint32_t ordinal; /* index in the snapshot's sorted array of its kind */
     const char *api_version;
-    const char *ns;       /* interned by the snapshot */
+    const char *ns; /* interned by the snapshot */
     const char *name;
     const cx_source *source;
-    cx_pos pos;           /* the document or List item */
+    cx_pos pos; /* the document or List item */
     cx_annotation *annotations;
     uint32_t annotation_count;
-    cx_diag_list diags;   /* load diagnostics about this object (warnings), in the arena */
+    cx_diag_list diags; /* load diagnostics about this object (warnings), in the arena */
     const contour_diagnostic **sorted_diags; /* diags in position order (arena) */
-    cx_arena arena;       /* owns this struct and all it points to (but ns and source) */
+    cx_arena arena; /* owns this struct and all it points to (but ns and source) */
     union {
         cx_ingressroute ir;
         cx_tlscertdelegation td;

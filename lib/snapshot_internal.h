@@ -40,9 +40,8 @@ struct contour_snapshot {
 };
 
 /* Finds an object; ns and name need not be NUL-terminated. O(1). */
-const contour_object *cx_snapshot_find(const contour_snapshot *s, contour_kind kind,
-                                       const char *ns, size_t ns_len, const char *name,
-                                       size_t name_len);
+const contour_object *cx_snapshot_find(const contour_snapshot *s, contour_kind kind, const char *ns,
+                                       size_t ns_len, const char *name, size_t name_len);
 
 /* Byte order on (namespace, name): the order of `sorted`, statuses and many outputs. */
 int cx_object_key_compare(const contour_object *a, const contour_object *b);

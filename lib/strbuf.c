@@ -155,16 +155,36 @@ void cx_strbuf_go_quote(cx_strbuf *b, const char *s, size_t len)
         }
         if (c < 0x80) {
             switch (c) {
-            case '"': cx_strbuf_append(b, "\\\"", 2); break;
-            case '\\': cx_strbuf_append(b, "\\\\", 2); break;
-            case '\a': cx_strbuf_append(b, "\\a", 2); break;
-            case '\b': cx_strbuf_append(b, "\\b", 2); break;
-            case '\f': cx_strbuf_append(b, "\\f", 2); break;
-            case '\n': cx_strbuf_append(b, "\\n", 2); break;
-            case '\r': cx_strbuf_append(b, "\\r", 2); break;
-            case '\t': cx_strbuf_append(b, "\\t", 2); break;
-            case '\v': cx_strbuf_append(b, "\\v", 2); break;
-            default: put_hex(b, "\\x", c, 2); break;
+            case '"':
+                cx_strbuf_append(b, "\\\"", 2);
+                break;
+            case '\\':
+                cx_strbuf_append(b, "\\\\", 2);
+                break;
+            case '\a':
+                cx_strbuf_append(b, "\\a", 2);
+                break;
+            case '\b':
+                cx_strbuf_append(b, "\\b", 2);
+                break;
+            case '\f':
+                cx_strbuf_append(b, "\\f", 2);
+                break;
+            case '\n':
+                cx_strbuf_append(b, "\\n", 2);
+                break;
+            case '\r':
+                cx_strbuf_append(b, "\\r", 2);
+                break;
+            case '\t':
+                cx_strbuf_append(b, "\\t", 2);
+                break;
+            case '\v':
+                cx_strbuf_append(b, "\\v", 2);
+                break;
+            default:
+                put_hex(b, "\\x", c, 2);
+                break;
             }
             i++;
             continue;
@@ -203,14 +223,30 @@ void cx_strbuf_json_string(cx_strbuf *b, const char *s, size_t len)
             break;
         unsigned char c = p[i++];
         switch (c) {
-        case '"': cx_strbuf_append(b, "\\\"", 2); break;
-        case '\\': cx_strbuf_append(b, "\\\\", 2); break;
-        case '\b': cx_strbuf_append(b, "\\b", 2); break;
-        case '\f': cx_strbuf_append(b, "\\f", 2); break;
-        case '\n': cx_strbuf_append(b, "\\n", 2); break;
-        case '\r': cx_strbuf_append(b, "\\r", 2); break;
-        case '\t': cx_strbuf_append(b, "\\t", 2); break;
-        default: put_hex(b, "\\u", c, 4); break;
+        case '"':
+            cx_strbuf_append(b, "\\\"", 2);
+            break;
+        case '\\':
+            cx_strbuf_append(b, "\\\\", 2);
+            break;
+        case '\b':
+            cx_strbuf_append(b, "\\b", 2);
+            break;
+        case '\f':
+            cx_strbuf_append(b, "\\f", 2);
+            break;
+        case '\n':
+            cx_strbuf_append(b, "\\n", 2);
+            break;
+        case '\r':
+            cx_strbuf_append(b, "\\r", 2);
+            break;
+        case '\t':
+            cx_strbuf_append(b, "\\t", 2);
+            break;
+        default:
+            put_hex(b, "\\u", c, 4);
+            break;
         }
     }
     cx_strbuf_putc(b, '"');

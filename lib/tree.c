@@ -11,7 +11,7 @@
 typedef struct frame {
     cx_node *node;
     size_t child_start;
-    size_t anchor; /* 1 + index into b->anchors of the anchor naming this node, or 0 */
+    size_t anchor;  /* 1 + index into b->anchors of the anchor naming this node, or 0 */
     bool streaming; /* the top-level `items` list: elements go to the handler */
 } frame;
 
@@ -30,10 +30,10 @@ struct cx_builder {
     cx_diag_sink sink;
     cx_doc_handler handler;
 
-    cx_arena arena;   /* the current document's nodes and strings */
-    cx_vec frames;    /* frame */
-    cx_vec children;  /* cx_node * */
-    cx_vec anchors;   /* anchor; names are cx_malloc'd */
+    cx_arena arena;  /* the current document's nodes and strings */
+    cx_vec frames;   /* frame */
+    cx_vec children; /* cx_node * */
+    cx_vec anchors;  /* anchor; names are cx_malloc'd */
     cx_map anchor_by_name;
 
     cx_node *root;
@@ -69,8 +69,8 @@ struct cx_builder {
 };
 
 /* Top-level keys some reader uses; the values of all others are skipped unbuilt. */
-static const char *const needed_top_keys[] = {"apiVersion", "kind", "metadata", "spec",
-                                              "data", "stringData", "type", "items"};
+static const char *const needed_top_keys[] = {"apiVersion", "kind",       "metadata", "spec",
+                                              "data",       "stringData", "type",     "items"};
 
 /* ---- helpers ---- */
 
@@ -430,7 +430,8 @@ static cx_rc attach(cx_builder *b, cx_node *n)
         return CX_RC_OK;
     }
     if (f->streaming) {
-        cx_rc rc = b->handler.item(b->handler.ctx, n, b->item_pending.set ? &b->item_pending : NULL);
+        cx_rc rc =
+            b->handler.item(b->handler.ctx, n, b->item_pending.set ? &b->item_pending : NULL);
         b->in_item = false;
         cx_arena_rewind(&b->arena, b->item_mark);
         truncate_anchors(b, b->item_anchor_mark);
@@ -799,8 +800,8 @@ cx_rc cx_builder_alias(cx_builder *b, cx_pos pos, const char *name, size_t len)
     void *found = cx_map_find(&b->anchor_by_name, h, anchor_eq_ctx, &k);
     char msg[200];
     if (!found) {
-        snprintf(msg, sizeof msg, "alias *%.*s refers to no anchor before it", (int)(len > 100 ? 100 : len),
-                 name);
+        snprintf(msg, sizeof msg, "alias *%.*s refers to no anchor before it",
+                 (int)(len > 100 ? 100 : len), name);
         return fail_here(b, "yaml-alias", pos, msg, false);
     }
     const anchor *a = cx_vec_at(&b->anchors, (size_t)(uintptr_t)found - 1);

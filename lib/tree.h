@@ -43,10 +43,10 @@ typedef struct cx_pair {
 } cx_pair;
 
 struct cx_node {
-    uint8_t type;   /* cx_node_type */
-    uint8_t tag;    /* cx_scalar_tag (scalars) */
-    uint16_t flags; /* CX_NODE_* */
-    uint32_t len;   /* scalar bytes, map pairs or sequence items */
+    uint8_t type;    /* cx_node_type */
+    uint8_t tag;     /* cx_scalar_tag (scalars) */
+    uint16_t flags;  /* CX_NODE_* */
+    uint32_t len;    /* scalar bytes, map pairs or sequence items */
     uint32_t weight; /* nodes in the subtree with aliases expanded (saturating) */
     cx_pos pos;
     union {
@@ -68,7 +68,7 @@ typedef enum cx_rc {
  * object the document is, and skips the document. */
 typedef struct cx_pending_error {
     bool set;
-    const char *code;  /* static */
+    const char *code; /* static */
     cx_pos pos;
     char message[200];
 } cx_pending_error;
@@ -99,8 +99,8 @@ cx_rc cx_builder_end_map(cx_builder *b);
 cx_rc cx_builder_begin_seq(cx_builder *b, cx_pos pos, const char *anchor, size_t anchor_len);
 cx_rc cx_builder_end_seq(cx_builder *b);
 /* text need not be NUL-terminated; it must be valid UTF-8 (producers validate). */
-cx_rc cx_builder_scalar(cx_builder *b, cx_pos pos, cx_scalar_tag tag, const char *text,
-                        size_t len, const char *anchor, size_t anchor_len);
+cx_rc cx_builder_scalar(cx_builder *b, cx_pos pos, cx_scalar_tag tag, const char *text, size_t len,
+                        const char *anchor, size_t anchor_len);
 cx_rc cx_builder_alias(cx_builder *b, cx_pos pos, const char *anchor, size_t anchor_len);
 
 /* The producer met an error inside the current document (syntax, encoding, a limit it

@@ -44,12 +44,12 @@ extern "C" {
  * itself could not do its job, and the objects it was given are unchanged.
  */
 typedef enum contour_status {
-    CONTOUR_OK = 0,                /**< Success. */
-    CONTOUR_ERR_NOMEM = -1,        /**< An allocation failed; nothing was changed. */
-    CONTOUR_ERR_INVALID = -2,      /**< An argument was NULL, out of range or malformed. */
-    CONTOUR_ERR_NOT_FOUND = -3,    /**< The object asked for does not exist. */
-    CONTOUR_ERR_IO = -4,           /**< A file or directory could not be read (see diagnostics). */
-    CONTOUR_ERR_LIMIT = -5,        /**< The input exceeds a configured limit (see diagnostics). */
+    CONTOUR_OK = 0,             /**< Success. */
+    CONTOUR_ERR_NOMEM = -1,     /**< An allocation failed; nothing was changed. */
+    CONTOUR_ERR_INVALID = -2,   /**< An argument was NULL, out of range or malformed. */
+    CONTOUR_ERR_NOT_FOUND = -3, /**< The object asked for does not exist. */
+    CONTOUR_ERR_IO = -4,        /**< A file or directory could not be read (see diagnostics). */
+    CONTOUR_ERR_LIMIT = -5,     /**< The input exceeds a configured limit (see diagnostics). */
 } contour_status;
 
 /**
@@ -64,12 +64,13 @@ CONTOUR_API const char *contour_status_str(contour_status status);
 
 /** The Kubernetes kinds the library models. Every other kind is skipped when loading. */
 typedef enum contour_kind {
-    CONTOUR_KIND_NONE = 0,                        /**< No object (e.g. a diagnostic about a file). */
-    CONTOUR_KIND_INGRESSROUTE = 1,                /**< contour.heptio.com/v1beta1 IngressRoute */
-    CONTOUR_KIND_TLSCERTIFICATEDELEGATION = 2,    /**< contour.heptio.com/v1beta1 TLSCertificateDelegation */
-    CONTOUR_KIND_INGRESS = 3,                     /**< extensions/v1beta1, networking.k8s.io/v1beta1 and v1 Ingress */
-    CONTOUR_KIND_SERVICE = 4,                     /**< v1 Service */
-    CONTOUR_KIND_SECRET = 5,                      /**< v1 Secret */
+    CONTOUR_KIND_NONE = 0,         /**< No object (e.g. a diagnostic about a file). */
+    CONTOUR_KIND_INGRESSROUTE = 1, /**< contour.heptio.com/v1beta1 IngressRoute */
+    CONTOUR_KIND_TLSCERTIFICATEDELEGATION =
+        2,                    /**< contour.heptio.com/v1beta1 TLSCertificateDelegation */
+    CONTOUR_KIND_INGRESS = 3, /**< extensions/v1beta1, networking.k8s.io/v1beta1 and v1 Ingress */
+    CONTOUR_KIND_SERVICE = 4, /**< v1 Service */
+    CONTOUR_KIND_SECRET = 5,  /**< v1 Secret */
 } contour_kind;
 
 /** Number of modelled kinds; valid kinds are 1 ..= CONTOUR_KIND_COUNT. */
@@ -111,12 +112,14 @@ typedef enum contour_format {
  * diagnostic at the offending position; see contour_config_set_limit() for defaults.
  */
 typedef enum contour_limit {
-    CONTOUR_LIMIT_INPUT_BYTES = 0,     /**< Bytes in one file or buffer. Default 256 MiB. */
-    CONTOUR_LIMIT_DEPTH = 1,           /**< Nesting depth of maps and lists. Default 64. */
-    CONTOUR_LIMIT_DOCUMENTS = 2,       /**< Documents (and List items) per input. Default 1,000,000. */
-    CONTOUR_LIMIT_ALIAS_EXPANSION = 3, /**< Nodes YAML aliases may add to one document. Default 10,000. */
-    CONTOUR_LIMIT_SCALAR_BYTES = 4,    /**< Bytes in one scalar or string. Default 1 MiB. */
-    CONTOUR_LIMIT_DOCUMENT_NODES = 5,  /**< Maps, lists and scalars in one document. Default 1,000,000. */
+    CONTOUR_LIMIT_INPUT_BYTES = 0, /**< Bytes in one file or buffer. Default 256 MiB. */
+    CONTOUR_LIMIT_DEPTH = 1,       /**< Nesting depth of maps and lists. Default 64. */
+    CONTOUR_LIMIT_DOCUMENTS = 2,   /**< Documents (and List items) per input. Default 1,000,000. */
+    CONTOUR_LIMIT_ALIAS_EXPANSION =
+        3, /**< Nodes YAML aliases may add to one document. Default 10,000. */
+    CONTOUR_LIMIT_SCALAR_BYTES = 4, /**< Bytes in one scalar or string. Default 1 MiB. */
+    CONTOUR_LIMIT_DOCUMENT_NODES =
+        5, /**< Maps, lists and scalars in one document. Default 1,000,000. */
 } contour_limit;
 
 /** Number of limits; valid limits are 0 .. CONTOUR_LIMIT_COUNT-1. */

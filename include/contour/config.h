@@ -36,10 +36,11 @@ CONTOUR_API void contour_config_free(contour_config *config);
 /**
  * Namespace given to objects whose metadata.namespace is missing or empty. Used when
  * loading: a snapshot copies it when it is created.
- * @return CONTOUR_OK, CONTOUR_ERR_INVALID (NULL config, empty or non-UTF-8 name) or CONTOUR_ERR_NOMEM.
+ * @return CONTOUR_OK, CONTOUR_ERR_INVALID (NULL config, empty or non-UTF-8 name) or
+ * CONTOUR_ERR_NOMEM.
  */
 CONTOUR_API contour_status contour_config_set_default_namespace(contour_config *config,
-                                                               const char *ns, size_t ns_len);
+                                                                const char *ns, size_t ns_len);
 
 /**
  * The ingress class this controller serves (default "contour"). An Ingress or IngressRoute
@@ -49,15 +50,15 @@ CONTOUR_API contour_status contour_config_set_default_namespace(contour_config *
  * @return CONTOUR_OK, CONTOUR_ERR_INVALID or CONTOUR_ERR_NOMEM.
  */
 CONTOUR_API contour_status contour_config_set_ingress_class(contour_config *config,
-                                                           const char *ingress_class, size_t len);
+                                                            const char *ingress_class, size_t len);
 
 /**
  * Adds a namespace in which root IngressRoutes (those with spec.virtualhost) may live.
  * With none added (the default), roots may live anywhere.
  * @return CONTOUR_OK, CONTOUR_ERR_INVALID or CONTOUR_ERR_NOMEM.
  */
-CONTOUR_API contour_status contour_config_add_root_namespace(contour_config *config,
-                                                            const char *ns, size_t ns_len);
+CONTOUR_API contour_status contour_config_add_root_namespace(contour_config *config, const char *ns,
+                                                             size_t ns_len);
 
 /** Removes every root namespace added so far (roots may live anywhere again). Accepts NULL. */
 CONTOUR_API void contour_config_clear_root_namespaces(contour_config *config);
@@ -68,7 +69,7 @@ CONTOUR_API void contour_config_clear_root_namespaces(contour_config *config);
  *         equal, or config is NULL.
  */
 CONTOUR_API contour_status contour_config_set_ports(contour_config *config, uint32_t http_port,
-                                                   uint32_t https_port);
+                                                    uint32_t https_port);
 
 /**
  * Sets one limit. Value 0 is invalid (use a large value to mean "effectively unlimited").
@@ -77,7 +78,7 @@ CONTOUR_API contour_status contour_config_set_ports(contour_config *config, uint
  * @return CONTOUR_OK or CONTOUR_ERR_INVALID (unknown limit, value 0, NULL config).
  */
 CONTOUR_API contour_status contour_config_set_limit(contour_config *config, contour_limit limit,
-                                                   uint64_t value);
+                                                    uint64_t value);
 
 /** The current value of a limit, or 0 for an unknown limit or a NULL config. */
 CONTOUR_API uint64_t contour_config_get_limit(const contour_config *config, contour_limit limit);
@@ -100,9 +101,9 @@ typedef void (*contour_free_fn)(void *ptr, void *user_data);
  * @return CONTOUR_OK or CONTOUR_ERR_INVALID.
  */
 CONTOUR_API contour_status contour_config_set_allocator(contour_config *config,
-                                                       contour_malloc_fn malloc_fn,
-                                                       contour_realloc_fn realloc_fn,
-                                                       contour_free_fn free_fn, void *user_data);
+                                                        contour_malloc_fn malloc_fn,
+                                                        contour_realloc_fn realloc_fn,
+                                                        contour_free_fn free_fn, void *user_data);
 
 #ifdef __cplusplus
 }

@@ -25,7 +25,8 @@ typedef struct contour_diagnostic contour_diagnostic;
 /** Severity; CONTOUR_SEVERITY_INFO for a NULL diagnostic. */
 CONTOUR_API contour_severity contour_diagnostic_severity(const contour_diagnostic *diag);
 
-/** Stable code, e.g. "unknown-field", "yaml-syntax", "delegate-not-found". Never NULL ("" for NULL diag). */
+/** Stable code, e.g. "unknown-field", "yaml-syntax", "delegate-not-found". Never NULL ("" for NULL
+ * diag). */
 CONTOUR_API const char *contour_diagnostic_code(const contour_diagnostic *diag);
 
 /** Human-readable message. Never NULL ("" for NULL diag). */

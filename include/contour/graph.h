@@ -53,7 +53,7 @@ typedef struct contour_object_status contour_object_status;
  * @return CONTOUR_OK, CONTOUR_ERR_INVALID (out or snapshot NULL) or CONTOUR_ERR_NOMEM.
  */
 CONTOUR_API contour_status contour_resolve(contour_graph **out, const contour_snapshot *snapshot,
-                                          const contour_config *config);
+                                           const contour_config *config);
 
 /** Releases a graph and everything borrowed from it. Accepts NULL. */
 CONTOUR_API void contour_graph_free(contour_graph *graph);
@@ -66,7 +66,7 @@ CONTOUR_API void contour_graph_free(contour_graph *graph);
 CONTOUR_API size_t contour_graph_listener_count(const contour_graph *graph);
 /** The index-th listener, by port. */
 CONTOUR_API const contour_listener *contour_graph_listener_at(const contour_graph *graph,
-                                                             size_t index);
+                                                              size_t index);
 /** "ingress_http" or "ingress_https". */
 CONTOUR_API const char *contour_listener_name(const contour_listener *listener);
 /** The listener's port. */
@@ -77,7 +77,7 @@ CONTOUR_API bool contour_listener_is_secure(const contour_listener *listener);
 CONTOUR_API size_t contour_listener_vhost_count(const contour_listener *listener);
 /** The index-th virtual host, by fqdn. */
 CONTOUR_API const contour_vhost *contour_listener_vhost_at(const contour_listener *listener,
-                                                          size_t index);
+                                                           size_t index);
 
 /** The virtual host's name ("*" for an Ingress rule without host). */
 CONTOUR_API const char *contour_vhost_fqdn(const contour_vhost *vhost);
@@ -101,7 +101,7 @@ CONTOUR_API bool contour_vhost_has_tcpproxy(const contour_vhost *vhost);
 CONTOUR_API size_t contour_vhost_tcpproxy_cluster_count(const contour_vhost *vhost);
 /** The index-th tcpproxy cluster. */
 CONTOUR_API const contour_cluster *contour_vhost_tcpproxy_cluster_at(const contour_vhost *vhost,
-                                                                    size_t index);
+                                                                     size_t index);
 
 /* ------------------------------------------------------------------------------------------ */
 /* Routes                                                                                     */
@@ -145,7 +145,7 @@ CONTOUR_API const char *contour_route_source_name(const contour_route *route);
 CONTOUR_API size_t contour_route_cluster_count(const contour_route *route);
 /** The index-th cluster. */
 CONTOUR_API const contour_cluster *contour_route_cluster_at(const contour_route *route,
-                                                           size_t index);
+                                                            size_t index);
 
 /* ------------------------------------------------------------------------------------------ */
 /* Clusters                                                                                   */
@@ -207,15 +207,15 @@ CONTOUR_API const char *contour_state_name(contour_state state);
 CONTOUR_API size_t contour_graph_status_count(const contour_graph *graph);
 /** The index-th status, by (namespace, name). */
 CONTOUR_API const contour_object_status *contour_graph_status_at(const contour_graph *graph,
-                                                                size_t index);
+                                                                 size_t index);
 /**
  * Looks up the status of an IngressRoute.
  * @return CONTOUR_OK, CONTOUR_ERR_NOT_FOUND or CONTOUR_ERR_INVALID.
  */
 CONTOUR_API contour_status contour_graph_find_status(const contour_object_status **out,
-                                                    const contour_graph *graph, const char *ns,
-                                                    size_t ns_len, const char *name,
-                                                    size_t name_len);
+                                                     const contour_graph *graph, const char *ns,
+                                                     size_t ns_len, const char *name,
+                                                     size_t name_len);
 
 /** Kind of the object (CONTOUR_KIND_INGRESSROUTE). */
 CONTOUR_API contour_kind contour_object_status_kind(const contour_object_status *status);
@@ -247,7 +247,7 @@ CONTOUR_API uint32_t contour_object_status_column(const contour_object_status *s
 CONTOUR_API size_t contour_graph_diagnostic_count(const contour_graph *graph);
 /** The index-th diagnostic, by (file, line, column), then severity, code and message. */
 CONTOUR_API const contour_diagnostic *contour_graph_diagnostic_at(const contour_graph *graph,
-                                                                 size_t index);
+                                                                  size_t index);
 /** Number of diagnostics with the given severity. */
 CONTOUR_API size_t contour_graph_diagnostic_count_by_severity(const contour_graph *graph,
                                                               contour_severity severity);
@@ -258,9 +258,10 @@ CONTOUR_API size_t contour_graph_diagnostic_count_by_severity(const contour_grap
 
 /** Output formats of contour_graph_render(). */
 typedef enum contour_output_format {
-    CONTOUR_OUTPUT_JSON = 0, /**< The route graph as JSON (docs/route-graph.md); same graph, same bytes. */
+    CONTOUR_OUTPUT_JSON =
+        0, /**< The route graph as JSON (docs/route-graph.md); same graph, same bytes. */
     CONTOUR_OUTPUT_TEXT = 1, /**< An indented human-readable listing. */
-    CONTOUR_OUTPUT_DOT = 2,  /**< Graphviz: roots → delegates → services, broken objects marked. */
+    CONTOUR_OUTPUT_DOT = 2, /**< Graphviz: roots → delegates → services, broken objects marked. */
 } contour_output_format;
 
 /** Bytes produced by contour_graph_render(). Opaque; owned by the caller. */
@@ -273,7 +274,7 @@ typedef struct contour_buffer contour_buffer;
  * @return CONTOUR_OK, CONTOUR_ERR_INVALID or CONTOUR_ERR_NOMEM.
  */
 CONTOUR_API contour_status contour_graph_render(contour_buffer **out, const contour_graph *graph,
-                                               contour_output_format format);
+                                                contour_output_format format);
 
 /** The bytes (NUL-terminated for convenience; the NUL is not counted by contour_buffer_size()). */
 CONTOUR_API const char *contour_buffer_data(const contour_buffer *buffer);

@@ -41,8 +41,7 @@ CONTOUR_API size_t contour_object_annotation_count(const contour_object *object)
 /** Key of the index-th annotation, in the order written. */
 CONTOUR_API const char *contour_object_annotation_key(const contour_object *object, size_t index);
 /** Value of the index-th annotation. */
-CONTOUR_API const char *contour_object_annotation_value(const contour_object *object,
-                                                        size_t index);
+CONTOUR_API const char *contour_object_annotation_value(const contour_object *object, size_t index);
 /** Value of the annotation with the given key, or NULL. */
 CONTOUR_API const char *contour_object_annotation(const contour_object *object, const char *key,
                                                   size_t key_len);
@@ -50,7 +49,7 @@ CONTOUR_API const char *contour_object_annotation(const contour_object *object, 
 CONTOUR_API size_t contour_object_diagnostic_count(const contour_object *object);
 /** The index-th load diagnostic about this object, in position order. */
 CONTOUR_API const contour_diagnostic *contour_object_diagnostic_at(const contour_object *object,
-                                                                  size_t index);
+                                                                   size_t index);
 
 /* ------------------------------------------------------------------------------------------ */
 /* IngressRoute (contour.heptio.com/v1beta1)                                                  */
@@ -78,7 +77,7 @@ CONTOUR_API bool contour_ingressroute_tls_passthrough(const contour_object *obje
 CONTOUR_API size_t contour_ingressroute_route_count(const contour_object *object);
 /** The index-th route. */
 CONTOUR_API const contour_ir_route *contour_ingressroute_route_at(const contour_object *object,
-                                                                 size_t index);
+                                                                  size_t index);
 /** Whether spec.tcpproxy is present. */
 CONTOUR_API bool contour_ingressroute_has_tcpproxy(const contour_object *object);
 /** Number of spec.tcpproxy.services. */
@@ -100,7 +99,7 @@ CONTOUR_API const char *contour_ir_route_match(const contour_ir_route *route);
 CONTOUR_API size_t contour_ir_route_service_count(const contour_ir_route *route);
 /** The index-th routes[].services entry. */
 CONTOUR_API const contour_ir_service *contour_ir_route_service_at(const contour_ir_route *route,
-                                                                 size_t index);
+                                                                  size_t index);
 /** Whether routes[].delegate is present. */
 CONTOUR_API bool contour_ir_route_has_delegate(const contour_ir_route *route);
 /** routes[].delegate.name. */
@@ -187,12 +186,11 @@ contour_ingress_default_backend(const contour_object *object);
 CONTOUR_API size_t contour_ingress_rule_count(const contour_object *object);
 /** The index-th rule. */
 CONTOUR_API const contour_ingress_rule *contour_ingress_rule_at(const contour_object *object,
-                                                               size_t index);
+                                                                size_t index);
 /** Number of spec.tls entries. */
 CONTOUR_API size_t contour_ingress_tls_count(const contour_object *object);
 /** spec.tls[index].secretName. */
-CONTOUR_API const char *contour_ingress_tls_secret_name(const contour_object *object,
-                                                        size_t index);
+CONTOUR_API const char *contour_ingress_tls_secret_name(const contour_object *object, size_t index);
 /** Number of spec.tls[index].hosts. */
 CONTOUR_API size_t contour_ingress_tls_host_count(const contour_object *object, size_t index);
 /** spec.tls[index].hosts[host]. */
@@ -206,8 +204,8 @@ CONTOUR_API bool contour_ingress_rule_has_http(const contour_ingress_rule *rule)
 /** Number of rules[].http.paths. */
 CONTOUR_API size_t contour_ingress_rule_path_count(const contour_ingress_rule *rule);
 /** The index-th path. */
-CONTOUR_API const contour_ingress_path *contour_ingress_rule_path_at(const contour_ingress_rule *rule,
-                                                                    size_t index);
+CONTOUR_API const contour_ingress_path *
+contour_ingress_rule_path_at(const contour_ingress_rule *rule, size_t index);
 
 /** paths[].path. */
 CONTOUR_API const char *contour_ingress_path_path(const contour_ingress_path *path);

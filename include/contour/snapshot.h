@@ -39,7 +39,7 @@ typedef struct contour_object contour_object;
  * @return CONTOUR_OK, CONTOUR_ERR_INVALID (out is NULL) or CONTOUR_ERR_NOMEM.
  */
 CONTOUR_API contour_status contour_snapshot_new(contour_snapshot **out,
-                                               const contour_config *config);
+                                                const contour_config *config);
 
 /** Releases a snapshot, its objects and its diagnostics. Accepts NULL. */
 CONTOUR_API void contour_snapshot_free(contour_snapshot *snapshot);
@@ -58,8 +58,8 @@ CONTOUR_API void contour_snapshot_free(contour_snapshot *snapshot);
  *         reported, other files loaded); CONTOUR_ERR_INVALID; CONTOUR_ERR_NOMEM (the
  *         snapshot is unchanged).
  */
-CONTOUR_API contour_status contour_snapshot_load_path(contour_snapshot *snapshot,
-                                                     const char *path, contour_format format);
+CONTOUR_API contour_status contour_snapshot_load_path(contour_snapshot *snapshot, const char *path,
+                                                      contour_format format);
 
 /**
  * Loads a memory buffer. The bytes are not retained after the call returns.
@@ -71,9 +71,9 @@ CONTOUR_API contour_status contour_snapshot_load_path(contour_snapshot *snapshot
  *         CONTOUR_ERR_NOMEM (the snapshot is unchanged).
  */
 CONTOUR_API contour_status contour_snapshot_load_buffer(contour_snapshot *snapshot,
-                                                       const char *name, size_t name_len,
-                                                       const char *data, size_t len,
-                                                       contour_format format);
+                                                        const char *name, size_t name_len,
+                                                        const char *data, size_t len,
+                                                        contour_format format);
 
 /**
  * Removes one object, and the load diagnostics about it. Removing then loading an object is
@@ -81,8 +81,8 @@ CONTOUR_API contour_status contour_snapshot_load_buffer(contour_snapshot *snapsh
  * @return CONTOUR_OK, CONTOUR_ERR_NOT_FOUND, CONTOUR_ERR_INVALID or CONTOUR_ERR_NOMEM.
  */
 CONTOUR_API contour_status contour_snapshot_remove(contour_snapshot *snapshot, contour_kind kind,
-                                                  const char *ns, size_t ns_len,
-                                                  const char *name, size_t name_len);
+                                                   const char *ns, size_t ns_len, const char *name,
+                                                   size_t name_len);
 
 /** Number of objects of a kind; 0 for an unknown kind or a NULL snapshot. */
 CONTOUR_API size_t contour_snapshot_object_count(const contour_snapshot *snapshot,
@@ -93,7 +93,7 @@ CONTOUR_API size_t contour_snapshot_object_count(const contour_snapshot *snapsho
  * of range. Borrowed.
  */
 CONTOUR_API const contour_object *contour_snapshot_object_at(const contour_snapshot *snapshot,
-                                                            contour_kind kind, size_t index);
+                                                             contour_kind kind, size_t index);
 
 /**
  * Looks up an object by kind, namespace and name.
@@ -101,9 +101,9 @@ CONTOUR_API const contour_object *contour_snapshot_object_at(const contour_snaps
  * @return CONTOUR_OK, CONTOUR_ERR_NOT_FOUND or CONTOUR_ERR_INVALID.
  */
 CONTOUR_API contour_status contour_snapshot_find(const contour_object **out,
-                                                const contour_snapshot *snapshot,
-                                                contour_kind kind, const char *ns, size_t ns_len,
-                                                const char *name, size_t name_len);
+                                                 const contour_snapshot *snapshot,
+                                                 contour_kind kind, const char *ns, size_t ns_len,
+                                                 const char *name, size_t name_len);
 
 /** Number of load diagnostics in the snapshot. */
 CONTOUR_API size_t contour_snapshot_diagnostic_count(const contour_snapshot *snapshot);

@@ -84,8 +84,8 @@ void tu_dump_diags(const contour_snapshot *s)
         const contour_diagnostic *d = contour_snapshot_diagnostic_at(s, i);
         fprintf(stderr, "%s:%u:%u: %s: [%s] %s\n", contour_diagnostic_file(d),
                 contour_diagnostic_line(d), contour_diagnostic_column(d),
-                contour_severity_name(contour_diagnostic_severity(d)),
-                contour_diagnostic_code(d), contour_diagnostic_message(d));
+                contour_severity_name(contour_diagnostic_severity(d)), contour_diagnostic_code(d),
+                contour_diagnostic_message(d));
     }
 }
 
