@@ -281,20 +281,6 @@ uint32_t contour_cluster_max_retries(const contour_cluster *c)
 
 /* ---- statuses ---- */
 
-const char *contour_state_name(contour_state state)
-{
-    switch (state) {
-    case CONTOUR_STATE_VALID:
-        return "valid";
-    case CONTOUR_STATE_INVALID:
-        return "invalid";
-    case CONTOUR_STATE_ORPHANED:
-        return "orphaned";
-    default:
-        return "";
-    }
-}
-
 size_t contour_graph_status_count(const contour_graph *g)
 {
     return g ? g->status_count : 0;

@@ -83,6 +83,21 @@ void cx_rs_msg_ref(cx_rs *rs, const char *ns, size_t ns_len, const char *name, s
     cx_strbuf_append(&rs->msg, name, name_len);
 }
 
+void cx_rs_msg_quote_ref(cx_rs *rs, const char *ns, size_t ns_len, const char *name,
+                         size_t name_len)
+{
+    cx_strbuf tmp;
+    cx_strbuf_init(&tmp, rs->alloc);
+    cx_strbuf_append(&tmp, ns, ns_len);
+    cx_strbuf_putc(&tmp, '/');
+    cx_strbuf_append(&tmp, name, name_len);
+    if (tmp.oom)
+        rs->oom = true;
+    else
+        cx_strbuf_go_quote(&rs->msg, tmp.data, tmp.len);
+    cx_strbuf_release(&tmp);
+}
+
 const char *cx_rs_file(cx_rs *rs, const contour_object *o)
 {
     return cx_rs_str(rs, o && o->source && o->source->name ? o->source->name : "");

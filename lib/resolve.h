@@ -169,6 +169,9 @@ void cx_rs_msg_reset(cx_rs *rs);
 /* Appends Go's %q of s (NULL = ""). */
 void cx_rs_msg_quote(cx_rs *rs, const char *s);
 void cx_rs_msg_quoten(cx_rs *rs, const char *s, size_t len);
+/* Appends Go's %q of "ns/name". */
+void cx_rs_msg_quote_ref(cx_rs *rs, const char *ns, size_t ns_len, const char *name,
+                         size_t name_len);
 /* Appends "ns/name". */
 void cx_rs_msg_ref(cx_rs *rs, const char *ns, size_t ns_len, const char *name, size_t name_len);
 

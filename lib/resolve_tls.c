@@ -140,17 +140,8 @@ void cx_rs_msg_secret_problem(cx_rs *rs, cx_secret_rc rc, const cx_secret_ref *r
                               const char *target_ns)
 {
     cx_strbuf *m = &rs->msg;
-    /* "ns/name" quoted as one string. */
-    cx_strbuf ref_text;
-    cx_strbuf_init(&ref_text, rs->alloc);
-    cx_strbuf_append(&ref_text, ref->ns, ref->ns_len);
-    cx_strbuf_putc(&ref_text, '/');
-    cx_strbuf_append(&ref_text, ref->name, ref->name_len);
-    if (ref_text.oom)
-        rs->oom = true;
     cx_strbuf_puts(m, "TLS secret ");
-    cx_rs_msg_quoten(rs, ref_text.data ? ref_text.data : "", ref_text.len);
-    cx_strbuf_release(&ref_text);
+    cx_rs_msg_quote_ref(rs, ref->ns, ref->ns_len, ref->name, ref->name_len);
     switch (rc) {
     case CX_SECRET_NOT_FOUND:
         cx_strbuf_puts(m, " not found");
@@ -183,7 +174,8 @@ static void msg_tls_owner(cx_rs *rs, const cx_vbuild *vh)
     cx_strbuf_printf(&rs->msg, "%s %s/%s (", contour_kind_name(o->kind), o->ns, o->name);
     if (vh->secret_ns) {
         cx_strbuf_puts(&rs->msg, "secret ");
-        cx_strbuf_printf(&rs->msg, "%s/%s", vh->secret_ns, vh->secret_name);
+        cx_rs_msg_quote_ref(rs, vh->secret_ns, strlen(vh->secret_ns), vh->secret_name,
+                            strlen(vh->secret_name));
     } else {
         cx_strbuf_puts(&rs->msg, "TLS passthrough");
     }
@@ -256,7 +248,7 @@ void cx_rs_ingress_tls(cx_rs *rs)
                 cx_strbuf_puts(&rs->msg, " already takes its TLS settings from ");
                 msg_tls_owner(rs, vh);
                 cx_strbuf_puts(&rs->msg, "; secret ");
-                cx_rs_msg_quote(rs, tls->secret_name);
+                cx_rs_msg_quote_ref(rs, ref.ns, ref.ns_len, ref.name, ref.name_len);
                 cx_strbuf_puts(&rs->msg, " is not used for it");
                 cx_rs_diag(rs, CONTOUR_SEVERITY_WARNING, "tls-conflict", o, pos,
                            "spec.tls[%u].secretName", t);
