@@ -44,6 +44,59 @@ const char *cx_rs_strn(cx_rs *rs, const char *s, size_t len)
     return copy;
 }
 
+const char *cx_rs_copy(cx_rs *rs, const char *s)
+{
+    if (!s)
+        return NULL;
+    const char *p = cx_arena_strdup(rs->ga, s);
+    if (!p)
+        rs->oom = true;
+    return p;
+}
+
+/* Pointer-keyed cache entries (snapshot namespaces, sources). */
+typedef struct ptr_entry {
+    const void *key;
+    const char *value;
+} ptr_entry;
+
+static bool ptr_eq(const void *value, const void *key)
+{
+    return ((const ptr_entry *)value)->key == key;
+}
+
+static uint64_t ptr_hash(const void *p)
+{
+    /* Addresses are not chosen by the input: a multiplicative mix spreads them enough. */
+    uint64_t x = (uint64_t)(uintptr_t)p * 0x9E3779B97F4A7C15ull;
+    return x ^ (x >> 29);
+}
+
+/* The cached graph copy for key, made from s on first use. */
+static const char *by_ptr(cx_rs *rs, const void *key, const char *s)
+{
+    uint64_t h = ptr_hash(key);
+    ptr_entry *e = cx_map_find(&rs->by_ptr, h, ptr_eq, key);
+    if (e)
+        return e->value;
+    e = cx_arena_alloc(&rs->scratch, sizeof *e);
+    if (!e || !cx_map_reserve(&rs->by_ptr, 1)) {
+        rs->oom = true;
+        return NULL;
+    }
+    e->key = key;
+    e->value = cx_rs_str(rs, s);
+    if (!e->value)
+        return NULL;
+    cx_map_put(&rs->by_ptr, h, ptr_eq, key, e);
+    return e->value;
+}
+
+const char *cx_rs_ns(cx_rs *rs, const char *ns)
+{
+    return ns ? by_ptr(rs, ns, ns) : NULL;
+}
+
 const char *cx_rs_str(cx_rs *rs, const char *s)
 {
     return s ? cx_rs_strn(rs, s, strlen(s)) : NULL;
@@ -100,7 +153,9 @@ void cx_rs_msg_quote_ref(cx_rs *rs, const char *ns, size_t ns_len, const char *n
 
 const char *cx_rs_file(cx_rs *rs, const contour_object *o)
 {
-    return cx_rs_str(rs, o && o->source && o->source->name ? o->source->name : "");
+    if (!o || !o->source)
+        return "";
+    return by_ptr(rs, o->source, o->source->name ? o->source->name : "");
 }
 
 /* ---- diagnostics ---- */
@@ -131,7 +186,7 @@ void cx_rs_diag(cx_rs *rs, contour_severity sev, const char *code, const contour
     d->file = o ? cx_rs_file(rs, o) : "";
     if (o) {
         d->obj_kind = (uint8_t)o->kind;
-        d->obj_ns = cx_rs_str(rs, o->ns);
+        d->obj_ns = cx_rs_ns(rs, o->ns);
         d->obj_name = cx_rs_str(rs, o->name);
     }
     if (field_fmt) {
@@ -168,6 +223,51 @@ static void copy_load_diag(cx_rs *rs, const contour_diagnostic *src)
     d->obj_name = cx_rs_str(rs, src->obj_name);
     if (!rs->oom)
         push_diag(rs, d);
+}
+
+/* ---- batched lookups ---- */
+
+static bool query_is(const void *value, const void *key)
+{
+    const contour_object *o = value;
+    const cx_query *q = key;
+    return strncmp(o->ns, q->ns, q->ns_len) == 0 && o->ns[q->ns_len] == '\0' &&
+           strncmp(o->name, q->name, q->name_len) == 0 && o->name[q->name_len] == '\0';
+}
+
+void cx_rs_find_batch(cx_rs *rs, cx_query *q, size_t n)
+{
+    /* Stage 1 hashes and requests the slot; stage 2 requests the object the slot points at;
+     * stage 3 looks up for real. The stages only prefetch: the result is whatever the
+     * snapshot's own lookup finds (a miss is confirmed with cx_snapshot_find(), so nothing
+     * depends on how the snapshot hashes). */
+    enum { AHEAD_SLOT = 16, AHEAD_OBJ = 8 };
+    for (size_t i = 0; i < n + AHEAD_SLOT; i++) {
+        if (i < n) {
+            cx_query *a = &q[i];
+            const cx_map *m = &rs->s->by_key[a->kind];
+            a->hash = cx_hash_pair(m->key, a->ns, a->ns_len, a->name, a->name_len);
+            if (m->cap)
+                __builtin_prefetch(&m->slots[(size_t)a->hash & (m->cap - 1)]);
+        }
+        if (i >= AHEAD_SLOT - AHEAD_OBJ && i - (AHEAD_SLOT - AHEAD_OBJ) < n) {
+            const cx_query *b = &q[i - (AHEAD_SLOT - AHEAD_OBJ)];
+            const cx_map *m = &rs->s->by_key[b->kind];
+            if (m->cap) {
+                const cx_map_slot *sl = &m->slots[(size_t)b->hash & (m->cap - 1)];
+                if (sl->value && sl->hash == b->hash)
+                    __builtin_prefetch(sl->value);
+            }
+        }
+        if (i >= AHEAD_SLOT) {
+            cx_query *c = &q[i - AHEAD_SLOT];
+            const cx_map *m = &rs->s->by_key[c->kind];
+            c->found = cx_map_find(m, c->hash, query_is, c);
+            if (!c->found)
+                c->found = cx_snapshot_find(rs->s, (contour_kind)c->kind, c->ns, c->ns_len, c->name,
+                                            c->name_len);
+        }
+    }
 }
 
 /* ---- ingress classes ---- */
@@ -220,8 +320,8 @@ cx_svc_state *cx_rs_service(cx_rs *rs, const contour_object *svc)
     if (st->done)
         return st;
     st->done = true;
-    st->ns = cx_rs_str(rs, svc->ns);
-    st->name = cx_rs_str(rs, svc->name);
+    st->ns = cx_rs_ns(rs, svc->ns);
+    st->name = cx_rs_copy(rs, svc->name);
     static const char *const names[4] = {"max-connections", "max-pending-requests", "max-requests",
                                          "max-retries"};
     uint32_t *dst[4] = {&st->max_connections, &st->max_pending_requests, &st->max_requests,
@@ -500,16 +600,19 @@ cx_vbuild *cx_rs_vhost(cx_rs *rs, const char *fqdn)
         rs->oom = true;
         return NULL;
     }
-    v->fqdn = cx_rs_strn(rs, fqdn, k.n);
-    if (!v->fqdn)
+    v->fqdn = cx_arena_strndup(rs->ga, fqdn, k.n);
+    if (!v->fqdn) {
+        rs->oom = true;
         return NULL;
+    }
+    v->key = cx_str_key(v->fqdn);
     cx_map_put(&rs->vhost_by_fqdn, h, vhost_eq, &k, v);
     return v;
 }
 
 void cx_rs_publish(cx_rs *rs, cx_vbuild *vh, int listener, const cx_rtpl *t, bool redirect)
 {
-    cx_rentry e = {t, vh, rs->seq++, (uint8_t)listener, redirect};
+    cx_rentry e = {t, cx_str_key(t->r.path), vh, rs->seq++, (uint8_t)listener, redirect};
     if (!cx_vec_push(&rs->routes, &e))
         rs->oom = true;
 }
@@ -519,6 +622,8 @@ void cx_rs_publish(cx_rs *rs, cx_vbuild *vh, int listener, const cx_rtpl *t, boo
 static int cmp_vhost_ptr(const void *a, const void *b)
 {
     const cx_vbuild *x = *(cx_vbuild *const *)a, *y = *(cx_vbuild *const *)b;
+    if (x->key != y->key)
+        return x->key < y->key ? -1 : 1;
     return strcmp(x->fqdn, y->fqdn);
 }
 
@@ -528,6 +633,8 @@ static int cmp_rentry(const void *a, const void *b)
     const cx_rentry *x = a, *y = b;
     if (x->t->r.match != y->t->r.match)
         return x->t->r.match == CONTOUR_MATCH_EXACT ? -1 : 1;
+    if (x->key != y->key)
+        return x->key > y->key ? -1 : 1;
     int c = strcmp(y->t->r.path, x->t->r.path);
     if (c)
         return c;
@@ -635,6 +742,7 @@ static void assemble(cx_rs *rs)
         size_t out = lo;
         for (size_t i = lo; i < hi; i++) {
             if (out > lo && sorted[out - 1].t->r.match == sorted[i].t->r.match &&
+                sorted[out - 1].key == sorted[i].key &&
                 strcmp(sorted[out - 1].t->r.path, sorted[i].t->r.path) == 0) {
                 if (sorted[out - 1].t->obj != sorted[i].t->obj) {
                     conflict c = {sorted[i].vh, sorted[i].t, sorted[out - 1].t};
@@ -764,6 +872,7 @@ static void finish_diagnostics(cx_rs *rs)
 static void rs_release(cx_rs *rs)
 {
     cx_map_release(&rs->strings);
+    cx_map_release(&rs->by_ptr);
     cx_map_release(&rs->delegations);
     cx_map_release(&rs->vhost_by_fqdn);
     cx_vec_release(&rs->diags);
@@ -788,6 +897,7 @@ static bool rs_init(cx_rs *rs, const contour_snapshot *s, const contour_config *
     rs->alloc = &g->alloc;
     cx_arena_init(&rs->scratch, rs->alloc, 64 * 1024);
     cx_map_init(&rs->strings, rs->alloc);
+    cx_map_init(&rs->by_ptr, rs->alloc);
     cx_map_init(&rs->delegations, rs->alloc);
     cx_map_init(&rs->vhost_by_fqdn, rs->alloc);
     cx_vec_init(&rs->diags, rs->alloc, sizeof(const contour_diagnostic *));
@@ -810,10 +920,6 @@ static bool rs_init(cx_rs *rs, const contour_snapshot *s, const contour_config *
     memset(rs->ir, 0, (rs->nir ? rs->nir : 1) * sizeof *rs->ir);
     memset(rs->ing_ignored, 0, (ning ? ning : 1) * sizeof *rs->ing_ignored);
     memset(rs->svc, 0, (nsvc ? nsvc : 1) * sizeof *rs->svc);
-    /* Expect about one interned string per object. */
-    size_t total = rs->nir + ning + nsvc;
-    if (!cx_map_reserve(&rs->strings, total < 64 ? 64 : total))
-        return false;
     return true;
 }
 

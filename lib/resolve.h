@@ -66,8 +66,10 @@ typedef struct cx_ir_state {
     cx_pos fail_pos;
     cx_vnode *vhead, *vtail;
     uint32_t vcount;
-    cx_lcp lcp;    /* over the matches the prefix rule checks */
-    cx_rtpl **tpl; /* per route: its template, or NULL (no services) */
+    cx_lcp lcp;     /* over the matches the prefix rule checks */
+    cx_rtpl **tpl;  /* per route: its template, or NULL (no services) */
+    cx_edge *edges; /* every reference, as written (for the DOT writer) */
+    uint32_t edge_count;
 } cx_ir_state;
 
 /* Per Service (by ordinal), filled on first use. */
@@ -84,6 +86,7 @@ typedef struct cx_svc_state {
 /* A virtual host being built (one per fqdn, both listeners). */
 typedef struct cx_vbuild {
     const char *fqdn; /* graph string */
+    uint64_t key;     /* cx_str_key(fqdn) */
     uint32_t rank;    /* position in fqdn order, set at assembly */
     bool secure;      /* has TLS settings: a usable secret or passthrough */
     bool passthrough;
@@ -100,6 +103,7 @@ typedef struct cx_vbuild {
 /* One route published on one (vhost, listener). */
 typedef struct cx_rentry {
     const cx_rtpl *t;
+    uint64_t key; /* cx_str_key(t->r.path) */
     cx_vbuild *vh;
     uint32_t seq; /* insertion order: the first of equal keys wins */
     uint8_t listener;
@@ -125,6 +129,7 @@ typedef struct cx_rs {
     bool oom;
 
     cx_map strings; /* interned graph strings, by content */
+    cx_map by_ptr;  /* graph copies of snapshot namespaces and source names, by pointer */
     cx_vec diags;   /* const contour_diagnostic *, records in the graph arena */
     cx_strbuf msg;  /* message scratch */
     cx_strbuf field;
@@ -132,10 +137,16 @@ typedef struct cx_rs {
     /* IngressRoutes */
     size_t nir;
     cx_ir_state *ir;
-    uint32_t *route_target; /* per route of every IngressRoute */
-    uint32_t gen;           /* current vhost walk generation */
-    cx_vec stack;           /* DFS frames */
-    cx_vec clusters;        /* contour_cluster scratch */
+    uint32_t *route_target;         /* per route of every IngressRoute */
+    const char **route_match;       /* per route: graph copy of its match ("" when absent) */
+    uint32_t *route_svc;            /* per route: index of its first service in svc_obj */
+    const contour_object **svc_obj; /* per route service: the Service, or NULL */
+    uint32_t gen;                   /* current vhost walk generation */
+    cx_vec stack;                   /* DFS frames */
+    cx_vec clusters;                /* contour_cluster scratch */
+#define CX_LABEL_CACHE 64
+    const char *label_cache[CX_LABEL_CACHE]; /* "port N" edge labels, by port % size */
+    int64_t label_port[CX_LABEL_CACHE];
 
     /* Ingresses: ignored flags by ordinal */
     bool *ing_ignored;
@@ -156,9 +167,25 @@ typedef struct cx_rs {
     uint32_t seq;
 } cx_rs;
 
+/* The first 8 bytes of s, big-endian, zero-padded: comparing keys orders strings as strcmp
+ * does as far as the keys reach (equal keys: compare the strings). Sorting on keys avoids
+ * touching the strings, which are scattered over the snapshot. */
+static inline uint64_t cx_str_key(const char *s)
+{
+    uint64_t k = 0;
+    for (int i = 0; i < 8 && s[i]; i++)
+        k |= (uint64_t)(unsigned char)s[i] << (56 - 8 * i);
+    return k;
+}
+
 /* ---- resolve.c: strings, diagnostics, clusters, vhosts ---- */
 
-/* The graph copy of a string (interned); NULL for NULL. Sets oom on failure. */
+/* A plain graph copy of a string (not interned: for the many strings that rarely repeat,
+ * such as object names and paths); NULL for NULL. Sets oom on failure. */
+const char *cx_rs_copy(cx_rs *rs, const char *s);
+/* The graph copy of a namespace the snapshot interned (cached by pointer). */
+const char *cx_rs_ns(cx_rs *rs, const char *ns);
+/* The graph copy of a string (interned by content); NULL for NULL. Sets oom on failure. */
 const char *cx_rs_str(cx_rs *rs, const char *s);
 const char *cx_rs_strn(cx_rs *rs, const char *s, size_t len);
 /* The graph copy of rs->msg's contents (not interned). */
@@ -182,6 +209,20 @@ void cx_rs_diag(cx_rs *rs, contour_severity sev, const char *code, const contour
 
 /* The source file name of an object, as a graph string. */
 const char *cx_rs_file(cx_rs *rs, const contour_object *o);
+
+/* One lookup of a batch: an object of `kind` by (namespace, name). */
+typedef struct cx_query {
+    const char *ns, *name;
+    size_t ns_len, name_len;
+    uint64_t hash;
+    const contour_object *found; /* result */
+    uint8_t kind;
+} cx_query;
+
+/* Looks up every query, the same as cx_snapshot_find() would, but several at a time: the
+ * next ones' memory is requested while the current one is compared, so a batch costs
+ * about one memory latency per lookup instead of three. */
+void cx_rs_find_batch(cx_rs *rs, cx_query *q, size_t n);
 
 /* A Service's state (filled on first use), or NULL when it does not exist. */
 cx_svc_state *cx_rs_service(cx_rs *rs, const contour_object *svc);

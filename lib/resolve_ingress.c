@@ -133,8 +133,8 @@ static void read_opts(cx_rs *rs, const contour_object *o, ing_opts *op)
         op->num_retries = nr < 1 ? 1 : nr;
         op->per_try_ms = per_try > 0 ? per_try : 0;
     }
-    op->ns = cx_rs_str(rs, o->ns);
-    op->name = cx_rs_str(rs, o->name);
+    op->ns = cx_rs_ns(rs, o->ns);
+    op->name = cx_rs_copy(rs, o->name);
     websocket_set(rs, o, op);
 }
 
@@ -151,10 +151,11 @@ static void backend_diag(cx_rs *rs, const char *code, const contour_object *o, c
                    "spec.rules[%d].http.paths[%u].backend", rule, path);
 }
 
-/* The cluster of a backend, or none (with the warning that says why). */
+/* The cluster of a backend, or none (with the warning that says why). svc is the backend's
+ * Service, looked up beforehand. */
 static void backend_cluster(cx_rs *rs, const contour_object *o, const contour_ingress_backend *be,
-                            const char *path, cx_pos pos, int32_t rule, uint32_t pi,
-                            contour_route *r)
+                            const contour_object *svc, const char *path, cx_pos pos, int32_t rule,
+                            uint32_t pi, contour_route *r)
 {
     r->clusters = NULL;
     r->cluster_count = 0;
@@ -175,8 +176,6 @@ static void backend_cluster(cx_rs *rs, const contour_object *o, const contour_in
         backend_diag(rs, "service-not-found", o, bpos, rule, pi);
         return;
     }
-    const contour_object *svc = cx_snapshot_find(rs->s, CONTOUR_KIND_SERVICE, o->ns, strlen(o->ns),
-                                                 be->service, strlen(be->service));
     if (!svc) {
         cx_rs_msg_reset(rs);
         cx_strbuf_printf(&rs->msg, "Service %s/%s not found; path ", o->ns, be->service);
@@ -213,8 +212,8 @@ static void backend_cluster(cx_rs *rs, const contour_object *o, const contour_in
 }
 
 static void add_path(cx_rs *rs, const contour_object *o, const ing_opts *op, const char *host,
-                     const contour_ingress_path *p, const contour_ingress_backend *be, int32_t rule,
-                     uint32_t pi, cx_pos pos)
+                     const contour_ingress_path *p, const contour_ingress_backend *be,
+                     const contour_object *svc, int32_t rule, uint32_t pi, cx_pos pos)
 {
     const char *path = p && p->path && *p->path ? p->path : "/";
     cx_rtpl *t = cx_arena_zalloc(&rs->scratch, sizeof *t);
@@ -230,7 +229,7 @@ static void add_path(cx_rs *rs, const contour_object *o, const ing_opts *op, con
     bool exact = p && o->u.ing.api == CX_INGRESS_NETWORKING_V1 && p->path_type &&
                  strcmp(p->path_type, "Exact") == 0;
     r->match = exact ? CONTOUR_MATCH_EXACT : CONTOUR_MATCH_PREFIX;
-    r->path = cx_rs_str(rs, path);
+    r->path = cx_rs_copy(rs, path);
     r->websocket = is_websocket(op, path);
     r->has_timeout = op->has_timeout;
     r->timeout_ms = op->timeout_ms;
@@ -241,7 +240,7 @@ static void add_path(cx_rs *rs, const contour_object *o, const ing_opts *op, con
     r->source_kind = CONTOUR_KIND_INGRESS;
     r->source_ns = op->ns;
     r->source_name = op->name;
-    backend_cluster(rs, o, be, path, pos, rule, pi, r);
+    backend_cluster(rs, o, be, svc, path, pos, rule, pi, r);
     if (rs->oom)
         return;
     if (op->http_allowed) {
@@ -257,9 +256,69 @@ static void add_path(cx_rs *rs, const contour_object *o, const ing_opts *op, con
     }
 }
 
+/* Whether a backend names a Service to look up. */
+static bool has_service(const contour_ingress_backend *be)
+{
+    return be && !be->is_resource && be->service && *be->service;
+}
+
+/* The Services of every backend, in the order cx_rs_ingress_routes() visits them, looked up
+ * in one batch. NULL (and oom set) on allocation failure. */
+static cx_query *backend_services(cx_rs *rs, size_t *count)
+{
+    const contour_snapshot *s = rs->s;
+    size_t n = 0;
+    for (size_t i = 0; i < s->count[ING]; i++) {
+        if (rs->ing_ignored[i])
+            continue;
+        const cx_ingress *ing = &s->sorted[ING][i]->u.ing;
+        for (uint32_t r = 0; r < ing->rule_count; r++) {
+            if (ing->rules[r].has_http)
+                n += ing->rules[r].path_count;
+        }
+        n += ing->has_default_backend;
+    }
+    cx_query *q = cx_malloc(rs->alloc, (n ? n : 1) * sizeof *q);
+    if (!q) {
+        rs->oom = true;
+        return NULL;
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < s->count[ING]; i++) {
+        if (rs->ing_ignored[i])
+            continue;
+        const contour_object *o = s->sorted[ING][i];
+        const cx_ingress *ing = &o->u.ing;
+        size_t ns_len = strlen(o->ns);
+        for (uint32_t r = 0; r < ing->rule_count; r++) {
+            if (!ing->rules[r].has_http)
+                continue;
+            for (uint32_t p = 0; p < ing->rules[r].path_count; p++) {
+                const contour_ingress_path *path = &ing->rules[r].paths[p];
+                const contour_ingress_backend *be = path->has_backend ? &path->backend : NULL;
+                const char *name = has_service(be) ? be->service : "";
+                q[k++] =
+                    (cx_query){o->ns, name, ns_len, strlen(name), 0, NULL, CONTOUR_KIND_SERVICE};
+            }
+        }
+        if (ing->has_default_backend) {
+            const contour_ingress_backend *be = &ing->default_backend;
+            const char *name = has_service(be) ? be->service : "";
+            q[k++] = (cx_query){o->ns, name, ns_len, strlen(name), 0, NULL, CONTOUR_KIND_SERVICE};
+        }
+    }
+    cx_rs_find_batch(rs, q, n);
+    *count = n;
+    return q;
+}
+
 void cx_rs_ingress_routes(cx_rs *rs)
 {
     const contour_snapshot *s = rs->s;
+    size_t nq = 0, qi = 0;
+    cx_query *q = backend_services(rs, &nq);
+    if (!q)
+        return;
     for (size_t i = 0; i < s->count[ING] && !rs->oom; i++) {
         if (rs->ing_ignored[i])
             continue;
@@ -275,14 +334,21 @@ void cx_rs_ingress_routes(cx_rs *rs)
             const char *host = rule->host && *rule->host ? rule->host : "*";
             for (uint32_t p = 0; p < rule->path_count && !rs->oom; p++) {
                 const contour_ingress_path *path = &rule->paths[p];
-                add_path(rs, o, &op, host, path, path->has_backend ? &path->backend : NULL,
-                         (int32_t)r, p, path->pos.line ? path->pos : rule->pos);
+                const contour_ingress_backend *be = path->has_backend ? &path->backend : NULL;
+                const contour_object *svc = has_service(be) ? q[qi].found : NULL;
+                qi++;
+                add_path(rs, o, &op, host, path, be, svc, (int32_t)r, p,
+                         path->pos.line ? path->pos : rule->pos);
             }
         }
-        if (ing->has_default_backend && !rs->oom)
-            add_path(rs, o, &op, "*", NULL, &ing->default_backend, -1, 0,
-                     ing->default_backend.pos.line ? ing->default_backend.pos : o->pos);
+        if (ing->has_default_backend && !rs->oom) {
+            const contour_ingress_backend *be = &ing->default_backend;
+            const contour_object *svc = has_service(be) ? q[qi].found : NULL;
+            qi++;
+            add_path(rs, o, &op, "*", NULL, be, svc, -1, 0, be->pos.line ? be->pos : o->pos);
+        }
         if (op.has_websocket)
             cx_map_release(&op.websocket);
     }
+    cx_free(rs->alloc, q);
 }

@@ -47,46 +47,197 @@ static uint32_t lookup_ir(cx_rs *rs, const char *ns, const char *name)
     return rs->ir[t->ordinal].ignored ? CX_T_IGNORED : t->ordinal;
 }
 
+/* "port N", interned; the last few are remembered (most services use a handful of ports). */
+static const char *port_label(cx_rs *rs, int64_t port)
+{
+    size_t slot = (size_t)((uint64_t)port % CX_LABEL_CACHE);
+    if (rs->label_cache[slot] && rs->label_port[slot] == port)
+        return rs->label_cache[slot];
+    char buf[32];
+    int n = snprintf(buf, sizeof buf, "port %lld", (long long)port);
+    const char *l = cx_rs_strn(rs, buf, (size_t)n);
+    rs->label_cache[slot] = l;
+    rs->label_port[slot] = port;
+    return l;
+}
+
+/* The graph strings of a delegate target: the target's own when it exists. */
+static void edge_target(cx_rs *rs, cx_edge *e, uint32_t t, const char *ns, const char *name)
+{
+    e->missing = !CX_T_IS_OBJ(t);
+    if (!e->missing) {
+        e->ns = rs->ir[t].ns;
+        e->name = rs->ir[t].name;
+    } else {
+        e->ns = cx_rs_str(rs, ns);
+        e->name = cx_rs_copy(rs, name);
+    }
+}
+
+static void edge_service(cx_rs *rs, cx_edge *e, const contour_object *svc, uint32_t ord,
+                         const contour_ir_service *s)
+{
+    e->missing = svc == NULL;
+    e->ns = rs->ir[ord].ns;
+    e->name = cx_rs_copy(rs, s->name ? s->name : "");
+    e->label = port_label(rs, s->port);
+}
+
+/* Every reference an object makes, as written, with whether its target exists. */
+static void edges(cx_rs *rs, uint32_t ord, cx_ir_state *st)
+{
+    const contour_object *o = ir_obj(rs, ord);
+    const cx_ingressroute *ir = &o->u.ir;
+    size_t n = ir->tcp_service_count + (ir->tcp_has_delegate ? 1 : 0);
+    for (uint32_t i = 0; i < ir->route_count; i++)
+        n += ir->routes[i].service_count + (ir->routes[i].has_delegate ? 1 : 0);
+    st->edge_count = 0;
+    st->edges = NULL;
+    if (!n)
+        return;
+    cx_edge *e = cx_arena_array(rs->ga, n, sizeof *e);
+    if (!e) {
+        rs->oom = true;
+        return;
+    }
+    size_t k = 0;
+    uint32_t base = rs->ir[ord].route_base;
+    for (uint32_t i = 0; i < ir->route_count; i++) {
+        const contour_ir_route *r = &ir->routes[i];
+        if (r->has_delegate) {
+            e[k].type = CX_EDGE_DELEGATE;
+            edge_target(rs, &e[k], rs->route_target[base + i], delegate_ns(o, &r->delegate),
+                        r->delegate.name ? r->delegate.name : "");
+            e[k].label = rs->route_match[base + i];
+            k++;
+        }
+        for (uint32_t j = 0; j < r->service_count; j++) {
+            e[k].type = CX_EDGE_SERVICE;
+            edge_service(rs, &e[k], rs->svc_obj[rs->route_svc[base + i] + j], ord, &r->services[j]);
+            k++;
+        }
+    }
+    if (ir->tcp_has_delegate) {
+        const char *ns = delegate_ns(o, &ir->tcp_delegate);
+        const char *name = ir->tcp_delegate.name ? ir->tcp_delegate.name : "";
+        e[k].type = CX_EDGE_TCP_DELEGATE;
+        edge_target(rs, &e[k], lookup_ir(rs, ns, name), ns, name);
+        e[k].label = "tcpproxy";
+        k++;
+    }
+    for (uint32_t j = 0; j < ir->tcp_service_count; j++) {
+        const contour_ir_service *s = &ir->tcp_services[j];
+        const char *name = s->name ? s->name : "";
+        e[k].type = CX_EDGE_TCP_SERVICE;
+        edge_service(
+            rs, &e[k],
+            cx_snapshot_find(rs->s, CONTOUR_KIND_SERVICE, o->ns, strlen(o->ns), name, strlen(name)),
+            ord, s);
+        k++;
+    }
+    st->edges = e;
+    st->edge_count = (uint32_t)k;
+}
+
 bool cx_rs_ir_prepare(cx_rs *rs)
 {
-    size_t total = 0;
-    for (size_t i = 0; i < rs->nir; i++)
-        total += ir_obj(rs, (uint32_t)i)->u.ir.route_count;
-    if (total >= CX_T_IGNORED) {
-        rs->oom = true;
-        return false;
-    }
-    rs->route_target = cx_arena_array(&rs->scratch, total ? total : 1, sizeof(uint32_t));
-    if (!rs->route_target) {
-        rs->oom = true;
-        return false;
-    }
-    uint32_t base = 0;
+    size_t routes = 0, services = 0;
     for (size_t i = 0; i < rs->nir; i++) {
-        const contour_object *o = ir_obj(rs, (uint32_t)i);
+        const cx_ingressroute *ir = &ir_obj(rs, (uint32_t)i)->u.ir;
+        routes += ir->route_count;
+        for (uint32_t r = 0; r < ir->route_count; r++)
+            services += ir->routes[r].service_count;
+    }
+    if (routes >= CX_T_IGNORED || services >= UINT32_MAX) {
+        rs->oom = true;
+        return false;
+    }
+    rs->route_target = cx_arena_array(&rs->scratch, routes ? routes : 1, sizeof(uint32_t));
+    rs->route_svc = cx_arena_array(&rs->scratch, routes ? routes : 1, sizeof(uint32_t));
+    rs->route_match = cx_arena_array(&rs->scratch, routes ? routes : 1, sizeof(const char *));
+    rs->svc_obj = cx_arena_array(&rs->scratch, services ? services : 1, sizeof(void *));
+    if (!rs->route_target || !rs->route_svc || !rs->route_match || !rs->svc_obj) {
+        rs->oom = true;
+        return false;
+    }
+    /* First the names (edges point at their targets' copies), then the references. */
+    for (uint32_t i = 0; i < rs->nir; i++) {
+        const contour_object *o = ir_obj(rs, i);
+        cx_ir_state *st = &rs->ir[i];
+        if (st->ignored)
+            continue;
+        st->ns = cx_rs_ns(rs, o->ns);
+        st->name = cx_rs_copy(rs, o->name);
+        st->file = cx_rs_file(rs, o);
+    }
+    if (rs->oom)
+        return false;
+    /* The references: collected, looked up in one batch, then recorded with the edges. */
+    cx_query *q = cx_malloc(rs->alloc, (routes + services + 1) * sizeof *q);
+    if (!q) {
+        rs->oom = true;
+        return false;
+    }
+    size_t nq = 0;
+    uint32_t base = 0, sbase = 0;
+    for (uint32_t i = 0; i < rs->nir; i++) {
+        const contour_object *o = ir_obj(rs, i);
         cx_ir_state *st = &rs->ir[i];
         const cx_ingressroute *ir = &o->u.ir;
         st->route_base = base;
         cx_lcp_init(&st->lcp);
+        size_t ns_len = strlen(o->ns);
         for (uint32_t r = 0; r < ir->route_count; r++) {
             const contour_ir_route *rt = &ir->routes[r];
-            uint32_t t = CX_T_NONE;
-            if (rt->has_delegate && !st->ignored)
-                t = lookup_ir(rs, delegate_ns(o, &rt->delegate), rt->delegate.name);
-            rs->route_target[base + r] = t;
+            uint32_t k = base + r;
+            rs->route_target[k] = CX_T_NONE;
+            rs->route_svc[k] = sbase;
+            rs->route_match[k] = NULL;
+            for (uint32_t j = 0; j < rt->service_count; j++)
+                rs->svc_obj[sbase + j] = NULL;
+            sbase += rt->service_count;
+            if (st->ignored)
+                continue;
+            if (rt->has_delegate) {
+                const char *dns = delegate_ns(o, &rt->delegate);
+                const char *dname = rt->delegate.name ? rt->delegate.name : "";
+                q[nq++] = (cx_query){dns, dname, strlen(dns), strlen(dname), 0, NULL, IR};
+            }
+            for (uint32_t j = 0; j < rt->service_count; j++) {
+                const char *name = rt->services[j].name ? rt->services[j].name : "";
+                q[nq++] =
+                    (cx_query){o->ns, name, ns_len, strlen(name), 0, NULL, CONTOUR_KIND_SERVICE};
+            }
+            rs->route_match[k] = cx_rs_copy(rs, rt->match ? rt->match : "");
             if (rt->service_count > 0 || rt->has_delegate)
                 cx_lcp_add(&st->lcp, rt->match);
         }
         base += ir->route_count;
+    }
+    cx_rs_find_batch(rs, q, nq);
+    size_t qi = 0;
+    for (uint32_t i = 0; i < rs->nir && !rs->oom; i++) {
+        const contour_object *o = ir_obj(rs, i);
+        cx_ir_state *st = &rs->ir[i];
+        const cx_ingressroute *ir = &o->u.ir;
         if (st->ignored)
             continue;
-        st->ns = cx_rs_str(rs, o->ns);
-        st->name = cx_rs_str(rs, o->name);
-        st->file = cx_rs_file(rs, o);
-        if (rs->oom)
-            return false;
+        for (uint32_t r = 0; r < ir->route_count; r++) {
+            const contour_ir_route *rt = &ir->routes[r];
+            uint32_t k = st->route_base + r;
+            if (rt->has_delegate) {
+                const contour_object *t = q[qi++].found;
+                rs->route_target[k] = !t                           ? CX_T_MISSING
+                                      : rs->ir[t->ordinal].ignored ? CX_T_IGNORED
+                                                                   : t->ordinal;
+            }
+            for (uint32_t j = 0; j < rt->service_count; j++)
+                rs->svc_obj[rs->route_svc[k] + j] = q[qi++].found;
+        }
+        edges(rs, i, st);
     }
-    return true;
+    cx_free(rs->alloc, q);
+    return !rs->oom;
 }
 
 /* ---- rule 1: roots ---- */
@@ -98,11 +249,15 @@ static const char *fqdn_of(const contour_object *o)
 
 typedef struct root_cand {
     const contour_object *o;
+    uint64_t key; /* cx_str_key(fqdn) */
 } root_cand;
 
 static int cmp_root_fqdn(const void *a, const void *b)
 {
-    const contour_object *x = ((const root_cand *)a)->o, *y = ((const root_cand *)b)->o;
+    const root_cand *p = a, *q = b;
+    if (p->key != q->key)
+        return p->key < q->key ? -1 : 1;
+    const contour_object *x = p->o, *y = q->o;
     int c = strcmp(fqdn_of(x), fqdn_of(y));
     if (c)
         return c;
@@ -244,13 +399,15 @@ void cx_rs_ir_roots(cx_rs *rs)
     n = 0;
     for (size_t i = 0; i < rs->nir; i++) {
         const contour_object *o = ir_obj(rs, (uint32_t)i);
-        if (!rs->ir[i].ignored && o->u.ir.has_virtualhost)
-            c[n++].o = o;
+        if (!rs->ir[i].ignored && o->u.ir.has_virtualhost) {
+            c[n].o = o;
+            c[n++].key = cx_str_key(fqdn_of(o));
+        }
     }
     qsort(c, n, sizeof *c, cmp_root_fqdn);
     for (size_t lo = 0; lo < n && !rs->oom;) {
         size_t hi = lo + 1;
-        while (hi < n && strcmp(fqdn_of(c[lo].o), fqdn_of(c[hi].o)) == 0)
+        while (hi < n && c[lo].key == c[hi].key && strcmp(fqdn_of(c[lo].o), fqdn_of(c[hi].o)) == 0)
             hi++;
         if (hi - lo > 1) {
             /* Duplicate fqdn: one message, shared by the whole group. */
@@ -557,8 +714,8 @@ static void route_clusters(cx_rs *rs, const contour_object *o, uint32_t ri, cont
     for (uint32_t k = 0; k < r->service_count; k++) {
         const contour_ir_service *s = &r->services[k];
         const char *name = s->name ? s->name : "";
-        const contour_object *svc =
-            cx_snapshot_find(rs->s, CONTOUR_KIND_SERVICE, o->ns, strlen(o->ns), name, strlen(name));
+        uint32_t si = rs->route_svc[rs->ir[o->ordinal].route_base + ri] + k;
+        const contour_object *svc = rs->svc_obj[si];
         if (!svc) {
             cx_rs_msg_reset(rs);
             cx_strbuf_printf(&rs->msg, "Service %s/%s not found; route ", o->ns, name);
@@ -638,10 +795,10 @@ static bool build_templates(cx_rs *rs, uint32_t ord)
         t->index = i;
         contour_route *g = &t->r;
         g->match = CONTOUR_MATCH_PREFIX;
-        g->path = cx_rs_str(rs, r->match ? r->match : "");
+        g->path = rs->route_match[st->route_base + i];
         g->websocket = r->enable_websockets;
         g->prefix_rewrite =
-            r->prefix_rewrite && *r->prefix_rewrite ? cx_rs_str(rs, r->prefix_rewrite) : NULL;
+            r->prefix_rewrite && *r->prefix_rewrite ? cx_rs_copy(rs, r->prefix_rewrite) : NULL;
         if (r->has_timeout_policy) {
             int64_t ms;
             cx_timeout_kind k = cx_parse_timeout(r->timeout_request, &ms);
@@ -859,79 +1016,6 @@ void cx_rs_ir_walks(cx_rs *rs)
 
 /* ---- statuses (rule 9) and edges ---- */
 
-static const char *port_label(cx_rs *rs, int64_t port)
-{
-    char buf[32];
-    int n = snprintf(buf, sizeof buf, "port %lld", (long long)port);
-    return cx_rs_strn(rs, buf, (size_t)n);
-}
-
-static void edges(cx_rs *rs, uint32_t ord, contour_object_status *st)
-{
-    const contour_object *o = ir_obj(rs, ord);
-    const cx_ingressroute *ir = &o->u.ir;
-    size_t n = ir->tcp_service_count + (ir->tcp_has_delegate ? 1 : 0);
-    for (uint32_t i = 0; i < ir->route_count; i++)
-        n += ir->routes[i].service_count + (ir->routes[i].has_delegate ? 1 : 0);
-    st->edge_count = 0;
-    st->edges = NULL;
-    if (!n)
-        return;
-    cx_edge *e = cx_arena_array(rs->ga, n, sizeof *e);
-    if (!e) {
-        rs->oom = true;
-        return;
-    }
-    size_t k = 0;
-    for (uint32_t i = 0; i < ir->route_count; i++) {
-        const contour_ir_route *r = &ir->routes[i];
-        const char *label = cx_rs_str(rs, r->match ? r->match : "");
-        if (r->has_delegate) {
-            uint32_t t = rs->route_target[rs->ir[ord].route_base + i];
-            e[k].type = CX_EDGE_DELEGATE;
-            e[k].missing = !CX_T_IS_OBJ(t);
-            e[k].ns = cx_rs_str(rs, delegate_ns(o, &r->delegate));
-            e[k].name = cx_rs_str(rs, r->delegate.name ? r->delegate.name : "");
-            e[k].label = label;
-            k++;
-        }
-        for (uint32_t j = 0; j < r->service_count; j++) {
-            const contour_ir_service *s = &r->services[j];
-            const char *name = s->name ? s->name : "";
-            e[k].type = CX_EDGE_SERVICE;
-            e[k].missing = !cx_snapshot_find(rs->s, CONTOUR_KIND_SERVICE, o->ns, strlen(o->ns),
-                                             name, strlen(name));
-            e[k].ns = rs->ir[ord].ns;
-            e[k].name = cx_rs_str(rs, name);
-            e[k].label = port_label(rs, s->port);
-            k++;
-        }
-    }
-    if (ir->tcp_has_delegate) {
-        const char *ns = delegate_ns(o, &ir->tcp_delegate);
-        const char *name = ir->tcp_delegate.name ? ir->tcp_delegate.name : "";
-        e[k].type = CX_EDGE_TCP_DELEGATE;
-        e[k].missing = !CX_T_IS_OBJ(lookup_ir(rs, ns, name));
-        e[k].ns = cx_rs_str(rs, ns);
-        e[k].name = cx_rs_str(rs, name);
-        e[k].label = "tcpproxy";
-        k++;
-    }
-    for (uint32_t j = 0; j < ir->tcp_service_count; j++) {
-        const contour_ir_service *s = &ir->tcp_services[j];
-        const char *name = s->name ? s->name : "";
-        e[k].type = CX_EDGE_TCP_SERVICE;
-        e[k].missing = !cx_snapshot_find(rs->s, CONTOUR_KIND_SERVICE, o->ns, strlen(o->ns), name,
-                                         strlen(name));
-        e[k].ns = rs->ir[ord].ns;
-        e[k].name = cx_rs_str(rs, name);
-        e[k].label = port_label(rs, s->port);
-        k++;
-    }
-    st->edges = e;
-    st->edge_count = (uint32_t)k;
-}
-
 void cx_rs_ir_statuses(cx_rs *rs)
 {
     size_t n = 0;
@@ -989,8 +1073,9 @@ void cx_rs_ir_statuses(cx_rs *rs)
             st->vhost_count = v;
         }
         if (o->u.ir.has_virtualhost)
-            st->root_fqdn = cx_rs_str(rs, fqdn_of(o));
-        edges(rs, (uint32_t)i, st);
+            st->root_fqdn = cx_rs_copy(rs, fqdn_of(o));
+        st->edges = s->edges;
+        st->edge_count = s->edge_count;
     }
     rs->g->statuses = out;
     rs->g->status_count = (uint32_t)k;
