@@ -469,11 +469,11 @@ static cx_convert_result report_doc_type(const cx_convert_ctx *ctx, const char *
     return r;
 }
 
+/* Namespaces must outlive the object's scratch memory (objects keep the pointer when
+ * compacted), so they always go through the snapshot's interner. */
 static const char *intern_ns(cv *c, const char *s, size_t len)
 {
-    if (c->ctx->intern_ns)
-        return c->ctx->intern_ns(c->ctx->intern_ud, s, len);
-    return cv_strdup(c, s, len);
+    return c->ctx->intern_ns(c->ctx->intern_ud, s, len);
 }
 
 /* An object arena's first chunk: enough for a typical object of this tree's size, so a

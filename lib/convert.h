@@ -14,7 +14,8 @@ typedef struct cx_convert_ctx {
     const cx_alloc *alloc;
     const char *default_ns;
     const cx_source *source;
-    /* Interns a namespace string for the snapshot; NULL on OOM. */
+    /* Interns a namespace string for the snapshot; NULL on OOM. Required: objects keep
+     * the returned pointer. */
     const char *(*intern_ns)(void *ud, const char *ns, size_t len);
     void *intern_ud;
     /* Diagnostics about documents that are not loaded (errors, and the warnings found

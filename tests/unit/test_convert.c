@@ -1062,13 +1062,6 @@ static void test_namespace_default(void **state)
     h_parse(h, text, strlen(text));
     assert_string_equal(contour_object_namespace(h->objs[0]), "default");
     h_free(h);
-
-    /* without an intern function the namespace lives in the object */
-    h = h_new("ns.yaml");
-    h->ctx.intern_ns = NULL;
-    h_parse(h, text, strlen(text));
-    assert_string_equal(contour_object_namespace(h->objs[2]), "x");
-    h_free(h);
 }
 
 static void test_missing_name(void **state)
@@ -2231,7 +2224,6 @@ static cx_rc oom_doc(void *ud, const cx_node *root, const cx_pending_error *pend
             r->f.countdown = n;
             cx_convert_ctx ctx = h->ctx;
             ctx.alloc = &r->alloc;
-            ctx.intern_ns = NULL;
             ctx.rejected = (cx_diag_sink){&rej_arena, &rej};
             contour_object *o = NULL;
             cx_convert_result res = cx_convert(&ctx, root, pending, &o);
