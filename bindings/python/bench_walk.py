@@ -7,9 +7,15 @@ same graph's JSON.
 It generates a synthetic cluster as YAML text (team namespaces; root IngressRoutes that
 delegate to children up to depth 4, within and across namespaces; ~15% Ingress;
 Services, TLS Secrets and TLSCertificateDelegations; a few percent broken objects),
-loads and resolves it, then times, alternately, ``graph.walk()`` (listeners, statuses and
+loads and resolves it, then times, interleaved, ``graph.walk()`` (listeners, statuses and
 diagnostics as typed Python objects) and ``json.loads(graph.to_json())``, and prints the
-medians and their ratio. The walk must stay within 5x of json.loads.
+medians and their ratio. The walk must stay within 5x of json.loads (the exit status says
+whether it did).
+
+Both sides allocate hundreds of thousands of objects, so CPython's cyclic GC matters:
+json.loads is timed as users run it (GC enabled) and again with the GC disabled. The walk
+always runs as users get it: it pauses the GC itself and pays one collection pass over
+its new objects when it re-enables it (included in its time).
 
 ``generate_cluster()`` is also used by the test suite.
 """
