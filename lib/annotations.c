@@ -387,21 +387,20 @@ const cx_annotation *cx_compat_annotation(const contour_object *o, const char *n
     return a ? a : find_prefixed(o, "contour.heptio.com/", name);
 }
 
+/* Whether s (len bytes) is v in canonical decimal: compared digit by digit from the end,
+ * so no buffer is needed. */
 static bool str_is_decimal(const char *s, size_t len, int64_t v)
 {
     if (len == 0 || len > 20 || v < 0)
         return false;
-    char buf[24];
-    size_t n = 0;
     uint64_t u = (uint64_t)v;
-    char tmp[24];
+    size_t i = len;
     do {
-        tmp[n++] = (char)('0' + u % 10);
+        if (i == 0 || s[--i] != (char)('0' + u % 10))
+            return false;
         u /= 10;
     } while (u);
-    for (size_t i = 0; i < n; i++)
-        buf[i] = tmp[n - 1 - i];
-    return n == len && memcmp(buf, s, len) == 0;
+    return i == 0;
 }
 
 static bool list_has_name(const char *list, const char *name)

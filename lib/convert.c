@@ -86,7 +86,7 @@ static cv_rc add_diag(cv *c, contour_severity sev, const char *code, cx_pos pos,
 {
     if (c->msg.oom || c->field.oom)
         return CV_NOMEM;
-    cx_diag_sink sink = {c->arena, &c->o->diags};
+    cx_diag_sink sink = {c->arena, &c->o->diags, c->ctx->rejected.budget};
     const char *file = c->ctx->source ? c->ctx->source->name : NULL;
     if (!cx_diag_add(sink, sev, code, file, pos, c->ref, field, c->msg.data ? c->msg.data : "",
                      c->msg.len))
@@ -553,11 +553,13 @@ static cv_rc read_identity(cv *c, const cx_node *root, const cx_pending_error *p
         name = cx_node_get(meta, "name");
         ns = cx_node_get(meta, "namespace");
     }
-    if (cx_read_string(name, &s, &len) == CX_READ_OK && len) {
+    /* The readers treat NULL as absent; the explicit `name &&` / `ns &&` tests say so
+     * where a static analyzer cannot see into scalar.c. */
+    if (name && cx_read_string(name, &s, &len) == CX_READ_OK && len) {
         if (!(c->o->name = cv_node_str(c, name)))
             return CV_NOMEM;
     }
-    if (cx_read_string(ns, &s, &len) == CX_READ_OK && len)
+    if (ns && cx_read_string(ns, &s, &len) == CX_READ_OK && len)
         c->o->ns = intern_ns(c, s, len);
     else if (c->ctx->default_ns)
         c->o->ns = intern_ns(c, c->ctx->default_ns, strlen(c->ctx->default_ns));
@@ -571,14 +573,15 @@ static cv_rc read_identity(cv *c, const cx_node *root, const cx_pending_error *p
         return cv_diag(c, CONTOUR_SEVERITY_ERROR, pending->code, pending->pos, pending->message,
                        strnlen(pending->message, sizeof pending->message));
 
-    const cx_node *m;
-    CV_TRY(cv_map(c, "metadata", meta, &m));
+    const cx_node *m = NULL;
+    if (meta)
+        CV_TRY(cv_map(c, "metadata", meta, &m));
     cv_push_field(c, "metadata");
     /* Both were read above when they are strings; here only their types are checked. */
     cv_rc rc = CV_OK;
-    if (cx_read_string(name, &s, &len) == CX_READ_TYPE)
+    if (name && cx_read_string(name, &s, &len) == CX_READ_TYPE)
         rc = type_error_at(c, "name", name, "a string");
-    else if (cx_read_string(ns, &s, &len) == CX_READ_TYPE)
+    else if (ns && cx_read_string(ns, &s, &len) == CX_READ_TYPE)
         rc = type_error_at(c, "namespace", ns, "a string");
     if (rc == CV_OK && !c->o->name) {
         static const char msg[] = "metadata.name must be specified";
@@ -615,6 +618,7 @@ static cv_rc sort_diags(cv *c)
 static cx_convert_result reject(const cx_convert_ctx *ctx, const contour_object *o)
 {
     cx_diag_sink sink = ctx->rejected;
+    sink.budget = NULL; /* counted when they were made */
     cx_arena_mark mark = cx_arena_save(sink.arena);
     cx_diag_list saved = *sink.list;
     for (const contour_diagnostic *d = o->diags.head; d; d = d->next) {

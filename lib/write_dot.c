@@ -377,18 +377,46 @@ static void write_edge(cx_strbuf *b, const contour_object_status *s, const cx_ed
     cx_strbuf_puts(b, "];\n");
 }
 
-/* Collects the vhost names and the Service / missing targets into arrays from the
- * writer's allocator. False on OOM. */
+/* One walk over the vhost names and the Service / missing targets: counts them, and
+ * stores them too when the arrays are given. The same walk sizes and fills the arrays, so
+ * the counts cannot disagree. */
+static void collect_walk(const contour_graph *g, const char **fqdns, size_t *nf, target *targets,
+                         size_t *nt)
+{
+    *nf = 0;
+    *nt = 0;
+    for (uint32_t l = 0; l < g->listener_count; l++) {
+        for (uint32_t v = 0; v < g->listeners[l].vhost_count; v++) {
+            if (fqdns)
+                fqdns[*nf] = g->listeners[l].vhosts[v].fqdn;
+            ++*nf;
+        }
+    }
+    for (uint32_t i = 0; i < g->status_count; i++) {
+        const contour_object_status *s = &g->statuses[i];
+        if (s->root_fqdn) {
+            if (fqdns)
+                fqdns[*nf] = s->root_fqdn;
+            ++*nf;
+        }
+        for (uint32_t e = 0; e < s->edge_count; e++) {
+            const char *prefix = edge_target_prefix(&s->edges[e]);
+            if (strcmp(prefix, "ir") == 0)
+                continue; /* drawn as its status */
+            if (targets)
+                targets[*nt] = (target){prefix, s->edges[e].ns, s->edges[e].name};
+            ++*nt;
+        }
+    }
+}
+
+/* Collects the vhost names and the Service / missing targets into sorted, deduplicated
+ * arrays from the writer's allocator (NULL when empty). False on OOM. */
 static bool collect(const contour_graph *g, const cx_alloc *a, const char ***fqdns_out,
                     size_t *fqdn_count, target **targets_out, size_t *target_count)
 {
-    size_t nf = 0, nt = 0;
-    for (uint32_t l = 0; l < g->listener_count; l++)
-        nf += g->listeners[l].vhost_count;
-    for (uint32_t i = 0; i < g->status_count; i++) {
-        nf += g->statuses[i].root_fqdn != NULL;
-        nt += g->statuses[i].edge_count;
-    }
+    size_t nf, nt;
+    collect_walk(g, NULL, &nf, NULL, &nt);
     const char **fqdns = NULL;
     target *targets = NULL;
     if (nf && !(fqdns = cx_calloc(a, nf, sizeof *fqdns)))
@@ -397,27 +425,12 @@ static bool collect(const contour_graph *g, const cx_alloc *a, const char ***fqd
         cx_free(a, fqdns);
         return false;
     }
-
-    nf = 0;
-    nt = 0;
-    for (uint32_t l = 0; l < g->listener_count; l++)
-        for (uint32_t v = 0; v < g->listeners[l].vhost_count; v++)
-            fqdns[nf++] = g->listeners[l].vhosts[v].fqdn;
-    for (uint32_t i = 0; i < g->status_count; i++) {
-        const contour_object_status *s = &g->statuses[i];
-        if (s->root_fqdn)
-            fqdns[nf++] = s->root_fqdn;
-        for (uint32_t e = 0; e < s->edge_count; e++) {
-            const char *prefix = edge_target_prefix(&s->edges[e]);
-            if (strcmp(prefix, "ir") == 0)
-                continue; /* drawn as its status */
-            targets[nt++] = (target){prefix, s->edges[e].ns, s->edges[e].name};
-        }
-    }
+    if (fqdns || targets)
+        collect_walk(g, fqdns, &nf, targets, &nt);
     *fqdns_out = fqdns;
-    *fqdn_count = unique_fqdns(fqdns, nf);
+    *fqdn_count = fqdns ? unique_fqdns(fqdns, nf) : 0;
     *targets_out = targets;
-    *target_count = unique_targets(targets, nt);
+    *target_count = targets ? unique_targets(targets, nt) : 0;
     return true;
 }
 

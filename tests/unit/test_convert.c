@@ -5,6 +5,7 @@
 #include "convert.h"
 #include "load.h"
 #include "scalar.h"
+#include "utf8.h"
 
 #include <dirent.h>
 #include <stdio.h>
@@ -76,7 +77,7 @@ static harness *h_new(const char *name)
     h->ctx.source = &h->source;
     h->ctx.intern_ns = test_intern;
     h->ctx.intern_ud = h;
-    h->ctx.rejected = (cx_diag_sink){&h->arena, &h->rejected};
+    h->ctx.rejected = (cx_diag_sink){&h->arena, &h->rejected, NULL};
     cx_limits_default(&h->limits);
     return h;
 }
@@ -84,7 +85,8 @@ static harness *h_new(const char *name)
 static void h_parse(harness *h, const char *text, size_t len)
 {
     cx_load_ctx lc = {&cx_default_alloc, &h->limits, h->source.name,
-                      (cx_diag_sink){&h->arena, &h->syntax}, (cx_doc_handler){h, on_item, on_doc}};
+                      (cx_diag_sink){&h->arena, &h->syntax, NULL},
+                      (cx_doc_handler){h, on_item, on_doc}};
     assert_int_equal(cx_yaml_parse(&lc, text, len), CX_RC_OK);
 }
 
@@ -99,7 +101,8 @@ static harness *h_json(const char *text)
 {
     harness *h = h_new("test.json");
     cx_load_ctx lc = {&cx_default_alloc, &h->limits, h->source.name,
-                      (cx_diag_sink){&h->arena, &h->syntax}, (cx_doc_handler){h, on_item, on_doc}};
+                      (cx_diag_sink){&h->arena, &h->syntax, NULL},
+                      (cx_doc_handler){h, on_item, on_doc}};
     assert_int_equal(cx_json_parse(&lc, text, strlen(text)), CX_RC_OK);
     return h;
 }
@@ -1657,6 +1660,27 @@ static void test_first_error_only(void **state)
     h_free(h);
 }
 
+/* A long repeated key is cut in its message on a character boundary (it was cut after
+ * byte 120, in the middle of a 2-byte character: the message, and the JSON rendering
+ * of the diagnostic, were not UTF-8). Found by the fuzz oracle (fuzz_common.h). */
+static void test_pending_error_long_key(void **state)
+{
+    (void)state;
+    char key[256], text[700];
+    memset(key, 'a', 119);
+    strcpy(key + 119, "\xC3\xA9tail"); /* U+00E9 straddles byte 120 */
+    snprintf(text, sizeof text,
+             "apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec:\n  %s: 1\n  %s: 2\n", key,
+             key);
+    harness *h = h_yaml(text);
+    const contour_diagnostic *d = h_error(h);
+    char expected[256];
+    snprintf(expected, sizeof expected, "duplicate key \"%.119s\"...", key);
+    expect_diag(d, CONTOUR_SEVERITY_ERROR, "duplicate-key", 6, 3, NULL, expected);
+    assert_true(cx_utf8_valid(d->message, strlen(d->message)));
+    h_free(h);
+}
+
 /* Builder errors held back until the object is known (duplicate key, merge errors). */
 static void test_pending_errors(void **state)
 {
@@ -1758,7 +1782,7 @@ static void test_pending_direct(void **state)
         harness *h = h_new("direct");
         pending_cap cap = {h, &p};
         cx_load_ctx lc = {&cx_default_alloc, &h->limits, "direct",
-                          (cx_diag_sink){&h->arena, &h->syntax},
+                          (cx_diag_sink){&h->arena, &h->syntax, NULL},
                           (cx_doc_handler){&cap, NULL, pending_doc}};
         assert_int_equal(cx_yaml_parse(&lc, cases[i].yaml, strlen(cases[i].yaml)), CX_RC_OK);
         const contour_diagnostic *d = h_error(h);
@@ -2218,13 +2242,14 @@ static cx_rc oom_doc(void *ud, const cx_node *root, const cx_pending_error *pend
             cx_objref none = {CONTOUR_KIND_NONE, NULL, NULL};
             r->f.countdown = -1;
             if (prefilled)
-                assert_non_null(cx_diag_add((cx_diag_sink){&rej_arena, &rej}, CONTOUR_SEVERITY_INFO,
-                                            "x", "f", (cx_pos){1, 1}, none, NULL, "m", 1));
+                assert_non_null(cx_diag_add((cx_diag_sink){&rej_arena, &rej, NULL},
+                                            CONTOUR_SEVERITY_INFO, "x", "f", (cx_pos){1, 1}, none,
+                                            NULL, "m", 1));
             long live_before = r->f.live;
             r->f.countdown = n;
             cx_convert_ctx ctx = h->ctx;
             ctx.alloc = &r->alloc;
-            ctx.rejected = (cx_diag_sink){&rej_arena, &rej};
+            ctx.rejected = (cx_diag_sink){&rej_arena, &rej, NULL};
             contour_object *o = NULL;
             cx_convert_result res = cx_convert(&ctx, root, pending, &o);
             r->f.countdown = -1;
@@ -2326,7 +2351,7 @@ static void test_out_of_memory(void **state)
     r.alloc = (cx_alloc){f_malloc, f_realloc, f_free, &r.f};
     r.f.countdown = -1;
     cx_load_ctx lc = {&cx_default_alloc, &r.h->limits, "oom.yaml",
-                      (cx_diag_sink){&r.h->arena, &r.h->syntax},
+                      (cx_diag_sink){&r.h->arena, &r.h->syntax, NULL},
                       (cx_doc_handler){&r, oom_item, oom_doc}};
     assert_int_equal(cx_yaml_parse(&lc, text, strlen(text)), CX_RC_OK);
     fprintf(stderr, "%zu conversions, %zu allocation failures\n", r.conversions, r.failures);
@@ -2605,6 +2630,7 @@ int main(void)
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_first_error_only),
         cmocka_unit_test(test_pending_errors),
+        cmocka_unit_test(test_pending_error_long_key),
         cmocka_unit_test(test_pending_direct),
         cmocka_unit_test(test_yaml11_typing),
         cmocka_unit_test(test_yaml_aliases),
