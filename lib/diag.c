@@ -1,5 +1,6 @@
 #include "diag.h"
 
+#include <stdio.h>
 #include <string.h>
 
 static const char *dup_or_null(cx_arena *a, const char *s, bool *oom)
@@ -12,10 +13,39 @@ static const char *dup_or_null(cx_arena *a, const char *s, bool *oom)
     return d;
 }
 
+/* Counts one diagnostic against a budget: false when it must not be recorded, with
+ * *out set to the notice (NULL on OOM). */
+static bool spend(cx_diag_budget *b, contour_severity severity, const char *file, cx_pos pos,
+                  contour_diagnostic **out)
+{
+    if (b->left) {
+        b->left--;
+        return true;
+    }
+    if (!b->notice) {
+        char msg[128];
+        int n = snprintf(msg, sizeof msg,
+                         "more than %zu diagnostics in this input; this one and the rest are "
+                         "not reported",
+                         b->limit);
+        cx_diag_sink notice = {b->notice_arena, b->notice_list, NULL};
+        cx_objref none = {CONTOUR_KIND_NONE, NULL, NULL};
+        b->notice = cx_diag_add(notice, severity, "limit-diagnostics", file, pos, none, NULL, msg,
+                                (size_t)n);
+    } else if ((uint8_t)severity > b->notice->severity) {
+        b->notice->severity = (uint8_t)severity;
+    }
+    *out = b->notice;
+    return false;
+}
+
 contour_diagnostic *cx_diag_add(cx_diag_sink sink, contour_severity severity, const char *code,
                                 const char *file, cx_pos pos, cx_objref obj, const char *field,
                                 const char *message, size_t message_len)
 {
+    contour_diagnostic *notice;
+    if (sink.budget && !spend(sink.budget, severity, file, pos, &notice))
+        return notice;
     cx_arena_mark mark = cx_arena_save(sink.arena);
     contour_diagnostic *d = cx_arena_zalloc(sink.arena, sizeof *d);
     if (!d)

@@ -32,10 +32,25 @@ typedef struct cx_diag_list {
     size_t count;
 } cx_diag_list;
 
-/* Where new diagnostics go: records and strings in `arena`, appended to `list`. */
+/* A cap on the diagnostics one input may add (see cx_diag_add). Once `left` is spent, the
+ * next diagnostic becomes one "limit-diagnostics" record (the notice) in `notice_arena` /
+ * `notice_list`, at that diagnostic's place; later ones are only counted, raising the
+ * notice's severity to the highest of those not recorded. So an input with millions of
+ * problems costs bounded memory, and still says where reporting stopped. */
+typedef struct cx_diag_budget {
+    size_t left;  /* diagnostics that may still be recorded */
+    size_t limit; /* the cap, for the notice's message */
+    cx_arena *notice_arena;
+    cx_diag_list *notice_list;
+    contour_diagnostic *notice; /* once the budget is spent */
+} cx_diag_budget;
+
+/* Where new diagnostics go: records and strings in `arena`, appended to `list`, counted
+ * against `budget` (NULL: no cap). */
 typedef struct cx_diag_sink {
     cx_arena *arena;
     cx_diag_list *list;
+    cx_diag_budget *budget;
 } cx_diag_sink;
 
 /* The object a diagnostic is about (all NULL/0 when none). */
@@ -46,7 +61,9 @@ typedef struct cx_objref {
 } cx_objref;
 
 /* Appends a diagnostic. message/field are copied into the sink's arena; file and code are
- * kept by pointer. Returns NULL on OOM (nothing appended). */
+ * kept by pointer. Returns NULL on OOM (nothing appended). When the sink's budget is spent
+ * the diagnostic is not appended (see cx_diag_budget) and the notice is returned: callers
+ * only test for NULL. */
 contour_diagnostic *cx_diag_add(cx_diag_sink sink, contour_severity severity, const char *code,
                                 const char *file, cx_pos pos, cx_objref obj, const char *field,
                                 const char *message, size_t message_len);

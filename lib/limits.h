@@ -12,4 +12,9 @@ typedef struct cx_limits {
 
 void cx_limits_default(cx_limits *l);
 
+/* Diagnostics one input (one buffer, one file) may add to a snapshot; see cx_diag_budget.
+ * About 1 KiB each, load to rendering, so an input costs at most ~10 MiB in diagnostics
+ * however many problems it has. */
+#define CX_DIAGNOSTICS_PER_INPUT 10000
+
 #endif

@@ -136,7 +136,7 @@ static cx_rc on_document(void *ctx, const cx_node *root, const cx_pending_error 
 static contour_status source_error(contour_snapshot *s, const char *file, const char *code,
                                    const char *message)
 {
-    cx_diag_sink sink = {&s->source_arena, &s->source_diags};
+    cx_diag_sink sink = {&s->source_arena, &s->source_diags, NULL};
     cx_objref none = {CONTOUR_KIND_NONE, NULL, NULL};
     if (!cx_diag_add(sink, CONTOUR_SEVERITY_ERROR, code, file, (cx_pos){0, 0}, none, NULL, message,
                      strlen(message)))
@@ -190,6 +190,11 @@ static contour_status load_bytes(contour_snapshot *s, const char *name, size_t n
     st.conv.intern_ud = s;
     st.conv.rejected.arena = &s->source_arena;
     st.conv.rejected.list = &s->source_diags;
+    /* Every diagnostic of this input (syntax, limits, rejected documents, the objects'
+     * warnings) is counted against one budget. */
+    cx_diag_budget budget = {CX_DIAGNOSTICS_PER_INPUT, CX_DIAGNOSTICS_PER_INPUT, &s->source_arena,
+                             &s->source_diags, NULL};
+    st.conv.rejected.budget = &budget;
     cx_arena scratch;
     cx_arena_init(&scratch, &s->alloc, 16 * 1024);
     st.conv.scratch = &scratch;

@@ -205,7 +205,7 @@ static bool warn_duplicate(const contour_object *loser, contour_object *winner)
                      loser->pos.line, loser->pos.col);
     bool ok = !msg.oom;
     if (ok) {
-        cx_diag_sink sink = {&winner->arena, &winner->diags};
+        cx_diag_sink sink = {&winner->arena, &winner->diags, NULL};
         cx_objref ref = {winner->kind, winner->ns, winner->name};
         ok = cx_diag_add(sink, CONTOUR_SEVERITY_WARNING, "duplicate-object", winner->source->name,
                          winner->pos, ref, NULL, msg.data, msg.len) != NULL;

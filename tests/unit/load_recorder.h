@@ -309,6 +309,7 @@ static REC_UNUSED cx_load_ctx rec_ctx(rec *r)
     ctx.file = "test.yaml";
     ctx.sink.arena = &r->arena;
     ctx.sink.list = &r->list;
+    ctx.sink.budget = NULL;
     ctx.handler.ctx = r;
     ctx.handler.item = rec_on_item;
     ctx.handler.document = rec_on_document;
