@@ -4,6 +4,7 @@
 #include "testutil.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -106,67 +107,294 @@ static void test_incremental_update(void **state)
 
 /* ---- threads ---- */
 
-typedef struct job {
+/* What the threads compare: a hash of everything the accessors return. */
+static uint64_t mix(uint64_t h, const char *s)
+{
+    h ^= 0xff; /* NULL and "" differ */
+    h *= 0x100000001b3ULL;
+    for (; s && *s; s++) {
+        h ^= (unsigned char)*s;
+        h *= 0x100000001b3ULL;
+    }
+    return h;
+}
+
+static uint64_t mixn(uint64_t h, uint64_t v)
+{
+    char buf[24];
+    snprintf(buf, sizeof buf, "%llu", (unsigned long long)v);
+    return mix(h, buf);
+}
+
+static uint64_t digest_diag(uint64_t h, const contour_diagnostic *d)
+{
+    h = mix(h, contour_diagnostic_code(d));
+    h = mix(h, contour_diagnostic_message(d));
+    h = mix(h, contour_diagnostic_file(d));
+    h = mix(h, contour_diagnostic_field(d));
+    h = mix(h, contour_diagnostic_object_namespace(d));
+    h = mix(h, contour_diagnostic_object_name(d));
+    h = mixn(h, contour_diagnostic_line(d));
+    return mixn(h, contour_diagnostic_column(d));
+}
+
+/* Every snapshot accessor a reader would use, including lookups by key. */
+static uint64_t digest_snapshot(const contour_snapshot *s)
+{
+    uint64_t h = 0xcbf29ce484222325ULL;
+    for (int k = 1; k <= CONTOUR_KIND_COUNT; k++) {
+        for (size_t i = 0; i < contour_snapshot_object_count(s, (contour_kind)k); i++) {
+            const contour_object *o = contour_snapshot_object_at(s, (contour_kind)k, i);
+            const char *ns = contour_object_namespace(o), *name = contour_object_name(o);
+            const contour_object *found = NULL;
+            if (contour_snapshot_find(&found, s, (contour_kind)k, ns, strlen(ns), name,
+                                      strlen(name)) != CONTOUR_OK ||
+                found != o)
+                return 0;
+            h = mix(mix(mix(h, ns), name), contour_object_api_version(o));
+            h = mixn(mixn(h, contour_object_line(o)), contour_object_column(o));
+            for (size_t a = 0; a < contour_object_annotation_count(o); a++) {
+                const char *key = contour_object_annotation_key(o, a);
+                h = mix(mix(h, key), contour_object_annotation(o, key, strlen(key)));
+            }
+            for (size_t d = 0; d < contour_object_diagnostic_count(o); d++)
+                h = digest_diag(h, contour_object_diagnostic_at(o, d));
+            for (size_t r = 0; r < contour_ingressroute_route_count(o); r++) {
+                const contour_ir_route *rt = contour_ingressroute_route_at(o, r);
+                h = mix(h, contour_ir_route_match(rt));
+                for (size_t j = 0; j < contour_ir_route_service_count(rt); j++) {
+                    const contour_ir_service *sv = contour_ir_route_service_at(rt, j);
+                    h = mixn(mix(h, contour_ir_service_name(sv)),
+                             (uint64_t)contour_ir_service_port(sv));
+                }
+            }
+            for (size_t p = 0; p < contour_service_port_count(o); p++)
+                h = mixn(mix(h, contour_service_port_name(o, p)),
+                         (uint64_t)contour_service_port_number(o, p));
+            for (size_t j = 0; j < contour_secret_key_count(o); j++)
+                h = mix(h, contour_secret_key_at(o, j));
+            for (size_t r = 0; r < contour_ingress_rule_count(o); r++)
+                h = mix(h, contour_ingress_rule_host(contour_ingress_rule_at(o, r)));
+        }
+    }
+    for (size_t i = 0; i < contour_snapshot_diagnostic_count(s); i++)
+        h = digest_diag(h, contour_snapshot_diagnostic_at(s, i));
+    return mixn(h, contour_snapshot_error_count(s));
+}
+
+/* Every graph accessor, down to the clusters, plus lookups of each status. */
+static uint64_t digest_graph(const contour_graph *g)
+{
+    uint64_t h = 0xcbf29ce484222325ULL;
+    for (size_t l = 0; l < contour_graph_listener_count(g); l++) {
+        const contour_listener *li = contour_graph_listener_at(g, l);
+        h = mixn(mix(h, contour_listener_name(li)), contour_listener_port(li));
+        for (size_t v = 0; v < contour_listener_vhost_count(li); v++) {
+            const contour_vhost *vh = contour_listener_vhost_at(li, v);
+            h = mix(mix(h, contour_vhost_fqdn(vh)), contour_vhost_tls_secret_name(vh));
+            for (size_t r = 0; r < contour_vhost_route_count(vh); r++) {
+                const contour_route *rt = contour_vhost_route_at(vh, r);
+                h = mix(mix(h, contour_route_path(rt)), contour_route_source_name(rt));
+                for (size_t c = 0; c < contour_route_cluster_count(rt); c++) {
+                    const contour_cluster *cl = contour_route_cluster_at(rt, c);
+                    h = mix(mix(h, contour_cluster_namespace(cl)), contour_cluster_service(cl));
+                    h = mixn(mix(h, contour_cluster_port_name(cl)), contour_cluster_port(cl));
+                }
+            }
+        }
+    }
+    for (size_t i = 0; i < contour_graph_status_count(g); i++) {
+        const contour_object_status *st = contour_graph_status_at(g, i);
+        const char *ns = contour_object_status_namespace(st),
+                   *name = contour_object_status_name(st);
+        const contour_object_status *found = NULL;
+        if (contour_graph_find_status(&found, g, ns, strlen(ns), name, strlen(name)) !=
+                CONTOUR_OK ||
+            found != st)
+            return 0;
+        h = mix(mix(mix(h, ns), name), contour_object_status_description(st));
+        for (size_t j = 0; j < contour_object_status_vhost_count(st); j++)
+            h = mix(h, contour_object_status_vhost_at(st, j));
+    }
+    for (size_t i = 0; i < contour_graph_diagnostic_count(g); i++)
+        h = digest_diag(h, contour_graph_diagnostic_at(g, i));
+    return h;
+}
+
+/* A thread-safe counting allocator: the config holding it is shared by every thread. */
+typedef struct shared_alloc {
+    atomic_long calls;
+    atomic_long live;
+} shared_alloc;
+
+static void *sa_malloc(size_t n, void *ud)
+{
+    shared_alloc *a = ud;
+    atomic_fetch_add(&a->calls, 1);
+    void *p = malloc(n);
+    if (p)
+        atomic_fetch_add(&a->live, 1);
+    return p;
+}
+
+static void *sa_realloc(void *p, size_t n, void *ud)
+{
+    shared_alloc *a = ud;
+    atomic_fetch_add(&a->calls, 1);
+    void *q = realloc(p, n);
+    if (!p && q)
+        atomic_fetch_add(&a->live, 1);
+    return q;
+}
+
+static void sa_free(void *p, void *ud)
+{
+    atomic_fetch_sub(&((shared_alloc *)ud)->live, 1);
+    free(p);
+}
+
+enum { RESOLVERS = 8, GRAPH_READERS = 4, SNAPSHOT_READERS = 4, ROUNDS = 100 };
+
+/* Everything the threads share, read-only while they run. */
+typedef struct shared {
     const contour_snapshot *snap;
-    const char *expected;
+    const contour_config *cfg;
+    const contour_graph *graph; /* resolved before the threads start */
+    const char *render[3];      /* expected renderings (JSON, text, DOT) */
+    uint64_t graph_digest, snapshot_digest;
+    pthread_barrier_t start;
+} shared;
+
+typedef struct job {
+    shared *sh;
     int ok;
+    long work;
 } job;
 
-static void *resolve_and_read(void *arg)
+static int render_matches(const contour_graph *g, int format, const char *expected)
+{
+    contour_buffer *b = NULL;
+    int ok = contour_graph_render(&b, g, (contour_output_format)format) == CONTOUR_OK &&
+             strcmp(contour_buffer_data(b), expected) == 0;
+    contour_buffer_free(b);
+    return ok;
+}
+
+/* Resolves the shared snapshot with the shared config, then reads the new graph. */
+static void *resolver(void *arg)
 {
     job *j = arg;
-    j->ok = 1;
-    for (int i = 0; i < 20; i++) {
+    pthread_barrier_wait(&j->sh->start);
+    for (int i = 0; i < ROUNDS; i++) {
         contour_graph *g = NULL;
-        if (contour_resolve(&g, j->snap, NULL) != CONTOUR_OK) {
+        if (contour_resolve(&g, j->sh->snap, j->sh->cfg) != CONTOUR_OK) {
             j->ok = 0;
             return NULL;
         }
-        contour_buffer *b = NULL;
-        if (contour_graph_render(&b, g, CONTOUR_OUTPUT_JSON) != CONTOUR_OK ||
-            strcmp(contour_buffer_data(b), j->expected) != 0)
+        if (digest_graph(g) != j->sh->graph_digest ||
+            !render_matches(g, i % 3, j->sh->render[i % 3]))
             j->ok = 0;
-        contour_buffer_free(b);
         contour_graph_free(g);
+        j->work++;
     }
     return NULL;
 }
 
-static void *read_graph(void *arg)
+/* Reads and renders the one graph every reader shares. */
+static void *graph_reader(void *arg)
 {
-    const contour_graph *g = arg;
-    size_t sink = 0;
-    for (int i = 0; i < 200; i++) {
-        for (size_t k = 0; k < contour_graph_status_count(g); k++)
-            sink += strlen(contour_object_status_description(contour_graph_status_at(g, k)));
-        for (size_t k = 0; k < contour_graph_diagnostic_count(g); k++)
-            sink += strlen(contour_diagnostic_message(contour_graph_diagnostic_at(g, k)));
+    job *j = arg;
+    pthread_barrier_wait(&j->sh->start);
+    for (int i = 0; i < ROUNDS * 4; i++) {
+        if (digest_graph(j->sh->graph) != j->sh->graph_digest ||
+            !render_matches(j->sh->graph, i % 3, j->sh->render[i % 3]))
+            j->ok = 0;
+        j->work++;
     }
-    return (void *)sink;
+    return NULL;
 }
 
+/* Reads the snapshot through its accessors while the resolvers read it too. */
+static void *snapshot_reader(void *arg)
+{
+    job *j = arg;
+    pthread_barrier_wait(&j->sh->start);
+    for (int i = 0; i < ROUNDS * 4; i++) {
+        if (digest_snapshot(j->sh->snap) != j->sh->snapshot_digest)
+            j->ok = 0;
+        j->work++;
+    }
+    return NULL;
+}
+
+/* The sharing rules of docs/api.md ("Threads"), exercised all at once: 8 threads resolve
+ * one snapshot with one config (and its allocator) while 4 read and render one graph and
+ * 4 read the snapshot's accessors. Run under ThreadSanitizer by .ci/run (build-tsan). */
 static void test_concurrent_resolution(void **state)
 {
     (void)state;
-    contour_snapshot *s = tu_load("c.yaml", cluster);
+    size_t len;
+    char *extra = tu_read_file(tu_path(tu_source_root(),
+                                       "examples/manifests/contour-v0.10/05-delegation-across-"
+                                       "namespaces/root.ingressroute.yaml"),
+                               &len);
+    char *text = malloc(strlen(cluster) + len + 8);
+    assert_non_null(text);
+    sprintf(text, "%s---\n%s", cluster, extra);
+    free(extra);
+
+    shared_alloc counts = {0, 0};
+    contour_config *cfg = NULL;
+    assert_int_equal(contour_config_new(&cfg), CONTOUR_OK);
+    assert_int_equal(contour_config_set_allocator(cfg, sa_malloc, sa_realloc, sa_free, &counts),
+                     CONTOUR_OK);
+    assert_int_equal(contour_config_add_root_namespace(cfg, "default", 7), CONTOUR_OK);
+    contour_snapshot *s = tu_load_with(cfg, "c.yaml", text);
     contour_graph *g = NULL;
-    assert_int_equal(contour_resolve(&g, s, NULL), CONTOUR_OK);
-    char *expected = tu_graph_json(g);
-    pthread_t t[16];
-    job jobs[8];
-    for (int i = 0; i < 8; i++) {
-        jobs[i] = (job){s, expected, 0};
-        assert_int_equal(pthread_create(&t[i], NULL, resolve_and_read, &jobs[i]), 0);
+    assert_int_equal(contour_resolve(&g, s, cfg), CONTOUR_OK);
+    assert_true(contour_graph_status_count(g) >= 3);
+
+    shared sh = {.snap = s, .cfg = cfg, .graph = g};
+    char *render[3];
+    for (int f = 0; f < 3; f++) {
+        contour_buffer *b = NULL;
+        assert_int_equal(contour_graph_render(&b, g, (contour_output_format)f), CONTOUR_OK);
+        render[f] = strdup(contour_buffer_data(b));
+        sh.render[f] = render[f];
+        contour_buffer_free(b);
     }
-    for (int i = 8; i < 16; i++)
-        assert_int_equal(pthread_create(&t[i], NULL, read_graph, g), 0);
-    for (int i = 0; i < 16; i++)
-        pthread_join(t[i], NULL);
-    for (int i = 0; i < 8; i++)
+    sh.graph_digest = digest_graph(g);
+    sh.snapshot_digest = digest_snapshot(s);
+    assert_true(sh.graph_digest != 0 && sh.snapshot_digest != 0);
+    long calls_before = atomic_load(&counts.calls);
+
+    enum { N = RESOLVERS + GRAPH_READERS + SNAPSHOT_READERS };
+    assert_int_equal(pthread_barrier_init(&sh.start, NULL, N), 0);
+    pthread_t t[N];
+    job jobs[N];
+    for (int i = 0; i < N; i++) {
+        jobs[i] = (job){&sh, 1, 0};
+        void *(*fn)(void *) = i < RESOLVERS                   ? resolver
+                              : i < RESOLVERS + GRAPH_READERS ? graph_reader
+                                                              : snapshot_reader;
+        assert_int_equal(pthread_create(&t[i], NULL, fn, &jobs[i]), 0);
+    }
+    for (int i = 0; i < N; i++)
+        assert_int_equal(pthread_join(t[i], NULL), 0);
+    pthread_barrier_destroy(&sh.start);
+    for (int i = 0; i < N; i++) {
         assert_true(jobs[i].ok);
-    free(expected);
+        assert_int_equal(jobs[i].work, i < RESOLVERS ? ROUNDS : ROUNDS * 4);
+    }
+    /* The shared allocator served the threads, and got everything back. */
+    assert_true(atomic_load(&counts.calls) > calls_before);
+    for (int f = 0; f < 3; f++)
+        free(render[f]);
     contour_graph_free(g);
     contour_snapshot_free(s);
+    assert_int_equal(atomic_load(&counts.live), 0);
+    contour_config_free(cfg);
+    free(text);
 }
 
 /* ---- allocation failure everywhere ---- */
@@ -210,9 +438,9 @@ static void test_allocation_failure_everywhere(void **state)
 {
     (void)state;
     size_t len;
-    char *path = strdup(tu_path(tu_source_root(),
-                                "examples/manifests/contour-v0.10/05-delegation-across-"
-                                "namespaces/root.ingressroute.yaml"));
+    char *path =
+        strdup(tu_path(tu_source_root(), "examples/manifests/contour-v0.10/05-delegation-across-"
+                                         "namespaces/root.ingressroute.yaml"));
     char *root = tu_read_file(path, &len);
     char *text = malloc(strlen(cluster) + len + 8);
     sprintf(text, "%s---\n%s", cluster, root);

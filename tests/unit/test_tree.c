@@ -6,16 +6,8 @@
 
 #include <time.h>
 
-#if defined(__SANITIZE_ADDRESS__)
-#define SLOW 10
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define SLOW 10
-#endif
-#endif
-#ifndef SLOW
-#define SLOW 1
-#endif
+/* Wall-clock bounds are relaxed under sanitizers and valgrind (testutil.h). */
+#define SLOW tu_time_factor()
 
 static double now(void)
 {

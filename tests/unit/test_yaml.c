@@ -9,16 +9,8 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#if defined(__SANITIZE_ADDRESS__)
-#define SLOW 10
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define SLOW 10
-#endif
-#endif
-#ifndef SLOW
-#define SLOW 1
-#endif
+/* Wall-clock bounds are relaxed under sanitizers and valgrind (testutil.h). */
+#define SLOW tu_time_factor()
 
 static double now(void)
 {
@@ -581,7 +573,7 @@ static void test_huge_scalar(void **state)
     assert_string_equal(rec_message(&r, 0),
                         "a scalar or comment longer than the limit of 1048576 bytes");
     assert_true(dt < 1.0 * SLOW);
-    assert_true(grown < 16 * 1024 * SLOW); /* KB */
+    assert_true(grown < 16 * 1024); /* KB; about 3-5 MB under valgrind and ASan too */
     assert_true(r.alloc_state.peak < (1u << 20));
     rec_free(&r);
     free(text);
@@ -636,17 +628,19 @@ static void test_million_documents(void **state)
 {
     (void)state;
     size_t len;
-    char *text = rec_repeat("", "---\na: 1\n", 1000000, "", &len);
+    /* Under valgrind, a tenth of the documents (and of the time bound). */
+    const int docs = tu_under_valgrind() ? 100000 : 1000000;
+    char *text = rec_repeat("", "---\na: 1\n", docs, "", &len);
     rec r;
     rec_init(&r);
     r.quiet = true;
     double t0 = now();
     assert_int_equal(rec_yaml_n(&r, text, len), CX_RC_OK);
     double dt = now() - t0;
-    assert_int_equal(r.docs, 1000000);
-    assert_int_equal(r.roots, 1000000);
+    assert_int_equal(r.docs, docs);
+    assert_int_equal(r.roots, docs);
     assert_string_equal(r.diags.s, "");
-    assert_true(dt < 5.0 * SLOW);
+    assert_true(dt < 5.0 * SLOW * docs / 1000000);
     rec_free(&r);
     free(text);
 }

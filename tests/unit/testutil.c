@@ -3,6 +3,56 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define TU_SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer) ||                         \
+    __has_feature(memory_sanitizer)
+#define TU_SANITIZED 1
+#endif
+#endif
+#ifndef TU_SANITIZED
+#define TU_SANITIZED 0
+#endif
+
+double tu_time_factor(void)
+{
+    const char *f = getenv("CONTOUR_TIME_FACTOR");
+    if (f && *f) {
+        double v = strtod(f, NULL);
+        if (v >= 1)
+            return v;
+    }
+    return TU_SANITIZED ? 10 : 1;
+}
+
+bool tu_under_valgrind(void)
+{
+    const char *v = getenv("CONTOUR_UNDER_VALGRIND");
+    return v && *v && strcmp(v, "0") != 0;
+}
+
+bool tu_rss_meaningful(void)
+{
+    return !TU_SANITIZED && !tu_under_valgrind();
+}
+
+long tu_maxrss_kb(void)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return ru.ru_maxrss;
+}
+
+double tu_now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
 
 const char *tu_source_root(void)
 {

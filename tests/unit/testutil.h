@@ -4,6 +4,7 @@
 
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -34,6 +35,23 @@ const contour_diagnostic *tu_diag(const contour_snapshot *s, const char *code);
 void tu_assert_diag_at(const contour_snapshot *s, const char *code, uint32_t line, uint32_t col);
 /* Prints every snapshot diagnostic to stderr (debugging aid). */
 void tu_dump_diags(const contour_snapshot *s);
+
+/* Wall-clock bounds in tests are multiplied by this: $CONTOUR_TIME_FACTOR when set (the
+ * valgrind setup and the sanitizer stages of .ci/run set it), else 10 in a build with
+ * AddressSanitizer or ThreadSanitizer, else 1. */
+double tu_time_factor(void);
+/* Whether the tests run under valgrind ($CONTOUR_UNDER_VALGRIND, set by
+ * `meson test --setup=valgrind`). Tests may then shrink their inputs, never their
+ * assertions. */
+bool tu_under_valgrind(void);
+/* Whether the process's peak RSS measures what the code under test allocates: not under
+ * a sanitizer or valgrind, whose shadow memory, redzones and quarantines dominate it.
+ * Bounds measured with a counting allocator hold everywhere. */
+bool tu_rss_meaningful(void);
+/* Peak resident set size of the process so far, in KiB (getrusage). */
+long tu_maxrss_kb(void);
+/* Monotonic seconds. */
+double tu_now(void);
 
 /* The graph's JSON rendering (malloc'd, NUL-terminated). */
 char *tu_graph_json(const contour_graph *g);
