@@ -7,9 +7,13 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 prefix="$work/prefix"
 
-meson setup "$work/build" "$src" --prefix="$prefix" --libdir=lib -Dbuildtype=release >/dev/null
-ninja -C "$work/build" >/dev/null
-meson install -C "$work/build" >/dev/null
+# Quiet unless a step fails; then its output is shown.
+quiet() {
+    "$@" >"$work/step.log" 2>&1 || { cat "$work/step.log" >&2; echo "install test: '$*' failed" >&2; exit 1; }
+}
+quiet meson setup "$work/build" "$src" --prefix="$prefix" --libdir=lib -Dbuildtype=release
+quiet ninja -C "$work/build"
+quiet meson install -C "$work/build"
 
 export PKG_CONFIG_PATH="$prefix/lib/pkgconfig"
 pkg-config --exists contour
