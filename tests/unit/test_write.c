@@ -1,2 +1,625 @@
-/* placeholder: not yet written */
-int main(void) { return 0; }
+/* The text and DOT writers and contour_graph_render(), on graphs built by hand from the
+ * plain structs of graph_model.h (no loader or resolver involved). */
+#include "testutil.h"
+
+#include "graph_model.h"
+#include "write.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* ---- a small graph ---- */
+
+typedef struct fixture {
+    contour_graph g;
+    contour_cluster web, api[2], tcp;
+    contour_route http_routes[2], https_routes[2];
+    contour_vhost http_vhosts[1], https_vhosts[2];
+    contour_object_status statuses[4];
+    const char *root_vhosts[1];
+    cx_edge root_edges[3], api_edges[1], bad_edges[1], orphan_edges[1];
+    contour_diagnostic diag_storage[3];
+    const contour_diagnostic *diags[3];
+} fixture;
+
+static void build_small(fixture *f, const cx_alloc *alloc)
+{
+    memset(f, 0, sizeof *f);
+    contour_graph *g = &f->g;
+    g->alloc = *alloc;
+
+    f->web = (contour_cluster){.ns = "default", .service = "web", .port = 80, .weight = 0};
+    f->api[0] =
+        (contour_cluster){.ns = "team",
+                          .service = "api",
+                          .port = 8080,
+                          .port_name = "http",
+                          .weight = 10,
+                          .strategy = "Random",
+                          .protocol = "h2c",
+                          .has_health_check = true,
+                          .health_check = {"/healthz", "contour-envoy-healthcheck", 10, 2, 3, 2},
+                          .max_connections = 100,
+                          .max_retries = 3};
+    f->api[1] = (contour_cluster){.ns = "team", .service = "api-v2", .port = 8080, .weight = 90};
+    f->tcp = (contour_cluster){.ns = "default", .service = "tcp", .port = 443, .weight = 0};
+
+    contour_route api_route = {.match = CONTOUR_MATCH_PREFIX,
+                               .path = "/api",
+                               .websocket = true,
+                               .has_timeout = true,
+                               .timeout_ms = 1500,
+                               .has_retry = true,
+                               .retry_on = "5xx",
+                               .num_retries = 2,
+                               .per_try_timeout_ms = 250,
+                               .prefix_rewrite = "/",
+                               .source_kind = CONTOUR_KIND_INGRESSROUTE,
+                               .source_ns = "team",
+                               .source_name = "api",
+                               .clusters = f->api,
+                               .cluster_count = 2};
+    contour_route root_route = {.match = CONTOUR_MATCH_PREFIX,
+                                .path = "/",
+                                .source_kind = CONTOUR_KIND_INGRESSROUTE,
+                                .source_ns = "default",
+                                .source_name = "root",
+                                .clusters = &f->web,
+                                .cluster_count = 1};
+    f->https_routes[0] = api_route;
+    f->https_routes[1] = root_route;
+    f->http_routes[0] = api_route;
+    f->http_routes[0].https_redirect = true;
+    f->http_routes[1] = root_route;
+    f->http_routes[1].https_redirect = true;
+    f->http_routes[1].has_timeout = true;
+    f->http_routes[1].timeout_ms = -1;
+
+    f->http_vhosts[0] =
+        (contour_vhost){.fqdn = "example.com", .routes = f->http_routes, .route_count = 2};
+    f->https_vhosts[0] = (contour_vhost){.fqdn = "example.com",
+                                         .has_tls = true,
+                                         .secret_ns = "default",
+                                         .secret_name = "cert",
+                                         .min_version = "1.2",
+                                         .routes = f->https_routes,
+                                         .route_count = 2};
+    f->https_vhosts[1] = (contour_vhost){.fqdn = "tcp.example.com",
+                                         .has_tls = true,
+                                         .passthrough = true,
+                                         .has_tcpproxy = true,
+                                         .min_version = "1.1",
+                                         .tcp_clusters = &f->tcp,
+                                         .tcp_cluster_count = 1};
+    g->listeners[0] = (contour_listener){"ingress_http", 80, false, f->http_vhosts, 1};
+    g->listeners[1] = (contour_listener){"ingress_https", 443, true, f->https_vhosts, 2};
+    g->listener_count = 2;
+
+    f->root_vhosts[0] = "example.com";
+    f->root_edges[0] = (cx_edge){CX_EDGE_DELEGATE, false, "team", "api", "/api"};
+    f->root_edges[1] = (cx_edge){CX_EDGE_SERVICE, false, "default", "web", "port 80"};
+    f->root_edges[2] = (cx_edge){CX_EDGE_DELEGATE, false, "team", "bad", "/bad"};
+    f->api_edges[0] = (cx_edge){CX_EDGE_SERVICE, false, "team", "api", "port 8080"};
+    f->bad_edges[0] = (cx_edge){CX_EDGE_SERVICE, true, "team", "gone", "port 0"};
+    f->orphan_edges[0] = (cx_edge){CX_EDGE_DELEGATE, true, "team", "nowhere", "/x"};
+
+    f->statuses[0] = (contour_object_status){.kind = CONTOUR_KIND_INGRESSROUTE,
+                                             .state = CONTOUR_STATE_VALID,
+                                             .ns = "default",
+                                             .name = "root",
+                                             .description = "valid IngressRoute",
+                                             .vhosts = f->root_vhosts,
+                                             .vhost_count = 1,
+                                             .file = "root.yaml",
+                                             .pos = {1, 1},
+                                             .root_fqdn = "example.com",
+                                             .edges = f->root_edges,
+                                             .edge_count = 3};
+    f->statuses[1] = (contour_object_status){.kind = CONTOUR_KIND_INGRESSROUTE,
+                                             .state = CONTOUR_STATE_VALID,
+                                             .ns = "team",
+                                             .name = "api",
+                                             .description = "valid IngressRoute",
+                                             .vhosts = f->root_vhosts,
+                                             .vhost_count = 1,
+                                             .file = "team.yaml",
+                                             .pos = {1, 1},
+                                             .edges = f->api_edges,
+                                             .edge_count = 1};
+    f->statuses[2] = (contour_object_status){
+        .kind = CONTOUR_KIND_INGRESSROUTE,
+        .state = CONTOUR_STATE_INVALID,
+        .ns = "team",
+        .name = "bad",
+        .description = "route \"/bad\": service \"gone\": port must be in the range 1-65535",
+        .vhosts = f->root_vhosts,
+        .vhost_count = 1,
+        .file = "team.yaml",
+        .pos = {20, 13},
+        .edges = f->bad_edges,
+        .edge_count = 1};
+    f->statuses[3] = (contour_object_status){
+        .kind = CONTOUR_KIND_INGRESSROUTE,
+        .state = CONTOUR_STATE_ORPHANED,
+        .ns = "team",
+        .name = "orphan",
+        .description =
+            "this IngressRoute is not part of a delegation chain from a root IngressRoute",
+        .file = "team.yaml",
+        .pos = {30, 1},
+        .edges = f->orphan_edges,
+        .edge_count = 1};
+    g->statuses = f->statuses;
+    g->status_count = 4;
+
+    f->diag_storage[0] = (contour_diagnostic){.code = "io-error",
+                                              .message = "cannot read \"gone.yaml\"",
+                                              .file = "gone.yaml",
+                                              .severity = CONTOUR_SEVERITY_ERROR};
+    f->diag_storage[1] = (contour_diagnostic){.code = "unknown-field",
+                                              .message = "unknown field \"x\" in spec",
+                                              .file = "root.yaml",
+                                              .pos = {7, 3},
+                                              .severity = CONTOUR_SEVERITY_WARNING,
+                                              .obj_kind = CONTOUR_KIND_INGRESSROUTE,
+                                              .obj_ns = "default",
+                                              .obj_name = "root"};
+    f->diag_storage[2] = (contour_diagnostic){.code = "ignored-class",
+                                              .message = "ignored: ingress class \"other\"",
+                                              .file = "team.yaml",
+                                              .pos = {40, 0},
+                                              .severity = CONTOUR_SEVERITY_INFO};
+    for (int i = 0; i < 3; i++)
+        f->diags[i] = &f->diag_storage[i];
+    g->diags = f->diags;
+    g->diag_count = 3;
+    g->severity_count[CONTOUR_SEVERITY_ERROR] = 1;
+    g->severity_count[CONTOUR_SEVERITY_WARNING] = 1;
+    g->severity_count[CONTOUR_SEVERITY_INFO] = 1;
+}
+
+/* Renders and returns a malloc'd NUL-terminated copy. */
+static char *render(const contour_graph *g, contour_output_format format)
+{
+    contour_buffer *b = NULL;
+    assert_int_equal(contour_graph_render(&b, g, format), CONTOUR_OK);
+    assert_non_null(b);
+    size_t n = contour_buffer_size(b);
+    const char *data = contour_buffer_data(b);
+    assert_non_null(data);
+    assert_int_equal(data[n], '\0');
+    assert_int_equal(strlen(data), n);
+    char *copy = malloc(n + 1);
+    assert_non_null(copy);
+    memcpy(copy, data, n + 1);
+    contour_buffer_free(b);
+    return copy;
+}
+
+/* ---- Graphviz, when installed ---- */
+
+static bool have_dot(void)
+{
+    return system("command -v dot >/dev/null 2>&1") == 0;
+}
+
+/* Asserts that `dot -Tsvg` accepts the text (skipped without Graphviz). */
+static void assert_dot_accepts(const char *dot)
+{
+    if (!have_dot())
+        return;
+    char path[] = "/tmp/test_write_XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    size_t n = strlen(dot);
+    assert_int_equal(write(fd, dot, n), (ssize_t)n);
+    close(fd);
+    char cmd[256];
+    snprintf(cmd, sizeof cmd, "dot -Tsvg %s -o /dev/null 2>/dev/null", path);
+    int rc = system(cmd);
+    unlink(path);
+    if (rc != 0)
+        fail_msg("dot rejected:\n%s", dot);
+}
+
+/* ---- text ---- */
+
+static const char small_text[] =
+    "listener ingress_http port 80\n"
+    "  vhost example.com\n"
+    "    route prefix /api (IngressRoute team/api): \xe2\x86\x92 https, websocket, rewrite /, "
+    "timeout 1500ms, retry 5xx x2, per-try timeout 250ms\n"
+    "      cluster team/api:8080 (http): weight 10, strategy Random, protocol h2c\n"
+    "        health check: path /healthz, host contour-envoy-healthcheck, interval 10s, "
+    "timeout 2s, unhealthy 3, healthy 2\n"
+    "        limits: max connections 100, max retries 3\n"
+    "      cluster team/api-v2:8080: weight 90\n"
+    "    route prefix / (IngressRoute default/root): \xe2\x86\x92 https, timeout infinity\n"
+    "      cluster default/web:80: weight 0\n"
+    "listener ingress_https port 443\n"
+    "  vhost example.com: tls secret default/cert, min 1.2\n"
+    "    route prefix /api (IngressRoute team/api): websocket, rewrite /, timeout 1500ms, "
+    "retry 5xx x2, per-try timeout 250ms\n"
+    "      cluster team/api:8080 (http): weight 10, strategy Random, protocol h2c\n"
+    "        health check: path /healthz, host contour-envoy-healthcheck, interval 10s, "
+    "timeout 2s, unhealthy 3, healthy 2\n"
+    "        limits: max connections 100, max retries 3\n"
+    "      cluster team/api-v2:8080: weight 90\n"
+    "    route prefix / (IngressRoute default/root)\n"
+    "      cluster default/web:80: weight 0\n"
+    "  vhost tcp.example.com: tls min 1.1, passthrough\n"
+    "    tcpproxy\n"
+    "      cluster default/tcp:443: weight 0\n"
+    "statuses\n"
+    "  default/root: valid: valid IngressRoute [example.com]\n"
+    "  team/api: valid: valid IngressRoute [example.com]\n"
+    "  team/bad: invalid: route \"/bad\": service \"gone\": port must be in the range 1-65535 "
+    "[example.com]\n"
+    "  team/orphan: orphaned: this IngressRoute is not part of a delegation chain from a root "
+    "IngressRoute\n"
+    "diagnostics\n"
+    "  gone.yaml: error: cannot read \"gone.yaml\"\n"
+    "  root.yaml:7:3: warning: unknown field \"x\" in spec [default/root]\n"
+    "  team.yaml:40: info: ignored: ingress class \"other\"\n";
+
+static void test_text_small(void **state)
+{
+    fixture f;
+    build_small(&f, &cx_default_alloc);
+    char *text = render(&f.g, CONTOUR_OUTPUT_TEXT);
+    assert_string_equal(text, small_text);
+    free(text);
+}
+
+static void test_text_empty(void **state)
+{
+    fixture f;
+    memset(&f, 0, sizeof f);
+    f.g.alloc = cx_default_alloc;
+    char *text = render(&f.g, CONTOUR_OUTPUT_TEXT);
+    assert_string_equal(text, "listeners: none\nstatuses: none\ndiagnostics: none\n");
+    free(text);
+}
+
+static void test_text_exact_and_no_clusters(void **state)
+{
+    fixture f;
+    build_small(&f, &cx_default_alloc);
+    f.http_routes[1].match = CONTOUR_MATCH_EXACT;
+    f.http_routes[1].cluster_count = 0;
+    f.https_vhosts[1].tcp_cluster_count = 0;
+    char *text = render(&f.g, CONTOUR_OUTPUT_TEXT);
+    assert_non_null(strstr(text, "    route exact / (IngressRoute default/root): "
+                                 "\xe2\x86\x92 https, timeout infinity\n"
+                                 "      (no clusters)\n"));
+    assert_non_null(strstr(text, "    tcpproxy (no clusters)\n"));
+    free(text);
+}
+
+/* Names that are not plain words are Go-quoted; prose keeps its text but escapes controls. */
+static void test_text_hostile(void **state)
+{
+    fixture f;
+    build_small(&f, &cx_default_alloc);
+    f.statuses[1].ns = "te am";
+    f.statuses[1].name = "a\"b\\c\nd";
+    f.statuses[1].description = "line1\nline2\x1b[31m";
+    f.http_vhosts[0].fqdn = "caf\xc3\xa9.example";
+    f.https_vhosts[0].fqdn = "";
+    f.diag_storage[0].file = "dir/evil\nfile.yaml";
+    f.diag_storage[1].obj_name = "x\xe2\x80\xae"; /* U+202E RIGHT-TO-LEFT OVERRIDE */
+    char *text = render(&f.g, CONTOUR_OUTPUT_TEXT);
+    assert_non_null(strstr(text, "  \"te am\"/\"a\\\"b\\\\c\\nd\": valid: line1\\nline2\\x1b[31m "
+                                 "[example.com]\n"));
+    assert_non_null(strstr(text, "  vhost caf\xc3\xa9.example\n"));
+    assert_non_null(strstr(text, "  vhost \"\": tls"));
+    assert_non_null(strstr(text, "  dir/evil\\nfile.yaml: error: "));
+    assert_non_null(strstr(text, "[default/\"x\\u202e\"]\n"));
+    /* Every line is ours: no raw control characters anywhere. */
+    for (const char *p = text; *p; p++)
+        assert_true(*p == '\n' || (unsigned char)*p >= 0x20);
+    free(text);
+}
+
+/* ---- DOT ---- */
+
+static void test_dot_small(void **state)
+{
+    fixture f;
+    build_small(&f, &cx_default_alloc);
+    char *dot = render(&f.g, CONTOUR_OUTPUT_DOT);
+    assert_true(strncmp(dot, "digraph contour {\n", 18) == 0);
+    assert_non_null(strstr(dot, "  \"vhost/example.com\" [shape=box"));
+    assert_non_null(strstr(dot, "  \"vhost/tcp.example.com\" [shape=box"));
+    assert_non_null(strstr(dot, "  \"ir/default/root\" [shape=box, label=\"default/root\", "
+                                "tooltip=\"valid IngressRoute\"];\n"));
+    assert_non_null(strstr(dot, "  \"ir/team/bad\" [shape=box, label=\"team/bad\\n(invalid)\", "
+                                "tooltip=\"route \\\"/bad\\\": service \\\"gone\\\": port must be "
+                                "in the range 1-65535\", color=red"));
+    assert_non_null(strstr(dot, "  \"ir/team/orphan\" [shape=box, label=\"team/orphan\\n"
+                                "(orphaned)\""));
+    assert_non_null(strstr(dot, "style=dashed];\n"));
+    assert_non_null(strstr(dot, "  \"svc/default/web\" [shape=ellipse, label=\"default/web\""));
+    assert_non_null(strstr(dot, "  \"missing-svc/team/gone\" [shape=ellipse, "
+                                "label=\"team/gone\\n(missing)\""));
+    assert_non_null(strstr(dot, "  \"missing-ir/team/nowhere\" [shape=box, "
+                                "label=\"team/nowhere\\n(missing)\""));
+    assert_non_null(strstr(dot, "  \"vhost/example.com\" -> \"ir/default/root\";\n"));
+    assert_non_null(strstr(dot, "  \"ir/default/root\" -> \"ir/team/api\" [label=\"/api\"];\n"));
+    assert_non_null(strstr(dot, "  \"ir/default/root\" -> \"svc/default/web\" "
+                                "[label=\"port 80\"];\n"));
+    assert_non_null(strstr(dot, "  \"ir/team/bad\" -> \"missing-svc/team/gone\" [label=\"port "
+                                "0\", style=dashed, color=red, fontcolor=red];\n"));
+    /* Each service node once, though two edges could name it. */
+    const char *first = strstr(dot, "  \"svc/team/api\" [");
+    assert_non_null(first);
+    assert_null(strstr(first + 1, "  \"svc/team/api\" ["));
+    assert_true(strcmp(dot + strlen(dot) - 2, "}\n") == 0);
+    assert_dot_accepts(dot);
+    free(dot);
+}
+
+static void test_dot_tcpproxy(void **state)
+{
+    fixture f;
+    build_small(&f, &cx_default_alloc);
+    cx_edge tcp_edges[2] = {{CX_EDGE_TCP_SERVICE, false, "default", "tcp", "port 443"},
+                            {CX_EDGE_TCP_DELEGATE, true, "default", "tcp-child", NULL}};
+    f.statuses[1].root_fqdn = "tcp.example.com";
+    f.statuses[1].edges = tcp_edges;
+    f.statuses[1].edge_count = 2;
+    char *dot = render(&f.g, CONTOUR_OUTPUT_DOT);
+    assert_non_null(strstr(dot, "  \"vhost/tcp.example.com\" -> \"ir/team/api\";\n"));
+    assert_non_null(strstr(dot, "  \"ir/team/api\" -> \"svc/default/tcp\" [label=\"tcpproxy "
+                                "port 443\", style=bold, color=blue, fontcolor=blue];\n"));
+    assert_non_null(strstr(dot, "  \"ir/team/api\" -> \"missing-ir/default/tcp-child\" "
+                                "[label=\"tcpproxy\", style=\"bold,dashed\", color=red, "
+                                "fontcolor=red];\n"));
+    assert_dot_accepts(dot);
+    free(dot);
+}
+
+/* A root whose fqdn no listener serves (e.g. rejected for a duplicate fqdn) still gets a
+ * vhost node; the empty graph is a valid digraph. */
+static void test_dot_unserved_root_and_empty(void **state)
+{
+    fixture f;
+    build_small(&f, &cx_default_alloc);
+    f.statuses[3].root_fqdn = "dup.example.com";
+    char *dot = render(&f.g, CONTOUR_OUTPUT_DOT);
+    assert_non_null(strstr(dot, "  \"vhost/dup.example.com\" [shape=box, style=\"rounded,filled\", "
+                                "fillcolor=lightblue, label=\"dup.example.com\", "
+                                "tooltip=\"not served\"];\n"));
+    assert_non_null(strstr(dot, "  \"vhost/dup.example.com\" -> \"ir/team/orphan\";\n"));
+    assert_dot_accepts(dot);
+    free(dot);
+
+    memset(&f, 0, sizeof f);
+    f.g.alloc = cx_default_alloc;
+    dot = render(&f.g, CONTOUR_OUTPUT_DOT);
+    assert_non_null(strstr(dot, "digraph contour {\n"));
+    assert_dot_accepts(dot);
+    free(dot);
+}
+
+/* Checks that every quoted string on every line is closed: the rendering never lets a
+ * name end a string early, continue a line, or start a new one. */
+static void assert_dot_lines_well_formed(const char *dot)
+{
+    const char *p = dot;
+    while (*p) {
+        bool in_string = false;
+        for (; *p && *p != '\n'; p++) {
+            if (in_string && *p == '\\') {
+                p++;
+                assert_true(*p == '"' || *p == '\\' || *p == 'n');
+                continue;
+            }
+            if (*p == '"')
+                in_string = !in_string;
+            assert_true((unsigned char)*p >= 0x20);
+        }
+        assert_false(in_string);
+        if (*p)
+            p++;
+    }
+}
+
+static void test_dot_hostile(void **state)
+{
+    fixture f;
+    build_small(&f, &cx_default_alloc);
+    const char *ns = "n/s%\"";
+    const char *name = "we\"ird\\na\nme<{x}>|\xc3\xa9&amp;\\";
+    f.statuses[1].ns = ns;
+    f.statuses[1].name = name;
+    f.statuses[1].description = "bad \"x\"\n<b>";
+    f.root_edges[0].ns = ns;
+    f.root_edges[0].name = name;
+    f.root_edges[0].label = "/a\"b\\";
+    f.api_edges[0].ns = "\t";
+    f.api_edges[0].name = "\xe2\x80\xae";
+    f.https_vhosts[1].fqdn = "tcp\".example.com\\";
+    char *dot = render(&f.g, CONTOUR_OUTPUT_DOT);
+    assert_dot_lines_well_formed(dot);
+    /* Ids: percent-encoded, nothing to escape. Labels: Go-quoted names, then DOT escapes. */
+    const char *id = "\"ir/n%2Fs%25%22/we%22ird%5Cna%0Ame<{x}>|\xc3\xa9%26amp;%5C\"";
+    const char *label = "label=\"\\\"n/s%\\\\\\\"\\\"/"
+                        "\\\"we\\\\\\\"ird\\\\\\\\na\\\\nme<{x}>|\xc3\xa9&amp;amp;\\\\\\\\\\\"\"";
+    char want[512];
+    snprintf(want, sizeof want, "  %s [shape=box, %s, tooltip=\"bad \\\"x\\\"\\\\n<b>\"];\n", id,
+             label);
+    assert_non_null(strstr(dot, want));
+    snprintf(want, sizeof want,
+             "  \"ir/default/root\" -> %s [label=\"\\\"/a\\\\\\\"b\\\\\\\\\\\"\"];\n", id);
+    assert_non_null(strstr(dot, want));
+    assert_non_null(strstr(dot, "  \"svc/%09/%E2%80%AE\" [shape=ellipse, "
+                                "label=\"\\\"\\\\t\\\"/\\\"\\\\u202e\\\"\""));
+    assert_non_null(strstr(dot, "  \"vhost/tcp%22.example.com%5C\" [shape=box, "
+                                "style=\"rounded,filled\", fillcolor=lightblue, "
+                                "label=\"\\\"tcp\\\\\\\".example.com\\\\\\\\\\\"\""));
+    assert_dot_accepts(dot);
+    free(dot);
+}
+
+/* ---- determinism ---- */
+
+static void test_deterministic(void **state)
+{
+    static const contour_output_format formats[] = {CONTOUR_OUTPUT_TEXT, CONTOUR_OUTPUT_DOT};
+    for (size_t i = 0; i < 2; i++) {
+        fixture *a = malloc(sizeof *a);
+        fixture *b = malloc(sizeof *b);
+        assert_non_null(a);
+        assert_non_null(b);
+        build_small(a, &cx_default_alloc);
+        build_small(b, &cx_default_alloc);
+        /* Same graph content, different string addresses. */
+        char dup_ns[] = "team";
+        b->root_edges[2].ns = dup_ns;
+        b->bad_edges[0].ns = dup_ns;
+        char *x = render(&a->g, formats[i]);
+        char *y = render(&a->g, formats[i]);
+        char *z = render(&b->g, formats[i]);
+        assert_string_equal(x, y);
+        assert_string_equal(x, z);
+        free(x);
+        free(y);
+        free(z);
+        free(a);
+        free(b);
+    }
+}
+
+/* ---- the render API ---- */
+
+static void test_render_invalid(void **state)
+{
+    fixture f;
+    build_small(&f, &cx_default_alloc);
+    contour_buffer *b = (contour_buffer *)&f; /* must be reset to NULL */
+    assert_int_equal(contour_graph_render(NULL, &f.g, CONTOUR_OUTPUT_TEXT), CONTOUR_ERR_INVALID);
+    assert_int_equal(contour_graph_render(&b, NULL, CONTOUR_OUTPUT_TEXT), CONTOUR_ERR_INVALID);
+    assert_null(b);
+    b = (contour_buffer *)&f;
+    assert_int_equal(contour_graph_render(&b, &f.g, (contour_output_format)99),
+                     CONTOUR_ERR_INVALID);
+    assert_null(b);
+    assert_int_equal(contour_graph_render(&b, &f.g, (contour_output_format)-1),
+                     CONTOUR_ERR_INVALID);
+    assert_null(contour_buffer_data(NULL));
+    assert_int_equal(contour_buffer_size(NULL), 0);
+    contour_buffer_free(NULL);
+}
+
+/* An allocator that fails from the Nth call on and counts what is live. */
+typedef struct counting {
+    long calls;
+    long fail_at; /* -1: never */
+    long live;
+} counting;
+
+static void *count_malloc(size_t size, void *ud)
+{
+    counting *c = ud;
+    if (c->fail_at >= 0 && c->calls++ >= c->fail_at)
+        return NULL;
+    void *p = malloc(size);
+    if (p)
+        c->live++;
+    return p;
+}
+
+static void *count_realloc(void *ptr, size_t size, void *ud)
+{
+    counting *c = ud;
+    if (c->fail_at >= 0 && c->calls++ >= c->fail_at)
+        return NULL;
+    void *p = realloc(ptr, size);
+    if (p && !ptr)
+        c->live++;
+    return p;
+}
+
+static void count_free(void *ptr, void *ud)
+{
+    counting *c = ud;
+    if (ptr)
+        c->live--;
+    free(ptr);
+}
+
+static void test_render_nomem(void **state)
+{
+    static const contour_output_format formats[] = {CONTOUR_OUTPUT_TEXT, CONTOUR_OUTPUT_DOT};
+    for (size_t i = 0; i < 2; i++) {
+        counting c = {0, 0, 0};
+        cx_alloc alloc = {count_malloc, count_realloc, count_free, &c};
+        fixture f;
+        build_small(&f, &alloc);
+        long failures = 0;
+        for (long n = 0; n < 1000; n++) {
+            c = (counting){0, n, 0};
+            contour_buffer *b = (contour_buffer *)&f;
+            contour_status st = contour_graph_render(&b, &f.g, formats[i]);
+            if (st == CONTOUR_OK) {
+                assert_non_null(b);
+                assert_true(c.live > 0);
+                contour_buffer_free(b);
+                assert_int_equal(c.live, 0);
+                break;
+            }
+            assert_int_equal(st, CONTOUR_ERR_NOMEM);
+            assert_null(b);
+            assert_int_equal(c.live, 0);
+            failures++;
+        }
+        assert_true(failures >= 2);
+        /* The output with a working custom allocator is the same as with libc's. */
+        c = (counting){0, -1, 0};
+        char *x = render(&f.g, formats[i]);
+        build_small(&f, &cx_default_alloc);
+        char *y = render(&f.g, formats[i]);
+        assert_string_equal(x, y);
+        free(x);
+        free(y);
+    }
+}
+
+/* A buffer outlives its graph: it carries its own copy of the allocator. */
+static void test_buffer_outlives_graph(void **state)
+{
+    counting c = {0, -1, 0};
+    cx_alloc alloc = {count_malloc, count_realloc, count_free, &c};
+    fixture *f = malloc(sizeof *f);
+    assert_non_null(f);
+    build_small(f, &alloc);
+    contour_buffer *b = NULL;
+    assert_int_equal(contour_graph_render(&b, &f->g, CONTOUR_OUTPUT_TEXT), CONTOUR_OK);
+    memset(f, 0xA5, sizeof *f);
+    free(f);
+    assert_string_equal(contour_buffer_data(b), small_text);
+    contour_buffer_free(b);
+    assert_int_equal(c.live, 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_text_small),
+        cmocka_unit_test(test_text_empty),
+        cmocka_unit_test(test_text_exact_and_no_clusters),
+        cmocka_unit_test(test_text_hostile),
+        cmocka_unit_test(test_dot_small),
+        cmocka_unit_test(test_dot_tcpproxy),
+        cmocka_unit_test(test_dot_unserved_root_and_empty),
+        cmocka_unit_test(test_dot_hostile),
+        cmocka_unit_test(test_deterministic),
+        cmocka_unit_test(test_render_invalid),
+        cmocka_unit_test(test_render_nomem),
+        cmocka_unit_test(test_buffer_outlives_graph),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

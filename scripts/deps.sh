@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs what a fresh Debian/Ubuntu machine lacks to build and test libcontour.
+# Idempotent: packages already present are not reinstalled. Needs root or sudo.
+set -euo pipefail
+
+packages=(meson ninja-build pkg-config gcc libyaml-dev libjson-c-dev libcmocka-dev python3)
+if [[ "${CONTOUR_DEPS_FULL:-0}" == 1 ]]; then
+    # Extra tools the full CI uses: clang (sanitizers, fuzzing), valgrind, abigail, graphviz.
+    packages+=(clang llvm libclang-rt-14-dev valgrind abigail-tools graphviz golang-go)
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+# Go may come from a non-Debian install; do not ask apt for it then.
+if command -v go >/dev/null 2>&1; then
+    missing=("${missing[@]/golang-go}")
+fi
+read -r -a missing <<<"${missing[*]}"
+if ((${#missing[@]} == 0)); then
+    exit 0
+fi
+sudo=""
+[[ $(id -u) -eq 0 ]] || sudo="sudo"
+echo "installing: ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq >/dev/null || true
+$sudo apt-get install -y -qq "${missing[@]}" >/dev/null
