@@ -1,2 +1,402 @@
-/* placeholder: not yet written */
-typedef int cx_placeholder_scalar;
+#include "scalar.h"
+
+#include <string.h>
+
+/* Longest scalar text quoted in a message. */
+#define DESCRIBE_MAX 64
+
+static bool text_is(const char *s, size_t len, const char *lit)
+{
+    size_t n = strlen(lit);
+    return len == n && memcmp(s, lit, n) == 0;
+}
+
+static bool text_in(const char *s, size_t len, const char *const *list, size_t count)
+{
+    for (size_t i = 0; i < count; i++) {
+        if (text_is(s, len, list[i]))
+            return true;
+    }
+    return false;
+}
+
+#define COUNT(a) (sizeof(a) / sizeof *(a))
+
+bool cx_yaml_is_null(const char *s, size_t len)
+{
+    static const char *const nulls[] = {"~", "null", "Null", "NULL"};
+    return len == 0 || text_in(s, len, nulls, COUNT(nulls));
+}
+
+bool cx_yaml_bool(const char *s, size_t len, bool *out)
+{
+    static const char *const yes[] = {"y",    "Y",    "yes", "Yes", "YES", "true",
+                                      "True", "TRUE", "on",  "On",  "ON"};
+    static const char *const no[] = {"n",     "N",     "no",  "No",  "NO", "false",
+                                     "False", "FALSE", "off", "Off", "OFF"};
+    if (text_in(s, len, yes, COUNT(yes))) {
+        *out = true;
+        return true;
+    }
+    if (text_in(s, len, no, COUNT(no))) {
+        *out = false;
+        return true;
+    }
+    return false;
+}
+
+/* ---- integers ---- */
+
+static size_t skip_underscores(const char *s, size_t len, size_t i)
+{
+    while (i < len && s[i] == '_')
+        i++;
+    return i;
+}
+
+static int digit_value(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'z')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'Z')
+        return c - 'A' + 10;
+    return 99;
+}
+
+static bool is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+cx_int_syntax cx_yaml_int(const char *s, size_t len, int64_t *out)
+{
+    /* go-yaml only tries numbers for scalars that start with a digit or a sign. */
+    if (len == 0 || !(is_digit(s[0]) || s[0] == '+' || s[0] == '-'))
+        return CX_INT_NONE;
+    size_t i = 0;
+    bool neg = false;
+    if (s[0] == '+' || s[0] == '-') {
+        neg = s[0] == '-';
+        i = 1;
+    }
+    i = skip_underscores(s, len, i);
+    if (i >= len)
+        return CX_INT_NONE;
+    unsigned base = 10;
+    bool need_digit = true;
+    if (s[i] == '0') {
+        /* strconv base 0: a two-letter prefix needs at least one character after it. */
+        size_t j = skip_underscores(s, len, i + 1);
+        size_t k = j < len ? skip_underscores(s, len, j + 1) : len;
+        char p = j < len ? (char)(s[j] | 0x20) : 0;
+        if (k < len && (p == 'x' || p == 'o' || p == 'b')) {
+            base = p == 'x' ? 16u : p == 'o' ? 8u : 2u;
+            i = k;
+        } else {
+            base = 8; /* a leading 0: octal, and "0" alone is zero */
+            i = j;
+            need_digit = false;
+        }
+    }
+    uint64_t mag = 0;
+    bool overflow = false;
+    size_t digits = 0;
+    for (; i < len; i++) {
+        if (s[i] == '_')
+            continue;
+        int d = digit_value(s[i]);
+        if (d >= (int)base)
+            return CX_INT_NONE;
+        digits++;
+        if (overflow)
+            continue;
+        if (mag > (UINT64_MAX - (uint64_t)d) / base)
+            overflow = true;
+        else
+            mag = mag * base + (uint64_t)d;
+    }
+    if (need_digit && digits == 0)
+        return CX_INT_NONE;
+    if (overflow)
+        return CX_INT_OVERFLOW;
+    if (neg) {
+        if (mag > (uint64_t)INT64_MAX + 1)
+            return CX_INT_OVERFLOW;
+        *out = mag == (uint64_t)INT64_MAX + 1 ? INT64_MIN : -(int64_t)mag;
+    } else {
+        if (mag > (uint64_t)INT64_MAX)
+            return CX_INT_OVERFLOW;
+        *out = (int64_t)mag;
+    }
+    return CX_INT_OK;
+}
+
+/* ---- floats (only to describe values) ---- */
+
+/* Counts digits from *i on, skipping underscores. */
+static size_t scan_digits(const char *s, size_t len, size_t *i)
+{
+    size_t n = 0;
+    for (; *i < len && (is_digit(s[*i]) || s[*i] == '_'); (*i)++) {
+        if (s[*i] != '_')
+            n++;
+    }
+    return n;
+}
+
+bool cx_yaml_is_float(const char *s, size_t len)
+{
+    static const char *const special[] = {".nan",  ".NaN",  ".NAN",  ".inf",  ".Inf",  ".INF",
+                                          "+.inf", "+.Inf", "+.INF", "-.inf", "-.Inf", "-.INF"};
+    if (text_in(s, len, special, COUNT(special)))
+        return true;
+    if (len == 0 || !(is_digit(s[0]) || s[0] == '+' || s[0] == '-' || s[0] == '.'))
+        return false;
+    size_t i = 0;
+    if (s[i] == '+' || s[i] == '-')
+        i++;
+    i = skip_underscores(s, len, i);
+    if (i < len && s[i] == '.') {
+        i++;
+        if (scan_digits(s, len, &i) == 0)
+            return false;
+    } else {
+        if (scan_digits(s, len, &i) == 0)
+            return false;
+        if (i < len && s[i] == '.') {
+            i++;
+            scan_digits(s, len, &i);
+        }
+    }
+    if (i < len && (s[i] == 'e' || s[i] == 'E')) {
+        i = skip_underscores(s, len, i + 1);
+        if (i < len && (s[i] == '+' || s[i] == '-'))
+            i++;
+        if (scan_digits(s, len, &i) == 0)
+            return false;
+    }
+    return i == len;
+}
+
+cx_plain_kind cx_plain_resolve(const char *s, size_t len)
+{
+    bool b;
+    int64_t v;
+    if (cx_yaml_is_null(s, len))
+        return CX_PLAIN_NULL;
+    if (cx_yaml_bool(s, len, &b))
+        return CX_PLAIN_BOOL;
+    if (cx_yaml_int(s, len, &v) != CX_INT_NONE)
+        return CX_PLAIN_INT;
+    if (cx_yaml_is_float(s, len))
+        return CX_PLAIN_FLOAT;
+    return CX_PLAIN_STRING;
+}
+
+/* ---- reading nodes ---- */
+
+bool cx_node_is_null(const cx_node *n)
+{
+    if (!n)
+        return true;
+    if (n->type != CX_NODE_SCALAR)
+        return false;
+    if (n->tag == CX_TAG_NULL)
+        return true;
+    return n->tag == CX_TAG_PLAIN && cx_yaml_is_null(n->u.str, n->len);
+}
+
+cx_read cx_read_string(const cx_node *n, const char **s, size_t *len)
+{
+    if (cx_node_is_null(n))
+        return CX_READ_ABSENT;
+    if (n->type != CX_NODE_SCALAR || (n->tag != CX_TAG_PLAIN && n->tag != CX_TAG_STR))
+        return CX_READ_TYPE;
+    *s = n->u.str;
+    *len = n->len;
+    return CX_READ_OK;
+}
+
+static cx_read int_in_range(const char *s, size_t len, int64_t min, int64_t max, int64_t *out)
+{
+    int64_t v;
+    switch (cx_yaml_int(s, len, &v)) {
+    case CX_INT_OK:
+        if (v < min || v > max)
+            return CX_READ_RANGE;
+        *out = v;
+        return CX_READ_OK;
+    case CX_INT_OVERFLOW:
+        return CX_READ_RANGE;
+    default:
+        return CX_READ_TYPE;
+    }
+}
+
+cx_read cx_read_int(const cx_node *n, int64_t min, int64_t max, int64_t *out)
+{
+    if (cx_node_is_null(n))
+        return CX_READ_ABSENT;
+    if (n->type != CX_NODE_SCALAR || (n->tag != CX_TAG_PLAIN && n->tag != CX_TAG_INT))
+        return CX_READ_TYPE;
+    return int_in_range(n->u.str, n->len, min, max, out);
+}
+
+cx_read cx_read_bool(const cx_node *n, bool *out)
+{
+    if (cx_node_is_null(n))
+        return CX_READ_ABSENT;
+    if (n->type != CX_NODE_SCALAR || (n->tag != CX_TAG_PLAIN && n->tag != CX_TAG_BOOL))
+        return CX_READ_TYPE;
+    return cx_yaml_bool(n->u.str, n->len, out) ? CX_READ_OK : CX_READ_TYPE;
+}
+
+static bool all_ascii_digits(const char *s, size_t len)
+{
+    if (len == 0)
+        return false;
+    for (size_t i = 0; i < len; i++) {
+        if (!is_digit(s[i]))
+            return false;
+    }
+    return true;
+}
+
+/* Decimal digits only (a digit string's leading zeros do not make it octal). */
+static cx_read decimal_in_range(const char *s, size_t len, int64_t min, int64_t max, int64_t *out)
+{
+    uint64_t v = 0;
+    for (size_t i = 0; i < len; i++) {
+        uint64_t d = (uint64_t)(s[i] - '0');
+        if (v > (UINT64_MAX - d) / 10)
+            return CX_READ_RANGE;
+        v = v * 10 + d;
+    }
+    if (v > (uint64_t)INT64_MAX || (int64_t)v < min || (int64_t)v > max)
+        return CX_READ_RANGE;
+    *out = (int64_t)v;
+    return CX_READ_OK;
+}
+
+cx_read cx_read_int_or_string(const cx_node *n, int64_t min, int64_t max, cx_int_or_string *out)
+{
+    memset(out, 0, sizeof *out);
+    if (cx_node_is_null(n))
+        return CX_READ_ABSENT;
+    if (n->type != CX_NODE_SCALAR)
+        return CX_READ_TYPE;
+    switch (n->tag) {
+    case CX_TAG_INT:
+        return int_in_range(n->u.str, n->len, min, max, &out->num);
+    case CX_TAG_PLAIN:
+        if (cx_yaml_int(n->u.str, n->len, &out->num) != CX_INT_NONE)
+            return int_in_range(n->u.str, n->len, min, max, &out->num);
+        break;
+    case CX_TAG_STR:
+        if (all_ascii_digits(n->u.str, n->len))
+            return decimal_in_range(n->u.str, n->len, min, max, &out->num);
+        break;
+    default:
+        return CX_READ_TYPE;
+    }
+    out->is_string = true;
+    out->str = n->u.str;
+    out->len = n->len;
+    return CX_READ_OK;
+}
+
+/* ---- descriptions ---- */
+
+void cx_quote_bounded(cx_strbuf *b, const char *s, size_t len, size_t max)
+{
+    size_t cut = len;
+    if (len > max) {
+        cut = max;
+        /* Back up to the start of a UTF-8 sequence. */
+        while (cut > 0 && ((unsigned char)s[cut] & 0xC0) == 0x80)
+            cut--;
+    }
+    cx_strbuf_go_quote(b, s, cut);
+    if (cut < len)
+        cx_strbuf_puts(b, "...");
+}
+
+/* Number or boolean text as written: ASCII (see below), so a byte cut is a character cut. */
+static void put_raw_bounded(cx_strbuf *b, const char *s, size_t len)
+{
+    if (len <= DESCRIBE_MAX) {
+        cx_strbuf_append(b, s, len);
+        return;
+    }
+    cx_strbuf_append(b, s, DESCRIBE_MAX);
+    cx_strbuf_puts(b, "...");
+}
+
+void cx_node_describe(cx_strbuf *b, const cx_node *n)
+{
+    if (!n) {
+        cx_strbuf_puts(b, "nothing");
+        return;
+    }
+    if (n->type == CX_NODE_MAP) {
+        cx_strbuf_puts(b, "a map");
+        return;
+    }
+    if (n->type == CX_NODE_SEQ) {
+        cx_strbuf_puts(b, "a list");
+        return;
+    }
+    cx_plain_kind k = CX_PLAIN_STRING;
+    switch (n->tag) {
+    case CX_TAG_PLAIN:
+        k = cx_plain_resolve(n->u.str, n->len);
+        break;
+    case CX_TAG_STR:
+        k = CX_PLAIN_STRING;
+        break;
+    case CX_TAG_INT:
+        k = CX_PLAIN_INT;
+        break;
+    case CX_TAG_FLOAT:
+        k = CX_PLAIN_FLOAT;
+        break;
+    case CX_TAG_BOOL:
+        k = CX_PLAIN_BOOL;
+        break;
+    default:
+        k = CX_PLAIN_NULL;
+        break;
+    }
+    switch (k) {
+    case CX_PLAIN_NULL:
+        cx_strbuf_puts(b, "null");
+        return;
+    case CX_PLAIN_BOOL:
+        cx_strbuf_puts(b, "a boolean ");
+        break;
+    case CX_PLAIN_INT:
+        cx_strbuf_puts(b, "an integer ");
+        break;
+    case CX_PLAIN_FLOAT:
+        cx_strbuf_puts(b, "a number ");
+        break;
+    default:
+        cx_strbuf_puts(b, "a string ");
+        cx_quote_bounded(b, n->u.str, n->len, DESCRIBE_MAX);
+        return;
+    }
+    /* Tagged scalars may hold any text (`!!int foo`): quote unless it is plain number text. */
+    bool plain_text = true;
+    for (uint32_t i = 0; i < n->len; i++) {
+        char c = n->u.str[i];
+        if (!(is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '+' ||
+              c == '-' || c == '.' || c == '_'))
+            plain_text = false;
+    }
+    if (plain_text && n->len)
+        put_raw_bounded(b, n->u.str, n->len);
+    else
+        cx_quote_bounded(b, n->u.str, n->len, DESCRIBE_MAX);
+}

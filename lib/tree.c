@@ -30,10 +30,11 @@ struct cx_builder {
     cx_diag_sink sink;
     cx_doc_handler handler;
 
-    cx_arena arena;  /* the current document's nodes and strings */
-    cx_vec frames;   /* frame */
-    cx_vec children; /* cx_node * */
-    cx_vec anchors;  /* anchor; names are cx_malloc'd */
+    cx_arena arena;      /* the current document's nodes and strings */
+    cx_arena item_arena; /* the current List element's (emptied after each element) */
+    cx_vec frames;       /* frame */
+    cx_vec children;     /* cx_node * */
+    cx_vec anchors;      /* anchor; names are cx_malloc'd */
     cx_map anchor_by_name;
 
     cx_node *root;
@@ -61,7 +62,6 @@ struct cx_builder {
     bool items_key_seen; /* the key just read at top level was `items` */
     bool capture_kind;   /* the key just read at top level was `kind` */
     bool in_item;
-    cx_arena_mark item_mark;
     size_t item_anchor_mark;
     uint64_t saved_nodes;
     uint64_t saved_alias_nodes;
@@ -91,6 +91,21 @@ static bool anchor_eq_ctx(const void *value, const void *key)
 static frame *top_frame(cx_builder *b)
 {
     return b->frames.len ? cx_vec_at(&b->frames, b->frames.len - 1) : NULL;
+}
+
+/* Where new nodes go: a List element's nodes die with the element. */
+static cx_arena *node_arena(cx_builder *b)
+{
+    return b->in_item ? &b->item_arena : &b->arena;
+}
+
+/* Empties the List element arena. Releasing it (rather than rewinding) also resets its
+ * chunk growth, which a rewind keeps: rewinding after every element of a long List would
+ * make each new chunk larger than the last. */
+static void reset_item_arena(cx_builder *b)
+{
+    cx_arena_release(&b->item_arena);
+    cx_arena_init(&b->item_arena, b->alloc, 4096);
 }
 
 static cx_pending_error *current_pending(cx_builder *b)
@@ -144,6 +159,7 @@ static void reset_document(cx_builder *b)
     truncate_anchors(b, 0);
     cx_arena_release(&b->arena);
     cx_arena_init(&b->arena, b->alloc, 4096);
+    reset_item_arena(b);
     b->frames.len = 0;
     b->children.len = 0;
     b->root = NULL;
@@ -175,6 +191,7 @@ cx_builder *cx_builder_new(const cx_alloc *alloc, const cx_limits *limits, const
     b->sink = sink;
     b->handler = handler;
     cx_arena_init(&b->arena, alloc, 4096);
+    cx_arena_init(&b->item_arena, alloc, 4096);
     cx_vec_init(&b->frames, alloc, sizeof(frame));
     cx_vec_init(&b->children, alloc, sizeof(cx_node *));
     cx_vec_init(&b->anchors, alloc, sizeof(anchor));
@@ -188,6 +205,7 @@ void cx_builder_free(cx_builder *b)
         return;
     truncate_anchors(b, 0);
     cx_arena_release(&b->arena);
+    cx_arena_release(&b->item_arena);
     cx_vec_release(&b->frames);
     cx_vec_release(&b->children);
     cx_vec_release(&b->anchors);
@@ -232,7 +250,7 @@ static void end_item(cx_builder *b)
 {
     b->in_item = false;
     b->item_failed = false;
-    cx_arena_rewind(&b->arena, b->item_mark);
+    reset_item_arena(b);
     truncate_anchors(b, b->item_anchor_mark);
     b->nodes = b->saved_nodes;
     b->alias_nodes = b->saved_alias_nodes;
@@ -385,20 +403,24 @@ static bool expecting_key(cx_builder *b)
     return f && f->node->type == CX_NODE_MAP && ((b->children.len - f->child_start) % 2) == 0;
 }
 
-/* Called before any node starts, to open a List element when the parent is streaming. */
-static void maybe_begin_item(cx_builder *b)
+/* Called before any node starts, to open a List element when the parent is streaming.
+ * Elements count against the documents limit like documents. */
+static cx_rc maybe_begin_item(cx_builder *b, cx_pos pos)
 {
     frame *f = top_frame(b);
     if (!f || !f->streaming || b->in_item)
-        return;
+        return CX_RC_OK;
+    cx_rc rc = count_document(b, pos);
+    if (rc != CX_RC_OK)
+        return rc;
     b->in_item = true;
-    b->item_mark = cx_arena_save(&b->arena);
     b->item_anchor_mark = b->anchors.len;
     b->saved_nodes = b->nodes;
     b->saved_alias_nodes = b->alias_nodes;
     b->nodes = 0;
     b->alias_nodes = 0;
     memset(&b->item_pending, 0, sizeof b->item_pending);
+    return CX_RC_OK;
 }
 
 /* Counts a node against the document nodes limit; *failed tells whether it was exceeded. */
@@ -433,7 +455,7 @@ static cx_rc attach(cx_builder *b, cx_node *n)
         cx_rc rc =
             b->handler.item(b->handler.ctx, n, b->item_pending.set ? &b->item_pending : NULL);
         b->in_item = false;
-        cx_arena_rewind(&b->arena, b->item_mark);
+        reset_item_arena(b);
         truncate_anchors(b, b->item_anchor_mark);
         b->nodes = b->saved_nodes;
         b->alias_nodes = b->saved_alias_nodes;
@@ -475,7 +497,8 @@ static cx_rc begin_container(cx_builder *b, cx_node_type type, cx_pos pos, const
         return rc;
     if (skip_unneeded(b, +1, pos, &rc))
         return rc;
-    maybe_begin_item(b);
+    if ((rc = maybe_begin_item(b, pos)) != CX_RC_OK)
+        return rc;
     if (b->frames.len + 1 > b->limits->v[CONTOUR_LIMIT_DEPTH]) {
         char msg[128];
         snprintf(msg, sizeof msg, "nesting deeper than %llu levels (the depth limit)",
@@ -494,7 +517,7 @@ static cx_rc begin_container(cx_builder *b, cx_node_type type, cx_pos pos, const
     }
     if (parent && parent->node->type == CX_NODE_MAP && expecting_key(b))
         set_pending(b, "complex-key", pos, "a mapping key must be a scalar");
-    cx_node *n = cx_arena_zalloc(&b->arena, sizeof *n);
+    cx_node *n = cx_arena_zalloc(node_arena(b), sizeof *n);
     if (!n)
         return CX_RC_NOMEM;
     n->type = (uint8_t)type;
@@ -583,7 +606,7 @@ static cx_rc finish_map(cx_builder *b, cx_node *n, cx_node **kids, size_t nkids)
         set_pending(b, "limit-nodes", n->pos, "mapping too large");
         candidates = 0;
     }
-    cx_pair *pairs = candidates ? cx_arena_array(&b->arena, candidates, sizeof *pairs) : NULL;
+    cx_pair *pairs = candidates ? cx_arena_array(node_arena(b), candidates, sizeof *pairs) : NULL;
     if (candidates && !pairs)
         return CX_RC_NOMEM;
     size_t np = 0;
@@ -613,7 +636,7 @@ static cx_rc finish_map(cx_builder *b, cx_node *n, cx_node **kids, size_t nkids)
     }
     /* Sort a copy to find repeated keys in O(n log n), whatever the map's size. */
     if (np > 1) {
-        keyed *tmp = cx_malloc(b->alloc, np * sizeof *tmp);
+        keyed *tmp = cx_calloc(b->alloc, np, sizeof *tmp);
         if (!tmp)
             return CX_RC_NOMEM;
         for (size_t i = 0; i < np; i++) {
@@ -689,7 +712,7 @@ static cx_rc end_container(cx_builder *b, cx_node_type type)
     } else {
         if (nkids > UINT32_MAX)
             return cx_builder_fail(b, "limit-nodes", n->pos, "list too long");
-        cx_node **items = nkids ? cx_arena_array(&b->arena, nkids, sizeof *items) : NULL;
+        cx_node **items = nkids ? cx_arena_array(node_arena(b), nkids, sizeof *items) : NULL;
         if (nkids && !items)
             return CX_RC_NOMEM;
         if (nkids)
@@ -733,15 +756,20 @@ cx_rc cx_builder_scalar(cx_builder *b, cx_pos pos, cx_scalar_tag tag, const char
     cx_rc rc;
     if (skip_failed(b, 0, &rc))
         return rc;
-    if (skip_unneeded(b, 0, pos, &rc))
-        return rc;
-    maybe_begin_item(b);
+    /* Checked before anything reads `text` (a producer may pass a truncated text with the
+     * true length), and in skipped values too, as YAML's producer does. */
     if (len > b->limits->v[CONTOUR_LIMIT_SCALAR_BYTES]) {
         char msg[160];
         snprintf(msg, sizeof msg, "a scalar of %zu bytes exceeds the limit of %llu bytes", len,
                  (unsigned long long)b->limits->v[CONTOUR_LIMIT_SCALAR_BYTES]);
+        if ((rc = maybe_begin_item(b, pos)) != CX_RC_OK)
+            return rc;
         return fail_here(b, "limit-scalar", pos, msg, false);
     }
+    if (skip_unneeded(b, 0, pos, &rc))
+        return rc;
+    if ((rc = maybe_begin_item(b, pos)) != CX_RC_OK)
+        return rc;
     bool failed;
     if ((rc = count_node(b, pos, false, &failed)) != CX_RC_OK || failed)
         return rc;
@@ -768,8 +796,8 @@ cx_rc cx_builder_scalar(cx_builder *b, cx_pos pos, cx_scalar_tag tag, const char
         return fail_here(b, "limit-scalar", pos, "scalar too long", false);
     if (memchr(text, 0, len))
         set_pending(b, "nul-character", pos, "a string contains a NUL character");
-    cx_node *n = cx_arena_alloc(&b->arena, sizeof *n);
-    char *s = cx_arena_strndup(&b->arena, text, len);
+    cx_node *n = cx_arena_alloc(node_arena(b), sizeof *n);
+    char *s = cx_arena_strndup(node_arena(b), text, len);
     if (!n || !s)
         return CX_RC_NOMEM;
     n->type = CX_NODE_SCALAR;
@@ -792,9 +820,8 @@ cx_rc cx_builder_alias(cx_builder *b, cx_pos pos, const char *name, size_t len)
         return rc;
     if (skip_unneeded(b, 0, pos, &rc))
         return rc;
-    maybe_begin_item(b);
-    if (b->doc_failed || b->item_failed)
-        return CX_RC_OK;
+    if ((rc = maybe_begin_item(b, pos)) != CX_RC_OK)
+        return rc;
     anchor_key k = {b, name, len};
     uint64_t h = cx_hash_bytes(b->anchor_by_name.key, name, len);
     void *found = cx_map_find(&b->anchor_by_name, h, anchor_eq_ctx, &k);

@@ -98,7 +98,10 @@ cx_rc cx_builder_begin_map(cx_builder *b, cx_pos pos, const char *anchor, size_t
 cx_rc cx_builder_end_map(cx_builder *b);
 cx_rc cx_builder_begin_seq(cx_builder *b, cx_pos pos, const char *anchor, size_t anchor_len);
 cx_rc cx_builder_end_seq(cx_builder *b);
-/* text need not be NUL-terminated; it must be valid UTF-8 (producers validate). */
+/* text need not be NUL-terminated; it must be valid UTF-8 (producers validate). The length
+ * is checked against the scalar limit before text is read: when len exceeds the limit, the
+ * builder reports limit-scalar without touching text, so a producer may pass a truncated
+ * text (even an empty one) with the true length instead of holding a huge scalar. */
 cx_rc cx_builder_scalar(cx_builder *b, cx_pos pos, cx_scalar_tag tag, const char *text, size_t len,
                         const char *anchor, size_t anchor_len);
 cx_rc cx_builder_alias(cx_builder *b, cx_pos pos, const char *anchor, size_t anchor_len);

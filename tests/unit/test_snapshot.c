@@ -94,7 +94,7 @@ static void test_duplicates_later_wins(void **state)
     assert_int_equal(contour_snapshot_object_count(s, CONTOUR_KIND_INGRESSROUTE), 1);
     const contour_object *o = contour_snapshot_object_at(s, CONTOUR_KIND_INGRESSROUTE, 0);
     assert_string_equal(contour_ingressroute_fqdn(o), "second.example.com");
-    tu_assert_diag_at(s, "duplicate-object", 7, 1);
+    tu_assert_diag_at(s, "duplicate-object", 9, 1);
     const contour_diagnostic *d = tu_diag(s, "duplicate-object");
     assert_int_equal(contour_diagnostic_severity(d), CONTOUR_SEVERITY_WARNING);
     assert_non_null(strstr(contour_diagnostic_message(d), "d.yaml:1:1"));
@@ -181,7 +181,7 @@ static void test_lists(void **state)
     /* The bad item is skipped; its siblings and the nested List's item load. */
     assert_int_equal(contour_snapshot_object_count(s, CONTOUR_KIND_SERVICE), 2);
     assert_int_equal(tu_diag_count(s, "wrong-type"), 1);
-    tu_assert_diag_at(s, "wrong-type", 8, 0);
+    tu_assert_diag_at(s, "wrong-type", 11, 25);
     contour_snapshot_free(s);
 
     /* `items` under a kind that is not a List is not a list of objects. */
