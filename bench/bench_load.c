@@ -15,7 +15,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 #include <yaml.h>
 
@@ -92,46 +91,47 @@ static double time_contour(const char *data, size_t len, size_t *objects, size_t
     return t;
 }
 
-/* Peak RSS (KiB) of a child that reads `path` and, if `load`, loads it. */
+/* Peak RSS (KiB) of a fresh process (this program re-executed) that reads `path` and, if
+ * `load`, loads it. A forked child would inherit the parent's resident pages. */
 static long child_peak_kb(const char *path, int load)
 {
-    int fds[2];
-    if (pipe(fds))
-        exit(1);
-    pid_t pid = fork();
-    if (pid == 0) {
-        close(fds[0]);
-        if (path) {
-            FILE *f = fopen(path, "rb");
-            fseek(f, 0, SEEK_END);
-            long n = ftell(f);
-            fseek(f, 0, SEEK_SET);
-            char *buf = malloc((size_t)n);
-            if (fread(buf, 1, (size_t)n, f) != (size_t)n)
-                _exit(1);
-            fclose(f);
-            if (load) {
-                contour_config *c = big_config();
-                contour_snapshot *s;
-                contour_snapshot_new(&s, c);
-                contour_snapshot_load_buffer(s, "bench", 5, buf, (size_t)n, CONTOUR_FORMAT_AUTO);
-                contour_snapshot_free(s);
-                contour_config_free(c);
-            }
-            free(buf);
-        }
-        long kb = bench_maxrss_kb();
-        if (write(fds[1], &kb, sizeof kb) != sizeof kb)
-            _exit(1);
-        _exit(0);
-    }
-    close(fds[1]);
-    long kb = 0;
-    if (read(fds[0], &kb, sizeof kb) != sizeof kb)
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "/proc/%d/exe --child %s %d", (int)getpid(), path ? path : "-",
+             load);
+    FILE *p = popen(cmd, "r");
+    long kb = -1;
+    if (!p || fscanf(p, "%ld", &kb) != 1)
         kb = -1;
-    close(fds[0]);
-    waitpid(pid, NULL, 0);
+    if (p)
+        pclose(p);
     return kb;
+}
+
+static int child_main(const char *path, int load)
+{
+    if (strcmp(path, "-") != 0) {
+        FILE *f = fopen(path, "rb");
+        if (!f)
+            return 1;
+        fseek(f, 0, SEEK_END);
+        long n = ftell(f);
+        fseek(f, 0, SEEK_SET);
+        char *buf = malloc((size_t)n);
+        if (!buf || fread(buf, 1, (size_t)n, f) != (size_t)n)
+            return 1;
+        fclose(f);
+        if (load) {
+            contour_config *c = big_config();
+            contour_snapshot *s;
+            contour_snapshot_new(&s, c);
+            contour_snapshot_load_buffer(s, "bench", 5, buf, (size_t)n, CONTOUR_FORMAT_AUTO);
+            contour_snapshot_free(s);
+            contour_config_free(c);
+        }
+        free(buf);
+    }
+    printf("%ld\n", bench_maxrss_kb());
+    return 0;
 }
 
 static void write_file(const char *path, const char *data, size_t len)
@@ -179,6 +179,8 @@ static void run(const char *label, gen_format fmt, size_t n, int runs)
 
 int main(int argc, char **argv)
 {
+    if (argc == 4 && strcmp(argv[1], "--child") == 0)
+        return child_main(argv[2], atoi(argv[3]));
     size_t n = argc > 1 ? (size_t)strtoull(argv[1], NULL, 10) : 100000;
     int runs = argc > 2 ? atoi(argv[2]) : 5;
     if (runs < 1 || runs > 32)

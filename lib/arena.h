@@ -22,12 +22,16 @@ typedef struct cx_arena_mark {
 
 /* first_chunk is a hint for the first chunk's payload size (0: a small default). */
 void cx_arena_init(cx_arena *a, const cx_alloc *alloc, size_t first_chunk);
+/* Empties the arena but keeps its newest (largest) chunk for reuse. */
+void cx_arena_reset(cx_arena *a);
 /* Releases every chunk. The arena may be reused after cx_arena_init(). */
 void cx_arena_release(cx_arena *a);
 /* 16-byte aligned, uninitialised; NULL on OOM or size overflow. size 0 returns a valid pointer. */
 void *cx_arena_alloc(cx_arena *a, size_t size);
 void *cx_arena_zalloc(cx_arena *a, size_t size);
-/* Copies len bytes and appends a NUL. */
+/* With a given alignment (a power of two, at most 16). */
+void *cx_arena_alloc_aligned(cx_arena *a, size_t size, size_t align);
+/* Copies len bytes and appends a NUL (byte-aligned). */
 char *cx_arena_strndup(cx_arena *a, const char *s, size_t len);
 char *cx_arena_strdup(cx_arena *a, const char *s);
 /* Array allocation with an overflow-checked count * size. */

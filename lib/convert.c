@@ -181,7 +181,9 @@ const char *cv_node_str(cv *c, const cx_node *n)
     if (n->len < COPY_ONCE_MIN)
         return cv_strdup(c, n->u.str, n->len);
     if (!c->copies_init) {
-        cx_map_init(&c->copies, c->ctx->alloc);
+        /* Keyed by node address, which input cannot choose: a fixed key will do. */
+        static const cx_hash_key address_key = {0x243f6a8885a308d3ULL, 0x13198a2e03707344ULL};
+        cx_map_init_keyed(&c->copies, c->ctx->alloc, address_key);
         c->copies_init = true;
     }
     uint64_t h = cx_hash_bytes(c->copies.key, &n, sizeof n);
@@ -467,11 +469,11 @@ static cx_convert_result report_doc_type(const cx_convert_ctx *ctx, const char *
     return r;
 }
 
+/* Namespaces must outlive the object's scratch memory (objects keep the pointer when
+ * compacted), so they always go through the snapshot's interner. */
 static const char *intern_ns(cv *c, const char *s, size_t len)
 {
-    if (c->ctx->intern_ns)
-        return c->ctx->intern_ns(c->ctx->intern_ud, s, len);
-    return cv_strdup(c, s, len);
+    return c->ctx->intern_ns(c->ctx->intern_ud, s, len);
 }
 
 /* An object arena's first chunk: enough for a typical object of this tree's size, so a
@@ -628,36 +630,41 @@ static cx_convert_result reject(const cx_convert_ctx *ctx, const contour_object 
 }
 
 static cx_convert_result convert_object(const cx_convert_ctx *ctx, const kind_info *ki,
-                                        const cx_node *root, const cx_node *api,
+                                        const cx_node *root, const char *api_version,
                                         const cx_pending_error *pending, contour_object **out)
 {
-    cx_arena a;
-    cx_arena_init(&a, ctx->alloc, arena_hint(root));
-    contour_object *o = cx_arena_zalloc(&a, sizeof *o);
+    /* Build in scratch memory, then keep an exactly sized copy (cx_object_compact). The
+     * scratch arena holds nothing between objects, so it is emptied, not rewound. */
+    cx_arena own;
+    cx_arena *arena = ctx->scratch;
+    if (!arena) {
+        cx_arena_init(&own, ctx->alloc, arena_hint(root));
+        arena = &own;
+    }
+    contour_object *o = cx_arena_zalloc(arena, sizeof *o);
     if (!o) {
-        cx_arena_release(&a);
+        if (arena == &own)
+            cx_arena_release(&own);
+        else
+            cx_arena_reset(arena);
         return CX_CONVERT_NOMEM;
     }
-    o->arena = a; /* from here on the object's own copy is the arena */
     o->kind = ki->k;
     o->source = ctx->source;
     o->pos = root->pos;
+    o->api_version = api_version;
 
     cv c;
     memset(&c, 0, sizeof c);
     c.ctx = ctx;
     c.o = o;
-    c.arena = &o->arena;
+    c.arena = arena;
     c.ref = (cx_objref){ki->k, NULL, NULL};
     cx_strbuf_init(&c.msg, ctx->alloc);
     cx_strbuf_init(&c.field, ctx->alloc);
 
     const cx_node *meta = NULL;
-    cv_rc rc = CV_OK;
-    if (!(o->api_version = cv_node_str(&c, api)))
-        rc = CV_NOMEM;
-    if (rc == CV_OK)
-        rc = read_identity(&c, root, pending, &meta);
+    cv_rc rc = read_identity(&c, root, pending, &meta);
     if (rc == CV_OK && meta)
         rc = read_metadata(&c, meta);
     if (rc == CV_OK)
@@ -674,12 +681,15 @@ static cx_convert_result convert_object(const cx_convert_ctx *ctx, const kind_in
         result = reject(ctx, o);
     else if (rc == CV_NOMEM)
         result = CX_CONVERT_NOMEM;
-    if (result != CX_CONVERT_OBJECT) {
-        cx_object_free(ctx->alloc, o);
-        return result;
-    }
-    *out = o;
-    return CX_CONVERT_OBJECT;
+    contour_object *compact = NULL;
+    if (result == CX_CONVERT_OBJECT && !(compact = cx_object_compact(ctx->alloc, o)))
+        result = CX_CONVERT_NOMEM;
+    if (arena == &own)
+        cx_arena_release(&own);
+    else
+        cx_arena_reset(arena);
+    *out = compact;
+    return result;
 }
 
 /* A List's items: the builder streams a top-level `items` list to the handler; anything
@@ -753,21 +763,21 @@ cx_convert_result cx_convert(const cx_convert_ctx *ctx, const cx_node *root,
     const char *api = NULL;
     size_t api_len = 0;
     cx_read ar = cx_read_string(apiv, &api, &api_len);
-    bool modelled = false;
+    const char *api_static = NULL; /* the table's copy: objects share it */
     if (ki && ar == CX_READ_OK) {
         for (size_t i = 0; ki->api_versions[i]; i++) {
             if (text_eq(api, api_len, ki->api_versions[i]))
-                modelled = true;
+                api_static = ki->api_versions[i];
         }
     }
-    if (!modelled) {
+    if (!api_static) {
         if (pending)
             return report_pending(ctx, pending);
         if (ki && ar == CX_READ_TYPE)
             return report_doc_type(ctx, "apiVersion", apiv, "a string");
         return CX_CONVERT_SKIPPED;
     }
-    return convert_object(ctx, ki, root, apiv, pending, out);
+    return convert_object(ctx, ki, root, api_static, pending, out);
 }
 
 void cx_object_free(const cx_alloc *alloc, contour_object *o)

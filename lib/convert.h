@@ -14,12 +14,16 @@ typedef struct cx_convert_ctx {
     const cx_alloc *alloc;
     const char *default_ns;
     const cx_source *source;
-    /* Interns a namespace string for the snapshot; NULL on OOM. */
+    /* Interns a namespace string for the snapshot; NULL on OOM. Required: objects keep
+     * the returned pointer. */
     const char *(*intern_ns)(void *ud, const char *ns, size_t len);
     void *intern_ud;
     /* Diagnostics about documents that are not loaded (errors, and the warnings found
      * along with them) go here, with the object's kind, namespace and name when known. */
     cx_diag_sink rejected;
+    /* Scratch memory objects are built in before being compacted (rewound after each
+     * object); NULL: a temporary arena per object. */
+    cx_arena *scratch;
 } cx_convert_ctx;
 
 typedef enum cx_convert_result {

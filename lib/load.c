@@ -190,6 +190,9 @@ static contour_status load_bytes(contour_snapshot *s, const char *name, size_t n
     st.conv.intern_ud = s;
     st.conv.rejected.arena = &s->source_arena;
     st.conv.rejected.list = &s->source_diags;
+    cx_arena scratch;
+    cx_arena_init(&scratch, &s->alloc, 16 * 1024);
+    st.conv.scratch = &scratch;
     cx_vec_init(&st.objects, &s->alloc, sizeof(contour_object *));
     cx_vec_init(&st.items, &s->alloc, sizeof(contour_object *));
     cx_vec_init(&st.nested, &s->alloc, sizeof(const cx_node *));
@@ -212,6 +215,7 @@ static contour_status load_bytes(contour_snapshot *s, const char *name, size_t n
     cx_vec_release(&st.objects);
     cx_vec_release(&st.items);
     cx_vec_release(&st.nested);
+    cx_arena_release(&scratch);
     if (status != CONTOUR_OK) {
         s->source_diags = saved_diags;
         if (saved_diags.tail)

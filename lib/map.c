@@ -9,6 +9,13 @@ void cx_map_init(cx_map *m, const cx_alloc *alloc)
     m->key = cx_hash_key_random();
 }
 
+void cx_map_init_keyed(cx_map *m, const cx_alloc *alloc, cx_hash_key key)
+{
+    memset(m, 0, sizeof *m);
+    m->alloc = alloc;
+    m->key = key;
+}
+
 void cx_map_release(cx_map *m)
 {
     cx_free(m->alloc, m->slots);
@@ -32,9 +39,9 @@ bool cx_map_reserve(cx_map *m, size_t extra)
     size_t need;
     if (!cx_size_add(m->count, extra, &need))
         return false;
-    /* Keep the load factor at or below 1/2. */
+    /* Keep the load factor at or below 3/4: short probe runs, modest memory. */
     size_t want;
-    if (!cx_size_mul(need, 2, &want))
+    if (!cx_size_add(need, need / 3 + 1, &want))
         return false;
     if (want <= m->cap)
         return true;

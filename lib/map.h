@@ -23,7 +23,10 @@ typedef struct cx_map {
 /* Does `value` (a stored entry) have the key `key`? */
 typedef bool (*cx_map_eq)(const void *value, const void *key);
 
+/* With a fresh random key (one getrandom call). */
 void cx_map_init(cx_map *m, const cx_alloc *alloc);
+/* With a given key: for tables whose keys input cannot choose (e.g. addresses). */
+void cx_map_init_keyed(cx_map *m, const cx_alloc *alloc, cx_hash_key key);
 void cx_map_release(cx_map *m);
 /* Ensures count + extra entries fit without growing; false on OOM. */
 bool cx_map_reserve(cx_map *m, size_t extra);

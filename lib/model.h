@@ -213,6 +213,15 @@ struct contour_object {
     } u;
 };
 
+/* Bytes an object of this kind occupies: the header and its own member of the union.
+ * Stored objects are allocated this size, so code must touch only o->u.<its kind> and
+ * never copy a whole contour_object. */
+size_t cx_object_size(contour_kind kind);
+
+/* Copies an object into one exactly sized arena chunk (model_copy.c); the source is
+ * untouched. NULL on OOM. */
+contour_object *cx_object_compact(const cx_alloc *alloc, const contour_object *src);
+
 /* The value of an annotation, or NULL. */
 const char *cx_object_annotation(const contour_object *o, const char *key);
 

@@ -50,12 +50,6 @@ int cx_object_key_compare(const contour_object *a, const contour_object *b)
     return strcmp(a->name, b->name);
 }
 
-static int object_ptr_compare(const void *a, const void *b)
-{
-    return cx_object_key_compare(*(const contour_object *const *)a,
-                                 *(const contour_object *const *)b);
-}
-
 const contour_object *cx_snapshot_find(const contour_snapshot *s, contour_kind kind, const char *ns,
                                        size_t ns_len, const char *name, size_t name_len)
 {
@@ -319,7 +313,9 @@ contour_status cx_snapshot_commit(contour_snapshot *s, contour_object **staged, 
         cx_free(&s->alloc, s->diag_index);
         s->diag_index = fresh_index;
     }
-    bool touched[CX_KIND_SLOTS] = {false};
+    size_t old_count[CX_KIND_SLOTS];
+    for (int k = 1; k < CX_KIND_SLOTS; k++)
+        old_count[k] = s->count[k];
     for (size_t i = 0; i < n; i++) {
         contour_object *o = order[i].o;
         bool superseded = i + 1 < n && order[i + 1].o->kind == o->kind &&
@@ -339,15 +335,24 @@ contour_status cx_snapshot_commit(contour_snapshot *s, contour_object **staged, 
             cx_object_free(&s->alloc, old);
         } else {
             s->sorted[o->kind][s->count[o->kind]++] = o;
-            touched[o->kind] = true;
         }
     }
+    /* The new objects were appended in key order (order[] is sorted): merge the two sorted
+     * runs from the back, using order[]'s memory for the new run. O(n) per kind. */
+    contour_object **run = (contour_object **)order;
     for (int k = 1; k < CX_KIND_SLOTS; k++) {
-        if (!touched[k])
+        size_t m = s->count[k] - old_count[k];
+        if (!m)
             continue;
-        /* Appended objects are in key order already (order[] is sorted); one merge pass
-         * would do, but qsort on nearly sorted data is cheap and simpler to trust. */
-        qsort(s->sorted[k], s->count[k], sizeof *s->sorted[k], object_ptr_compare);
+        contour_object **a = s->sorted[k];
+        memcpy(run, a + old_count[k], m * sizeof *run);
+        size_t i = old_count[k], j = m, w = s->count[k];
+        while (j > 0) {
+            if (i > 0 && cx_object_key_compare(a[i - 1], run[j - 1]) > 0)
+                a[--w] = a[--i];
+            else
+                a[--w] = run[--j];
+        }
         set_ordinals(s, k, 0);
     }
     rebuild_diag_index(s);

@@ -104,8 +104,7 @@ static cx_arena *node_arena(cx_builder *b)
  * make each new chunk larger than the last. */
 static void reset_item_arena(cx_builder *b)
 {
-    cx_arena_release(&b->item_arena);
-    cx_arena_init(&b->item_arena, b->alloc, 4096);
+    cx_arena_reset(&b->item_arena);
 }
 
 static cx_pending_error *current_pending(cx_builder *b)
@@ -157,8 +156,7 @@ static void truncate_anchors(cx_builder *b, size_t mark)
 static void reset_document(cx_builder *b)
 {
     truncate_anchors(b, 0);
-    cx_arena_release(&b->arena);
-    cx_arena_init(&b->arena, b->alloc, 4096);
+    cx_arena_reset(&b->arena);
     reset_item_arena(b);
     b->frames.len = 0;
     b->children.len = 0;

@@ -483,6 +483,10 @@ static outcome on_error(yaml_run *r, const yaml_parser_t *p, events *st, yaml_ma
     } else {
         code = "yaml-syntax";
         pos = mark_pos(r, p->problem_mark);
+        /* At the end of an input without a final line break, libyaml puts the end of the
+         * stream on a line of its own that the input does not have: use the true end. */
+        if (!cursor_to_line(&r->src, &r->cur, pos.line - 1))
+            pos = offset_pos(r, r->src.len);
         const char *problem = p->problem ? p->problem : "invalid YAML";
         cx_pos ctx = mark_pos(r, p->context_mark);
         if (p->context && (ctx.line != pos.line || ctx.col != pos.col))
@@ -575,6 +579,8 @@ cx_rc cx_yaml_parse(const cx_load_ctx *ctx, const char *data, size_t len)
     memset(&r, 0, sizeof r);
     r.ctx = ctx;
     r.b = b;
+    if (!data)
+        data = ""; /* (NULL, 0): no arithmetic on a null pointer */
     r.src.data = (const unsigned char *)data;
     r.src.len = len;
     r.src.bad = SIZE_MAX;

@@ -30,8 +30,77 @@ typedef struct rec_buf {
     size_t len, cap;
 } rec_buf;
 
+/* An allocator that counts (live and peak bytes, largest block) and can fail the n-th
+ * allocation, for memory bounds and out-of-memory paths. Blocks carry a size header. */
+typedef struct rec_alloc_state {
+    size_t live, peak, largest;
+    size_t calls;   /* malloc and realloc calls so far */
+    size_t fail_at; /* fail the call with this number (1-based); 0 = never */
+    size_t failed;  /* calls that failed */
+} rec_alloc_state;
+
+#define REC_HDR 16
+
+static REC_UNUSED void *rec_alloc_malloc(size_t size, void *ud)
+{
+    rec_alloc_state *st = ud;
+    if (++st->calls == st->fail_at || size > SIZE_MAX - REC_HDR) {
+        st->failed++;
+        return NULL;
+    }
+    unsigned char *p = malloc(size + REC_HDR);
+    if (!p)
+        return NULL;
+    memcpy(p, &size, sizeof size);
+    st->live += size;
+    if (st->live > st->peak)
+        st->peak = st->live;
+    if (size > st->largest)
+        st->largest = size;
+    return p + REC_HDR;
+}
+
+static REC_UNUSED void rec_alloc_free(void *ptr, void *ud)
+{
+    rec_alloc_state *st = ud;
+    if (!ptr)
+        return;
+    unsigned char *p = (unsigned char *)ptr - REC_HDR;
+    size_t size;
+    memcpy(&size, p, sizeof size);
+    st->live -= size;
+    free(p);
+}
+
+static REC_UNUSED void *rec_alloc_realloc(void *ptr, size_t size, void *ud)
+{
+    rec_alloc_state *st = ud;
+    if (!ptr)
+        return rec_alloc_malloc(size, ud);
+    if (++st->calls == st->fail_at || size > SIZE_MAX - REC_HDR) {
+        st->failed++;
+        return NULL;
+    }
+    unsigned char *p = (unsigned char *)ptr - REC_HDR;
+    size_t old;
+    memcpy(&old, p, sizeof old);
+    unsigned char *q = realloc(p, size + REC_HDR);
+    if (!q)
+        return NULL;
+    memcpy(q, &size, sizeof size);
+    st->live = st->live - old + size;
+    if (st->live > st->peak)
+        st->peak = st->live;
+    if (size > st->largest)
+        st->largest = size;
+    return q + REC_HDR;
+}
+
 typedef struct rec {
     cx_limits limits;
+    /* The allocator the producers get: counting, and failing on request. */
+    rec_alloc_state alloc_state;
+    cx_alloc alloc;
     cx_arena arena;
     cx_diag_list list;
     rec_buf log;
@@ -215,6 +284,10 @@ static REC_UNUSED void rec_init(rec *r)
 {
     memset(r, 0, sizeof *r);
     cx_limits_default(&r->limits);
+    r->alloc.malloc_fn = rec_alloc_malloc;
+    r->alloc.realloc_fn = rec_alloc_realloc;
+    r->alloc.free_fn = rec_alloc_free;
+    r->alloc.user_data = &r->alloc_state;
     cx_arena_init(&r->arena, &cx_default_alloc, 0);
     rec_puts(&r->log, "");
     rec_puts(&r->diags, "");
@@ -231,7 +304,7 @@ static REC_UNUSED void rec_free(rec *r)
 static REC_UNUSED cx_load_ctx rec_ctx(rec *r)
 {
     cx_load_ctx ctx;
-    ctx.alloc = &cx_default_alloc;
+    ctx.alloc = &r->alloc;
     ctx.limits = &r->limits;
     ctx.file = "test.yaml";
     ctx.sink.arena = &r->arena;
@@ -268,6 +341,7 @@ static REC_UNUSED cx_rc rec_yaml_n(rec *r, const char *data, size_t len)
 {
     cx_load_ctx ctx = rec_ctx(r);
     cx_rc rc = cx_yaml_parse(&ctx, data, len);
+    assert_int_equal(r->alloc_state.live, 0); /* the producer frees all it allocated */
     rec_finish(r);
     return rc;
 }
@@ -276,6 +350,7 @@ static REC_UNUSED cx_rc rec_json_n(rec *r, const char *data, size_t len)
 {
     cx_load_ctx ctx = rec_ctx(r);
     cx_rc rc = cx_json_parse(&ctx, data, len);
+    assert_int_equal(r->alloc_state.live, 0);
     rec_finish(r);
     return rc;
 }

@@ -464,12 +464,123 @@ static void test_dot_hostile(void **state)
     free(dot);
 }
 
+/* Random names over an alphabet of troublemakers: the output stays well-formed, Graphviz
+ * accepts it, and distinct objects keep distinct node ids. */
+static void test_dot_random_names(void **state)
+{
+    static const char *const pieces[] = {"a",
+                                         "/",
+                                         "%",
+                                         "\"",
+                                         "\\",
+                                         "\n",
+                                         "&",
+                                         "<",
+                                         "{",
+                                         "|",
+                                         " ",
+                                         "\xc3\xa9",
+                                         "\xe2\x80\xae",
+                                         "\t",
+                                         "-",
+                                         "\\n",
+                                         "&amp;",
+                                         "%2F",
+                                         "\x7f",
+                                         "\xf0\x9f\x98\x80"};
+    enum { N = 64 };
+    static char names[N][2][64];
+    static contour_object_status statuses[N];
+    static cx_edge edges[N];
+    uint32_t seed = 12345;
+    for (size_t i = 0; i < N; i++) {
+        for (size_t part = 0; part < 2; part++) {
+            char *out = names[i][part];
+            out[0] = '\0';
+            size_t len = 1 + (seed = seed * 1103515245u + 12345u) % 5;
+            for (size_t k = 0; k < len; k++) {
+                seed = seed * 1103515245u + 12345u;
+                strcat(out, pieces[(seed >> 8) % (sizeof pieces / sizeof pieces[0])]);
+            }
+        }
+        /* Make each (ns, name) distinct: a unique suffix on the name. */
+        snprintf(names[i][1] + strlen(names[i][1]), 8, "#%zu", i);
+    }
+    for (size_t i = 0; i < N; i++) {
+        edges[i] = (cx_edge){(uint8_t)(i % 4), i % 3 == 0, names[(i + 1) % N][0],
+                             names[(i + 1) % N][1], names[i][0]};
+        statuses[i] = (contour_object_status){.kind = CONTOUR_KIND_INGRESSROUTE,
+                                              .state = (contour_state)(i % 3),
+                                              .ns = names[i][0],
+                                              .name = names[i][1],
+                                              .description = names[i][1],
+                                              .root_fqdn = i % 5 == 0 ? names[i][0] : NULL,
+                                              .edges = &edges[i],
+                                              .edge_count = 1};
+    }
+    contour_graph g;
+    memset(&g, 0, sizeof g);
+    g.alloc = cx_default_alloc;
+    g.statuses = statuses;
+    g.status_count = N;
+    char *dot = render(&g, CONTOUR_OUTPUT_DOT);
+    assert_dot_lines_well_formed(dot);
+    /* One declaration per status, each with its own id. */
+    size_t declared = 0;
+    const char *ids[N];
+    size_t id_len[N];
+    for (const char *p = strstr(dot, "\n  \"ir/"); p; p = strstr(p + 1, "\n  \"ir/")) {
+        const char *end = strchr(p + 4, '"');
+        assert_non_null(end);
+        if (strncmp(end, "\" [shape=box", 12) != 0)
+            continue;
+        assert_true(declared < N);
+        ids[declared] = p + 3;
+        id_len[declared] = (size_t)(end - (p + 3));
+        for (size_t k = 0; k < declared; k++)
+            assert_false(id_len[k] == id_len[declared] &&
+                         memcmp(ids[k], ids[declared], id_len[k]) == 0);
+        declared++;
+    }
+    assert_int_equal(declared, N);
+    assert_dot_accepts(dot);
+    free(dot);
+    char *text = render(&g, CONTOUR_OUTPUT_TEXT);
+    for (const char *p = text; *p; p++)
+        assert_true(*p == '\n' || (unsigned char)*p >= 0x20);
+    free(text);
+}
+
+/* Names that a naive "ns/name" id would merge get distinct ids. */
+static void test_dot_ids_injective(void **state)
+{
+    contour_object_status st[4] = {
+        {.ns = "a/b", .name = "c", .description = ""},
+        {.ns = "a", .name = "b/c", .description = ""},
+        {.ns = "a%2Fb", .name = "c", .description = ""},
+        {.ns = "a", .name = "b%2Fc", .description = ""},
+    };
+    contour_graph g;
+    memset(&g, 0, sizeof g);
+    g.alloc = cx_default_alloc;
+    g.statuses = st;
+    g.status_count = 4;
+    char *dot = render(&g, CONTOUR_OUTPUT_DOT);
+    assert_non_null(strstr(dot, "  \"ir/a%2Fb/c\" [shape=box"));
+    assert_non_null(strstr(dot, "  \"ir/a/b%2Fc\" [shape=box"));
+    assert_non_null(strstr(dot, "  \"ir/a%252Fb/c\" [shape=box"));
+    assert_non_null(strstr(dot, "  \"ir/a/b%252Fc\" [shape=box"));
+    assert_dot_accepts(dot);
+    free(dot);
+}
+
 /* ---- determinism ---- */
 
 static void test_deterministic(void **state)
 {
-    static const contour_output_format formats[] = {CONTOUR_OUTPUT_TEXT, CONTOUR_OUTPUT_DOT};
-    for (size_t i = 0; i < 2; i++) {
+    static const contour_output_format formats[] = {CONTOUR_OUTPUT_TEXT, CONTOUR_OUTPUT_DOT,
+                                                    CONTOUR_OUTPUT_JSON};
+    for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++) {
         fixture *a = malloc(sizeof *a);
         fixture *b = malloc(sizeof *b);
         assert_non_null(a);
@@ -553,8 +664,9 @@ static void count_free(void *ptr, void *ud)
 
 static void test_render_nomem(void **state)
 {
-    static const contour_output_format formats[] = {CONTOUR_OUTPUT_TEXT, CONTOUR_OUTPUT_DOT};
-    for (size_t i = 0; i < 2; i++) {
+    static const contour_output_format formats[] = {CONTOUR_OUTPUT_TEXT, CONTOUR_OUTPUT_DOT,
+                                                    CONTOUR_OUTPUT_JSON};
+    for (size_t i = 0; i < sizeof formats / sizeof formats[0]; i++) {
         counting c = {0, 0, 0};
         cx_alloc alloc = {count_malloc, count_realloc, count_free, &c};
         fixture f;
@@ -616,6 +728,8 @@ int main(void)
         cmocka_unit_test(test_dot_tcpproxy),
         cmocka_unit_test(test_dot_unserved_root_and_empty),
         cmocka_unit_test(test_dot_hostile),
+        cmocka_unit_test(test_dot_random_names),
+        cmocka_unit_test(test_dot_ids_injective),
         cmocka_unit_test(test_deterministic),
         cmocka_unit_test(test_render_invalid),
         cmocka_unit_test(test_render_nomem),

@@ -1,0 +1,367 @@
+/*
+ * Compaction: an object converted into a loosely sized arena is copied into one block of
+ * exactly the size it needs. The copy runs twice over the same walk — once measuring,
+ * once copying — so the two can never disagree. Long strings shared by several fields
+ * (YAML aliases) stay shared in the copy, so compaction never multiplies an alias.
+ */
+#include "map.h"
+#include "model.h"
+
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SHARE_MIN 64 /* strings at least this long are deduplicated by address */
+
+typedef struct copier {
+    bool measure;
+    bool oom;
+    size_t size;   /* measure: bytes the copy needs */
+    cx_arena *to;  /* copy: the destination arena (one chunk of `size` bytes) */
+    cx_map shared; /* old address -> new address, for long strings */
+} copier;
+
+static size_t align_up(size_t n, size_t align)
+{
+    return (n + (align - 1)) & ~(align - 1);
+}
+
+static void *take(copier *c, size_t size, size_t align)
+{
+    if (c->measure) {
+        c->size = align_up(c->size, align) + size;
+        return NULL;
+    }
+    void *p = cx_arena_alloc_aligned(c->to, size, align);
+    if (!p)
+        c->oom = true;
+    return p;
+}
+
+static bool ptr_eq(const void *value, const void *key)
+{
+    return *(const void *const *)value == key;
+}
+
+typedef struct shared_entry {
+    const char *old;
+    const char *copy;
+} shared_entry;
+
+static const char *str(copier *c, const char *s)
+{
+    if (!s || c->oom)
+        return NULL;
+    size_t len = strlen(s);
+    bool share = len >= SHARE_MIN;
+    uint64_t h = 0;
+    if (share) {
+        h = cx_hash_bytes(c->shared.key, &s, sizeof s);
+        const shared_entry *e = cx_map_find(&c->shared, h, ptr_eq, s);
+        if (e)
+            return e->copy;
+    }
+    char *p = take(c, len + 1, 1);
+    if (p)
+        memcpy(p, s, len + 1);
+    if (share) {
+        /* The map itself lives outside the copy: entries are small heap records. */
+        shared_entry *e = cx_malloc(c->shared.alloc, sizeof *e);
+        if (!e || !cx_map_reserve(&c->shared, 1)) {
+            cx_free(c->shared.alloc, e);
+            c->oom = true;
+            return NULL;
+        }
+        e->old = s;
+        e->copy = c->measure ? s : p;
+        cx_map_put(&c->shared, h, ptr_eq, s, e);
+    }
+    return p;
+}
+
+static void *array(copier *c, const void *src, size_t count, size_t elsize)
+{
+    if (!src || !count || c->oom)
+        return NULL;
+    void *p = take(c, count * elsize, 8);
+    if (p)
+        memcpy(p, src, count * elsize);
+    return p;
+}
+
+/* In measure mode `dst` is a scratch copy: writes to it are harmless. */
+#define COPY_ARRAY(c, field, count) (field) = array(c, field, count, sizeof *(field))
+#define COPY_STR(c, field)          (field) = str(c, field)
+
+static void copy_service(copier *c, contour_ir_service *s)
+{
+    COPY_STR(c, s->name);
+    COPY_STR(c, s->strategy);
+    COPY_STR(c, s->health_check.path);
+    COPY_STR(c, s->health_check.host);
+}
+
+static void copy_delegate(copier *c, cx_delegate *d)
+{
+    COPY_STR(c, d->name);
+    COPY_STR(c, d->ns);
+}
+
+static void copy_services(copier *c, contour_ir_service **services, uint32_t count)
+{
+    const contour_ir_service *src = *services;
+    COPY_ARRAY(c, *services, count);
+    for (uint32_t i = 0; i < count; i++) {
+        contour_ir_service tmp = src[i];
+        copy_service(c, &tmp);
+        if (!c->measure && *services)
+            (*services)[i] = tmp;
+    }
+}
+
+static void copy_ingressroute(copier *c, cx_ingressroute *ir)
+{
+    COPY_STR(c, ir->fqdn);
+    COPY_STR(c, ir->tls_secret_name);
+    COPY_STR(c, ir->tls_min_version);
+    const contour_ir_route *routes = ir->routes;
+    COPY_ARRAY(c, ir->routes, ir->route_count);
+    for (uint32_t i = 0; i < ir->route_count; i++) {
+        contour_ir_route r = routes[i];
+        COPY_STR(c, r.match);
+        copy_services(c, &r.services, r.service_count);
+        copy_delegate(c, &r.delegate);
+        COPY_STR(c, r.prefix_rewrite);
+        COPY_STR(c, r.timeout_request);
+        COPY_STR(c, r.retry_per_try_timeout);
+        if (!c->measure && ir->routes)
+            ir->routes[i] = r;
+    }
+    copy_services(c, &ir->tcp_services, ir->tcp_service_count);
+    copy_delegate(c, &ir->tcp_delegate);
+}
+
+static void copy_strings(copier *c, const char ***list, uint32_t count)
+{
+    const char **src = *list;
+    COPY_ARRAY(c, *list, count);
+    for (uint32_t i = 0; i < count; i++) {
+        const char *s = str(c, src[i]);
+        if (!c->measure && *list)
+            (*list)[i] = s;
+    }
+}
+
+static void copy_tlscertdelegation(copier *c, cx_tlscertdelegation *td)
+{
+    const cx_cert_delegation *src = td->delegations;
+    COPY_ARRAY(c, td->delegations, td->delegation_count);
+    for (uint32_t i = 0; i < td->delegation_count; i++) {
+        cx_cert_delegation d = src[i];
+        COPY_STR(c, d.secret_name);
+        copy_strings(c, &d.targets, d.target_count);
+        if (!c->measure && td->delegations)
+            td->delegations[i] = d;
+    }
+}
+
+static void copy_backend(copier *c, contour_ingress_backend *b)
+{
+    COPY_STR(c, b->service);
+    COPY_STR(c, b->port_name);
+}
+
+static void copy_ingress(copier *c, cx_ingress *ing)
+{
+    copy_backend(c, &ing->default_backend);
+    COPY_STR(c, ing->class_name);
+    const contour_ingress_rule *rules = ing->rules;
+    COPY_ARRAY(c, ing->rules, ing->rule_count);
+    for (uint32_t i = 0; i < ing->rule_count; i++) {
+        contour_ingress_rule r = rules[i];
+        COPY_STR(c, r.host);
+        const contour_ingress_path *paths = r.paths;
+        COPY_ARRAY(c, r.paths, r.path_count);
+        for (uint32_t j = 0; j < r.path_count; j++) {
+            contour_ingress_path p = paths[j];
+            COPY_STR(c, p.path);
+            COPY_STR(c, p.path_type);
+            copy_backend(c, &p.backend);
+            if (!c->measure && r.paths)
+                r.paths[j] = p;
+        }
+        if (!c->measure && ing->rules)
+            ing->rules[i] = r;
+    }
+    const cx_ingress_tls *tls = ing->tls;
+    COPY_ARRAY(c, ing->tls, ing->tls_count);
+    for (uint32_t i = 0; i < ing->tls_count; i++) {
+        cx_ingress_tls t = tls[i];
+        copy_strings(c, &t.hosts, t.host_count);
+        COPY_STR(c, t.secret_name);
+        if (!c->measure && ing->tls)
+            ing->tls[i] = t;
+    }
+}
+
+static void copy_service_object(copier *c, cx_service *svc)
+{
+    const cx_service_port *ports = svc->ports;
+    COPY_ARRAY(c, svc->ports, svc->port_count);
+    for (uint32_t i = 0; i < svc->port_count; i++) {
+        cx_service_port p = ports[i];
+        COPY_STR(c, p.name);
+        if (!c->measure && svc->ports)
+            svc->ports[i] = p;
+    }
+}
+
+static void copy_secret(copier *c, cx_secret *sec)
+{
+    COPY_STR(c, sec->type);
+    const cx_secret_key *keys = sec->keys;
+    COPY_ARRAY(c, sec->keys, sec->key_count);
+    for (uint32_t i = 0; i < sec->key_count; i++) {
+        cx_secret_key k = keys[i];
+        COPY_STR(c, k.key);
+        if (!c->measure && sec->keys)
+            sec->keys[i] = k;
+    }
+}
+
+/* Copies the diagnostics into `o` (already the copy), rebuilding the list and its
+ * position-ordered view. */
+static void copy_diags(copier *c, contour_object *o, const contour_object *src)
+{
+    o->diags.head = o->diags.tail = NULL;
+    const contour_diagnostic **sorted = NULL;
+    if (src->diags.count)
+        sorted = take(c, src->diags.count * sizeof *sorted, 8);
+    size_t i = 0;
+    for (const contour_diagnostic *d = src->diags.head; d; d = d->next) {
+        contour_diagnostic *nd = take(c, sizeof *nd, 8);
+        contour_diagnostic tmp = *d;
+        tmp.next = NULL;
+        COPY_STR(c, tmp.message);
+        COPY_STR(c, tmp.field);
+        COPY_STR(c, tmp.obj_ns);
+        COPY_STR(c, tmp.obj_name);
+        if (c->measure || !nd)
+            continue;
+        *nd = tmp;
+        if (o->diags.tail)
+            o->diags.tail->next = nd;
+        else
+            o->diags.head = nd;
+        o->diags.tail = nd;
+    }
+    if (c->measure || !sorted)
+        return;
+    /* Same contents, same total order: sorting the copies reproduces the source's view. */
+    for (const contour_diagnostic *d = o->diags.head; d; d = d->next)
+        sorted[i++] = d;
+    qsort((void *)sorted, i, sizeof *sorted, cx_diag_ptr_compare);
+    o->sorted_diags = sorted;
+}
+
+size_t cx_object_size(contour_kind kind)
+{
+    size_t head = offsetof(contour_object, u);
+    switch (kind) {
+    case CONTOUR_KIND_INGRESSROUTE:
+        return head + sizeof(cx_ingressroute);
+    case CONTOUR_KIND_TLSCERTIFICATEDELEGATION:
+        return head + sizeof(cx_tlscertdelegation);
+    case CONTOUR_KIND_INGRESS:
+        return head + sizeof(cx_ingress);
+    case CONTOUR_KIND_SERVICE:
+        return head + sizeof(cx_service);
+    case CONTOUR_KIND_SECRET:
+        return head + sizeof(cx_secret);
+    case CONTOUR_KIND_NONE:
+        break;
+    }
+    return sizeof(contour_object);
+}
+
+static void copy_object(copier *c, contour_object *dst, const contour_object *src)
+{
+    /* Only the header and the kind's own part of the union exist in the copy. api_version
+     * is a static string; namespace and source are shared. */
+    memcpy(dst, src, cx_object_size(src->kind));
+    COPY_STR(c, dst->name);
+    const cx_annotation *ann = src->annotations;
+    COPY_ARRAY(c, dst->annotations, dst->annotation_count);
+    for (uint32_t i = 0; i < src->annotation_count; i++) {
+        cx_annotation a = ann[i];
+        COPY_STR(c, a.key);
+        COPY_STR(c, a.value);
+        if (!c->measure && dst->annotations)
+            dst->annotations[i] = a;
+    }
+    switch (src->kind) {
+    case CONTOUR_KIND_INGRESSROUTE:
+        copy_ingressroute(c, &dst->u.ir);
+        break;
+    case CONTOUR_KIND_TLSCERTIFICATEDELEGATION:
+        copy_tlscertdelegation(c, &dst->u.td);
+        break;
+    case CONTOUR_KIND_INGRESS:
+        copy_ingress(c, &dst->u.ing);
+        break;
+    case CONTOUR_KIND_SERVICE:
+        copy_service_object(c, &dst->u.svc);
+        break;
+    case CONTOUR_KIND_SECRET:
+        copy_secret(c, &dst->u.sec);
+        break;
+    case CONTOUR_KIND_NONE:
+        break;
+    }
+    copy_diags(c, dst, src);
+}
+
+static void release_shared(copier *c)
+{
+    for (size_t i = 0; i < c->shared.cap; i++)
+        cx_free(c->shared.alloc, c->shared.slots[i].value);
+    cx_map_release(&c->shared);
+}
+
+contour_object *cx_object_compact(const cx_alloc *alloc, const contour_object *src)
+{
+    copier c;
+    memset(&c, 0, sizeof c);
+    /* Addresses are not chosen by input: no random key needed (and no syscall per object). */
+    static const cx_hash_key address_key = {0x9e3779b97f4a7c15ULL, 0xbf58476d1ce4e5b9ULL};
+    cx_map_init_keyed(&c.shared, alloc, address_key);
+
+    /* Pass 1: measure (writes go to a scratch copy of the top-level struct). */
+    c.measure = true;
+    take(&c, cx_object_size(src->kind), 16);
+    contour_object scratch;
+    copy_object(&c, &scratch, src);
+    if (c.oom) {
+        release_shared(&c);
+        return NULL;
+    }
+    size_t size = c.size;
+    release_shared(&c);
+
+    /* Pass 2: copy into one chunk of exactly that size. */
+    cx_arena a;
+    cx_arena_init(&a, alloc, size);
+    cx_map_init_keyed(&c.shared, alloc, address_key);
+    c.measure = false;
+    c.to = &a;
+    contour_object *o = take(&c, cx_object_size(src->kind), 16);
+    if (o)
+        copy_object(&c, o, src);
+    release_shared(&c);
+    if (!o || c.oom) {
+        cx_arena_release(&a);
+        return NULL;
+    }
+    o->arena = a;
+    return o;
+}
