@@ -77,5 +77,13 @@ func Example() {
 	}
 	fmt.Printf("%s is %s: %s (%s)\n", st.Ref(), st.State, st.Description, st.Position)
 	// Output:
-	// TODO
+	// ingress_http :80
+	//   example.com
+	//     prefix / redirect=true from default/root
+	//       -> default/web:80 (http)
+	// ingress_https :443
+	//   example.com
+	//     prefix / redirect=false from default/root
+	//       -> default/web:80 (http)
+	// default/blog is invalid: the path prefix "/news" does not match the parent's path prefix "/blog" (manifests.yaml:34:12)
 }

@@ -131,7 +131,7 @@ spec:
     services: [{name: web, port: 80}]
   - match: /insecure
     permitInsecure: true
-    services: [{name: web, port: http}]
+    services: [{name: web, port: 9000}]
 `
 	g := resolve(t, yaml, nil)
 	ls := g.Listeners()
@@ -340,7 +340,8 @@ func TestDelegationCycle(t *testing.T) {
 `)
 	g := resolve(t, yaml, nil)
 	st := mustStatus(t, g, "default", "b")
-	want := "route creates a delegation cycle: default/a -> default/b -> default/a"
+	// The path starts at the root, as in Contour.
+	want := "route creates a delegation cycle: default/root -> default/a -> default/b -> default/a"
 	if st.State != StateInvalid || st.Description != want {
 		t.Errorf("got %v\nwant %s", st, want)
 	}
