@@ -174,7 +174,7 @@ type Status struct {
 }
 
 // Ref returns the IngressRoute the status is about.
-func (s *Status) Ref() ObjectRef {
+func (s Status) Ref() ObjectRef {
 	return ObjectRef{Kind: s.Kind, Namespace: s.Namespace, Name: s.Name}
 }
 

@@ -480,3 +480,29 @@ func TestRSSFlat(t *testing.T) {
 		t.Errorf("RSS grew by %d KiB over 10,000 iterations (slack %d KiB)", (after-before)>>10, slack>>10)
 	}
 }
+
+func TestNamesMatchLibrary(t *testing.T) {
+	for k := Kind(-1); k <= 7; k++ {
+		if k.String() != cKindName(k) {
+			t.Errorf("Kind(%d): %q vs library %q", k, k.String(), cKindName(k))
+		}
+		if k.valid() && ParseKind(k.String()) != k {
+			t.Errorf("ParseKind(%q)", k.String())
+		}
+	}
+	for s := Severity(-1); s <= 4; s++ {
+		if s.String() != cSeverityName(s) {
+			t.Errorf("Severity(%d): %q vs %q", s, s.String(), cSeverityName(s))
+		}
+	}
+	for s := State(-1); s <= 4; s++ {
+		if s.String() != cStateName(s) {
+			t.Errorf("State(%d): %q vs %q", s, s.String(), cStateName(s))
+		}
+	}
+	for c := CodeLimit; c <= CodeOK; c++ {
+		if c.String() != cStatusStr(c) {
+			t.Errorf("Code(%d): %q vs %q", c, c.String(), cStatusStr(c))
+		}
+	}
+}

@@ -210,7 +210,7 @@ func (s *Snapshot) Remove(kind Kind, namespace, name string) error {
 	st := C.contour_snapshot_remove(s.ptr, C.contour_kind(kind), nsp, nsl, nap, nal)
 	runtime.KeepAlive(s)
 	if st != C.CONTOUR_OK {
-		return newError(st, op, kind.String()+" "+namespace+"/"+name)
+		return newError(st, op, kindDetail(kind)+" "+namespace+"/"+name)
 	}
 	return nil
 }
@@ -265,7 +265,7 @@ func (s *Snapshot) Find(kind Kind, namespace, name string) (*Object, error) {
 	var obj *C.contour_object
 	st := C.contour_snapshot_find(&obj, s.ptr, C.contour_kind(kind), nsp, nsl, nap, nal)
 	if st != C.CONTOUR_OK {
-		return nil, newError(st, op, kind.String()+" "+namespace+"/"+name)
+		return nil, newError(st, op, kindDetail(kind)+" "+namespace+"/"+name)
 	}
 	t, err := runTape(func(w *C.int64_t, nw C.size_t, b *C.char, nb C.size_t, out *C.cxgo_counts) {
 		C.cxgo_snapshot_objects(s.ptr, C.int(kind), obj, w, nw, b, nb, out)

@@ -29,6 +29,14 @@ func (k Kind) String() string {
 	return kindNames[k]
 }
 
+// kindDetail names a kind in error details, unknown values included.
+func kindDetail(k Kind) string {
+	if s := k.String(); s != "" {
+		return s
+	}
+	return "Kind(" + strconv.Itoa(int(k)) + ")"
+}
+
 func (k Kind) valid() bool { return k >= KindIngressRoute && k <= KindSecret }
 
 // ParseKind returns the Kind named by a Kubernetes kind name, or KindNone.
