@@ -18,12 +18,19 @@ if command -v go >/dev/null 2>&1; then
     missing=("${missing[@]/golang-go}")
 fi
 read -r -a missing <<<"${missing[*]}"
-if ((${#missing[@]} == 0)); then
-    exit 0
-fi
 sudo=""
 [[ $(id -u) -eq 0 ]] || sudo="sudo"
-echo "installing: ${missing[*]}" >&2
 export DEBIAN_FRONTEND=noninteractive
-$sudo apt-get update -qq >/dev/null || true
-$sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+if ((${#missing[@]} > 0)); then
+    echo "installing: ${missing[*]}" >&2
+    $sudo apt-get update -qq >/dev/null || true
+    $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+# The Python binding's tests need pytest for whichever python3 is first on PATH.
+if ! python3 -c "import pytest" 2>/dev/null; then
+    if [[ "$(command -v python3)" == /usr/bin/python3 ]]; then
+        $sudo apt-get install -y -qq python3-pytest >/dev/null
+    else
+        python3 -m pip install -q pytest
+    fi
+fi

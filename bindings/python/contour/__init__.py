@@ -1,0 +1,156 @@
+"""Python binding of libcontour: load Kubernetes IngressRoute/Ingress/
+TLSCertificateDelegation/Service/Secret manifests, resolve them into Contour's route
+graph with one status per IngressRoute, and render it as JSON, text or Graphviz.
+
+    import contour
+
+    with contour.Snapshot.load("manifests/") as snap, snap.resolve() as graph:
+        for status in graph.statuses:
+            if status.state is not contour.State.VALID:
+                print(f"{status.file}:{status.line}:{status.column}: {status.description}")
+
+The C library is found through ``$CONTOUR_LIBRARY``, pkg-config, or the loader path
+(see ``contour._ffi``); importing fails with an ImportError that says what was tried.
+"""
+
+from __future__ import annotations
+
+from . import _ffi
+from ._config import Config
+from ._enums import Format, Kind, Limit, MatchType, OutputFormat, Severity, State, StatusCode
+from ._errors import (
+    ContourError,
+    ContourIOError,
+    ContourMemoryError,
+    InvalidArgumentError,
+    LimitExceededError,
+    LoadError,
+    NotFoundError,
+)
+from ._ffi import LibraryNotFoundError, LibraryVersionError, MissingSymbolError
+from ._graph import Graph, RouteGraph
+from ._model import (
+    TLS,
+    Cluster,
+    Diagnostic,
+    HealthCheck,
+    Listener,
+    ObjectRef,
+    Retry,
+    Route,
+    Status,
+    VirtualHost,
+)
+from ._objects import (
+    Annotations,
+    AnyObject,
+    CertificateDelegation,
+    Delegate,
+    HealthCheckSpec,
+    Ingress,
+    IngressBackend,
+    IngressPath,
+    IngressRoute,
+    IngressRouteRoute,
+    IngressRouteService,
+    IngressRouteTLS,
+    IngressRule,
+    IngressTLS,
+    KubeObject,
+    RetryPolicy,
+    Secret,
+    SecretKey,
+    Service,
+    ServicePort,
+    TCPProxySpec,
+    TimeoutPolicy,
+    TLSCertificateDelegation,
+    VirtualHostSpec,
+)
+from ._snapshot import Snapshot
+
+#: Version of this package: the libcontour version it was written and tested against.
+__version__ = _ffi.BUILT_AGAINST
+#: The libcontour ABI major version this package supports.
+ABI_MAJOR = _ffi.ABI_MAJOR
+
+
+def library_version() -> str:
+    """The running libcontour's version, "MAJOR.MINOR.PATCH"."""
+    return _ffi.library_version_string
+
+
+def library_version_info() -> tuple[int, int, int]:
+    """The running libcontour's version as (major, minor, patch)."""
+    n = _ffi.library_version_number
+    return (n >> 16, (n >> 8) & 0xFF, n & 0xFF)
+
+
+def library_path() -> str:
+    """Where the running libcontour was loaded from (as given to the loader)."""
+    return _ffi.library_path
+
+
+__all__ = [
+    "ABI_MAJOR",
+    "TLS",
+    "Annotations",
+    "AnyObject",
+    "CertificateDelegation",
+    "Cluster",
+    "Config",
+    "ContourError",
+    "ContourIOError",
+    "ContourMemoryError",
+    "Delegate",
+    "Diagnostic",
+    "Format",
+    "Graph",
+    "HealthCheck",
+    "HealthCheckSpec",
+    "Ingress",
+    "IngressBackend",
+    "IngressPath",
+    "IngressRoute",
+    "IngressRouteRoute",
+    "IngressRouteService",
+    "IngressRouteTLS",
+    "IngressRule",
+    "IngressTLS",
+    "InvalidArgumentError",
+    "Kind",
+    "KubeObject",
+    "LibraryNotFoundError",
+    "LibraryVersionError",
+    "Limit",
+    "LimitExceededError",
+    "Listener",
+    "LoadError",
+    "MatchType",
+    "MissingSymbolError",
+    "NotFoundError",
+    "ObjectRef",
+    "OutputFormat",
+    "Retry",
+    "RetryPolicy",
+    "Route",
+    "RouteGraph",
+    "Secret",
+    "SecretKey",
+    "Service",
+    "ServicePort",
+    "Severity",
+    "Snapshot",
+    "State",
+    "Status",
+    "StatusCode",
+    "TCPProxySpec",
+    "TLSCertificateDelegation",
+    "TimeoutPolicy",
+    "VirtualHost",
+    "VirtualHostSpec",
+    "__version__",
+    "library_path",
+    "library_version",
+    "library_version_info",
+]

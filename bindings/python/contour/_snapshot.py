@@ -1,0 +1,425 @@
+"""Snapshot: a set of loaded Kubernetes objects (owns a ``contour_snapshot``)."""
+
+from __future__ import annotations
+
+import collections
+import ctypes
+import os
+from typing import Callable, Iterable, Literal, Union, overload
+
+from . import _ffi, _walk
+from ._config import Config, c_config
+from ._enums import Format, Kind, Severity, StatusCode
+from ._errors import (
+    ContourError,
+    LoadError,
+    NotFoundError,
+    error_for,
+    raise_for,
+)
+from ._graph import Graph, _name_bytes
+from ._handle import Handle
+from ._model import Diagnostic
+from ._objects import (
+    AnyObject,
+    Ingress,
+    IngressRoute,
+    Secret,
+    Service,
+    TLSCertificateDelegation,
+)
+
+__all__ = ["Snapshot", "StrPath"]
+
+StrPath = Union[str, bytes, "os.PathLike[str]", "os.PathLike[bytes]"]
+BytesLike = Union[bytes, bytearray, memoryview]
+
+_MODELLED = tuple(k for k in Kind if k != Kind.NONE)
+
+
+def _kind(kind: object) -> Kind:
+    if isinstance(kind, bool) or not isinstance(kind, int):
+        raise TypeError(f"kind must be a contour.Kind, not {type(kind).__name__}")
+    try:
+        k = Kind(kind)
+    except ValueError:
+        raise ValueError(f"unknown kind {kind!r}") from None
+    if k == Kind.NONE:
+        raise ValueError("Kind.NONE names no objects")
+    return k
+
+
+def _format(fmt: object) -> Format:
+    if isinstance(fmt, bool) or not isinstance(fmt, int):
+        raise TypeError(f"format must be a contour.Format, not {type(fmt).__name__}")
+    try:
+        return Format(fmt)
+    except ValueError:
+        raise ValueError(f"unknown input format {fmt!r}") from None
+
+
+def _path_list(paths: StrPath | Iterable[StrPath]) -> list[bytes]:
+    if isinstance(paths, (str, bytes, os.PathLike)):
+        items: list[StrPath] = [paths]
+    else:
+        items = list(paths)
+        if not items:
+            raise ValueError("no paths given")
+    out = []
+    for p in items:
+        raw = os.fsencode(p)
+        if not raw:
+            raise ValueError("empty path")
+        if b"\0" in raw:
+            raise ValueError(f"path contains a NUL character: {p!r}")
+        out.append(raw)
+    return out
+
+
+def _data(data: BytesLike) -> bytes:
+    if isinstance(data, bytes):
+        return data
+    if isinstance(data, (bytearray, memoryview)):
+        return bytes(data)
+    raise TypeError(f"data must be bytes-like, not {type(data).__name__}")
+
+
+# One load step: a C call and what it loads (for messages and for finding the io-error
+# diagnostics that concern it).
+_Op = tuple[Callable[[int], int], str, Callable[[Diagnostic], bool]]
+
+
+class Snapshot(Handle):
+    """A set of Kubernetes objects loaded from YAML or JSON files, directories and memory.
+
+    Loading never stops at a bad document: it becomes an error diagnostic
+    (:attr:`diagnostics`) and the others load. Pass ``strict=True`` to make a load raise
+    :class:`LoadError` when it produced error diagnostics.
+
+    A snapshot owns C memory: use it as a context manager or call :meth:`close`.
+    Any number of threads may read it at once; loads and removals wait for readers
+    (the binding's own lock enforces libcontour's threading rules).
+    """
+
+    __slots__ = ("_config",)
+    _free_name = "contour_snapshot_free"
+    _what = "Snapshot"
+
+    def __init__(self, config: Config | None = None) -> None:
+        """An empty snapshot. ``config`` gives the default namespace and the limits used
+        when loading, and is the default config of :meth:`resolve`."""
+        out = ctypes.c_void_p()
+        with c_config(config) as cfg:
+            st = _ffi.lib.contour_snapshot_new(ctypes.byref(out), cfg)
+        if st != 0:
+            raise_for(st, "creating a snapshot")
+        assert out.value is not None
+        super().__init__(out.value)
+        self._config = config
+
+    # -- constructors --------------------------------------------------------------------
+
+    @classmethod
+    def load(
+        cls,
+        paths: StrPath | Iterable[StrPath],
+        *,
+        config: Config | None = None,
+        format: Format = Format.AUTO,
+        strict: bool = False,
+    ) -> Snapshot:
+        """A snapshot of files and directories (``*.yaml``, ``*.yml``, ``*.json`` under a
+        directory, recursively). Raises ContourIOError when a path cannot be read."""
+        snap = cls(config)
+        try:
+            snap.load_path(paths, format=format, strict=strict)
+        except BaseException:
+            snap.close()
+            raise
+        return snap
+
+    @classmethod
+    def from_text(
+        cls,
+        text: str,
+        *,
+        name: str = "<memory>",
+        config: Config | None = None,
+        format: Format = Format.AUTO,
+        strict: bool = False,
+    ) -> Snapshot:
+        """A snapshot of YAML or JSON text; ``name`` is the source name in diagnostics."""
+        snap = cls(config)
+        try:
+            snap.load_text(text, name=name, format=format, strict=strict)
+        except BaseException:
+            snap.close()
+            raise
+        return snap
+
+    @classmethod
+    def from_bytes(
+        cls,
+        data: BytesLike,
+        *,
+        name: str = "<memory>",
+        config: Config | None = None,
+        format: Format = Format.AUTO,
+        strict: bool = False,
+    ) -> Snapshot:
+        """A snapshot of YAML or JSON bytes (UTF-8); ``name`` is the source name."""
+        snap = cls(config)
+        try:
+            snap.load_bytes(data, name=name, format=format, strict=strict)
+        except BaseException:
+            snap.close()
+            raise
+        return snap
+
+    # -- loading more --------------------------------------------------------------------
+
+    def load_path(
+        self,
+        paths: StrPath | Iterable[StrPath],
+        *,
+        format: Format = Format.AUTO,
+        strict: bool = False,
+    ) -> None:
+        """Loads files and directories into this snapshot, in the order given.
+
+        An unreadable path raises ContourIOError (with the ``io-error`` diagnostics)
+        after every path was tried; what could be read stays loaded.
+        """
+        fmt = _format(format)
+        lib = _ffi.lib
+        ops: list[_Op] = []
+        for raw in _path_list(paths):
+            text = os.fsdecode(raw)
+
+            def about(d: Diagnostic, text: str = text) -> bool:
+                # The library names a file whose path is not UTF-8 "<non-UTF-8 path>".
+                return (
+                    d.file == text
+                    or d.file.startswith(text.rstrip("/") + "/")
+                    or d.file == "<non-UTF-8 path>"
+                )
+
+            def call(ptr: int, raw: bytes = raw) -> int:
+                return int(lib.contour_snapshot_load_path(ptr, raw, fmt))
+
+            ops.append((call, f"loading {text!r}", about))
+        self._run(ops, strict)
+
+    def load_text(
+        self,
+        text: str,
+        *,
+        name: str = "<memory>",
+        format: Format = Format.AUTO,
+        strict: bool = False,
+    ) -> None:
+        """Loads YAML or JSON text into this snapshot."""
+        if not isinstance(text, str):
+            raise TypeError(f"text must be a str, not {type(text).__name__} (use load_bytes)")
+        self.load_bytes(text.encode("utf-8"), name=name, format=format, strict=strict)
+
+    def load_bytes(
+        self,
+        data: BytesLike,
+        *,
+        name: str = "<memory>",
+        format: Format = Format.AUTO,
+        strict: bool = False,
+    ) -> None:
+        """Loads YAML or JSON bytes into this snapshot (the bytes are not retained).
+        Raises LimitExceededError when they exceed ``Limit.INPUT_BYTES``."""
+        buf = _data(data)
+        fmt = _format(format)
+        name_b = _name_bytes(name, "name")
+        lib = _ffi.lib
+
+        def call(ptr: int) -> int:
+            return int(lib.contour_snapshot_load_buffer(ptr, name_b, len(name_b), buf, len(buf), fmt))
+
+        self._run([(call, f"loading {name!r}", lambda d: d.file == name)], strict)
+
+    def _run(self, ops: list[_Op], strict: bool) -> None:
+        with self._writing() as ptr:
+            before: collections.Counter[Diagnostic] | None = None
+            if strict and _ffi.lib.contour_snapshot_diagnostic_count(ptr):
+                before = collections.Counter(_walk.snapshot_diagnostics(ptr))
+            failed: list[tuple[int, str, Callable[[Diagnostic], bool]]] = []
+            for call, what, about in ops:
+                st = call(ptr)
+                if st in (StatusCode.ERR_IO, StatusCode.ERR_LIMIT):
+                    failed.append((st, what, about))  # the rest of the input still loads
+                elif st != 0:
+                    raise_for(st, what)
+            if failed:
+                diags = _walk.snapshot_diagnostics(ptr)
+                st, what, _ = failed[0]
+                related = [
+                    d
+                    for d in diags
+                    if d.severity == Severity.ERROR and any(a(d) for _, _, a in failed)
+                ]
+                # The diagnostics that explain the status: io-error for ERR_IO,
+                # limit-input for ERR_LIMIT (docs/api.md), else every error about it.
+                code = "io-error" if st == StatusCode.ERR_IO else "limit-input"
+                related = [d for d in related if d.code == code] or related
+                raise error_for(st, what, related)
+            if strict:
+                after = _walk.snapshot_diagnostics(ptr)
+                remaining = before or collections.Counter()
+                errors = []
+                for d in after:
+                    if remaining[d] > 0:
+                        remaining[d] -= 1
+                    elif d.severity == Severity.ERROR:
+                        errors.append(d)
+                if errors:
+                    first = errors[0]
+                    raise LoadError(
+                        f"{len(errors)} error{'s' if len(errors) != 1 else ''} while loading; "
+                        f"first: {first}",
+                        diagnostics=errors,
+                    )
+
+    def remove(self, kind: Kind, namespace: str, name: str) -> None:
+        """Removes one object and its load diagnostics; NotFoundError when absent."""
+        k = _kind(kind)
+        ns_b = _name_bytes(namespace, "namespace")
+        name_b = _name_bytes(name, "name")
+        with self._writing() as ptr:
+            st = _ffi.lib.contour_snapshot_remove(ptr, k, ns_b, len(ns_b), name_b, len(name_b))
+        if st == StatusCode.ERR_NOT_FOUND:
+            raise NotFoundError(
+                f"no {k.k8s_name} {namespace}/{name} in the snapshot",
+                status=StatusCode.ERR_NOT_FOUND,
+            )
+        if st != 0:
+            raise_for(st, f"removing {k.k8s_name} {namespace}/{name}")
+
+    # -- reading -------------------------------------------------------------------------
+
+    def count(self, kind: Kind | None = None) -> int:
+        """Number of objects of a kind (all kinds when None)."""
+        kinds = _MODELLED if kind is None else (_kind(kind),)
+        with self._reading() as ptr:
+            return sum(int(_ffi.lib.contour_snapshot_object_count(ptr, k)) for k in kinds)
+
+    def __len__(self) -> int:
+        return self.count()
+
+    @overload
+    def objects(self, kind: Literal[Kind.INGRESSROUTE]) -> tuple[IngressRoute, ...]: ...
+    @overload
+    def objects(
+        self, kind: Literal[Kind.TLSCERTIFICATEDELEGATION]
+    ) -> tuple[TLSCertificateDelegation, ...]: ...
+    @overload
+    def objects(self, kind: Literal[Kind.INGRESS]) -> tuple[Ingress, ...]: ...
+    @overload
+    def objects(self, kind: Literal[Kind.SERVICE]) -> tuple[Service, ...]: ...
+    @overload
+    def objects(self, kind: Literal[Kind.SECRET]) -> tuple[Secret, ...]: ...
+    @overload
+    def objects(self, kind: Kind | None = None) -> tuple[AnyObject, ...]: ...
+
+    def objects(self, kind: Kind | None = None) -> tuple[AnyObject, ...]:
+        """The objects of a kind (every kind, in Kind order, when None), by (namespace,
+        name). The values are copies: they stay valid after the snapshot changes."""
+        kinds = _MODELLED if kind is None else (_kind(kind),)
+        lib = _ffi.lib
+        out: list[AnyObject] = []
+        with self._reading() as ptr, _walk.gc_paused():
+            for k in kinds:
+                at = lib.contour_snapshot_object_at
+                for i in range(lib.contour_snapshot_object_count(ptr, k)):
+                    out.append(_walk.snapshot_object(at(ptr, k, i)))
+        return tuple(out)
+
+    @overload
+    def find(self, kind: Literal[Kind.INGRESSROUTE], namespace: str, name: str) -> IngressRoute: ...
+    @overload
+    def find(
+        self, kind: Literal[Kind.TLSCERTIFICATEDELEGATION], namespace: str, name: str
+    ) -> TLSCertificateDelegation: ...
+    @overload
+    def find(self, kind: Literal[Kind.INGRESS], namespace: str, name: str) -> Ingress: ...
+    @overload
+    def find(self, kind: Literal[Kind.SERVICE], namespace: str, name: str) -> Service: ...
+    @overload
+    def find(self, kind: Literal[Kind.SECRET], namespace: str, name: str) -> Secret: ...
+    @overload
+    def find(self, kind: Kind, namespace: str, name: str) -> AnyObject: ...
+
+    def find(self, kind: Kind, namespace: str, name: str) -> AnyObject:
+        """One object by kind, namespace and name; NotFoundError (a KeyError) when absent."""
+        found = self.get(kind, namespace, name)
+        if found is None:
+            k = Kind(kind)
+            raise NotFoundError(
+                f"no {k.k8s_name} {namespace}/{name} in the snapshot",
+                status=StatusCode.ERR_NOT_FOUND,
+            )
+        return found
+
+    def get(self, kind: Kind, namespace: str, name: str) -> AnyObject | None:
+        """Like :meth:`find`, but None when the object does not exist."""
+        k = _kind(kind)
+        ns_b = _name_bytes(namespace, "namespace")
+        name_b = _name_bytes(name, "name")
+        with self._reading() as ptr:
+            out = ctypes.c_void_p()
+            st = _ffi.lib.contour_snapshot_find(
+                ctypes.byref(out), ptr, k, ns_b, len(ns_b), name_b, len(name_b)
+            )
+            if st == StatusCode.ERR_NOT_FOUND:
+                return None
+            if st != 0:
+                raise_for(st, f"looking up {k.k8s_name} {namespace}/{name}")
+            assert out.value is not None
+            return _walk.snapshot_object(out.value)
+
+    def __contains__(self, key: object) -> bool:
+        """``(kind, namespace, name) in snapshot``."""
+        if not (isinstance(key, tuple) and len(key) == 3):
+            return False
+        kind, namespace, name = key
+        return self.get(kind, namespace, name) is not None
+
+    @property
+    def diagnostics(self) -> tuple[Diagnostic, ...]:
+        """Every load diagnostic, by (file, line, column), then severity, code, message."""
+        with self._reading() as ptr, _walk.gc_paused():
+            return _walk.snapshot_diagnostics(ptr)
+
+    @property
+    def error_count(self) -> int:
+        """Number of load diagnostics with severity error."""
+        with self._reading() as ptr:
+            return int(_ffi.lib.contour_snapshot_error_count(ptr))
+
+    # -- resolution ----------------------------------------------------------------------
+
+    def resolve(self, config: Config | None = None) -> Graph:
+        """Resolves the snapshot into a route graph. ``config`` defaults to the config
+        the snapshot was created with (or the library's defaults). The graph does not
+        depend on the snapshot afterwards."""
+        if config is None:
+            config = self._config
+        out = ctypes.c_void_p()
+        with c_config(config) as cfg, self._reading() as ptr:
+            st = _ffi.lib.contour_resolve(ctypes.byref(out), ptr, cfg)
+        if st != 0:
+            raise_for(st, "resolving the snapshot")
+        if out.value is None:
+            raise ContourError("contour_resolve() returned OK but no graph")
+        return Graph(out.value)
+
+    def __repr__(self) -> str:
+        if self._ptr is None:
+            return "<contour.Snapshot (closed)>"
+        counts = ", ".join(f"{k.k8s_name}={self.count(k)}" for k in _MODELLED)
+        return f"<contour.Snapshot {counts} errors={self.error_count}>"
