@@ -19,8 +19,10 @@ type Diagnostic struct {
 	Object ObjectRef
 }
 
-// String formats the diagnostic like `contourc check`:
-// "file:line:col: severity: message [namespace/name]".
+// String formats the diagnostic as `contourc check` prints it (the bracketed object only
+// when one is known):
+//
+//	file:line:col: severity: message [namespace/name]
 func (d Diagnostic) String() string {
 	s := d.Position.String() + ": " + d.Severity.String() + ": " + d.Message
 	if d.Object.Name != "" {
