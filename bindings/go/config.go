@@ -67,6 +67,10 @@ type Config struct {
 	// gets no status and no routes, only an info diagnostic. "" means "contour", which
 	// accepts objects without a class and those of class "contour".
 	IngressClass string
+	// EmptyIngressClass makes the controller serve the empty class "" (objects without a
+	// class, of class "" and of class "contour") instead of IngressClass, which must then
+	// be "".
+	EmptyIngressClass bool
 	// RootNamespaces are the namespaces in which root IngressRoutes may live. Empty means
 	// anywhere.
 	RootNamespaces []string
@@ -136,7 +140,14 @@ func (c *Config) newC() (*C.contour_config, error) {
 			return fail(st, "DefaultNamespace "+strconv.Quote(c.DefaultNamespace))
 		}
 	}
-	if c.IngressClass != "" {
+	if c.EmptyIngressClass {
+		if c.IngressClass != "" {
+			return fail(C.CONTOUR_ERR_INVALID, "IngressClass "+strconv.Quote(c.IngressClass)+" with EmptyIngressClass")
+		}
+		if st := C.contour_config_set_ingress_class(cc, nil, 0); st != C.CONTOUR_OK {
+			return fail(st, "EmptyIngressClass")
+		}
+	} else if c.IngressClass != "" {
 		p, n := cstr(c.IngressClass)
 		if st := C.contour_config_set_ingress_class(cc, p, n); st != C.CONTOUR_OK {
 			return fail(st, "IngressClass "+strconv.Quote(c.IngressClass))

@@ -169,6 +169,12 @@ func TestErrors(t *testing.T) {
 	if err := (&Config{DefaultNamespace: "bad\xff"}).Validate(); !errors.Is(err, ErrInvalid) {
 		t.Errorf("non-UTF-8 default namespace: %v", err)
 	}
+	if err := (&Config{EmptyIngressClass: true, IngressClass: "nginx"}).Validate(); !errors.Is(err, ErrInvalid) {
+		t.Errorf("EmptyIngressClass with a class: %v", err)
+	}
+	if err := (&Config{EmptyIngressClass: true}).Validate(); err != nil {
+		t.Errorf("EmptyIngressClass: %v", err)
+	}
 	if _, err := NewSnapshot(&Config{Format: 7}); !errors.Is(err, ErrInvalid) {
 		t.Errorf("bad format: %v", err)
 	}
