@@ -22,7 +22,7 @@ sed -e "s/@CONTOUR_VERSION@/$ver/" -e "s/@CONTOUR_VERSION_MAJOR@/$maj/" \
     -e "s/@CONTOUR_GRAPH_SCHEMA_VERSION@/1/" \
     "$src/include/contour/version.h.in" >"$work/include/contour/version.h"
 
-libsrc=$(sed -n "/^lib_sources = files(/,/^)/p" "$src/lib/meson.build" | grep -o "'[a-z_]*\.c'" | tr -d "'")
+libsrc=$(sed -n "/^lib_sources = files(/,/^)/p" "$src/lib/meson.build" | grep -o "'[a-z0-9_]*\.c'" | tr -d "'")
 objs=()
 for f in $libsrc; do
     clang "${cflags[@]/-fsanitize=fuzzer,address,undefined/-fsanitize=fuzzer-no-link,address,undefined}" \

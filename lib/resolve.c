@@ -326,7 +326,7 @@ cx_svc_state *cx_rs_service(cx_rs *rs, const contour_object *svc)
                                          "max-retries"};
     uint32_t *dst[4] = {&st->max_connections, &st->max_pending_requests, &st->max_requests,
                         &st->max_retries};
-    for (int i = 0; i < 4; i++) {
+    for (int i = 0; i < 4 && svc->annotation_count; i++) {
         const cx_annotation *a = cx_compat_annotation(svc, names[i]);
         if (!a)
             continue;
@@ -342,20 +342,11 @@ cx_svc_state *cx_rs_service(cx_rs *rs, const contour_object *svc)
     }
     uint32_t n = svc->u.svc.port_count;
     if (n) {
-        st->port_proto = cx_arena_array(&rs->scratch, n, sizeof *st->port_proto);
-        st->port_name = cx_arena_array(&rs->scratch, n, sizeof *st->port_name);
-        if (!st->port_proto || !st->port_name) {
+        st->ports = cx_arena_array(&rs->scratch, n, sizeof *st->ports);
+        if (!st->ports)
             rs->oom = true;
-            st->port_proto = NULL;
-            st->port_name = NULL;
-            return st;
-        }
-        for (uint32_t i = 0; i < n; i++) {
-            const cx_service_port *p = &svc->u.svc.ports[i];
-            const char *pn = p->name && *p->name ? p->name : NULL;
-            st->port_name[i] = cx_rs_str(rs, pn);
-            st->port_proto[i] = cx_upstream_protocol(svc, pn, p->port);
-        }
+        else
+            memset(st->ports, 0, n * sizeof *st->ports);
     }
     return st;
 }
@@ -496,8 +487,16 @@ void cx_rs_fill_cluster(cx_rs *rs, contour_cluster *c, const contour_object *svc
     c->ns = st->ns;
     c->service = st->name;
     c->port = (uint32_t)svc->u.svc.ports[pi].port;
-    c->port_name = st->port_name ? st->port_name[pi] : NULL;
-    c->protocol = with_protocol && st->port_proto ? st->port_proto[pi] : NULL;
+    cx_port_info *pinfo = &st->ports[pi];
+    if (!pinfo->done) {
+        const cx_service_port *p = &svc->u.svc.ports[pi];
+        const char *pn = p->name && *p->name ? p->name : NULL;
+        pinfo->done = true;
+        pinfo->name = cx_rs_copy(rs, pn);
+        pinfo->proto = svc->annotation_count ? cx_upstream_protocol(svc, pn, p->port) : NULL;
+    }
+    c->port_name = pinfo->name;
+    c->protocol = with_protocol ? pinfo->proto : NULL;
     c->max_connections = st->max_connections;
     c->max_pending_requests = st->max_pending_requests;
     c->max_requests = st->max_requests;

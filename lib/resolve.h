@@ -72,15 +72,21 @@ typedef struct cx_ir_state {
     uint32_t edge_count;
 } cx_ir_state;
 
+/* What a cluster shows about one ServicePort. */
+typedef struct cx_port_info {
+    bool done;
+    const char *name;  /* graph string, NULL when unnamed */
+    const char *proto; /* "h2", "h2c" or NULL */
+} cx_port_info;
+
 /* Per Service (by ordinal), filled on first use. */
 typedef struct cx_svc_state {
     bool done;
     const char *ns, *name; /* graph strings */
     uint32_t max_connections, max_pending_requests, max_requests, max_retries;
-    const char **port_proto; /* per port: protocol, or NULL; lazily */
-    const char **port_name;  /* per port: graph string or NULL */
-    uint32_t *by_number;     /* port indexes sorted by (number, index), for big Services */
-    uint32_t *by_name;       /* port indexes sorted by (name, index) */
+    struct cx_port_info *ports; /* per port, filled on first use of the port */
+    uint32_t *by_number;        /* port indexes sorted by (number, index), for big Services */
+    uint32_t *by_name;          /* port indexes sorted by (name, index) */
 } cx_svc_state;
 
 /* A virtual host being built (one per fqdn, both listeners). */

@@ -90,6 +90,11 @@ static bool is_websocket(const ing_opts *op, const char *path)
 
 static void read_opts(cx_rs *rs, const contour_object *o, ing_opts *op)
 {
+    op->ns = cx_rs_ns(rs, o->ns);
+    op->name = cx_rs_copy(rs, o->name);
+    op->http_allowed = true;
+    if (!o->annotation_count)
+        return;
     const cx_annotation *a = cx_find_annotation(o, "kubernetes.io/ingress.allow-http");
     op->http_allowed = !(a && a->value && strcmp(a->value, "false") == 0);
     a = cx_find_annotation(o, "ingress.kubernetes.io/force-ssl-redirect");
@@ -133,8 +138,6 @@ static void read_opts(cx_rs *rs, const contour_object *o, ing_opts *op)
         op->num_retries = nr < 1 ? 1 : nr;
         op->per_try_ms = per_try > 0 ? per_try : 0;
     }
-    op->ns = cx_rs_ns(rs, o->ns);
-    op->name = cx_rs_copy(rs, o->name);
     websocket_set(rs, o, op);
 }
 
@@ -211,7 +214,26 @@ static void backend_cluster(cx_rs *rs, const contour_object *o, const contour_in
     r->cluster_count = 1;
 }
 
-static void add_path(cx_rs *rs, const contour_object *o, const ing_opts *op, const char *host,
+/* The vhosts a rule's routes go on (looked up once per rule): the insecure one unless
+ * allow-http is "false", the secure one when some Ingress configured TLS for the host. */
+typedef struct rule_vhosts {
+    cx_vbuild *ins, *sec;
+} rule_vhosts;
+
+static rule_vhosts vhosts_for(cx_rs *rs, const ing_opts *op, const char *host)
+{
+    rule_vhosts v = {NULL, NULL};
+    if (op->http_allowed)
+        v.ins = cx_rs_vhost(rs, host);
+    if (strcmp(host, "*") != 0) {
+        v.sec = cx_rs_vhost_find(rs, host);
+        if (v.sec && !v.sec->ingress_tls)
+            v.sec = NULL;
+    }
+    return v;
+}
+
+static void add_path(cx_rs *rs, const contour_object *o, const ing_opts *op, rule_vhosts vh,
                      const contour_ingress_path *p, const contour_ingress_backend *be,
                      const contour_object *svc, int32_t rule, uint32_t pi, cx_pos pos)
 {
@@ -243,17 +265,10 @@ static void add_path(cx_rs *rs, const contour_object *o, const ing_opts *op, con
     backend_cluster(rs, o, be, svc, path, pos, rule, pi, r);
     if (rs->oom)
         return;
-    if (op->http_allowed) {
-        cx_vbuild *vh = cx_rs_vhost(rs, host);
-        if (!vh)
-            return;
-        cx_rs_publish(rs, vh, CX_L_INSECURE, t, op->force_ssl);
-    }
-    if (strcmp(host, "*") != 0) {
-        cx_vbuild *vh = cx_rs_vhost_find(rs, host);
-        if (vh && vh->ingress_tls)
-            cx_rs_publish(rs, vh, CX_L_SECURE, t, false);
-    }
+    if (vh.ins)
+        cx_rs_publish(rs, vh.ins, CX_L_INSECURE, t, op->force_ssl);
+    if (vh.sec)
+        cx_rs_publish(rs, vh.sec, CX_L_SECURE, t, false);
 }
 
 /* Whether a backend names a Service to look up. */
@@ -332,12 +347,15 @@ void cx_rs_ingress_routes(cx_rs *rs)
             if (!rule->has_http)
                 continue;
             const char *host = rule->host && *rule->host ? rule->host : "*";
+            rule_vhosts vh = {NULL, NULL};
+            if (rule->path_count)
+                vh = vhosts_for(rs, &op, host);
             for (uint32_t p = 0; p < rule->path_count && !rs->oom; p++) {
                 const contour_ingress_path *path = &rule->paths[p];
                 const contour_ingress_backend *be = path->has_backend ? &path->backend : NULL;
                 const contour_object *svc = has_service(be) ? q[qi].found : NULL;
                 qi++;
-                add_path(rs, o, &op, host, path, be, svc, (int32_t)r, p,
+                add_path(rs, o, &op, vh, path, be, svc, (int32_t)r, p,
                          path->pos.line ? path->pos : rule->pos);
             }
         }
@@ -345,7 +363,8 @@ void cx_rs_ingress_routes(cx_rs *rs)
             const contour_ingress_backend *be = &ing->default_backend;
             const contour_object *svc = has_service(be) ? q[qi].found : NULL;
             qi++;
-            add_path(rs, o, &op, "*", NULL, be, svc, -1, 0, be->pos.line ? be->pos : o->pos);
+            add_path(rs, o, &op, vhosts_for(rs, &op, "*"), NULL, be, svc, -1, 0,
+                     be->pos.line ? be->pos : o->pos);
         }
         if (op.has_websocket)
             cx_map_release(&op.websocket);

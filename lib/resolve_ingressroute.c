@@ -141,13 +141,23 @@ static void edges(cx_rs *rs, uint32_t ord, cx_ir_state *st)
 
 bool cx_rs_ir_prepare(cx_rs *rs)
 {
+    /* Sizes, and the names (edges point at their targets' copies). */
     size_t routes = 0, services = 0;
-    for (size_t i = 0; i < rs->nir; i++) {
-        const cx_ingressroute *ir = &ir_obj(rs, (uint32_t)i)->u.ir;
+    for (uint32_t i = 0; i < rs->nir; i++) {
+        const contour_object *o = ir_obj(rs, i);
+        const cx_ingressroute *ir = &o->u.ir;
+        cx_ir_state *st = &rs->ir[i];
         routes += ir->route_count;
         for (uint32_t r = 0; r < ir->route_count; r++)
             services += ir->routes[r].service_count;
+        if (st->ignored)
+            continue;
+        st->ns = cx_rs_ns(rs, o->ns);
+        st->name = cx_rs_copy(rs, o->name);
+        st->file = cx_rs_file(rs, o);
     }
+    if (rs->oom)
+        return false;
     if (routes >= CX_T_IGNORED || services >= UINT32_MAX) {
         rs->oom = true;
         return false;
@@ -160,18 +170,6 @@ bool cx_rs_ir_prepare(cx_rs *rs)
         rs->oom = true;
         return false;
     }
-    /* First the names (edges point at their targets' copies), then the references. */
-    for (uint32_t i = 0; i < rs->nir; i++) {
-        const contour_object *o = ir_obj(rs, i);
-        cx_ir_state *st = &rs->ir[i];
-        if (st->ignored)
-            continue;
-        st->ns = cx_rs_ns(rs, o->ns);
-        st->name = cx_rs_copy(rs, o->name);
-        st->file = cx_rs_file(rs, o);
-    }
-    if (rs->oom)
-        return false;
     /* The references: collected, looked up in one batch, then recorded with the edges. */
     cx_query *q = cx_malloc(rs->alloc, (routes + services + 1) * sizeof *q);
     if (!q) {

@@ -23,7 +23,8 @@ void cx_strbuf_append(cx_strbuf *b, const char *s, size_t len);
 void cx_strbuf_puts(cx_strbuf *b, const char *s);
 void cx_strbuf_putc(cx_strbuf *b, char c);
 void cx_strbuf_printf(cx_strbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void cx_strbuf_vprintf(cx_strbuf *b, const char *fmt, va_list ap);
+void cx_strbuf_vprintf(cx_strbuf *b, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
 void cx_strbuf_put_i64(cx_strbuf *b, int64_t v);
 void cx_strbuf_put_u64(cx_strbuf *b, uint64_t v);
 /* Go's strconv.Quote: "..." with \" \\ \n \t \xNN \uNNNN escapes, printable UTF-8 kept. */

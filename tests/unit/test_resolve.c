@@ -39,8 +39,7 @@ static const contour_object_status *status_of(const contour_graph *g, const char
 }
 
 static void assert_status(const contour_graph *g, const char *ns, const char *name,
-                          contour_state state, const char *description, uint32_t line,
-                          uint32_t col)
+                          contour_state state, const char *description, uint32_t line, uint32_t col)
 {
     const contour_object_status *st = status_of(g, ns, name);
     if (contour_object_status_state(st) != state ||
@@ -85,8 +84,7 @@ static contour_snapshot *load_text(const char *name, const text *t)
     assert_int_equal(contour_config_new(&cfg), CONTOUR_OK);
     assert_int_equal(contour_config_set_limit(cfg, CONTOUR_LIMIT_DOCUMENT_NODES, 100000000),
                      CONTOUR_OK);
-    assert_int_equal(contour_config_set_limit(cfg, CONTOUR_LIMIT_DOCUMENTS, 100000000),
-                     CONTOUR_OK);
+    assert_int_equal(contour_config_set_limit(cfg, CONTOUR_LIMIT_DOCUMENTS, 100000000), CONTOUR_OK);
     contour_snapshot *s = NULL;
     assert_int_equal(contour_snapshot_new(&s, cfg), CONTOUR_OK);
     assert_int_equal(
@@ -99,63 +97,63 @@ static contour_snapshot *load_text(const char *name, const text *t)
 /* ---- statuses, positions, accessors ---- */
 
 static const char *const positions_yaml =
-    "apiVersion: v1\n"                                  /* 1 */
-    "kind: Service\n"                                   /* 2 */
-    "metadata: {name: web}\n"                           /* 3 */
-    "spec: {ports: [{name: http, port: 80}]}\n"         /* 4 */
-    "---\n"                                             /* 5 */
-    "apiVersion: contour.heptio.com/v1beta1\n"          /* 6 */
-    "kind: IngressRoute\n"                              /* 7 */
-    "metadata: {name: root}\n"                          /* 8 */
-    "spec:\n"                                           /* 9 */
-    "  virtualhost: {fqdn: a.example.com}\n"            /* 10 */
-    "  routes:\n"                                       /* 11 */
-    "  - match: /\n"                                    /* 12 */
-    "    services: [{name: web, port: 80}]\n"           /* 13 */
-    "  - match: /bad\n"                                 /* 14 */
-    "    delegate: {name: bad-port}\n"                  /* 15 */
-    "  - match: /cycle\n"                               /* 16 */
-    "    delegate: {name: cycle}\n"                     /* 17 */
-    "  - match: /prefix\n"                              /* 18 */
-    "    delegate: {name: bad-prefix}\n"                /* 19 */
-    "---\n"                                             /* 20 */
-    "apiVersion: contour.heptio.com/v1beta1\n"          /* 21 */
-    "kind: IngressRoute\n"                              /* 22 */
-    "metadata: {name: bad-port}\n"                      /* 23 */
-    "spec:\n"                                           /* 24 */
-    "  routes:\n"                                       /* 25 */
-    "  - match: /bad\n"                                 /* 26 */
-    "    services: [{name: web, port: 0}]\n"            /* 27 */
-    "---\n"                                             /* 28 */
-    "apiVersion: contour.heptio.com/v1beta1\n"          /* 29 */
-    "kind: IngressRoute\n"                              /* 30 */
-    "metadata: {name: cycle}\n"                         /* 31 */
-    "spec:\n"                                           /* 32 */
-    "  routes:\n"                                       /* 33 */
-    "  - match: /cycle\n"                               /* 34 */
-    "    delegate: {name: root}\n"                      /* 35 */
-    "---\n"                                             /* 36 */
-    "apiVersion: contour.heptio.com/v1beta1\n"          /* 37 */
-    "kind: IngressRoute\n"                              /* 38 */
-    "metadata: {name: bad-prefix}\n"                    /* 39 */
-    "spec:\n"                                           /* 40 */
-    "  routes:\n"                                       /* 41 */
-    "  - match: /elsewhere\n"                           /* 42 */
-    "    services: [{name: web, port: 80}]\n"           /* 43 */
-    "---\n"                                             /* 44 */
-    "apiVersion: contour.heptio.com/v1beta1\n"          /* 45 */
-    "kind: IngressRoute\n"                              /* 46 */
-    "metadata: {name: dup1}\n"                          /* 47 */
-    "spec: {virtualhost: {fqdn: d.example.com}}\n"      /* 48 */
-    "---\n"                                             /* 49 */
-    "apiVersion: contour.heptio.com/v1beta1\n"          /* 50 */
-    "kind: IngressRoute\n"                              /* 51 */
-    "metadata: {name: dup2}\n"                          /* 52 */
-    "spec: {virtualhost: {fqdn: d.example.com}}\n"      /* 53 */
-    "---\n"                                             /* 54 */
-    "apiVersion: contour.heptio.com/v1beta1\n"          /* 55 */
-    "kind: IngressRoute\n"                              /* 56 */
-    "metadata: {name: orphan}\n"                        /* 57 */
+    "apiVersion: v1\n"                                                   /* 1 */
+    "kind: Service\n"                                                    /* 2 */
+    "metadata: {name: web}\n"                                            /* 3 */
+    "spec: {ports: [{name: http, port: 80}]}\n"                          /* 4 */
+    "---\n"                                                              /* 5 */
+    "apiVersion: contour.heptio.com/v1beta1\n"                           /* 6 */
+    "kind: IngressRoute\n"                                               /* 7 */
+    "metadata: {name: root}\n"                                           /* 8 */
+    "spec:\n"                                                            /* 9 */
+    "  virtualhost: {fqdn: a.example.com}\n"                             /* 10 */
+    "  routes:\n"                                                        /* 11 */
+    "  - match: /\n"                                                     /* 12 */
+    "    services: [{name: web, port: 80}]\n"                            /* 13 */
+    "  - match: /bad\n"                                                  /* 14 */
+    "    delegate: {name: bad-port}\n"                                   /* 15 */
+    "  - match: /cycle\n"                                                /* 16 */
+    "    delegate: {name: cycle}\n"                                      /* 17 */
+    "  - match: /prefix\n"                                               /* 18 */
+    "    delegate: {name: bad-prefix}\n"                                 /* 19 */
+    "---\n"                                                              /* 20 */
+    "apiVersion: contour.heptio.com/v1beta1\n"                           /* 21 */
+    "kind: IngressRoute\n"                                               /* 22 */
+    "metadata: {name: bad-port}\n"                                       /* 23 */
+    "spec:\n"                                                            /* 24 */
+    "  routes:\n"                                                        /* 25 */
+    "  - match: /bad\n"                                                  /* 26 */
+    "    services: [{name: web, port: 0}]\n"                             /* 27 */
+    "---\n"                                                              /* 28 */
+    "apiVersion: contour.heptio.com/v1beta1\n"                           /* 29 */
+    "kind: IngressRoute\n"                                               /* 30 */
+    "metadata: {name: cycle}\n"                                          /* 31 */
+    "spec:\n"                                                            /* 32 */
+    "  routes:\n"                                                        /* 33 */
+    "  - match: /cycle\n"                                                /* 34 */
+    "    delegate: {name: root}\n"                                       /* 35 */
+    "---\n"                                                              /* 36 */
+    "apiVersion: contour.heptio.com/v1beta1\n"                           /* 37 */
+    "kind: IngressRoute\n"                                               /* 38 */
+    "metadata: {name: bad-prefix}\n"                                     /* 39 */
+    "spec:\n"                                                            /* 40 */
+    "  routes:\n"                                                        /* 41 */
+    "  - match: /elsewhere\n"                                            /* 42 */
+    "    services: [{name: web, port: 80}]\n"                            /* 43 */
+    "---\n"                                                              /* 44 */
+    "apiVersion: contour.heptio.com/v1beta1\n"                           /* 45 */
+    "kind: IngressRoute\n"                                               /* 46 */
+    "metadata: {name: dup1}\n"                                           /* 47 */
+    "spec: {virtualhost: {fqdn: d.example.com}}\n"                       /* 48 */
+    "---\n"                                                              /* 49 */
+    "apiVersion: contour.heptio.com/v1beta1\n"                           /* 50 */
+    "kind: IngressRoute\n"                                               /* 51 */
+    "metadata: {name: dup2}\n"                                           /* 52 */
+    "spec: {virtualhost: {fqdn: d.example.com}}\n"                       /* 53 */
+    "---\n"                                                              /* 54 */
+    "apiVersion: contour.heptio.com/v1beta1\n"                           /* 55 */
+    "kind: IngressRoute\n"                                               /* 56 */
+    "metadata: {name: orphan}\n"                                         /* 57 */
     "spec: {routes: [{match: /, services: [{name: web, port: 80}]}]}\n"; /* 58 */
 
 static void test_status_positions(void **state)
@@ -192,8 +190,7 @@ static void test_status_positions(void **state)
 
     /* Lookups take lengths, not NUL terminators. */
     const contour_object_status *found = NULL;
-    assert_int_equal(contour_graph_find_status(&found, g, "defaultXX", 7, "rootYY", 4),
-                     CONTOUR_OK);
+    assert_int_equal(contour_graph_find_status(&found, g, "defaultXX", 7, "rootYY", 4), CONTOUR_OK);
     assert_string_equal(contour_object_status_name(found), "root");
     assert_int_equal(contour_graph_find_status(&found, g, "default", 7, "roo", 3),
                      CONTOUR_ERR_NOT_FOUND);
@@ -201,8 +198,7 @@ static void test_status_positions(void **state)
     assert_int_equal(contour_graph_find_status(&found, g, "default", 7, "rootx", 5),
                      CONTOUR_ERR_NOT_FOUND);
     assert_int_equal(contour_graph_find_status(NULL, g, "a", 1, "b", 1), CONTOUR_ERR_INVALID);
-    assert_int_equal(contour_graph_find_status(&found, NULL, "a", 1, "b", 1),
-                     CONTOUR_ERR_INVALID);
+    assert_int_equal(contour_graph_find_status(&found, NULL, "a", 1, "b", 1), CONTOUR_ERR_INVALID);
     contour_graph_free(g);
     contour_snapshot_free(s);
 }
@@ -340,23 +336,23 @@ static void test_accessors(void **state)
 static void test_escaping(void **state)
 {
     (void)state;
-    contour_snapshot *s = tu_load("esc.yaml",
-                                  "apiVersion: contour.heptio.com/v1beta1\n"
-                                  "kind: IngressRoute\n"
-                                  "metadata: {name: q}\n"
-                                  "spec:\n"
-                                  "  virtualhost: {fqdn: \"we\\\"ird\\x01\\u00e9.example\"}\n"
-                                  "  routes:\n"
-                                  "  - match: \"/a\\tb\"\n"
-                                  "    delegate: {name: child}\n"
-                                  "---\n"
-                                  "apiVersion: contour.heptio.com/v1beta1\n"
-                                  "kind: IngressRoute\n"
-                                  "metadata: {name: child}\n"
-                                  "spec:\n"
-                                  "  routes:\n"
-                                  "  - match: /x\n"
-                                  "    services: [{name: web, port: 80}]\n");
+    contour_snapshot *s =
+        tu_load("esc.yaml", "apiVersion: contour.heptio.com/v1beta1\n"
+                            "kind: IngressRoute\n"
+                            "metadata: {name: q}\n"
+                            "spec:\n"
+                            "  virtualhost: {fqdn: \"we\\\"ird\\x01\\u00e9.example\"}\n"
+                            "  routes:\n"
+                            "  - match: \"/a\\tb\"\n"
+                            "    delegate: {name: child}\n"
+                            "---\n"
+                            "apiVersion: contour.heptio.com/v1beta1\n"
+                            "kind: IngressRoute\n"
+                            "metadata: {name: child}\n"
+                            "spec:\n"
+                            "  routes:\n"
+                            "  - match: /x\n"
+                            "    services: [{name: web, port: 80}]\n");
     contour_graph *g = resolve(s, NULL);
     const contour_object_status *st = status_of(g, "default", "child");
     assert_string_equal(contour_object_status_description(st),
@@ -483,8 +479,8 @@ static void shuffle_case(const char *name)
         char **lines = calloc(nd + 1, sizeof *lines);
         for (size_t i = 0; i < nd; i++) {
             const contour_diagnostic *d = contour_graph_diagnostic_at(g, i);
-            size_t len = strlen(contour_diagnostic_code(d)) +
-                         strlen(contour_diagnostic_message(d)) + 2;
+            size_t len =
+                strlen(contour_diagnostic_code(d)) + strlen(contour_diagnostic_message(d)) + 2;
             lines[i] = malloc(len);
             snprintf(lines[i], len, "%s %s", contour_diagnostic_code(d),
                      contour_diagnostic_message(d));
@@ -507,8 +503,8 @@ static void shuffle_case(const char *name)
             assert_memory_equal(first, json, strlen(json));
         } else {
             if (strcmp(list_first, json) != 0 || strcmp(diag_first, dt.p) != 0) {
-                fprintf(stderr, "--- first\n%s%s\n--- round %d\n%s%s\n", list_first,
-                        diag_first, round, json, dt.p);
+                fprintf(stderr, "--- first\n%s%s\n--- round %d\n%s%s\n", list_first, diag_first,
+                        round, json, dt.p);
                 fail_msg("%s: List round %d differs", name, round);
             }
             free(json);
@@ -526,9 +522,9 @@ static void shuffle_case(const char *name)
 static void test_shuffle(void **state)
 {
     (void)state;
-    const char *cases[] = {"conflicts",        "delegation-shared", "delegation-checks",
-                           "delegation-cycles", "ingress-tls",       "tcpproxy",
-                           "tls-ingressroute", "roots-duplicate-fqdn", "ingress-rules",
+    const char *cases[] = {"conflicts",         "delegation-shared",    "delegation-checks",
+                           "delegation-cycles", "ingress-tls",          "tcpproxy",
+                           "tls-ingressroute",  "roots-duplicate-fqdn", "ingress-rules",
                            "route-options"};
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
         shuffle_case(cases[i]);
@@ -704,8 +700,7 @@ static void test_long_cycle(void **state)
     assert_non_null(strstr(d, " -> h/c10000 -> h/c1"));
     assert_true(strlen(d) < 1024); /* bounded however long the cycle */
     /* Everything but the object closing the cycle is valid and publishes. */
-    assert_int_equal(contour_object_status_state(status_of(g, "h", "c9999")),
-                     CONTOUR_STATE_VALID);
+    assert_int_equal(contour_object_status_state(status_of(g, "h", "c9999")), CONTOUR_STATE_VALID);
     const contour_vhost *v = contour_listener_vhost_at(contour_graph_listener_at(g, 0), 0);
     assert_int_equal(contour_vhost_route_count(v), 9999);
     contour_graph_free(g);
@@ -720,8 +715,7 @@ static void test_wide_root(void **state)
     list_begin(&t);
     ir_json(&t, true, "root", "wide.example.com");
     for (size_t i = 0; i < n; i++)
-        tput(&t, "%s{\"match\":\"/c%zu\",\"delegate\":{\"name\":\"c%zu\"}}", i ? "," : "", i,
-             i);
+        tput(&t, "%s{\"match\":\"/c%zu\",\"delegate\":{\"name\":\"c%zu\"}}", i ? "," : "", i, i);
     tput(&t, "]}}");
     for (size_t i = 0; i < n; i++) {
         char name[32];
@@ -766,8 +760,8 @@ static void test_diamond_lattice(void **state)
             char name[32];
             snprintf(name, sizeof name, "l%d%c", l, k ? 'b' : 'a');
             ir_json(&t, true, name, NULL);
-            tput(&t, "{\"match\":\"/l%d%c\",\"services\":[{\"name\":\"web\",\"port\":80}]}",
-                 l, k ? 'b' : 'a');
+            tput(&t, "{\"match\":\"/l%d%c\",\"services\":[{\"name\":\"web\",\"port\":80}]}", l,
+                 k ? 'b' : 'a');
             if (l + 1 < levels)
                 tput(&t,
                      ",{\"match\":\"/\",\"delegate\":{\"name\":\"l%da\"}},"
