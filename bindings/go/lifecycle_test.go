@@ -197,6 +197,29 @@ func TestErrors(t *testing.T) {
 		t.Errorf("message: %v", err)
 	}
 
+	// A directory with one file over the input limit: ErrLimit naming it, the others
+	// loaded.
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "a.yaml"), []byte(svcWeb), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "b.yaml"), []byte(smallCluster), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	sd, err := NewSnapshot(&Config{Limits: Limits{InputBytes: uint64(len(svcWeb))}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sd.Close()
+	err = sd.LoadPath(dir)
+	if !errors.As(err, &e) || e.Status != CodeLimit || len(e.Diagnostics) != 1 ||
+		e.Diagnostics[0].File != filepath.Join(dir, "b.yaml") || e.Diagnostics[0].Code != "limit-input" {
+		t.Errorf("directory with a file over the limit: %v", err)
+	}
+	if sd.Len(KindService) != 1 {
+		t.Errorf("the file within the limit must load")
+	}
+
 	// Exceeding the input limit: ErrLimit, nothing loaded.
 	s, err := NewSnapshot(&Config{Limits: Limits{InputBytes: 10}})
 	if err != nil {

@@ -105,13 +105,14 @@ func (s *Snapshot) Close() error {
 	return nil
 }
 
-// diagnosticsOf returns the load diagnostics whose file is the source or lies under it.
-func (s *Snapshot) errorsAbout(source string, dir bool) []Diagnostic {
+// errorsAbout returns the error diagnostics whose file is the source or lies under it
+// (when dir is set), only those with the given code unless code is "".
+func (s *Snapshot) errorsAbout(source string, dir bool, code string) []Diagnostic {
 	all := s.diagnostics()
 	var out []Diagnostic
 	prefix := strings.TrimSuffix(source, "/") + "/"
 	for _, d := range all {
-		if d.Severity != SeverityError {
+		if d.Severity != SeverityError || (code != "" && d.Code != code) {
 			continue
 		}
 		if d.File == source || (dir && strings.HasPrefix(d.File, prefix)) {
@@ -126,13 +127,16 @@ func (s *Snapshot) errorsAbout(source string, dir bool) []Diagnostic {
 func (s *Snapshot) loadResult(st C.contour_status, op, source string, dir bool, errorsBefore C.size_t) error {
 	if st != C.CONTOUR_OK {
 		e := newError(st, op, source)
-		if st == C.CONTOUR_ERR_IO || st == C.CONTOUR_ERR_LIMIT {
-			e.Diagnostics = s.errorsAbout(source, dir)
+		switch st {
+		case C.CONTOUR_ERR_IO:
+			e.Diagnostics = s.errorsAbout(source, dir, "io-error")
+		case C.CONTOUR_ERR_LIMIT:
+			e.Diagnostics = s.errorsAbout(source, dir, "limit-input")
 		}
 		return e
 	}
 	if s.cfg.strict() && C.contour_snapshot_error_count(s.ptr) > errorsBefore {
-		ds := s.errorsAbout(source, dir)
+		ds := s.errorsAbout(source, dir, "")
 		if len(ds) == 0 {
 			// A load can replace objects and their diagnostics; report all errors then.
 			ds = errorsOnly(s.diagnostics())
