@@ -183,12 +183,12 @@ func (s Status) String() string {
 	return s.Namespace + "/" + s.Name + ": " + s.State.String() + ": " + s.Description
 }
 
+// walk runs a walker over the graph; the caller releases the tape.
 func (g *Graph) walk(fn walkFn) *tape {
 	t, err := runTape(fn)
 	runtime.KeepAlive(g)
 	if err != nil {
-		// The graph is immutable: two walks of it cannot differ.
-		panic(err)
+		panic(err) // C ran out of memory, as a Go allocation failure would
 	}
 	return t
 }
@@ -202,9 +202,10 @@ func (g *Graph) Listeners() []Listener {
 	if g.ptr == nil {
 		return nil
 	}
-	t := g.walk(func(w *C.int64_t, nw C.size_t, b *C.char, nb C.size_t, out *C.cxgo_counts) {
-		C.cxgo_graph_listeners(g.ptr, w, nw, b, nb, out)
+	t := g.walk(func(out *C.cxgo_result) C.int {
+		return C.cxgo_graph_listeners(g.ptr, out)
 	})
+	defer t.release()
 	return t.readListeners()
 }
 
@@ -330,9 +331,10 @@ func (g *Graph) Statuses() []Status {
 	if g.ptr == nil {
 		return nil
 	}
-	t := g.walk(func(w *C.int64_t, nw C.size_t, b *C.char, nb C.size_t, out *C.cxgo_counts) {
-		C.cxgo_graph_statuses(g.ptr, nil, w, nw, b, nb, out)
+	t := g.walk(func(out *C.cxgo_result) C.int {
+		return C.cxgo_graph_statuses(g.ptr, nil, out)
 	})
+	defer t.release()
 	n := t.count()
 	if n == 0 {
 		return nil
@@ -359,9 +361,10 @@ func (g *Graph) Status(namespace, name string) (Status, error) {
 	if st := C.contour_graph_find_status(&one, g.ptr, nsp, nsl, nap, nal); st != C.CONTOUR_OK {
 		return Status{}, newError(st, op, namespace+"/"+name)
 	}
-	t := g.walk(func(w *C.int64_t, nw C.size_t, b *C.char, nb C.size_t, out *C.cxgo_counts) {
-		C.cxgo_graph_statuses(g.ptr, one, w, nw, b, nb, out)
+	t := g.walk(func(out *C.cxgo_result) C.int {
+		return C.cxgo_graph_statuses(g.ptr, one, out)
 	})
+	defer t.release()
 	t.count()
 	return t.readStatus(), nil
 }
@@ -387,9 +390,10 @@ func (g *Graph) diagnostics(severity int) []Diagnostic {
 	if g.ptr == nil {
 		return nil
 	}
-	t := g.walk(func(w *C.int64_t, nw C.size_t, b *C.char, nb C.size_t, out *C.cxgo_counts) {
-		C.cxgo_graph_diagnostics(g.ptr, C.int(severity), w, nw, b, nb, out)
+	t := g.walk(func(out *C.cxgo_result) C.int {
+		return C.cxgo_graph_diagnostics(g.ptr, C.int(severity), out)
 	})
+	defer t.release()
 	return t.readDiagnostics()
 }
 

@@ -237,13 +237,14 @@ func (s *Snapshot) Objects(kind Kind) []Object {
 	if s.ptr == nil || !kind.valid() {
 		return nil
 	}
-	t, err := runTape(func(w *C.int64_t, nw C.size_t, b *C.char, nb C.size_t, out *C.cxgo_counts) {
-		C.cxgo_snapshot_objects(s.ptr, C.int(kind), nil, w, nw, b, nb, out)
+	t, err := runTape(func(out *C.cxgo_result) C.int {
+		return C.cxgo_snapshot_objects(s.ptr, C.int(kind), nil, out)
 	})
 	runtime.KeepAlive(s)
 	if err != nil {
-		panic(err)
+		panic(err) // C ran out of memory, as a Go allocation failure would
 	}
+	defer t.release()
 	n := t.count()
 	if n == 0 {
 		return nil
@@ -271,13 +272,14 @@ func (s *Snapshot) Find(kind Kind, namespace, name string) (*Object, error) {
 	if st != C.CONTOUR_OK {
 		return nil, newError(st, op, kindDetail(kind)+" "+namespace+"/"+name)
 	}
-	t, err := runTape(func(w *C.int64_t, nw C.size_t, b *C.char, nb C.size_t, out *C.cxgo_counts) {
-		C.cxgo_snapshot_objects(s.ptr, C.int(kind), obj, w, nw, b, nb, out)
+	t, err := runTape(func(out *C.cxgo_result) C.int {
+		return C.cxgo_snapshot_objects(s.ptr, C.int(kind), obj, out)
 	})
 	runtime.KeepAlive(s)
 	if err != nil {
 		return nil, err
 	}
+	defer t.release()
 	t.count()
 	o := t.readObject()
 	return &o, nil
@@ -288,13 +290,14 @@ func (s *Snapshot) diagnostics() []Diagnostic {
 	if s.ptr == nil {
 		return nil
 	}
-	t, err := runTape(func(w *C.int64_t, nw C.size_t, b *C.char, nb C.size_t, out *C.cxgo_counts) {
-		C.cxgo_snapshot_diagnostics(s.ptr, w, nw, b, nb, out)
+	t, err := runTape(func(out *C.cxgo_result) C.int {
+		return C.cxgo_snapshot_diagnostics(s.ptr, out)
 	})
 	runtime.KeepAlive(s)
 	if err != nil {
-		panic(err)
+		panic(err) // C ran out of memory, as a Go allocation failure would
 	}
+	defer t.release()
 	return t.readDiagnostics()
 }
 

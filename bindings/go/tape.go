@@ -6,48 +6,41 @@ package contour
 import "C"
 
 import (
-	"fmt"
 	"unsafe"
 )
 
 // walkFn is one of the C walkers of walk.h with its handle arguments bound.
-type walkFn func(words *C.int64_t, nwords C.size_t, bytes *C.char, nbytes C.size_t, out *C.cxgo_counts)
+type walkFn func(out *C.cxgo_result) C.int
 
-// tape is what a walker wrote: words read in order, and the strings they point into.
+// tape is what a walker wrote: words read in order from C memory, and the strings they
+// point into, copied once into one Go string.
 type tape struct {
 	w    []int64
 	i    int
 	pool string
+	res  C.cxgo_result
 }
 
-// runTape runs a walker twice, first to size the buffers, then to fill them. The buffers
-// are Go memory without Go pointers, so passing them to C for the call is allowed; C does
-// not keep them.
+// runTape runs a walker. The words stay in C memory until release; the string pool is
+// copied into Go memory at once, so the strings read from the tape outlive release.
 func runTape(fn walkFn) (*tape, error) {
-	var want C.cxgo_counts
-	fn(nil, 0, nil, 0, &want)
-	words := make([]int64, int(want.words))
-	pool := make([]byte, int(want.bytes))
-	var wp *C.int64_t
-	var bp *C.char
-	if len(words) > 0 {
-		wp = (*C.int64_t)(unsafe.Pointer(&words[0]))
+	t := &tape{}
+	if fn(&t.res) != 0 {
+		return nil, &Error{Status: CodeNoMemory, Op: "copy out"}
 	}
-	if len(pool) > 0 {
-		bp = (*C.char)(unsafe.Pointer(&pool[0]))
+	if t.res.nwords > 0 {
+		t.w = unsafe.Slice((*int64)(unsafe.Pointer(t.res.words)), int(t.res.nwords))
 	}
-	var got C.cxgo_counts
-	fn(wp, want.words, bp, want.bytes, &got)
-	if got != want {
-		return nil, fmt.Errorf("contour: internal error: walk produced %d words/%d bytes, sized %d/%d",
-			got.words, got.bytes, want.words, want.bytes)
-	}
-	t := &tape{w: words}
-	if len(pool) > 0 {
-		// pool is never written again, so all strings of one walk can share it.
-		t.pool = unsafe.String(&pool[0], len(pool))
+	if t.res.nbytes > 0 {
+		t.pool = string(unsafe.Slice((*byte)(unsafe.Pointer(t.res.bytes)), int(t.res.nbytes)))
 	}
 	return t, nil
+}
+
+// release frees the C buffers; the tape must not be read afterwards.
+func (t *tape) release() {
+	t.w = nil
+	C.cxgo_result_free(&t.res)
 }
 
 func (t *tape) int() int64 {
@@ -82,5 +75,3 @@ func (t *tape) optStr() *string {
 	s := t.pool[off : off+n]
 	return &s
 }
-
-func (t *tape) done() bool { return t.i == len(t.w) }

@@ -5,6 +5,7 @@
  */
 #include "walk.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 typedef struct tape {
@@ -12,13 +13,34 @@ typedef struct tape {
     size_t nw, capw;
     char *p;
     size_t np, capp;
+    bool oom;
 } tape;
+
+static bool grow(void **buf, size_t *cap, size_t need, size_t elem)
+{
+    size_t n = *cap ? *cap : 256;
+    while (n < need) {
+        if (n > SIZE_MAX / 2 / elem)
+            return false;
+        n *= 2;
+    }
+    void *q = realloc(*buf, n * elem);
+    if (!q)
+        return false;
+    *buf = q;
+    *cap = n;
+    return true;
+}
 
 static void put(tape *t, int64_t v)
 {
-    if (t->w && t->nw < t->capw)
-        t->w[t->nw] = v;
-    t->nw++;
+    if (t->oom)
+        return;
+    if (t->nw == t->capw && !grow((void **)&t->w, &t->capw, t->nw + 1, sizeof *t->w)) {
+        t->oom = true;
+        return;
+    }
+    t->w[t->nw++] = v;
 }
 
 static void put_bool(tape *t, bool v)
@@ -36,21 +58,39 @@ static void put_str(tape *t, const char *s)
     size_t n = strlen(s);
     put(t, (int64_t)t->np);
     put(t, (int64_t)n);
-    if (t->p && t->np <= t->capp && n <= t->capp - t->np)
-        memcpy(t->p + t->np, s, n);
+    if (t->oom)
+        return;
+    if (n > t->capp - t->np && !grow((void **)&t->p, &t->capp, t->np + n, 1)) {
+        t->oom = true;
+        return;
+    }
+    memcpy(t->p + t->np, s, n);
     t->np += n;
 }
 
-static tape tape_start(int64_t *words, size_t nwords, char *bytes, size_t nbytes)
+static tape tape_start(void)
 {
-    tape t = {words, 0, nwords, bytes, 0, nbytes};
+    tape t = {NULL, 0, 0, NULL, 0, 0, false};
     return t;
 }
 
-static void tape_finish(const tape *t, cxgo_counts *out)
+static int tape_finish(tape *t, cxgo_result *out)
 {
-    out->words = t->nw;
-    out->bytes = t->np;
+    if (t->oom) {
+        free(t->w);
+        free(t->p);
+        *out = (cxgo_result){NULL, 0, NULL, 0};
+        return -1;
+    }
+    *out = (cxgo_result){t->w, t->nw, t->p, t->np};
+    return 0;
+}
+
+void cxgo_result_free(cxgo_result *r)
+{
+    free(r->words);
+    free(r->bytes);
+    *r = (cxgo_result){NULL, 0, NULL, 0};
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -71,10 +111,9 @@ static void emit_diag(tape *t, const contour_diagnostic *d)
     put_str(t, contour_diagnostic_object_name(d));
 }
 
-void cxgo_graph_diagnostics(const contour_graph *g, int severity, int64_t *words, size_t nwords,
-                            char *bytes, size_t nbytes, cxgo_counts *out)
+int cxgo_graph_diagnostics(const contour_graph *g, int severity, cxgo_result *out)
 {
-    tape t = tape_start(words, nwords, bytes, nbytes);
+    tape t = tape_start();
     size_t n = contour_graph_diagnostic_count(g);
     size_t m = severity < 0
                    ? n
@@ -85,18 +124,17 @@ void cxgo_graph_diagnostics(const contour_graph *g, int severity, int64_t *words
         if (severity < 0 || (int)contour_diagnostic_severity(d) == severity)
             emit_diag(&t, d);
     }
-    tape_finish(&t, out);
+    return tape_finish(&t, out);
 }
 
-void cxgo_snapshot_diagnostics(const contour_snapshot *s, int64_t *words, size_t nwords,
-                               char *bytes, size_t nbytes, cxgo_counts *out)
+int cxgo_snapshot_diagnostics(const contour_snapshot *s, cxgo_result *out)
 {
-    tape t = tape_start(words, nwords, bytes, nbytes);
+    tape t = tape_start();
     size_t n = contour_snapshot_diagnostic_count(s);
     put(&t, (int64_t)n);
     for (size_t i = 0; i < n; i++)
         emit_diag(&t, contour_snapshot_diagnostic_at(s, i));
-    tape_finish(&t, out);
+    return tape_finish(&t, out);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -180,10 +218,9 @@ static void emit_vhost(tape *t, const contour_vhost *v)
     }
 }
 
-void cxgo_graph_listeners(const contour_graph *g, int64_t *words, size_t nwords, char *bytes,
-                          size_t nbytes, cxgo_counts *out)
+int cxgo_graph_listeners(const contour_graph *g, cxgo_result *out)
 {
-    tape t = tape_start(words, nwords, bytes, nbytes);
+    tape t = tape_start();
     size_t n = contour_graph_listener_count(g);
     put(&t, (int64_t)n);
     for (size_t i = 0; i < n; i++) {
@@ -196,7 +233,7 @@ void cxgo_graph_listeners(const contour_graph *g, int64_t *words, size_t nwords,
         for (size_t j = 0; j < m; j++)
             emit_vhost(&t, contour_listener_vhost_at(l, j));
     }
-    tape_finish(&t, out);
+    return tape_finish(&t, out);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -219,11 +256,9 @@ static void emit_status(tape *t, const contour_object_status *s)
     put(t, contour_object_status_column(s));
 }
 
-void cxgo_graph_statuses(const contour_graph *g, const contour_object_status *one,
-                         int64_t *words, size_t nwords, char *bytes, size_t nbytes,
-                         cxgo_counts *out)
+int cxgo_graph_statuses(const contour_graph *g, const contour_object_status *one, cxgo_result *out)
 {
-    tape t = tape_start(words, nwords, bytes, nbytes);
+    tape t = tape_start();
     if (one) {
         put(&t, 1);
         emit_status(&t, one);
@@ -233,7 +268,7 @@ void cxgo_graph_statuses(const contour_graph *g, const contour_object_status *on
         for (size_t i = 0; i < n; i++)
             emit_status(&t, contour_graph_status_at(g, i));
     }
-    tape_finish(&t, out);
+    return tape_finish(&t, out);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -435,11 +470,10 @@ static void emit_object(tape *t, const contour_object *o)
     }
 }
 
-void cxgo_snapshot_objects(const contour_snapshot *s, int kind, const contour_object *one,
-                           int64_t *words, size_t nwords, char *bytes, size_t nbytes,
-                           cxgo_counts *out)
+int cxgo_snapshot_objects(const contour_snapshot *s, int kind, const contour_object *one,
+                          cxgo_result *out)
 {
-    tape t = tape_start(words, nwords, bytes, nbytes);
+    tape t = tape_start();
     if (one) {
         put(&t, 1);
         emit_object(&t, one);
@@ -449,5 +483,5 @@ void cxgo_snapshot_objects(const contour_snapshot *s, int kind, const contour_ob
         for (size_t i = 0; i < n; i++)
             emit_object(&t, contour_snapshot_object_at(s, (contour_kind)kind, i));
     }
-    tape_finish(&t, out);
+    return tape_finish(&t, out);
 }

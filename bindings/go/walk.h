@@ -7,39 +7,36 @@
  * pool of string bytes. A string is two words, its offset in the pool and its length;
  * NULL is offset -1. The Go side (tape.go) reads the tape back in the same order.
  *
- * Every walker is called twice: first with NULL buffers to count the words and bytes,
- * then with buffers of exactly that size (allocated by Go; they hold no Go pointers).
- * The counts come back through `out`; a walker never writes past the capacities it is
- * given, and the Go side checks that the second pass produced the counted sizes.
- *
- * Only public API (contour.h) is used here; nothing is retained after a call returns.
+ * A walker fills a cxgo_result with buffers from malloc and returns 0, or returns -1 when
+ * an allocation failed (the result is then empty). The caller reads the buffers and
+ * releases them with cxgo_result_free(). Only public API (contour.h) is used here;
+ * nothing of the handles is retained after a call returns.
  */
 #ifndef CONTOUR_GO_WALK_H
 #define CONTOUR_GO_WALK_H
 
 #include <contour/contour.h>
 
-typedef struct cxgo_counts {
-    size_t words;
-    size_t bytes;
-} cxgo_counts;
+typedef struct cxgo_result {
+    int64_t *words;
+    size_t nwords;
+    char *bytes;
+    size_t nbytes;
+} cxgo_result;
+
+/* Releases the buffers of a result and empties it. */
+void cxgo_result_free(cxgo_result *r);
 
 /* Listeners, virtual hosts, routes and clusters of a graph. */
-void cxgo_graph_listeners(const contour_graph *g, int64_t *words, size_t nwords, char *bytes,
-                          size_t nbytes, cxgo_counts *out);
+int cxgo_graph_listeners(const contour_graph *g, cxgo_result *out);
 /* All statuses of a graph (one = NULL), or only `one`. */
-void cxgo_graph_statuses(const contour_graph *g, const contour_object_status *one,
-                         int64_t *words, size_t nwords, char *bytes, size_t nbytes,
-                         cxgo_counts *out);
+int cxgo_graph_statuses(const contour_graph *g, const contour_object_status *one, cxgo_result *out);
 /* All diagnostics of a graph (severity < 0) or only those of one severity. */
-void cxgo_graph_diagnostics(const contour_graph *g, int severity, int64_t *words,
-                            size_t nwords, char *bytes, size_t nbytes, cxgo_counts *out);
+int cxgo_graph_diagnostics(const contour_graph *g, int severity, cxgo_result *out);
 /* All load diagnostics of a snapshot. */
-void cxgo_snapshot_diagnostics(const contour_snapshot *s, int64_t *words, size_t nwords,
-                               char *bytes, size_t nbytes, cxgo_counts *out);
+int cxgo_snapshot_diagnostics(const contour_snapshot *s, cxgo_result *out);
 /* Every object of a kind (one = NULL), or only `one`, with its typed fields. */
-void cxgo_snapshot_objects(const contour_snapshot *s, int kind, const contour_object *one,
-                           int64_t *words, size_t nwords, char *bytes, size_t nbytes,
-                           cxgo_counts *out);
+int cxgo_snapshot_objects(const contour_snapshot *s, int kind, const contour_object *one,
+                          cxgo_result *out);
 
 #endif
