@@ -29,7 +29,9 @@
 // finalizer frees a forgotten handle, but the Go garbage collector does not see C memory,
 // so close handles promptly. Every value returned (Object, Listener, Status,
 // Diagnostic, rendered bytes) is a Go copy with no C pointers in it: it stays valid after
-// the handle it came from is closed.
+// the handle it came from is closed. The strings of one call share one backing
+// allocation. Copying out uses the C heap for a moment; if malloc fails there, the
+// method panics, as a failed Go allocation would.
 //
 // # Concurrency
 //

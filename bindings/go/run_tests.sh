@@ -64,7 +64,7 @@ export CONTOUR_BUILD_DIR="$build"
 echo "::: libcontour $(pkg-config --modversion contour) from $build; $(go version)"
 
 # shellcheck disable=SC2046
-cc -O2 -Wall -Wextra -Werror -o "$tmp/cwalk" bench/cwalk.c $(pkg-config --cflags --libs contour) \
+cc -O2 -Wall -Wextra -o "$tmp/cwalk" bench/cwalk.c $(pkg-config --cflags --libs contour) \
     -Wl,-rpath,"$build/lib"
 export CONTOUR_CWALK="$tmp/cwalk"
 
