@@ -535,3 +535,62 @@ func TestNamesMatchLibrary(t *testing.T) {
 		}
 	}
 }
+
+func TestCopiesAreIndependent(t *testing.T) {
+	// The input buffer is not retained: changing it after the load changes nothing.
+	data := []byte(svcWeb)
+	cfg := &Config{RootNamespaces: []string{"default"}, Strict: true}
+	s, err := LoadBytes("buf", data, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	for i := range data {
+		data[i] = 'x'
+	}
+	// Nor is the Config: the snapshot resolves with the settings it was created with.
+	cfg.RootNamespaces[0] = "elsewhere"
+	cfg.Strict = false
+	o, err := s.Find(KindService, "default", "web")
+	if err != nil || o.Service.Ports[1].Name != "grpc" {
+		t.Fatalf("object after the buffer changed: %+v %v", o, err)
+	}
+	if err := s.LoadBytes("bad", []byte("kind: [")); err == nil {
+		t.Errorf("Strict must stay set for the snapshot's loads")
+	}
+	if err := s.LoadBytes("root", []byte(irRoot("default", "r", "r.com", "  - match: /\n    services: [{name: web, port: 80}]\n"))); err != nil {
+		t.Fatal(err)
+	}
+	g, err := s.Resolve(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer g.Close()
+	if st := mustStatus(t, g, "default", "r"); st.State != StateValid {
+		t.Errorf("resolved with a changed Config: %v", st)
+	}
+	// Returned values may be changed by the caller without affecting later calls.
+	ls := g.Listeners()
+	ls[0].VirtualHosts[0].FQDN = "changed"
+	if g.Listeners()[0].VirtualHosts[0].FQDN != "r.com" {
+		t.Errorf("a returned copy is shared")
+	}
+}
+
+func TestObjectOrder(t *testing.T) {
+	var b strings.Builder
+	for _, ref := range [][2]string{{"b", "x"}, {"a", "z"}, {"a", "y"}, {"B", "w"}} {
+		b.WriteString("---\napiVersion: v1\nkind: Service\nmetadata: {namespace: " + ref[0] + ", name: " + ref[1] + "}\n")
+	}
+	s := load(t, b.String(), nil)
+	var got []string
+	for _, o := range s.Objects(KindService) {
+		got = append(got, o.Namespace+"/"+o.Name)
+	}
+	if want := []string{"B/w", "a/y", "a/z", "b/x"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("order %q, want %q", got, want)
+	}
+	if s.Len(KindService) != 4 || s.Len(KindSecret) != 0 || s.Len(Kind(99)) != 0 {
+		t.Errorf("Len")
+	}
+}
