@@ -469,6 +469,9 @@ func TestRSSFlat(t *testing.T) {
 	if testing.Short() {
 		t.Skip("short")
 	}
+	if underASan {
+		t.Skip("AddressSanitizer's quarantine keeps freed memory resident")
+	}
 	data := []byte(smallCluster)
 	iter := func() {
 		s, err := LoadBytes("c.yaml", data, nil)
