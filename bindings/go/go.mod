@@ -1,3 +1,3 @@
 module github.com/libcontour/libcontour/bindings/go
 
-go 1.26
+go 1.21
