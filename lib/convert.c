@@ -567,6 +567,9 @@ static cv_rc read_identity(cv *c, const cx_node *root, const cx_pending_error *p
         c->o->ns = intern_ns(c, "default", 7);
     if (!c->o->ns)
         return CV_NOMEM;
+    /* Node lengths are uint32_t and names hold no NUL, so these fit and are exact. */
+    c->o->ns_len = (uint32_t)strlen(c->o->ns);
+    c->o->name_len = c->o->name ? (uint32_t)strlen(c->o->name) : 0;
     c->ref = (cx_objref){c->o->kind, c->o->ns, c->o->name};
 
     if (pending && pending->set)

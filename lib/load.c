@@ -413,14 +413,14 @@ static contour_status collect_files(contour_snapshot *s, const char *root, cx_ve
             }
             struct stat sb;
             bool is_dir = false, is_file = false;
-            if (lstat(path, &sb) == 0) {
-                if (S_ISLNK(sb.st_mode)) {
-                    /* Follow links to files only. */
-                    is_file = stat(path, &sb) == 0 && S_ISREG(sb.st_mode);
-                } else {
-                    is_dir = S_ISDIR(sb.st_mode);
-                    is_file = S_ISREG(sb.st_mode);
-                }
+            if (lstat(path, &sb) != 0) {
+                is_file = true; /* vanished or unreadable: loading it reports why */
+            } else if (S_ISLNK(sb.st_mode)) {
+                /* Follow links to files only; a dangling link is reported when loaded. */
+                is_file = stat(path, &sb) != 0 || S_ISREG(sb.st_mode);
+            } else {
+                is_dir = S_ISDIR(sb.st_mode);
+                is_file = S_ISREG(sb.st_mode);
             }
             if (is_dir && !cx_vec_push(&dirs, &path)) {
                 st = CONTOUR_ERR_NOMEM;

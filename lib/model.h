@@ -201,6 +201,8 @@ struct contour_object {
     cx_pos pos; /* the document or List item */
     cx_annotation *annotations;
     uint32_t annotation_count;
+    uint32_t ns_len;    /* strlen(ns): lookups compare lengths first */
+    uint32_t name_len;  /* strlen(name) */
     cx_diag_list diags; /* load diagnostics about this object (warnings), in the arena */
     const contour_diagnostic **sorted_diags; /* diags in position order (arena) */
     cx_arena arena; /* owns this struct and all it points to (but ns and source) */

@@ -231,8 +231,8 @@ static bool query_is(const void *value, const void *key)
 {
     const contour_object *o = value;
     const cx_query *q = key;
-    return strncmp(o->ns, q->ns, q->ns_len) == 0 && o->ns[q->ns_len] == '\0' &&
-           strncmp(o->name, q->name, q->name_len) == 0 && o->name[q->name_len] == '\0';
+    return o->ns_len == q->ns_len && o->name_len == q->name_len &&
+           memcmp(o->name, q->name, q->name_len) == 0 && memcmp(o->ns, q->ns, q->ns_len) == 0;
 }
 
 void cx_rs_find_batch(cx_rs *rs, cx_query *q, size_t n)

@@ -304,7 +304,7 @@ static cx_query *backend_services(cx_rs *rs, size_t *count)
             continue;
         const contour_object *o = s->sorted[ING][i];
         const cx_ingress *ing = &o->u.ing;
-        size_t ns_len = strlen(o->ns);
+        size_t ns_len = o->ns_len;
         for (uint32_t r = 0; r < ing->rule_count; r++) {
             if (!ing->rules[r].has_http)
                 continue;

@@ -131,7 +131,7 @@ static void edges(cx_rs *rs, uint32_t ord, cx_ir_state *st)
         e[k].type = CX_EDGE_TCP_SERVICE;
         edge_service(
             rs, &e[k],
-            cx_snapshot_find(rs->s, CONTOUR_KIND_SERVICE, o->ns, strlen(o->ns), name, strlen(name)),
+            cx_snapshot_find(rs->s, CONTOUR_KIND_SERVICE, o->ns, o->ns_len, name, strlen(name)),
             ord, s);
         k++;
     }
@@ -184,7 +184,7 @@ bool cx_rs_ir_prepare(cx_rs *rs)
         const cx_ingressroute *ir = &o->u.ir;
         st->route_base = base;
         cx_lcp_init(&st->lcp);
-        size_t ns_len = strlen(o->ns);
+        size_t ns_len = o->ns_len;
         for (uint32_t r = 0; r < ir->route_count; r++) {
             const contour_ir_route *rt = &ir->routes[r];
             uint32_t k = base + r;
@@ -925,7 +925,7 @@ static void tcp_walk(cx_rs *rs, const cx_root *root)
                 const contour_ir_service *s = &ir->tcp_services[k];
                 const char *name = s->name ? s->name : "";
                 const contour_object *svc = cx_snapshot_find(rs->s, CONTOUR_KIND_SERVICE, o->ns,
-                                                             strlen(o->ns), name, strlen(name));
+                                                             o->ns_len, name, strlen(name));
                 int64_t pi = svc ? cx_rs_port_by_number(rs, svc, s->port) : -1;
                 if (pi < 0) {
                     cx_rs_msg_reset(rs);

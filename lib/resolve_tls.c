@@ -56,7 +56,7 @@ bool cx_rs_tls_init(cx_rs *rs)
                 const char *target = cd->targets[t];
                 if (!target)
                     continue;
-                deleg_key k = {o->ns,  strlen(o->ns), cd->secret_name, strlen(cd->secret_name),
+                deleg_key k = {o->ns,  o->ns_len,     cd->secret_name, strlen(cd->secret_name),
                                target, strlen(target)};
                 uint64_t h = deleg_hash(rs->delegations.key, &k);
                 if (cx_map_find(&rs->delegations, h, deleg_eq, &k))

@@ -25,8 +25,8 @@ static bool object_has_key(const void *value, const void *key)
 {
     const contour_object *o = value;
     const key_ref *k = key;
-    return strlen(o->ns) == k->ns_len && memcmp(o->ns, k->ns, k->ns_len) == 0 &&
-           strlen(o->name) == k->name_len && memcmp(o->name, k->name, k->name_len) == 0;
+    return o->ns_len == k->ns_len && o->name_len == k->name_len &&
+           memcmp(o->name, k->name, k->name_len) == 0 && memcmp(o->ns, k->ns, k->ns_len) == 0;
 }
 
 static uint64_t object_hash(const cx_map *m, const char *ns, size_t ns_len, const char *name,
@@ -281,7 +281,7 @@ contour_status cx_snapshot_commit(contour_snapshot *s, contour_object **staged, 
             continue;
         }
         const contour_object *old =
-            cx_snapshot_find(s, o->kind, o->ns, strlen(o->ns), o->name, strlen(o->name));
+            cx_snapshot_find(s, o->kind, o->ns, o->ns_len, o->name, o->name_len);
         if (old && !warn_duplicate(old, o))
             goto fail;
         add[o->kind] += old ? 0 : 1;
@@ -325,7 +325,7 @@ contour_status cx_snapshot_commit(contour_snapshot *s, contour_object **staged, 
             continue;
         }
         cx_map *m = &s->by_key[o->kind];
-        key_ref k = {o->ns, strlen(o->ns), o->name, strlen(o->name)};
+        key_ref k = {o->ns, o->ns_len, o->name, o->name_len};
         uint64_t h = object_hash(m, k.ns, k.ns_len, k.name, k.name_len);
         contour_object *old = cx_map_put(m, h, object_has_key, &k, o);
         if (old) {

@@ -45,8 +45,9 @@ CONTOUR_API contour_status contour_config_set_default_namespace(contour_config *
 /**
  * The ingress class this controller serves (default "contour"). An Ingress or IngressRoute
  * whose class annotation (or, for networking.k8s.io/v1, spec.ingressClassName) names another
- * class is ignored by contour_resolve(). An empty class accepts objects with no class and
- * those of class "contour", as Contour does.
+ * class is ignored by contour_resolve(). Objects with no class are always accepted. An
+ * empty class accepts, besides those, objects whose class is "" or "contour" (Contour 1.x's
+ * behaviour when no class is configured); the default "contour" accepts only "contour".
  * @return CONTOUR_OK, CONTOUR_ERR_INVALID or CONTOUR_ERR_NOMEM.
  */
 CONTOUR_API contour_status contour_config_set_ingress_class(contour_config *config,

@@ -279,6 +279,17 @@ static void test_load_directory(void **state)
     assert_int_equal(tu_diag_count(s, "duplicate-object"), 2);
     contour_snapshot_free(s);
 
+    /* A dangling link with a manifest's name is an unreadable file, not nothing. */
+    snprintf(link, sizeof link, "%s/sub/dangling.yaml", tmpdir);
+    assert_int_equal(symlink("/nonexistent/target.yaml", link), 0);
+    assert_int_equal(contour_snapshot_new(&s, NULL), CONTOUR_OK);
+    assert_int_equal(contour_snapshot_load_path(s, tmpdir, CONTOUR_FORMAT_AUTO), CONTOUR_ERR_IO);
+    assert_int_equal(tu_diag_count(s, "io-error"), 1);
+    assert_non_null(strstr(contour_diagnostic_file(tu_diag(s, "io-error")), "dangling.yaml"));
+    /* The readable files still loaded. */
+    assert_int_equal(contour_snapshot_object_count(s, CONTOUR_KIND_INGRESSROUTE), 2);
+    contour_snapshot_free(s);
+
     /* A missing path is an I/O error with a diagnostic. */
     assert_int_equal(contour_snapshot_new(&s, NULL), CONTOUR_OK);
     char missing[512];

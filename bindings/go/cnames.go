@@ -1,0 +1,19 @@
+package contour
+
+/*
+#include <contour/contour.h>
+*/
+import "C"
+
+// The library's names for its enumerations. The Go String methods mirror them without a
+// cgo call; TestNamesMatchLibrary checks that they agree.
+
+func cKindName(k Kind) string { return C.GoString(C.contour_kind_name(C.contour_kind(k))) }
+
+func cSeverityName(s Severity) string {
+	return C.GoString(C.contour_severity_name(C.contour_severity(s)))
+}
+
+func cStateName(s State) string { return C.GoString(C.contour_state_name(C.contour_state(s))) }
+
+func cStatusStr(c Code) string { return C.GoString(C.contour_status_str(C.contour_status(c))) }

@@ -1,0 +1,3 @@
+module github.com/libcontour/libcontour/bindings/go
+
+go 1.21
