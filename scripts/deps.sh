@@ -5,8 +5,12 @@ set -euo pipefail
 
 packages=(meson ninja-build pkg-config gcc libyaml-dev libjson-c-dev libcmocka-dev python3)
 if [[ "${CONTOUR_DEPS_FULL:-0}" == 1 ]]; then
-    # Extra tools the full CI uses: clang (sanitizers, fuzzing), valgrind, abigail, graphviz.
-    packages+=(clang llvm libclang-rt-14-dev valgrind abigail-tools graphviz golang-go)
+    # Extra tools the full CI uses (.ci/run): clang and its runtimes (sanitizers, libFuzzer),
+    # llvm (llvm-symbolizer for sanitizer reports), valgrind, abigail-tools (abidw, abidiff),
+    # cppcheck (static analysis; gcc -fanalyzer comes with gcc), PyYAML (JSON fuzz seeds
+    # made from the YAML ones), graphviz (the CLI test checks DOT output), Go.
+    packages+=(clang llvm libclang-rt-14-dev valgrind abigail-tools cppcheck python3-yaml graphviz
+               golang-go)
 fi
 
 missing=()
