@@ -132,7 +132,51 @@ static cx_rc on_document(void *ctx, const cx_node *root, const cx_pending_error 
     return CX_RC_OK;
 }
 
-/* Adds a source-level diagnostic about a whole input. */
+/* Everything one public load call adds to a snapshot, committed at its end or, on
+ * allocation failure, taken back: the sources and source diagnostics it appended (in the
+ * snapshot's source arena) and the objects it staged. A directory is one transaction, so
+ * CONTOUR_ERR_NOMEM leaves the snapshot as it was whatever the number of files. */
+typedef struct load_txn {
+    cx_arena_mark mark;
+    cx_source *sources;
+    cx_diag_list diags;
+    cx_vec objects; /* contour_object *, staged for one commit */
+} load_txn;
+
+static void txn_begin(contour_snapshot *s, load_txn *t)
+{
+    t->mark = cx_arena_save(&s->source_arena);
+    t->sources = s->sources;
+    t->diags = s->source_diags;
+    cx_vec_init(&t->objects, &s->alloc, sizeof(contour_object *));
+}
+
+/* Commits unless st is CONTOUR_ERR_NOMEM (or the commit itself runs out of memory); then
+ * rolls back. Returns st, or CONTOUR_ERR_NOMEM. */
+static contour_status txn_end(contour_snapshot *s, load_txn *t, contour_status st)
+{
+    if (st != CONTOUR_ERR_NOMEM) {
+        contour_status c =
+            cx_snapshot_commit(s, (contour_object **)t->objects.data, t->objects.len);
+        if (c == CONTOUR_OK)
+            t->objects.len = 0; /* the snapshot owns them now */
+        else
+            st = c;
+    }
+    for (size_t i = 0; i < t->objects.len; i++)
+        cx_object_free(&s->alloc, *(contour_object **)cx_vec_at(&t->objects, i));
+    cx_vec_release(&t->objects);
+    if (st == CONTOUR_ERR_NOMEM) {
+        s->source_diags = t->diags;
+        if (t->diags.tail)
+            t->diags.tail->next = NULL;
+        cx_arena_rewind(&s->source_arena, t->mark);
+        s->sources = t->sources;
+    }
+    return st;
+}
+
+/* Adds a source-level diagnostic about a whole input (committed with the transaction). */
 static contour_status source_error(contour_snapshot *s, const char *file, const char *code,
                                    const char *message)
 {
@@ -141,7 +185,7 @@ static contour_status source_error(contour_snapshot *s, const char *file, const 
     if (!cx_diag_add(sink, CONTOUR_SEVERITY_ERROR, code, file, (cx_pos){0, 0}, none, NULL, message,
                      strlen(message)))
         return CONTOUR_ERR_NOMEM;
-    return cx_snapshot_commit(s, NULL, 0);
+    return CONTOUR_OK;
 }
 
 static cx_source *add_source(contour_snapshot *s, const char *name, size_t len)
@@ -157,21 +201,15 @@ static cx_source *add_source(contour_snapshot *s, const char *name, size_t len)
     return src;
 }
 
-/* Loads bytes under a source name that has already been validated. */
-static contour_status load_bytes(contour_snapshot *s, const char *name, size_t name_len,
-                                 const char *data, size_t len, contour_format format)
+/* Reads bytes under a source name that has already been validated: their objects are
+ * staged in the transaction, their diagnostics added to the snapshot's source lists. */
+static contour_status stage_bytes(contour_snapshot *s, load_txn *txn, const char *name,
+                                  size_t name_len, const char *data, size_t len,
+                                  contour_format format)
 {
-    /* Everything this call adds to the snapshot's own lists can be taken back. */
-    cx_arena_mark mark = cx_arena_save(&s->source_arena);
-    cx_source *saved_sources = s->sources;
-    cx_diag_list saved_diags = s->source_diags;
-
     cx_source *src = add_source(s, name, name_len);
-    if (!src) {
-        cx_arena_rewind(&s->source_arena, mark);
-        s->sources = saved_sources;
+    if (!src)
         return CONTOUR_ERR_NOMEM;
-    }
     if (len > s->limits.v[CONTOUR_LIMIT_INPUT_BYTES]) {
         char msg[160];
         snprintf(msg, sizeof msg, "input of %zu bytes exceeds the limit of %llu bytes", len,
@@ -211,9 +249,12 @@ static contour_status load_bytes(contour_snapshot *s, const char *name, size_t n
     contour_status status = CONTOUR_ERR_NOMEM;
     if (rc == CX_RC_OK) {
         free_objects(&st, &st.items); /* a List left open at the end of input */
-        status = cx_snapshot_commit(s, (contour_object **)st.objects.data, st.objects.len);
-        if (status == CONTOUR_OK)
-            st.objects.len = 0; /* the snapshot owns them now */
+        if (cx_vec_reserve(&txn->objects, st.objects.len)) {
+            for (size_t i = 0; i < st.objects.len; i++)
+                cx_vec_push(&txn->objects, cx_vec_at(&st.objects, i));
+            st.objects.len = 0; /* the transaction owns them now */
+            status = CONTOUR_OK;
+        }
     }
     free_objects(&st, &st.objects);
     free_objects(&st, &st.items);
@@ -221,13 +262,6 @@ static contour_status load_bytes(contour_snapshot *s, const char *name, size_t n
     cx_vec_release(&st.items);
     cx_vec_release(&st.nested);
     cx_arena_release(&scratch);
-    if (status != CONTOUR_OK) {
-        s->source_diags = saved_diags;
-        if (saved_diags.tail)
-            saved_diags.tail->next = NULL;
-        cx_arena_rewind(&s->source_arena, mark);
-        s->sources = saved_sources;
-    }
     return status;
 }
 
@@ -242,7 +276,10 @@ contour_status contour_snapshot_load_buffer(contour_snapshot *s, const char *nam
     if (!s || !name || (!data && len) || !valid_format(format) || memchr(name, 0, name_len) ||
         !cx_utf8_valid(name, name_len))
         return CONTOUR_ERR_INVALID;
-    return load_bytes(s, name, name_len, data ? data : "", len, format);
+    load_txn txn;
+    txn_begin(s, &txn);
+    contour_status st = stage_bytes(s, &txn, name, name_len, data ? data : "", len, format);
+    return txn_end(s, &txn, st);
 }
 
 /* ---- files and directories ---- */
@@ -323,7 +360,8 @@ static contour_status read_file(contour_snapshot *s, const char *path, char **ou
     return CONTOUR_OK;
 }
 
-static contour_status load_file(contour_snapshot *s, const char *path, contour_format format)
+static contour_status load_file(contour_snapshot *s, load_txn *txn, const char *path,
+                                contour_format format)
 {
     char *data;
     size_t len;
@@ -332,9 +370,9 @@ static contour_status load_file(contour_snapshot *s, const char *path, contour_f
         return st;
     size_t plen = strlen(path);
     if (cx_utf8_valid(path, plen))
-        st = load_bytes(s, path, plen, data, len, format);
+        st = stage_bytes(s, txn, path, plen, data, len, format);
     else
-        st = load_bytes(s, "<non-UTF-8 path>", 16, data, len, format);
+        st = stage_bytes(s, txn, "<non-UTF-8 path>", 16, data, len, format);
     cx_free(&s->alloc, data);
     return st;
 }
@@ -446,11 +484,13 @@ contour_status contour_snapshot_load_path(contour_snapshot *s, const char *path,
 {
     if (!s || !path || !*path || !valid_format(format))
         return CONTOUR_ERR_INVALID;
+    load_txn txn;
+    txn_begin(s, &txn);
     struct stat sb;
     if (stat(path, &sb) != 0)
-        return io_error(s, path, "open", errno);
+        return txn_end(s, &txn, io_error(s, path, "open", errno));
     if (!S_ISDIR(sb.st_mode))
-        return load_file(s, path, format);
+        return txn_end(s, &txn, load_file(s, &txn, path, format));
 
     cx_vec files;
     cx_vec_init(&files, &s->alloc, sizeof(char *));
@@ -459,7 +499,7 @@ contour_status contour_snapshot_load_path(contour_snapshot *s, const char *path,
     if (st == CONTOUR_OK && files.len > 1)
         qsort(files.data, files.len, sizeof(char *), path_compare);
     for (size_t i = 0; st == CONTOUR_OK && i < files.len; i++) {
-        contour_status fs = load_file(s, *(char **)cx_vec_at(&files, i), format);
+        contour_status fs = load_file(s, &txn, *(char **)cx_vec_at(&files, i), format);
         if (fs == CONTOUR_ERR_IO)
             io_failed = true;
         else if (fs == CONTOUR_ERR_LIMIT)
@@ -468,7 +508,7 @@ contour_status contour_snapshot_load_path(contour_snapshot *s, const char *path,
             st = fs;
     }
     free_paths(&s->alloc, &files);
-    if (st != CONTOUR_OK)
-        return st;
-    return io_failed ? CONTOUR_ERR_IO : over_limit ? CONTOUR_ERR_LIMIT : CONTOUR_OK;
+    if (st == CONTOUR_OK)
+        st = io_failed ? CONTOUR_ERR_IO : over_limit ? CONTOUR_ERR_LIMIT : CONTOUR_OK;
+    return txn_end(s, &txn, st);
 }

@@ -431,31 +431,48 @@ static void f_free(void *p, void *ud)
     free(p);
 }
 
-/* Fails the Nth allocation for every N of a whole load -> resolve -> render run on a
- * representative input: each failure must surface as CONTOUR_ERR_NOMEM from the call that
- * met it, with nothing leaked; the run with no failure must match the expected output. */
-static void test_allocation_failure_everywhere(void **state)
-{
-    (void)state;
-    size_t len;
-    char *path =
-        strdup(tu_path(tu_source_root(), "examples/manifests/contour-v0.10/05-delegation-across-"
-                                         "namespaces/root.ingressroute.yaml"));
-    char *root = tu_read_file(path, &len);
-    char *text = malloc(strlen(cluster) + len + 8);
-    sprintf(text, "%s---\n%s", cluster, root);
-    free(root);
-    free(path);
+/* What one run under failure injection loads: a buffer, or a path. */
+typedef struct input {
+    const char *name;
+    const char *text; /* NULL: load `path` */
+    const char *path;
+} input;
 
-    char *expected;
-    {
-        contour_snapshot *s = tu_load("input", text);
-        contour_graph *g = NULL;
-        assert_int_equal(contour_resolve(&g, s, NULL), CONTOUR_OK);
-        expected = tu_graph_json(g);
-        contour_graph_free(g);
-        contour_snapshot_free(s);
+static contour_status load_input(contour_snapshot *s, const input *in)
+{
+    if (in->text)
+        return contour_snapshot_load_buffer(s, in->name, strlen(in->name), in->text,
+                                            strlen(in->text), CONTOUR_FORMAT_AUTO);
+    return contour_snapshot_load_path(s, in->path, CONTOUR_FORMAT_AUTO);
+}
+
+/* The three renderings of an input's graph, made with the C library allocator. */
+static void render_all(const input *in, char *out[3])
+{
+    contour_snapshot *s = NULL;
+    contour_graph *g = NULL;
+    assert_int_equal(contour_snapshot_new(&s, NULL), CONTOUR_OK);
+    assert_int_equal(load_input(s, in), CONTOUR_OK);
+    assert_int_equal(contour_resolve(&g, s, NULL), CONTOUR_OK);
+    for (int f = 0; f < 3; f++) {
+        contour_buffer *b = NULL;
+        assert_int_equal(contour_graph_render(&b, g, (contour_output_format)f), CONTOUR_OK);
+        out[f] = strdup(contour_buffer_data(b));
+        contour_buffer_free(b);
     }
+    contour_graph_free(g);
+    contour_snapshot_free(s);
+}
+
+/* Fails the Nth allocation for every N of a whole load -> resolve -> render (JSON, text,
+ * DOT) run: each failure must surface as CONTOUR_ERR_NOMEM from the call that met it,
+ * with nothing leaked (every handle is freed and the allocator's count of live blocks is
+ * back to 0; LeakSanitizer and valgrind check libyaml's side); the run with no failure
+ * must render exactly what the C library allocator gives. Returns the number of points. */
+static long fail_everywhere(const input *in)
+{
+    char *expected[3];
+    render_all(in, expected);
     failing f = {0, 0, 0};
     contour_config *c;
     assert_int_equal(contour_config_new(&c), CONTOUR_OK);
@@ -467,31 +484,37 @@ static void test_allocation_failure_everywhere(void **state)
         f.fail_at = n;
         contour_snapshot *s = NULL;
         contour_graph *g = NULL;
-        contour_buffer *b = NULL;
+        contour_buffer *b[3] = {NULL, NULL, NULL};
         contour_status st = contour_snapshot_new(&s, c);
+        int stage = 0;
         if (st == CONTOUR_OK)
-            st = contour_snapshot_load_buffer(s, "input", 5, text, strlen(text),
-                                              CONTOUR_FORMAT_AUTO);
-        else
-            nomem[0]++;
+            st = load_input(s, in);
         if (st == CONTOUR_OK) {
+            stage = 1;
             st = contour_resolve(&g, s, c);
-            if (st == CONTOUR_OK) {
-                st = contour_graph_render(&b, g, CONTOUR_OUTPUT_JSON);
-                if (st == CONTOUR_OK)
-                    assert_string_equal(contour_buffer_data(b), expected);
-                else
-                    nomem[2]++;
-            } else {
+            if (st != CONTOUR_OK)
                 assert_null(g);
-                nomem[1]++;
-            }
-        } else if (s) {
-            nomem[0]++;
         }
+        for (int fmt = 0; fmt < 3 && st == CONTOUR_OK; fmt++) {
+            stage = 2;
+            st = contour_graph_render(&b[fmt], g, (contour_output_format)fmt);
+            if (st == CONTOUR_OK)
+                assert_string_equal(contour_buffer_data(b[fmt]), expected[fmt]);
+            else
+                assert_null(b[fmt]);
+        }
+        if (st != CONTOUR_OK)
+            nomem[stage]++;
         assert_true(st == CONTOUR_OK || st == CONTOUR_ERR_NOMEM);
+        /* A failed load leaves the snapshot as it was: empty. */
+        if (stage == 0 && s) {
+            for (int k = 1; k <= CONTOUR_KIND_COUNT; k++)
+                assert_int_equal(contour_snapshot_object_count(s, (contour_kind)k), 0);
+            assert_int_equal(contour_snapshot_diagnostic_count(s), 0);
+        }
         bool hit = f.calls >= n;
-        contour_buffer_free(b);
+        for (int fmt = 0; fmt < 3; fmt++)
+            contour_buffer_free(b[fmt]);
         contour_graph_free(g);
         contour_snapshot_free(s);
         assert_int_equal(f.live, 0);
@@ -501,12 +524,142 @@ static void test_allocation_failure_everywhere(void **state)
         }
         assert_int_equal(st, CONTOUR_ERR_NOMEM);
     }
-    print_message("allocation failure points: %ld (load %ld, resolve %ld, render %ld)\n", n - 1,
-                  nomem[0], nomem[1], nomem[2]);
+    print_message("%-36s %5ld allocation failure points (load %ld, resolve %ld, render %ld)\n",
+                  in->name, n - 1, nomem[0], nomem[1], nomem[2]);
     assert_true(nomem[0] > 0 && nomem[1] > 0 && nomem[2] > 0);
     contour_config_free(c);
-    free(expected);
-    free(text);
+    for (int fmt = 0; fmt < 3; fmt++)
+        free(expected[fmt]);
+    return n - 1;
+}
+
+/* Representative inputs: a whole cluster in YAML and in JSON, broken documents of every
+ * sort (syntax errors, wrong types, unknown fields, duplicates, invalid and orphaned
+ * IngressRoutes), an input past its diagnostics budget, and a directory read from disk. */
+static void test_allocation_failure_everywhere(void **state)
+{
+    (void)state;
+    size_t len;
+    char *root = tu_read_file(tu_path(tu_source_root(),
+                                      "examples/manifests/contour-v0.10/05-delegation-across-"
+                                      "namespaces/root.ingressroute.yaml"),
+                              &len);
+    char *cluster_yaml = malloc(strlen(cluster) + len + 8);
+    assert_non_null(cluster_yaml);
+    sprintf(cluster_yaml, "%s---\n%s", cluster, root);
+    free(root);
+
+    /* The JSON seeds of the fuzzers: every kind, in JSON. */
+    static const char *const json_seeds[] = {"ingressroute.json", "tcpproxy.json", "ingress.json",
+                                             "list.json"};
+    char *json = calloc(1, 1);
+    for (size_t i = 0; i < sizeof json_seeds / sizeof *json_seeds; i++) {
+        char rel[64];
+        snprintf(rel, sizeof rel, "fuzz/seeds/%s", json_seeds[i]);
+        char *t = tu_read_file(tu_path(tu_source_root(), rel), &len);
+        char *grown = realloc(json, strlen(json) + len + 2);
+        assert_non_null(grown);
+        json = grown;
+        strcat(json, t);
+        strcat(json, "\n");
+        free(t);
+    }
+
+    /* Broken documents of every sort. */
+    static const char *const broken_files[] = {"invalid.yaml", "syntax-error.yaml", "orphaned.yaml",
+                                               "no-namespace.yaml"};
+    char *broken = strdup("apiVersion: v1\nkind: Service\nmetadata: {name: dup}\nspec: {x: 1}\n"
+                          "---\napiVersion: v1\nkind: Service\nmetadata: {name: dup}\n"
+                          "---\napiVersion: v1\nkind: Service\nmetadata: {name: t, a: 1, a: 2}\n"
+                          "---\n[1, 2]\n");
+    for (size_t i = 0; i < sizeof broken_files / sizeof *broken_files; i++) {
+        char rel[64];
+        snprintf(rel, sizeof rel, "tests/cli/fixtures/%s", broken_files[i]);
+        char *t = tu_read_file(tu_path(tu_source_root(), rel), &len);
+        char *grown = realloc(broken, strlen(broken) + len + 8);
+        assert_non_null(grown);
+        broken = grown;
+        strcat(broken, "\n---\n");
+        strcat(broken, t);
+        free(t);
+    }
+
+    /* 10,001 documents without kind, then a root: the budget's notice under failures. */
+    size_t nbad = 10001;
+    char *budget = malloc(nbad * 7 + strlen(cluster) + 8);
+    assert_non_null(budget);
+    for (size_t i = 0; i < nbad; i++)
+        memcpy(budget + 7 * i, "---\n{}\n", 7);
+    sprintf(budget + 7 * nbad, "---\n%s", cluster);
+
+    char *dir = strdup(tu_path(tu_source_root(), "tests/cli/fixtures/valid"));
+    const input inputs[] = {
+        {"cluster (YAML)", cluster_yaml, NULL},
+        {"every kind (JSON)", json, NULL},
+        {"broken documents", broken, NULL},
+        {"past the diagnostics budget", budget, NULL},
+        {"a directory", NULL, dir},
+    };
+    long total = 0;
+    for (size_t i = 0; i < sizeof inputs / sizeof *inputs; i++)
+        total += fail_everywhere(&inputs[i]);
+    print_message("%-36s %5ld\n", "allocation failure points in all", total);
+    free(dir);
+    free(budget);
+    free(broken);
+    free(json);
+    free(cluster_yaml);
+}
+
+/* A call that fails with CONTOUR_ERR_NOMEM leaves no trace, even when it had already
+ * recorded a diagnostic about its input (limit-input, io-error) before running out of
+ * memory: such a diagnostic used to stay in the snapshot's list, unindexed, and surfaced
+ * with the next successful load. */
+static void test_failed_load_leaves_no_trace(void **state)
+{
+    (void)state;
+    static const char small[] = "apiVersion: v1\nkind: Service\nmetadata: {name: s}\n";
+    failing f = {0, 0, 0};
+    contour_config *c;
+    assert_int_equal(contour_config_new(&c), CONTOUR_OK);
+    assert_int_equal(contour_config_set_allocator(c, f_malloc, f_realloc, f_free, &f), CONTOUR_OK);
+    assert_int_equal(contour_config_set_limit(c, CONTOUR_LIMIT_INPUT_BYTES, 10), CONTOUR_OK);
+    long points = 0;
+    for (int what = 0; what < 2; what++) {
+        for (long n = 1;; n++) {
+            contour_snapshot *s = NULL;
+            f.fail_at = 0;
+            assert_int_equal(contour_snapshot_new(&s, c), CONTOUR_OK);
+            f.calls = 0;
+            f.fail_at = n;
+            contour_status st =
+                what == 0 ? contour_snapshot_load_buffer(s, "big", 3, small, strlen(small),
+                                                         CONTOUR_FORMAT_AUTO)
+                          : contour_snapshot_load_path(s, "/nonexistent/contour-test",
+                                                       CONTOUR_FORMAT_AUTO);
+            bool hit = f.calls >= n;
+            f.fail_at = 0;
+            if (!hit) {
+                assert_int_equal(st, what == 0 ? CONTOUR_ERR_LIMIT : CONTOUR_ERR_IO);
+                assert_int_equal(contour_snapshot_diagnostic_count(s), 1);
+                contour_snapshot_free(s);
+                break;
+            }
+            points++;
+            assert_int_equal(st, CONTOUR_ERR_NOMEM);
+            assert_int_equal(contour_snapshot_diagnostic_count(s), 0);
+            /* The next load must show only its own diagnostics. */
+            assert_int_equal(contour_snapshot_load_buffer(s, "ok", 2, "{}", 2, CONTOUR_FORMAT_AUTO),
+                             CONTOUR_OK);
+            assert_int_equal(contour_snapshot_diagnostic_count(s), 1);
+            assert_string_equal(contour_diagnostic_code(contour_snapshot_diagnostic_at(s, 0)),
+                                "missing-kind");
+            contour_snapshot_free(s);
+            assert_int_equal(f.live, 0);
+        }
+    }
+    assert_true(points >= 2);
+    contour_config_free(c);
 }
 
 int main(void)
@@ -516,6 +669,7 @@ int main(void)
         cmocka_unit_test(test_incremental_update),
         cmocka_unit_test(test_concurrent_resolution),
         cmocka_unit_test(test_allocation_failure_everywhere),
+        cmocka_unit_test(test_failed_load_leaves_no_trace),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
