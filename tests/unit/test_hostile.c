@@ -552,6 +552,39 @@ static void test_huge_scalar(void **state)
                                       "}}\n" SERVICE_JSON_T "}\n", 'e'};
     run_isolated("100 MB JSON string with an escape", make_huge, &json_escaped, CONTOUR_FORMAT_JSON,
                  NULL, (expect){CONTOUR_OK, "limit-scalar", 1, sizeof SERVICE_JSON + 14, 1.0, 1});
+
+    /* Other tokens libyaml would hold whole, and runs of white space between tokens: the
+     * read window stops them all, just after the last event. */
+    static const huge anchor = {SERVICE_YAML "spec:\n  a: &", "", "",
+                                " 1"
+                                "\n---\n" SERVICE_YAML_T,
+                                'a'};
+    run_isolated("100 MB YAML anchor name", make_huge, &anchor, CONTOUR_FORMAT_YAML, NULL,
+                 (expect){CONTOUR_OK, "limit-scalar", 5, 4, 1.0, 1});
+    static const huge tag = {SERVICE_YAML "spec:\n  a: !", "", "",
+                             " 1"
+                             "\n---\n" SERVICE_YAML_T,
+                             't'};
+    run_isolated("100 MB YAML tag", make_huge, &tag, CONTOUR_FORMAT_YAML, NULL,
+                 (expect){CONTOUR_OK, "limit-scalar", 5, 4, 1.0, 1});
+    static const huge number = {SERVICE_YAML "spec:\n  a: 1", "", "", "\n---\n" SERVICE_YAML_T,
+                                '0'};
+    run_isolated("100 MB YAML number", make_huge, &number, CONTOUR_FORMAT_YAML, NULL,
+                 (expect){CONTOUR_OK, "limit-scalar", 5, 4, 1.0, 1});
+    static const huge spaces = {SERVICE_YAML "spec:\n  x: [1,", "", "", "2]\n---\n" SERVICE_YAML_T,
+                                ' '};
+    run_isolated("100 MB of spaces in a flow sequence", make_huge, &spaces, CONTOUR_FORMAT_YAML,
+                 NULL, (expect){CONTOUR_OK, "limit-scalar", 5, 8, 1.0, 1});
+    static const huge blank = {SERVICE_YAML "spec:", "", "", "  x: 1\n---\n" SERVICE_YAML_T, '\n'};
+    run_isolated("100 MB of blank lines", make_huge, &blank, CONTOUR_FORMAT_YAML, NULL,
+                 (expect){CONTOUR_OK, "limit-scalar", 4, 5, 1.0, 1});
+    static const huge json_number = {SERVICE_JSON "\"spec\": {\"a\": 1", "", "", "}}\n", '0'};
+    run_isolated("100 MB JSON number", make_huge, &json_number, CONTOUR_FORMAT_JSON, NULL,
+                 (expect){CONTOUR_OK, "limit-scalar", 1, sizeof SERVICE_JSON + 14, 1.0, 0});
+    /* JSON white space is not a token: 100 MB of it is read, and the object loads. */
+    static const huge json_spaces = {SERVICE_JSON "\"spec\": {\"a\": ", "", "", "1}}\n", ' '};
+    run_isolated("100 MB of JSON white space", make_huge, &json_spaces, CONTOUR_FORMAT_JSON, NULL,
+                 (expect){CONTOUR_OK, "unknown-field", 1, sizeof SERVICE_JSON + 9, 1.0, 1});
 }
 
 /* ------------------------------------------------------------------------------------------ */
