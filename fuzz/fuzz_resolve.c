@@ -1,33 +1,106 @@
 /* libFuzzer target: load (format auto-detected) -> resolve -> walk the whole graph ->
- * render JSON, text and DOT -> free, checking the output invariants in fuzz_common.h. */
+ * render JSON, text and DOT -> free, checking the output invariants in fuzz_common.h.
+ *
+ * Then the same input again with one allocation failing (which one is drawn from the
+ * input, among those the first run made): every call must return CONTOUR_OK or
+ * CONTOUR_ERR_NOMEM, the failure must surface as CONTOUR_ERR_NOMEM from some call, a
+ * failed load must leave the snapshot empty, and nothing may leak. */
 #include "fuzz_common.h"
 
+#include <stdlib.h>
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+typedef struct fz_alloc {
+    size_t calls, fail_at; /* fail_at 0: never */
+    long live;
+} fz_alloc;
+
+static void *fz_malloc(size_t n, void *ud)
+{
+    fz_alloc *a = ud;
+    if (++a->calls == a->fail_at)
+        return NULL;
+    void *p = malloc(n);
+    a->live += p != NULL;
+    return p;
+}
+
+static void *fz_realloc(void *p, size_t n, void *ud)
+{
+    fz_alloc *a = ud;
+    if (++a->calls == a->fail_at)
+        return NULL;
+    void *q = realloc(p, n);
+    a->live += !p && q;
+    return q;
+}
+
+static void fz_free(void *p, void *ud)
+{
+    ((fz_alloc *)ud)->live--;
+    free(p);
+}
+
+/* One run; returns whether a call failed with CONTOUR_ERR_NOMEM. */
+static int run(const uint8_t *data, size_t size, fz_alloc *a)
+{
+    contour_config *cfg = fuzz_config(data[0]);
+    contour_snapshot *s = NULL;
+    contour_graph *g = NULL;
+    int nomem = 0;
+    FUZZ_CHECK(cfg != NULL);
+    FUZZ_CHECK(contour_config_set_allocator(cfg, fz_malloc, fz_realloc, fz_free, a) == CONTOUR_OK);
+    contour_status st = contour_snapshot_new(&s, cfg);
+    if (st == CONTOUR_OK)
+        st = contour_snapshot_load_buffer(s, "fuzz", 4, (const char *)data + 1, size - 1,
+                                          CONTOUR_FORMAT_AUTO);
+    if (st == CONTOUR_ERR_NOMEM && s) {
+        /* A failed load leaves the snapshot as it was: empty. */
+        for (int k = 1; k <= CONTOUR_KIND_COUNT; k++)
+            FUZZ_CHECK(contour_snapshot_object_count(s, (contour_kind)k) == 0);
+        FUZZ_CHECK(contour_snapshot_diagnostic_count(s) == 0);
+    }
+    if (st == CONTOUR_OK) {
+        st = contour_resolve(&g, s, cfg);
+        FUZZ_CHECK(st == CONTOUR_OK || g == NULL);
+    }
+    if (st == CONTOUR_OK) {
+        /* Every load diagnostic is in the graph too. */
+        FUZZ_CHECK(contour_graph_diagnostic_count(g) >= contour_snapshot_diagnostic_count(s));
+        (void)fuzz_walk_graph(g);
+        for (int f = CONTOUR_OUTPUT_JSON; f <= CONTOUR_OUTPUT_DOT && st == CONTOUR_OK; f++) {
+            contour_buffer *b = NULL;
+            st = contour_graph_render(&b, g, (contour_output_format)f);
+            if (st == CONTOUR_OK)
+                fuzz_check_rendering(b, (contour_output_format)f);
+            else
+                FUZZ_CHECK(b == NULL);
+            contour_buffer_free(b);
+        }
+    }
+    FUZZ_CHECK(st == CONTOUR_OK || st == CONTOUR_ERR_NOMEM);
+    nomem = st == CONTOUR_ERR_NOMEM;
+    contour_graph_free(g);
+    contour_snapshot_free(s);
+    contour_config_free(cfg);
+    FUZZ_CHECK(a->live == 0); /* nothing leaked through the allocator */
+    return nomem;
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size < 1)
         return 0;
-    contour_config *cfg = fuzz_config(data[0]);
-    contour_snapshot *s = NULL;
-    contour_graph *g = NULL;
-    if (!cfg || contour_snapshot_new(&s, cfg) != CONTOUR_OK)
-        goto out;
-    FUZZ_CHECK(contour_snapshot_load_buffer(s, "fuzz", 4, (const char *)data + 1, size - 1,
-                                            CONTOUR_FORMAT_AUTO) == CONTOUR_OK);
-    FUZZ_CHECK(contour_resolve(&g, s, cfg) == CONTOUR_OK);
-    /* Every load diagnostic is in the graph too. */
-    FUZZ_CHECK(contour_graph_diagnostic_count(g) >= contour_snapshot_diagnostic_count(s));
-    (void)fuzz_walk_graph(g);
-    for (int f = CONTOUR_OUTPUT_JSON; f <= CONTOUR_OUTPUT_DOT; f++) {
-        contour_buffer *b = NULL;
-        FUZZ_CHECK(contour_graph_render(&b, g, (contour_output_format)f) == CONTOUR_OK);
-        fuzz_check_rendering(b, (contour_output_format)f);
-        contour_buffer_free(b);
-    }
-out:
-    contour_graph_free(g);
-    contour_snapshot_free(s);
-    contour_config_free(cfg);
+    fz_alloc a = {0, 0, 0};
+    FUZZ_CHECK(!run(data, size, &a)); /* no failure injected: no NOMEM */
+    if (a.calls == 0)
+        return 0;
+    /* The allocation to fail, from the input's bytes (FNV-1a). */
+    uint64_t h = 0xcbf29ce484222325ULL;
+    for (size_t i = 0; i < size; i++)
+        h = (h ^ data[i]) * 0x100000001b3ULL;
+    fz_alloc b = {0, 1 + (size_t)(h % a.calls), 0};
+    FUZZ_CHECK(run(data, size, &b)); /* the failure surfaced as CONTOUR_ERR_NOMEM */
     return 0;
 }
