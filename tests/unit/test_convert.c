@@ -2546,6 +2546,7 @@ static void test_examples(void **state)
 static void test_wild_corpus(void **state)
 {
     (void)state;
+    tu_require_shared("corpus/wild");
     corpus_stats st;
     memset(&st, 0, sizeof st);
     run_corpus("corpus/wild", &st);
@@ -2572,6 +2573,7 @@ static void test_wild_corpus(void **state)
 static void test_wild_counts(void **state)
 {
     (void)state;
+    tu_require_shared("corpus/wild");
     const struct {
         const char *file;
         size_t objects, warnings;

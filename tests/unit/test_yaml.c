@@ -785,6 +785,7 @@ static size_t check_tree(const char *dir, size_t *docs)
 static void test_wild_corpus(void **state)
 {
     (void)state;
+    tu_require_shared("corpus/wild");
     size_t docs = 0;
     char dir[4096];
     snprintf(dir, sizeof dir, "%s", tu_path(tu_shared_root(), "corpus/wild"));

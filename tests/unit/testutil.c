@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
@@ -71,6 +72,16 @@ const char *tu_path(const char *root, const char *rel)
     static char buf[4096];
     snprintf(buf, sizeof buf, "%s/%s", root, rel);
     return buf;
+}
+
+void tu_require_shared(const char *rel)
+{
+    struct stat sb;
+    const char *p = tu_path(tu_shared_root(), rel);
+    if (stat(p, &sb) != 0) {
+        print_message("skipped: %s does not exist (no ../shared)\n", p);
+        skip();
+    }
 }
 
 char *tu_read_file(const char *path, size_t *len)

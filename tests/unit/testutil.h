@@ -17,6 +17,9 @@ const char *tu_source_root(void);
 const char *tu_shared_root(void);
 /* A path under one of the roots, in a static buffer overwritten by the next call. */
 const char *tu_path(const char *root, const char *rel);
+/* Skips the calling test (cmocka skip()) when `rel` is not under the shared root: the
+ * real-world corpus exists only in ../shared, which a fresh clone does not have. */
+void tu_require_shared(const char *rel);
 
 /* Reads a whole file (malloc'd, NUL-terminated; *len gets the size). Fails the test on error. */
 char *tu_read_file(const char *path, size_t *len);
