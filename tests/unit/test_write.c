@@ -689,6 +689,8 @@ static void test_render_nomem(void **state)
             failures++;
         }
         assert_true(failures >= 2);
+        print_message("render format %d: %ld allocation failure points\n", (int)formats[i],
+                      failures);
         /* The output with a working custom allocator is the same as with libc's. */
         c = (counting){0, -1, 0};
         char *x = render(&f.g, formats[i]);
