@@ -121,8 +121,12 @@ static cv_rc read_service(cv *c, const cx_node *item, cx_pos pos, void *elem)
         case SV_HEALTH:
             CV_TRY(enter(c, "healthCheck", v, &map));
             if (map) {
+                cx_health_check *hc = cx_arena_zalloc(c->arena, sizeof *hc);
+                if (!hc)
+                    return CV_NOMEM;
                 s->has_health_check = true;
-                cv_rc rc = read_health_check(c, map, &s->health_check);
+                s->health_check = hc;
+                cv_rc rc = read_health_check(c, map, hc);
                 cv_pop(c);
                 CV_TRY(rc);
             }

@@ -45,10 +45,10 @@ struct contour_ir_service {
     int64_t weight;
     const char *strategy;
     bool has_health_check;
-    cx_health_check health_check;
-    cx_pos pos;        /* the list item */
-    cx_pos port_pos;   /* the port value (the item when absent) */
-    cx_pos weight_pos; /* the weight value (the item when absent) */
+    const cx_health_check *health_check; /* out of line: most services have none */
+    cx_pos pos;                          /* the list item */
+    cx_pos port_pos;                     /* the port value (the item when absent) */
+    cx_pos weight_pos;                   /* the weight value (the item when absent) */
 };
 
 typedef struct cx_delegate {

@@ -97,8 +97,15 @@ static void copy_service(copier *c, contour_ir_service *s)
 {
     COPY_STR(c, s->name);
     COPY_STR(c, s->strategy);
-    COPY_STR(c, s->health_check.path);
-    COPY_STR(c, s->health_check.host);
+    if (!s->health_check)
+        return;
+    cx_health_check hc = *s->health_check;
+    cx_health_check *copy = take(c, sizeof hc, 8);
+    COPY_STR(c, hc.path);
+    COPY_STR(c, hc.host);
+    if (copy)
+        *copy = hc;
+    s->health_check = copy;
 }
 
 static void copy_delegate(copier *c, cx_delegate *d)

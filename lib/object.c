@@ -262,37 +262,37 @@ bool contour_ir_service_has_health_check(const contour_ir_service *s)
 
 static const cx_health_check *health(const contour_ir_service *s)
 {
-    return s && s->has_health_check ? &s->health_check : NULL;
+    return s && s->has_health_check ? s->health_check : NULL;
 }
 
 const char *contour_ir_service_health_check_path(const contour_ir_service *s)
 {
-    return health(s) ? s->health_check.path : NULL;
+    return health(s) ? s->health_check->path : NULL;
 }
 
 const char *contour_ir_service_health_check_host(const contour_ir_service *s)
 {
-    return health(s) ? s->health_check.host : NULL;
+    return health(s) ? s->health_check->host : NULL;
 }
 
 int64_t contour_ir_service_health_check_interval_seconds(const contour_ir_service *s)
 {
-    return health(s) ? s->health_check.interval_seconds : 0;
+    return health(s) ? s->health_check->interval_seconds : 0;
 }
 
 int64_t contour_ir_service_health_check_timeout_seconds(const contour_ir_service *s)
 {
-    return health(s) ? s->health_check.timeout_seconds : 0;
+    return health(s) ? s->health_check->timeout_seconds : 0;
 }
 
 int64_t contour_ir_service_health_check_unhealthy_threshold_count(const contour_ir_service *s)
 {
-    return health(s) ? s->health_check.unhealthy_threshold_count : 0;
+    return health(s) ? s->health_check->unhealthy_threshold_count : 0;
 }
 
 int64_t contour_ir_service_health_check_healthy_threshold_count(const contour_ir_service *s)
 {
-    return health(s) ? s->health_check.healthy_threshold_count : 0;
+    return health(s) ? s->health_check->healthy_threshold_count : 0;
 }
 
 /* ---- TLSCertificateDelegation ---- */

@@ -507,7 +507,7 @@ void cx_rs_health_check(cx_rs *rs, contour_cluster *c, const contour_ir_service 
 {
     if (!s->has_health_check)
         return;
-    const cx_health_check *h = &s->health_check;
+    const cx_health_check *h = s->health_check;
     c->has_health_check = true;
     c->health_check.path = cx_rs_str(rs, h->path ? h->path : "");
     c->health_check.host =
