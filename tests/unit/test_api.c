@@ -399,38 +399,6 @@ static void test_concurrent_resolution(void **state)
 
 /* ---- allocation failure everywhere ---- */
 
-typedef struct failing {
-    long fail_at;
-    long calls;
-    long live;
-} failing;
-
-static void *f_malloc(size_t n, void *ud)
-{
-    failing *f = ud;
-    if (++f->calls == f->fail_at)
-        return NULL;
-    void *p = malloc(n);
-    f->live += p != NULL;
-    return p;
-}
-
-static void *f_realloc(void *p, size_t n, void *ud)
-{
-    failing *f = ud;
-    if (++f->calls == f->fail_at)
-        return NULL;
-    void *q = realloc(p, n);
-    f->live += p == NULL && q != NULL;
-    return q;
-}
-
-static void f_free(void *p, void *ud)
-{
-    ((failing *)ud)->live--;
-    free(p);
-}
-
 /* What one run under failure injection loads: a buffer, or a path. */
 typedef struct input {
     const char *name;
@@ -473,10 +441,12 @@ static long fail_everywhere(const input *in)
 {
     char *expected[3];
     render_all(in, expected);
-    failing f = {0, 0, 0};
+    tu_failing f = {0, 0, 0, 0};
     contour_config *c;
     assert_int_equal(contour_config_new(&c), CONTOUR_OK);
-    assert_int_equal(contour_config_set_allocator(c, f_malloc, f_realloc, f_free, &f), CONTOUR_OK);
+    assert_int_equal(
+        contour_config_set_allocator(c, tu_failing_malloc, tu_failing_realloc, tu_failing_free, &f),
+        CONTOUR_OK);
     long n;
     long nomem[3] = {0, 0, 0};
     for (n = 1;; n++) {
@@ -619,10 +589,12 @@ static void test_failed_load_leaves_no_trace(void **state)
 {
     (void)state;
     static const char small[] = "apiVersion: v1\nkind: Service\nmetadata: {name: s}\n";
-    failing f = {0, 0, 0};
+    tu_failing f = {0, 0, 0, 0};
     contour_config *c;
     assert_int_equal(contour_config_new(&c), CONTOUR_OK);
-    assert_int_equal(contour_config_set_allocator(c, f_malloc, f_realloc, f_free, &f), CONTOUR_OK);
+    assert_int_equal(
+        contour_config_set_allocator(c, tu_failing_malloc, tu_failing_realloc, tu_failing_free, &f),
+        CONTOUR_OK);
     assert_int_equal(contour_config_set_limit(c, CONTOUR_LIMIT_INPUT_BYTES, 10), CONTOUR_OK);
     long points = 0;
     for (int what = 0; what < 2; what++) {

@@ -2174,53 +2174,9 @@ static void test_accessors_wrong_kind(void **state)
 /* Memory: every allocation failure is NOMEM with nothing leaked and nothing reported         */
 /* ------------------------------------------------------------------------------------------ */
 
-typedef struct failing {
-    long countdown; /* allocations until the failing one; < 0: never fail */
-    long live;
-    long total;
-} failing;
-
-static void *f_malloc(size_t size, void *ud)
-{
-    failing *f = ud;
-    if (f->countdown == 0)
-        return NULL;
-    if (f->countdown > 0)
-        f->countdown--;
-    void *p = malloc(size);
-    if (p) {
-        f->live++;
-        f->total++;
-    }
-    return p;
-}
-
-static void *f_realloc(void *ptr, size_t size, void *ud)
-{
-    failing *f = ud;
-    if (f->countdown == 0)
-        return NULL;
-    if (f->countdown > 0)
-        f->countdown--;
-    void *p = realloc(ptr, size);
-    if (p && !ptr) {
-        f->live++;
-        f->total++;
-    }
-    return p;
-}
-
-static void f_free(void *ptr, void *ud)
-{
-    failing *f = ud;
-    if (ptr)
-        f->live--;
-    free(ptr);
-}
-
 typedef struct oom_run {
     harness *h;
-    failing f;
+    tu_failing f;
     cx_alloc alloc;
     size_t conversions;
     size_t failures;
@@ -2240,19 +2196,19 @@ static cx_rc oom_doc(void *ud, const cx_node *root, const cx_pending_error *pend
             cx_diag_list rej = {0};
             cx_arena_init(&rej_arena, &r->alloc, 0);
             cx_objref none = {CONTOUR_KIND_NONE, NULL, NULL};
-            r->f.countdown = -1;
+            r->f.fail_at = 0;
             if (prefilled)
                 assert_non_null(cx_diag_add((cx_diag_sink){&rej_arena, &rej, NULL},
                                             CONTOUR_SEVERITY_INFO, "x", "f", (cx_pos){1, 1}, none,
                                             NULL, "m", 1));
             long live_before = r->f.live;
-            r->f.countdown = n;
+            r->f.fail_at = r->f.calls + n + 1;
             cx_convert_ctx ctx = h->ctx;
             ctx.alloc = &r->alloc;
             ctx.rejected = (cx_diag_sink){&rej_arena, &rej, NULL};
             contour_object *o = NULL;
             cx_convert_result res = cx_convert(&ctx, root, pending, &o);
-            r->f.countdown = -1;
+            r->f.fail_at = 0;
             r->conversions++;
             if (res == CX_CONVERT_NOMEM) {
                 r->failures++;
@@ -2348,8 +2304,8 @@ static void test_out_of_memory(void **state)
     oom_run r;
     memset(&r, 0, sizeof r);
     r.h = h_new("oom.yaml");
-    r.alloc = (cx_alloc){f_malloc, f_realloc, f_free, &r.f};
-    r.f.countdown = -1;
+    r.alloc = (cx_alloc){tu_failing_malloc, tu_failing_realloc, tu_failing_free, &r.f};
+    r.f.fail_at = 0;
     cx_load_ctx lc = {&cx_default_alloc, &r.h->limits, "oom.yaml",
                       (cx_diag_sink){&r.h->arena, &r.h->syntax, NULL},
                       (cx_doc_handler){&r, oom_item, oom_doc}};
@@ -2368,8 +2324,8 @@ static void test_small_object_one_allocation(void **state)
     (void)state;
     oom_run r;
     memset(&r, 0, sizeof r);
-    r.alloc = (cx_alloc){f_malloc, f_realloc, f_free, &r.f};
-    r.f.countdown = -1;
+    r.alloc = (cx_alloc){tu_failing_malloc, tu_failing_realloc, tu_failing_free, &r.f};
+    r.f.fail_at = 0;
     harness *h = h_new("one.yaml");
     h->ctx.alloc = &r.alloc;
     const char *text = "apiVersion: contour.heptio.com/v1beta1\nkind: IngressRoute\n"

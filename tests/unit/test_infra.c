@@ -14,39 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* An allocator that fails the Nth allocation (and counts live blocks). */
-typedef struct failing {
-    long fail_at; /* 1-based; 0 = never */
-    long calls;
-    long live;
-} failing;
-
-static void *f_malloc(size_t n, void *ud)
-{
-    failing *f = ud;
-    if (++f->calls == f->fail_at)
-        return NULL;
-    void *p = malloc(n);
-    if (p)
-        f->live++;
-    return p;
-}
-
-static void *f_realloc(void *p, size_t n, void *ud)
-{
-    failing *f = ud;
-    if (++f->calls == f->fail_at)
-        return NULL;
-    return realloc(p, n);
-}
-
-static void f_free(void *p, void *ud)
-{
-    failing *f = ud;
-    f->live--;
-    free(p);
-}
-
 static void test_arena_alignment_and_growth(void **state)
 {
     (void)state;
@@ -70,8 +37,8 @@ static void test_arena_alignment_and_growth(void **state)
 static void test_arena_rewind(void **state)
 {
     (void)state;
-    failing f = {0, 0, 0};
-    cx_alloc al = {f_malloc, f_realloc, f_free, &f};
+    tu_failing f = {0, 0, 0, 0};
+    cx_alloc al = {tu_failing_malloc, tu_failing_realloc, tu_failing_free, &f};
     cx_arena a;
     cx_arena_init(&a, &al, 64);
     assert_non_null(cx_arena_alloc(&a, 10));
@@ -89,8 +56,8 @@ static void test_arena_rewind(void **state)
 static void test_arena_oom(void **state)
 {
     (void)state;
-    failing f = {1, 0, 0};
-    cx_alloc al = {f_malloc, f_realloc, f_free, &f};
+    tu_failing f = {1, 0, 0, 0};
+    cx_alloc al = {tu_failing_malloc, tu_failing_realloc, tu_failing_free, &f};
     cx_arena a;
     cx_arena_init(&a, &al, 64);
     assert_null(cx_arena_alloc(&a, 8));
@@ -244,8 +211,8 @@ static void test_strbuf_printf_and_numbers(void **state)
 static void test_strbuf_oom_latches(void **state)
 {
     (void)state;
-    failing f = {1, 0, 0};
-    cx_alloc al = {f_malloc, f_realloc, f_free, &f};
+    tu_failing f = {1, 0, 0, 0};
+    cx_alloc al = {tu_failing_malloc, tu_failing_realloc, tu_failing_free, &f};
     cx_strbuf b;
     cx_strbuf_init(&b, &al);
     cx_strbuf_puts(&b, "abc");
@@ -308,8 +275,8 @@ static void test_diag_order(void **state)
 static void test_diag_add_oom_leaves_list(void **state)
 {
     (void)state;
-    failing f = {0, 0, 0};
-    cx_alloc al = {f_malloc, f_realloc, f_free, &f};
+    tu_failing f = {0, 0, 0, 0};
+    cx_alloc al = {tu_failing_malloc, tu_failing_realloc, tu_failing_free, &f};
     cx_arena a;
     cx_arena_init(&a, &al, 64);
     cx_diag_list list = {NULL, NULL, 0};
@@ -375,9 +342,11 @@ static void test_config(void **state)
     assert_int_equal(c->root_namespace_count, 2);
     contour_config_clear_root_namespaces(c);
     assert_int_equal(c->root_namespace_count, 0);
-    assert_int_equal(contour_config_set_allocator(c, f_malloc, NULL, f_free, NULL),
-                     CONTOUR_ERR_INVALID);
-    assert_int_equal(contour_config_set_allocator(c, f_malloc, f_realloc, f_free, NULL),
+    assert_int_equal(
+        contour_config_set_allocator(c, tu_failing_malloc, NULL, tu_failing_free, NULL),
+        CONTOUR_ERR_INVALID);
+    assert_int_equal(contour_config_set_allocator(c, tu_failing_malloc, tu_failing_realloc,
+                                                  tu_failing_free, NULL),
                      CONTOUR_OK);
     assert_int_equal(contour_config_set_allocator(c, NULL, NULL, NULL, NULL), CONTOUR_OK);
     assert_ptr_equal(c->alloc.malloc_fn, cx_default_alloc.malloc_fn);

@@ -532,39 +532,6 @@ static void test_shuffle(void **state)
 
 /* ---- allocation failure ---- */
 
-typedef struct failing {
-    long countdown; /* allocations left before failing; < 0: never fail */
-    long calls;
-} failing;
-
-static void *f_malloc(size_t n, void *ud)
-{
-    failing *f = ud;
-    f->calls++;
-    if (f->countdown == 0)
-        return NULL;
-    if (f->countdown > 0)
-        f->countdown--;
-    return malloc(n);
-}
-
-static void *f_realloc(void *p, size_t n, void *ud)
-{
-    failing *f = ud;
-    f->calls++;
-    if (f->countdown == 0)
-        return NULL;
-    if (f->countdown > 0)
-        f->countdown--;
-    return realloc(p, n);
-}
-
-static void f_free(void *p, void *ud)
-{
-    (void)ud;
-    free(p);
-}
-
 /* Every allocation of a resolve fails in turn: NOMEM, nothing leaked (ASan), and the
  * result once it succeeds is the normal one. */
 static void resolve_under_failures(const char *case_name)
@@ -576,18 +543,19 @@ static void resolve_under_failures(const char *case_name)
     free(src);
     char *want = resolve_json(s);
 
-    failing f = {-1, 0};
+    tu_failing f = {0, 0, 0, 0};
     contour_config *cfg = NULL;
     assert_int_equal(contour_config_new(&cfg), CONTOUR_OK);
-    assert_int_equal(contour_config_set_allocator(cfg, f_malloc, f_realloc, f_free, &f),
+    assert_int_equal(contour_config_set_allocator(cfg, tu_failing_malloc, tu_failing_realloc,
+                                                  tu_failing_free, &f),
                      CONTOUR_OK);
     long points = 0;
     for (long n = 0;; n++) {
-        f.countdown = n;
+        f.fail_at = f.calls + n + 1;
         contour_graph *g = NULL;
         contour_status st = contour_resolve(&g, s, cfg);
         if (st == CONTOUR_OK) {
-            f.countdown = -1;
+            f.fail_at = 0;
             char *got = tu_graph_json(g);
             assert_string_equal(got, want);
             free(got);

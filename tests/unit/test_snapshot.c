@@ -10,17 +10,25 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define IR(ns, name, extra)                                                                    \
-    "apiVersion: contour.heptio.com/v1beta1\nkind: IngressRoute\nmetadata:\n  name: " name      \
+#define IR(ns, name, extra)                                                                        \
+    "apiVersion: contour.heptio.com/v1beta1\nkind: IngressRoute\nmetadata:\n  name: " name         \
     "\n  namespace: " ns "\nspec:\n" extra
 
 static const char two_routes[] =
-    IR("b", "z", "  routes:\n  - match: /\n    services: [{name: s, port: 80}]\n") "---\n"
-    IR("a", "y", "  routes:\n  - match: /\n    services: [{name: s, port: 80}]\n") "---\n"
-    "apiVersion: v1\nkind: Service\nmetadata: {name: s, namespace: a}\n"
-    "spec: {ports: [{name: http, port: 80}]}\n"
-    "---\n"
-    "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec: {}\n";
+    IR("b", "z", "  routes:\n  - match: /\n    services: [{name: s, port: 80}]\n") "---\n" IR(
+        "a", "y",
+        "  routes:\n  - match: /\n    services: [{name: s, port: 80}]\n") "---\n"
+                                                                          "apiVersion: v1\nkind: "
+                                                                          "Service\nmetadata: "
+                                                                          "{name: s, namespace: "
+                                                                          "a}\n"
+                                                                          "spec: {ports: [{name: "
+                                                                          "http, port: 80}]}\n"
+                                                                          "---\n"
+                                                                          "apiVersion: "
+                                                                          "apps/v1\nkind: "
+                                                                          "Deployment\nmetadata: "
+                                                                          "{name: d}\nspec: {}\n";
 
 static void test_load_and_lookup(void **state)
 {
@@ -36,8 +44,8 @@ static void test_load_and_lookup(void **state)
     assert_string_equal(contour_object_namespace(first), "a");
     assert_null(contour_snapshot_object_at(s, CONTOUR_KIND_INGRESSROUTE, 2));
     const contour_object *o = NULL;
-    assert_int_equal(
-        contour_snapshot_find(&o, s, CONTOUR_KIND_INGRESSROUTE, "b", 1, "z", 1), CONTOUR_OK);
+    assert_int_equal(contour_snapshot_find(&o, s, CONTOUR_KIND_INGRESSROUTE, "b", 1, "z", 1),
+                     CONTOUR_OK);
     assert_string_equal(contour_object_name(o), "z");
     assert_string_equal(contour_object_file(o), "mem.yaml");
     assert_int_equal(contour_object_line(o), 1);
@@ -73,8 +81,7 @@ static void test_argument_checks(void **state)
                      CONTOUR_ERR_INVALID);
     assert_int_equal(contour_snapshot_load_buffer(s, "x", 1, NULL, 0, CONTOUR_FORMAT_AUTO),
                      CONTOUR_OK);
-    assert_int_equal(contour_snapshot_load_path(s, NULL, CONTOUR_FORMAT_AUTO),
-                     CONTOUR_ERR_INVALID);
+    assert_int_equal(contour_snapshot_load_path(s, NULL, CONTOUR_FORMAT_AUTO), CONTOUR_ERR_INVALID);
     assert_int_equal(contour_snapshot_load_path(s, "", CONTOUR_FORMAT_AUTO), CONTOUR_ERR_INVALID);
     assert_int_equal(contour_snapshot_remove(s, CONTOUR_KIND_NONE, "a", 1, "b", 1),
                      CONTOUR_ERR_INVALID);
@@ -88,8 +95,8 @@ static void test_duplicates_later_wins(void **state)
 {
     (void)state;
     static const char text[] =
-        IR("ns", "dup", "  virtualhost: {fqdn: first.example.com}\n") "---\n"
-        IR("ns", "dup", "  virtualhost: {fqdn: second.example.com}\n");
+        IR("ns", "dup", "  virtualhost: {fqdn: first.example.com}\n") "---\n" IR(
+            "ns", "dup", "  virtualhost: {fqdn: second.example.com}\n");
     contour_snapshot *s = tu_load("d.yaml", text);
     assert_int_equal(contour_snapshot_object_count(s, CONTOUR_KIND_INGRESSROUTE), 1);
     const contour_object *o = contour_snapshot_object_at(s, CONTOUR_KIND_INGRESSROUTE, 0);
@@ -102,9 +109,9 @@ static void test_duplicates_later_wins(void **state)
 
     /* A later load replaces too, with a warning naming the earlier file. */
     static const char again[] = IR("ns", "dup", "  virtualhost: {fqdn: third.example.com}\n");
-    assert_int_equal(contour_snapshot_load_buffer(s, "e.yaml", 6, again, strlen(again),
-                                                  CONTOUR_FORMAT_YAML),
-                     CONTOUR_OK);
+    assert_int_equal(
+        contour_snapshot_load_buffer(s, "e.yaml", 6, again, strlen(again), CONTOUR_FORMAT_YAML),
+        CONTOUR_OK);
     o = contour_snapshot_object_at(s, CONTOUR_KIND_INGRESSROUTE, 0);
     assert_string_equal(contour_ingressroute_fqdn(o), "third.example.com");
     assert_int_equal(contour_snapshot_object_count(s, CONTOUR_KIND_INGRESSROUTE), 1);
@@ -151,8 +158,8 @@ static void test_many_objects_order_and_ordinals(void **state)
                                  "---\napiVersion: v1\nkind: Service\nmetadata: {name: s%03d, "
                                  "namespace: n%d}\nspec: {ports: [{port: 80}]}\n",
                                  399 - i, i % 7);
-        assert_int_equal(
-            contour_snapshot_load_buffer(s, "gen", 3, buf, n, CONTOUR_FORMAT_YAML), CONTOUR_OK);
+        assert_int_equal(contour_snapshot_load_buffer(s, "gen", 3, buf, n, CONTOUR_FORMAT_YAML),
+                         CONTOUR_OK);
         free(buf);
     }
     assert_int_equal(contour_snapshot_object_count(s, CONTOUR_KIND_SERVICE), 400);
@@ -185,9 +192,8 @@ static void test_lists(void **state)
     contour_snapshot_free(s);
 
     /* `items` under a kind that is not a List is not a list of objects. */
-    static const char not_list[] =
-        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\nitems:\n"
-        "- apiVersion: v1\n  kind: Service\n  metadata: {name: a}\n";
+    static const char not_list[] = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\nitems:\n"
+                                   "- apiVersion: v1\n  kind: Service\n  metadata: {name: a}\n";
     s = tu_load("nl.yaml", not_list);
     assert_int_equal(contour_snapshot_object_count(s, CONTOUR_KIND_SERVICE), 0);
     contour_snapshot_free(s);
@@ -312,8 +318,8 @@ static void test_examples_load_clean(void **state)
     contour_snapshot *s;
     assert_int_equal(contour_snapshot_new(&s, NULL), CONTOUR_OK);
     assert_int_equal(
-        contour_snapshot_load_path(
-            s, tu_path(tu_source_root(), "examples/manifests/contour-v0.10"), CONTOUR_FORMAT_AUTO),
+        contour_snapshot_load_path(s, tu_path(tu_source_root(), "examples/manifests/contour-v0.10"),
+                                   CONTOUR_FORMAT_AUTO),
         CONTOUR_OK);
     assert_int_equal(contour_snapshot_error_count(s), 0);
     /* 21 IngressRoute documents, one name used twice (02-basic/health-check). */
@@ -325,38 +331,6 @@ static void test_examples_load_clean(void **state)
 
 /* ---- allocation failures ---- */
 
-typedef struct failing {
-    long fail_at;
-    long calls;
-    long live;
-} failing;
-
-static void *f_malloc(size_t n, void *ud)
-{
-    failing *f = ud;
-    if (++f->calls == f->fail_at)
-        return NULL;
-    void *p = malloc(n);
-    f->live += p != NULL;
-    return p;
-}
-
-static void *f_realloc(void *p, size_t n, void *ud)
-{
-    failing *f = ud;
-    if (++f->calls == f->fail_at)
-        return NULL;
-    void *q = realloc(p, n);
-    f->live += p == NULL && q != NULL;
-    return q;
-}
-
-static void f_free(void *p, void *ud)
-{
-    ((failing *)ud)->live--;
-    free(p);
-}
-
 /* Fails every allocation point of a representative load in turn: each failure must give
  * CONTOUR_ERR_NOMEM, leave the snapshot as it was, and leak nothing. */
 static void test_every_allocation_failure(void **state)
@@ -366,16 +340,26 @@ static void test_every_allocation_failure(void **state)
     char *text = tu_read_file(
         tu_path(tu_source_root(), "examples/manifests/contour-v0.10/00-common/01-services.yaml"),
         &len);
-    static const char extra[] =
-        IR("ns", "r", "  virtualhost: {fqdn: a.example.com, bogus: 1}\n"
-                      "  routes:\n  - match: /\n    services: [{name: s1, port: 80}]\n") "---\n"
-        IR("ns", "r", "  routes: []\n") "---\n"
-        "kind: List\napiVersion: v1\nitems:\n- {apiVersion: v1, kind: Secret, metadata: "
-        "{name: t}, data: {tls.crt: eA==}}\n- {kind: Service, apiVersion: v1, metadata: {}}\n";
-    failing f = {0, 0, 0};
+    static const char extra[] = IR("ns", "r",
+                                   "  virtualhost: {fqdn: a.example.com, bogus: 1}\n"
+                                   "  routes:\n  - match: /\n    services: [{name: s1, port: "
+                                   "80}]\n") "---\n" IR("ns", "r",
+                                                        "  routes: []\n") "---\n"
+                                                                          "kind: List\napiVersion: "
+                                                                          "v1\nitems:\n- "
+                                                                          "{apiVersion: v1, kind: "
+                                                                          "Secret, metadata: "
+                                                                          "{name: t}, data: "
+                                                                          "{tls.crt: eA==}}\n- "
+                                                                          "{kind: Service, "
+                                                                          "apiVersion: v1, "
+                                                                          "metadata: {}}\n";
+    tu_failing f = {0, 0, 0, 0};
     contour_config *c;
     assert_int_equal(contour_config_new(&c), CONTOUR_OK);
-    assert_int_equal(contour_config_set_allocator(c, f_malloc, f_realloc, f_free, &f), CONTOUR_OK);
+    assert_int_equal(
+        contour_config_set_allocator(c, tu_failing_malloc, tu_failing_realloc, tu_failing_free, &f),
+        CONTOUR_OK);
     long points = 0, failures = 0;
     for (long n = 1;; n++) {
         f.calls = 0;
@@ -383,8 +367,8 @@ static void test_every_allocation_failure(void **state)
         contour_snapshot *s = NULL;
         assert_int_equal(contour_snapshot_new(&s, c), CONTOUR_OK);
         /* A first load that succeeds, so failures hit a non-empty snapshot. */
-        assert_int_equal(
-            contour_snapshot_load_buffer(s, "base", 4, text, len, CONTOUR_FORMAT_AUTO), CONTOUR_OK);
+        assert_int_equal(contour_snapshot_load_buffer(s, "base", 4, text, len, CONTOUR_FORMAT_AUTO),
+                         CONTOUR_OK);
         size_t services = contour_snapshot_object_count(s, CONTOUR_KIND_SERVICE);
         size_t diags = contour_snapshot_diagnostic_count(s);
         f.fail_at = f.calls + n;

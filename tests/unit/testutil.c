@@ -172,3 +172,37 @@ char *tu_graph_json(const contour_graph *g)
     contour_buffer_free(b);
     return copy;
 }
+
+void *tu_failing_malloc(size_t size, void *ud)
+{
+    tu_failing *f = ud;
+    if (++f->calls == f->fail_at)
+        return NULL;
+    void *p = malloc(size);
+    if (p) {
+        f->live++;
+        f->total++;
+    }
+    return p;
+}
+
+void *tu_failing_realloc(void *ptr, size_t size, void *ud)
+{
+    tu_failing *f = ud;
+    if (++f->calls == f->fail_at)
+        return NULL;
+    void *q = realloc(ptr, size);
+    if (q && !ptr) {
+        f->live++;
+        f->total++;
+    }
+    return q;
+}
+
+void tu_failing_free(void *ptr, void *ud)
+{
+    tu_failing *f = ud;
+    if (ptr)
+        f->live--;
+    free(ptr);
+}

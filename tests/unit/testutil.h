@@ -56,6 +56,21 @@ long tu_maxrss_kb(void);
 /* Monotonic seconds. */
 double tu_now(void);
 
+/* An allocator for failure injection: fails the allocation attempt numbered `fail_at`
+ * (1-based, counting malloc and realloc calls; 0 = never) and counts blocks, so a test
+ * can fail every allocation point in turn and check that nothing leaks. Install it with
+ * contour_config_set_allocator(cfg, tu_failing_malloc, tu_failing_realloc,
+ * tu_failing_free, &f), or as a cx_alloc in internal tests. */
+typedef struct tu_failing {
+    long fail_at; /* attempt to fail; 0 = never */
+    long calls;   /* allocation attempts so far */
+    long live;    /* blocks allocated and not freed */
+    long total;   /* blocks ever allocated */
+} tu_failing;
+void *tu_failing_malloc(size_t size, void *f);
+void *tu_failing_realloc(void *ptr, size_t size, void *f);
+void tu_failing_free(void *ptr, void *f);
+
 /* The graph's JSON rendering (malloc'd, NUL-terminated). */
 char *tu_graph_json(const contour_graph *g);
 
