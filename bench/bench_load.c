@@ -72,8 +72,7 @@ static double time_contour(const char *data, size_t len, size_t *objects, size_t
     contour_snapshot *s;
     double t0 = bench_now();
     contour_snapshot_new(&s, c);
-    if (contour_snapshot_load_buffer(s, "bench", 5, data, len, CONTOUR_FORMAT_AUTO) !=
-        CONTOUR_OK) {
+    if (contour_snapshot_load_buffer(s, "bench", 5, data, len, CONTOUR_FORMAT_AUTO) != CONTOUR_OK) {
         fprintf(stderr, "load failed\n");
         exit(1);
     }
@@ -96,8 +95,7 @@ static double time_contour(const char *data, size_t len, size_t *objects, size_t
 static long child_peak_kb(const char *path, int load)
 {
     char cmd[1024];
-    snprintf(cmd, sizeof cmd, "/proc/%d/exe --child %s %d", (int)getpid(), path ? path : "-",
-             load);
+    snprintf(cmd, sizeof cmd, "/proc/%d/exe --child %s %d", (int)getpid(), path ? path : "-", load);
     FILE *p = popen(cmd, "r");
     long kb = -1;
     if (!p || fscanf(p, "%ld", &kb) != 1)
@@ -166,9 +164,8 @@ static void run(const char *label, gen_format fmt, size_t n, int runs)
     printf("  %-28s %8.3f s  %7.1f MB/s   (median of %d)\n",
            fmt == GEN_YAML ? "libyaml event parse" : "json-c json_tokener_parse", mref, mb / mref,
            runs);
-    printf("  %-28s %8.3f s  %7.1f MB/s   ratio to reference %.2f (target %s)\n",
-           "contour load", mours, mb / mours, mref / mours,
-           fmt == GEN_YAML ? ">= 0.50" : ">= 1.00");
+    printf("  %-28s %8.3f s  %7.1f MB/s   ratio to reference %.2f (target %s)\n", "contour load",
+           mours, mb / mours, mref / mours, fmt == GEN_YAML ? ">= 0.50" : ">= 1.00");
     printf("  snapshot live bytes          %8.1f MB  (%.2fx input)\n", (double)live / 1e6,
            (double)live / (double)len);
     printf("  peak RSS, read + load        %8.1f MB  (%.2fx input; target <= 3x; "

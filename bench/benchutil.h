@@ -5,9 +5,9 @@
 #include <contour/contour.h>
 #include <stddef.h>
 
-double bench_now(void);                    /* seconds, monotonic */
-double bench_median(double *v, size_t n);  /* sorts v */
-long bench_maxrss_kb(void);                /* this process's peak RSS */
+double bench_now(void);                   /* seconds, monotonic */
+double bench_median(double *v, size_t n); /* sorts v */
+long bench_maxrss_kb(void);               /* this process's peak RSS */
 
 /* An allocator that counts live and peak bytes. */
 typedef struct bench_counter {

@@ -11,7 +11,7 @@ typedef struct out {
     size_t len, cap;
     int json;
     int depth;
-    int first[64];   /* JSON: no comma needed yet at this depth */
+    int first[64]; /* JSON: no comma needed yet at this depth */
     int is_seq[64];
     int pending_item; /* YAML: the next key starts a "- " list item */
 } out;
@@ -297,9 +297,9 @@ static void unit(out *o, size_t u)
     char ns[32], n[32][64], fq[96], other_ns[32];
     snprintf(ns, sizeof ns, "team-%zu", u / 5);
     snprintf(other_ns, sizeof other_ns, "team-%zu", u / 5 + 1);
-    const char *suffix[] = {"svc0", "svc1", "svc2", "svc3", "svc4", "svc5", "tls", "tls2",
-                            "opaque", "deleg", "root", "api", "v1", "x", "static", "orphan",
-                            "alt", "ing1", "ing2", "ing3"};
+    const char *suffix[] = {"svc0",   "svc1",   "svc2",  "svc3", "svc4", "svc5", "tls",
+                            "tls2",   "opaque", "deleg", "root", "api",  "v1",   "x",
+                            "static", "orphan", "alt",   "ing1", "ing2", "ing3"};
     for (int i = 0; i < 20; i++)
         snprintf(n[i], sizeof n[i], "app%zu-%s", u, suffix[i]);
     int bad_port = u % 10 == 3, cycle = u % 17 == 5, missing = u % 23 == 7;

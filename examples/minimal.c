@@ -21,16 +21,14 @@ int main(int argc, char **argv)
 
     for (size_t i = 0; i < contour_graph_status_count(graph); i++) {
         const contour_object_status *s = contour_graph_status_at(graph, i);
-        printf("%s/%s: %s: %s\n", contour_object_status_namespace(s),
-               contour_object_status_name(s),
+        printf("%s/%s: %s: %s\n", contour_object_status_namespace(s), contour_object_status_name(s),
                contour_state_name(contour_object_status_state(s)),
                contour_object_status_description(s));
     }
     for (size_t i = 0; i < contour_graph_diagnostic_count(graph); i++) {
         const contour_diagnostic *d = contour_graph_diagnostic_at(graph, i);
         printf("%s:%u:%u: %s: %s\n", contour_diagnostic_file(d), contour_diagnostic_line(d),
-               contour_diagnostic_column(d),
-               contour_severity_name(contour_diagnostic_severity(d)),
+               contour_diagnostic_column(d), contour_severity_name(contour_diagnostic_severity(d)),
                contour_diagnostic_message(d));
     }
     rc = 0;

@@ -340,20 +340,20 @@ static void test_every_allocation_failure(void **state)
     char *text = tu_read_file(
         tu_path(tu_source_root(), "examples/manifests/contour-v0.10/00-common/01-services.yaml"),
         &len);
-    static const char extra[] = IR("ns", "r",
-                                   "  virtualhost: {fqdn: a.example.com, bogus: 1}\n"
-                                   "  routes:\n  - match: /\n    services: [{name: s1, port: "
-                                   "80}]\n") "---\n" IR("ns", "r",
-                                                        "  routes: []\n") "---\n"
-                                                                          "kind: List\napiVersion: "
-                                                                          "v1\nitems:\n- "
-                                                                          "{apiVersion: v1, kind: "
-                                                                          "Secret, metadata: "
-                                                                          "{name: t}, data: "
-                                                                          "{tls.crt: eA==}}\n- "
-                                                                          "{kind: Service, "
-                                                                          "apiVersion: v1, "
-                                                                          "metadata: {}}\n";
+    static const char extra[] =
+        IR("ns", "r",
+           "  virtualhost: {fqdn: a.example.com, bogus: 1}\n"
+           "  routes:\n  - match: /\n    services: [{name: s1, port: "
+           "80}]\n") "---\n" IR("ns", "r", "  routes: []\n") "---\n"
+                                                             "kind: List\napiVersion: "
+                                                             "v1\nitems:\n- "
+                                                             "{apiVersion: v1, kind: "
+                                                             "Secret, metadata: "
+                                                             "{name: t}, data: "
+                                                             "{tls.crt: eA==}}\n- "
+                                                             "{kind: Service, "
+                                                             "apiVersion: v1, "
+                                                             "metadata: {}}\n";
     tu_failing f = {0, 0, 0, 0};
     contour_config *c;
     assert_int_equal(contour_config_new(&c), CONTOUR_OK);
