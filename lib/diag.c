@@ -1,4 +1,5 @@
 #include "diag.h"
+#include "compare.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -81,44 +82,28 @@ contour_diagnostic *cx_diag_copy(cx_diag_sink sink, const contour_diagnostic *d,
                        d->message, strlen(d->message));
 }
 
-static int cmp_str(const char *a, const char *b)
-{
-    if (a == b)
-        return 0;
-    if (!a)
-        return -1;
-    if (!b)
-        return 1;
-    return strcmp(a, b);
-}
-
-static int cmp_u32(uint32_t a, uint32_t b)
-{
-    return (a > b) - (a < b);
-}
-
 int cx_diag_compare(const contour_diagnostic *a, const contour_diagnostic *b)
 {
     int c;
-    if ((c = cmp_str(a->file, b->file)))
+    if ((c = cx_cmp_nullable_str(a->file, b->file)))
         return c;
-    if ((c = cmp_u32(a->pos.line, b->pos.line)))
+    if ((c = cx_cmp_i64(a->pos.line, b->pos.line)))
         return c;
-    if ((c = cmp_u32(a->pos.col, b->pos.col)))
+    if ((c = cx_cmp_i64(a->pos.col, b->pos.col)))
         return c;
-    if ((c = cmp_u32(b->severity, a->severity))) /* errors first */
+    if ((c = cx_cmp_i64(b->severity, a->severity))) /* errors first */
         return c;
     if ((c = strcmp(a->code, b->code)))
         return c;
     if ((c = strcmp(a->message, b->message)))
         return c;
-    if ((c = cmp_u32(a->obj_kind, b->obj_kind)))
+    if ((c = cx_cmp_i64(a->obj_kind, b->obj_kind)))
         return c;
-    if ((c = cmp_str(a->obj_ns, b->obj_ns)))
+    if ((c = cx_cmp_nullable_str(a->obj_ns, b->obj_ns)))
         return c;
-    if ((c = cmp_str(a->obj_name, b->obj_name)))
+    if ((c = cx_cmp_nullable_str(a->obj_name, b->obj_name)))
         return c;
-    return cmp_str(a->field, b->field);
+    return cx_cmp_nullable_str(a->field, b->field);
 }
 
 int cx_diag_ptr_compare(const void *a, const void *b)

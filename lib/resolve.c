@@ -4,6 +4,7 @@
  * order, conflicts, listeners, diagnostics). See docs/resolution.md.
  */
 #include "resolve.h"
+#include "compare.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -520,39 +521,24 @@ void cx_rs_health_check(cx_rs *rs, contour_cluster *c, const contour_ir_service 
         h->healthy_threshold_count > 0 ? h->healthy_threshold_count : 2;
 }
 
-static int cmp_nstr(const char *a, const char *b)
-{
-    if (a == b)
-        return 0;
-    if (!a)
-        return -1;
-    if (!b)
-        return 1;
-    return strcmp(a, b);
-}
-
-static int cmp_i64(int64_t a, int64_t b)
-{
-    return (a > b) - (a < b);
-}
-
 static int cmp_cluster(const void *pa, const void *pb)
 {
     const contour_cluster *a = pa, *b = pb;
     int c;
     if ((c = strcmp(a->ns, b->ns)) || (c = strcmp(a->service, b->service)) ||
-        (c = cmp_i64(a->port, b->port)) || (c = cmp_i64(a->weight, b->weight)) ||
-        (c = cmp_nstr(a->strategy, b->strategy)))
+        (c = cx_cmp_i64(a->port, b->port)) || (c = cx_cmp_i64(a->weight, b->weight)) ||
+        (c = cx_cmp_nullable_str(a->strategy, b->strategy)))
         return c;
-    if ((c = cmp_i64(a->has_health_check, b->has_health_check)) || !a->has_health_check)
+    if ((c = cx_cmp_i64(a->has_health_check, b->has_health_check)) || !a->has_health_check)
         return c;
     const cx_health_check *x = &a->health_check, *y = &b->health_check;
-    if ((c = cmp_nstr(x->path, y->path)) || (c = cmp_nstr(x->host, y->host)) ||
-        (c = cmp_i64(x->interval_seconds, y->interval_seconds)) ||
-        (c = cmp_i64(x->timeout_seconds, y->timeout_seconds)) ||
-        (c = cmp_i64(x->unhealthy_threshold_count, y->unhealthy_threshold_count)))
+    if ((c = cx_cmp_nullable_str(x->path, y->path)) ||
+        (c = cx_cmp_nullable_str(x->host, y->host)) ||
+        (c = cx_cmp_i64(x->interval_seconds, y->interval_seconds)) ||
+        (c = cx_cmp_i64(x->timeout_seconds, y->timeout_seconds)) ||
+        (c = cx_cmp_i64(x->unhealthy_threshold_count, y->unhealthy_threshold_count)))
         return c;
-    return cmp_i64(x->healthy_threshold_count, y->healthy_threshold_count);
+    return cx_cmp_i64(x->healthy_threshold_count, y->healthy_threshold_count);
 }
 
 uint32_t cx_rs_sort_clusters(contour_cluster *c, uint32_t n)

@@ -14,5 +14,8 @@ bool cx_write_json(cx_strbuf *out, const contour_graph *g);
 bool cx_write_text(cx_strbuf *out, const contour_graph *g);
 /* Graphviz: roots -> delegates -> services, invalid and orphaned objects marked. */
 bool cx_write_dot(cx_strbuf *out, const contour_graph *g);
+/* Whether a name can be shown without quotes in text and DOT labels: non-empty,
+ * printable, no blanks, '"' or '\'. */
+bool cx_write_is_bare(const char *s);
 
 #endif

@@ -23,31 +23,6 @@
 
 /* ---- ids and labels ---- */
 
-/* Whether a name can be shown without quotes: printable, non-blank, no '"' or '\' (the
- * rule of the text writer). */
-static bool is_bare(const char *s)
-{
-    const unsigned char *p = (const unsigned char *)s;
-    size_t len = strlen(s);
-    if (len == 0)
-        return false;
-    size_t i = 0;
-    while (i < len) {
-        if (p[i] < 0x80) {
-            if (p[i] <= ' ' || p[i] >= 0x7F || p[i] == '"' || p[i] == '\\')
-                return false;
-            i++;
-            continue;
-        }
-        uint32_t cp;
-        size_t n = cx_utf8_decode(p + i, len - i, &cp);
-        if (!n || !cx_rune_is_print(cp))
-            return false;
-        i += n;
-    }
-    return true;
-}
-
 /* Percent-encodes what would make ids ambiguous ('/', '%'), need DOT escaping ('"', '\'),
  * or hide in a terminal (controls and other non-printable code points). */
 static void put_id_part(cx_strbuf *b, const char *s)
@@ -187,7 +162,7 @@ static void put_label_name(cx_strbuf *b, const char *s)
 {
     if (!s)
         s = "";
-    put_label_chars(b, s, !is_bare(s));
+    put_label_chars(b, s, !cx_write_is_bare(s));
 }
 
 /* ns/name as label text. */

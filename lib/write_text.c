@@ -18,8 +18,7 @@
 
 #include <string.h>
 
-/* Whether s can be printed without quotes. */
-static bool is_bare(const char *s)
+bool cx_write_is_bare(const char *s)
 {
     const unsigned char *p = (const unsigned char *)s;
     size_t len = strlen(s);
@@ -46,7 +45,7 @@ static void put_name(cx_strbuf *b, const char *s)
 {
     if (!s)
         s = "";
-    if (is_bare(s))
+    if (cx_write_is_bare(s))
         cx_strbuf_puts(b, s);
     else
         cx_strbuf_go_quote(b, s, strlen(s));
