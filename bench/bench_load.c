@@ -78,11 +78,12 @@ static double time_contour(const char *data, size_t len, size_t *objects, size_t
     }
     double t = bench_now() - t0;
     *objects = 0;
-    for (int k = 1; k <= CONTOUR_KIND_COUNT; k++)
+    for (int k = 1; k <= (int)contour_kind_count(); k++)
         *objects += contour_snapshot_object_count(s, (contour_kind)k);
     *live_bytes = counter.live;
-    if (contour_snapshot_error_count(s)) {
-        fprintf(stderr, "unexpected load errors: %zu\n", contour_snapshot_error_count(s));
+    if (contour_snapshot_diagnostic_count_by_severity(s, CONTOUR_SEVERITY_ERROR)) {
+        fprintf(stderr, "unexpected load errors: %zu\n",
+                contour_snapshot_diagnostic_count_by_severity(s, CONTOUR_SEVERITY_ERROR));
         exit(1);
     }
     contour_snapshot_free(s);

@@ -63,8 +63,8 @@ int main(int argc, char **argv)
             statuses = contour_graph_status_count(g);
             invalid = 0;
             for (size_t k = 0; k < statuses; k++)
-                invalid += contour_object_status_state(contour_graph_status_at(g, k)) !=
-                           CONTOUR_STATE_VALID;
+                invalid +=
+                    contour_status_state(contour_graph_status_at(g, k)) != CONTOUR_STATE_VALID;
             contour_buffer *b;
             t0 = bench_now();
             contour_graph_render(&b, g, CONTOUR_OUTPUT_JSON);

@@ -12,7 +12,7 @@ int main(int argc, char **argv)
     if (contour_snapshot_new(&snap, NULL) != CONTOUR_OK)
         return 1;
     for (int i = 1; i < argc; i++) {
-        contour_status st = contour_snapshot_load_path(snap, argv[i], CONTOUR_FORMAT_AUTO);
+        contour_result st = contour_snapshot_load_path(snap, argv[i], CONTOUR_FORMAT_AUTO);
         if (st != CONTOUR_OK && st != CONTOUR_ERR_IO)
             goto out;
     }
@@ -20,10 +20,9 @@ int main(int argc, char **argv)
         goto out;
 
     for (size_t i = 0; i < contour_graph_status_count(graph); i++) {
-        const contour_object_status *s = contour_graph_status_at(graph, i);
-        printf("%s/%s: %s: %s\n", contour_object_status_namespace(s), contour_object_status_name(s),
-               contour_state_name(contour_object_status_state(s)),
-               contour_object_status_description(s));
+        const contour_result *s = contour_graph_status_at(graph, i);
+        printf("%s/%s: %s: %s\n", contour_status_namespace(s), contour_status_name(s),
+               contour_state_name(contour_status_state(s)), contour_status_description(s));
     }
     for (size_t i = 0; i < contour_graph_diagnostic_count(graph); i++) {
         const contour_diagnostic *d = contour_graph_diagnostic_at(graph, i);

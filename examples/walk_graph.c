@@ -12,8 +12,8 @@ static void print_cluster(const contour_cluster *c)
            (long long)contour_cluster_weight(c));
     if (contour_cluster_protocol(c))
         printf(" protocol=%s", contour_cluster_protocol(c));
-    if (contour_cluster_has_health_check(c))
-        printf(" health=%s", contour_cluster_health_check_path(c));
+    if ((contour_cluster_health_check(c) != NULL))
+        printf(" health=%s", contour_health_check_path(contour_cluster_health_check(c)));
     printf("\n");
 }
 

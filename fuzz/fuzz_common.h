@@ -109,25 +109,30 @@ static inline size_t fuzz_diag(const contour_diagnostic *d)
     return sink + contour_diagnostic_line(d) + (size_t)contour_diagnostic_object_kind(d);
 }
 
-static inline size_t fuzz_ir_service(const contour_ir_service *sv)
+static inline size_t fuzz_ir_service(const contour_ingressroute_service *sv)
 {
-    return fuzz_str(contour_ir_service_name(sv)) + (size_t)contour_ir_service_port(sv) +
-           (size_t)contour_ir_service_weight(sv) + fuzz_str(contour_ir_service_strategy(sv)) +
-           contour_ir_service_has_health_check(sv) +
-           fuzz_str(contour_ir_service_health_check_path(sv)) +
-           fuzz_str(contour_ir_service_health_check_host(sv)) +
-           (size_t)contour_ir_service_health_check_interval_seconds(sv) +
-           (size_t)contour_ir_service_health_check_timeout_seconds(sv) +
-           (size_t)contour_ir_service_health_check_unhealthy_threshold_count(sv) +
-           (size_t)contour_ir_service_health_check_healthy_threshold_count(sv);
+    return fuzz_str(contour_ingressroute_service_name(sv)) +
+           (size_t)contour_ingressroute_service_port(sv) +
+           (size_t)contour_ingressroute_service_weight(sv) +
+           fuzz_str(contour_ingressroute_service_strategy(sv)) +
+           (contour_ingressroute_service_health_check(sv) != NULL) +
+           fuzz_str(contour_health_check_path(contour_ingressroute_service_health_check(sv))) +
+           fuzz_str(contour_health_check_host(contour_ingressroute_service_health_check(sv))) +
+           (size_t)contour_health_check_interval_s(contour_ingressroute_service_health_check(sv)) +
+           (size_t)contour_health_check_timeout_s(contour_ingressroute_service_health_check(sv)) +
+           (size_t)contour_health_check_unhealthy_threshold(
+               contour_ingressroute_service_health_check(sv)) +
+           (size_t)contour_health_check_healthy_threshold(
+               contour_ingressroute_service_health_check(sv));
 }
 
 static inline size_t fuzz_backend(const contour_ingress_backend *b)
 {
     if (!b)
         return 0;
-    return fuzz_str(contour_ingress_backend_service(b)) + contour_ingress_backend_port_is_name(b) +
-           (size_t)contour_ingress_backend_port_number(b) +
+    return fuzz_str(contour_ingress_backend_service_name(b)) +
+           (contour_ingress_backend_port_name(b) != NULL) +
+           (size_t)contour_ingress_backend_port(b) +
            fuzz_str(contour_ingress_backend_port_name(b)) + contour_ingress_backend_is_resource(b);
 }
 
@@ -135,7 +140,7 @@ static inline size_t fuzz_backend(const contour_ingress_backend *b)
 static inline size_t fuzz_walk_snapshot(const contour_snapshot *s)
 {
     size_t sink = 0;
-    for (int k = 1; k <= CONTOUR_KIND_COUNT; k++) {
+    for (int k = 1; k <= (int)contour_kind_count(); k++) {
         size_t count = contour_snapshot_object_count(s, (contour_kind)k);
         FUZZ_CHECK(contour_snapshot_object_at(s, (contour_kind)k, count) == NULL);
         for (size_t i = 0; i < count; i++) {
@@ -143,17 +148,16 @@ static inline size_t fuzz_walk_snapshot(const contour_snapshot *s)
             FUZZ_CHECK(o && contour_object_kind(o) == (contour_kind)k);
             const char *ns = contour_object_namespace(o), *name = contour_object_name(o);
             FUZZ_CHECK(ns && name && ns[0] && name[0]);
-            const contour_object *found = NULL;
-            FUZZ_CHECK(contour_snapshot_find(&found, s, (contour_kind)k, ns, strlen(ns), name,
-                                             strlen(name)) == CONTOUR_OK &&
-                       found == o);
+            FUZZ_CHECK(
+                contour_snapshot_find(s, (contour_kind)k, ns, strlen(ns), name, strlen(name)) == o);
             sink += fuzz_str(contour_object_api_version(o)) + fuzz_str(ns) + fuzz_str(name) +
                     fuzz_str(contour_object_file(o)) + contour_object_line(o) +
                     contour_object_column(o);
             for (size_t a = 0; a < contour_object_annotation_count(o); a++) {
-                const char *key = contour_object_annotation_key(o, a);
-                sink += fuzz_str(key) + fuzz_str(contour_object_annotation_value(o, a));
-                FUZZ_CHECK(contour_object_annotation(o, key, strlen(key)) != NULL);
+                const char *key = contour_annotation_key(contour_object_annotation_at(o, a));
+                sink += fuzz_str(key) +
+                        fuzz_str(contour_annotation_value(contour_object_annotation_at(o, a)));
+                FUZZ_CHECK(contour_object_find_annotation(o, key, strlen(key)) != NULL);
             }
             for (size_t d = 0; d < contour_object_diagnostic_count(o); d++)
                 sink += fuzz_diag(contour_object_diagnostic_at(o, d));
@@ -161,34 +165,41 @@ static inline size_t fuzz_walk_snapshot(const contour_snapshot *s)
             sink += contour_ingressroute_has_virtualhost(o) +
                     fuzz_str(contour_ingressroute_fqdn(o)) + contour_ingressroute_has_tls(o) +
                     fuzz_str(contour_ingressroute_tls_secret_name(o)) +
-                    fuzz_str(contour_ingressroute_tls_minimum_protocol_version(o)) +
+                    fuzz_str(contour_ingressroute_tls_min_protocol_version(o)) +
                     contour_ingressroute_tls_passthrough(o) + contour_ingressroute_has_tcpproxy(o) +
                     contour_ingressroute_tcpproxy_has_delegate(o) +
                     fuzz_str(contour_ingressroute_tcpproxy_delegate_name(o)) +
                     fuzz_str(contour_ingressroute_tcpproxy_delegate_namespace(o));
             for (size_t r = 0; r < contour_ingressroute_route_count(o); r++) {
-                const contour_ir_route *rt = contour_ingressroute_route_at(o, r);
-                sink += fuzz_str(contour_ir_route_match(rt)) + contour_ir_route_has_delegate(rt) +
-                        fuzz_str(contour_ir_route_delegate_name(rt)) +
-                        fuzz_str(contour_ir_route_delegate_namespace(rt)) +
-                        contour_ir_route_enable_websockets(rt) +
-                        contour_ir_route_permit_insecure(rt) +
-                        fuzz_str(contour_ir_route_prefix_rewrite(rt)) +
-                        contour_ir_route_has_timeout_policy(rt) +
-                        fuzz_str(contour_ir_route_timeout_request(rt)) +
-                        contour_ir_route_has_retry_policy(rt) +
-                        (size_t)contour_ir_route_retry_count(rt) +
-                        fuzz_str(contour_ir_route_retry_per_try_timeout(rt));
-                for (size_t j = 0; j < contour_ir_route_service_count(rt); j++)
-                    sink += fuzz_ir_service(contour_ir_route_service_at(rt, j));
+                const contour_ingressroute_route *rt = contour_ingressroute_route_at(o, r);
+                sink += fuzz_str(contour_ingressroute_route_match(rt)) +
+                        contour_ingressroute_route_has_delegate(rt) +
+                        fuzz_str(contour_ingressroute_route_delegate_name(rt)) +
+                        fuzz_str(contour_ingressroute_route_delegate_namespace(rt)) +
+                        contour_ingressroute_route_enable_websockets(rt) +
+                        contour_ingressroute_route_permit_insecure(rt) +
+                        fuzz_str(contour_ingressroute_route_prefix_rewrite(rt)) +
+                        contour_ingressroute_route_has_timeout_policy(rt) +
+                        fuzz_str(contour_ingressroute_route_timeout_policy_request(rt)) +
+                        contour_ingressroute_route_has_retry_policy(rt) +
+                        (size_t)contour_ingressroute_route_retry_policy_count(rt) +
+                        fuzz_str(contour_ingressroute_route_retry_policy_per_try_timeout(rt));
+                for (size_t j = 0; j < contour_ingressroute_route_service_count(rt); j++)
+                    sink += fuzz_ir_service(contour_ingressroute_route_service_at(rt, j));
             }
             for (size_t j = 0; j < contour_ingressroute_tcpproxy_service_count(o); j++)
                 sink += fuzz_ir_service(contour_ingressroute_tcpproxy_service_at(o, j));
             /* TLSCertificateDelegation */
-            for (size_t d = 0; d < contour_tlscertdelegation_delegation_count(o); d++) {
-                sink += fuzz_str(contour_tlscertdelegation_secret_name(o, d));
-                for (size_t t = 0; t < contour_tlscertdelegation_target_count(o, d); t++)
-                    sink += fuzz_str(contour_tlscertdelegation_target_at(o, d, t));
+            for (size_t d = 0; d < contour_tlscertificatedelegation_delegation_count(o); d++) {
+                sink += fuzz_str(contour_tlscertificatedelegation_delegation_secret_name(
+                    contour_tlscertificatedelegation_delegation_at(o, d)));
+                for (size_t t = 0;
+                     t < contour_tlscertificatedelegation_delegation_target_namespace_count(
+                             contour_tlscertificatedelegation_delegation_at(o, d));
+                     t++)
+                    sink +=
+                        fuzz_str(contour_tlscertificatedelegation_delegation_target_namespace_at(
+                            contour_tlscertificatedelegation_delegation_at(o, d), t));
             }
             /* Ingress */
             sink += fuzz_str(contour_ingress_class_name(o)) +
@@ -200,23 +211,25 @@ static inline size_t fuzz_walk_snapshot(const contour_snapshot *s)
                 for (size_t p = 0; p < contour_ingress_rule_path_count(rule); p++) {
                     const contour_ingress_path *path = contour_ingress_rule_path_at(rule, p);
                     sink += fuzz_str(contour_ingress_path_path(path)) +
-                            fuzz_str(contour_ingress_path_type(path)) +
+                            fuzz_str(contour_ingress_path_path_type(path)) +
                             fuzz_backend(contour_ingress_path_backend(path));
                 }
             }
             for (size_t t = 0; t < contour_ingress_tls_count(o); t++) {
-                sink += fuzz_str(contour_ingress_tls_secret_name(o, t));
-                for (size_t h = 0; h < contour_ingress_tls_host_count(o, t); h++)
-                    sink += fuzz_str(contour_ingress_tls_host_at(o, t, h));
+                sink += fuzz_str(contour_ingress_tls_secret_name(contour_ingress_tls_at(o, t)));
+                for (size_t h = 0; h < contour_ingress_tls_host_count(contour_ingress_tls_at(o, t));
+                     h++)
+                    sink += fuzz_str(contour_ingress_tls_host_at(contour_ingress_tls_at(o, t), h));
             }
             /* Service */
             for (size_t p = 0; p < contour_service_port_count(o); p++)
-                sink += fuzz_str(contour_service_port_name(o, p)) +
-                        (size_t)contour_service_port_number(o, p);
+                sink += fuzz_str(contour_service_port_name(contour_service_port_at(o, p))) +
+                        (size_t)contour_service_port_port(contour_service_port_at(o, p));
             /* Secret */
             sink += fuzz_str(contour_secret_type(o)) + contour_secret_is_tls(o);
             for (size_t j = 0; j < contour_secret_key_count(o); j++)
-                sink += fuzz_str(contour_secret_key_at(o, j)) + contour_secret_key_nonempty(o, j);
+                sink += fuzz_str(contour_secret_key_name(contour_secret_key_at(o, j))) +
+                        contour_secret_key_has_value(contour_secret_key_at(o, j));
         }
     }
     size_t errors = 0, ndiag = contour_snapshot_diagnostic_count(s);
@@ -226,7 +239,7 @@ static inline size_t fuzz_walk_snapshot(const contour_snapshot *s)
         errors += contour_diagnostic_severity(d) == CONTOUR_SEVERITY_ERROR;
     }
     FUZZ_CHECK(contour_snapshot_diagnostic_at(s, ndiag) == NULL);
-    FUZZ_CHECK(errors == contour_snapshot_error_count(s));
+    FUZZ_CHECK(errors == contour_snapshot_diagnostic_count_by_severity(s, CONTOUR_SEVERITY_ERROR));
     return sink;
 }
 
@@ -236,13 +249,13 @@ static inline size_t fuzz_cluster(const contour_cluster *c)
     return fuzz_str(contour_cluster_namespace(c)) + fuzz_str(contour_cluster_service(c)) +
            contour_cluster_port(c) + fuzz_str(contour_cluster_port_name(c)) +
            (size_t)contour_cluster_weight(c) + fuzz_str(contour_cluster_strategy(c)) +
-           fuzz_str(contour_cluster_protocol(c)) + contour_cluster_has_health_check(c) +
-           fuzz_str(contour_cluster_health_check_path(c)) +
-           fuzz_str(contour_cluster_health_check_host(c)) +
-           (size_t)contour_cluster_health_check_interval_s(c) +
-           (size_t)contour_cluster_health_check_timeout_s(c) +
-           (size_t)contour_cluster_health_check_unhealthy_threshold(c) +
-           (size_t)contour_cluster_health_check_healthy_threshold(c) +
+           fuzz_str(contour_cluster_protocol(c)) + (contour_cluster_health_check(c) != NULL) +
+           fuzz_str(contour_health_check_path(contour_cluster_health_check(c))) +
+           fuzz_str(contour_health_check_host(contour_cluster_health_check(c))) +
+           (size_t)contour_health_check_interval_s(contour_cluster_health_check(c)) +
+           (size_t)contour_health_check_timeout_s(contour_cluster_health_check(c)) +
+           (size_t)contour_health_check_unhealthy_threshold(contour_cluster_health_check(c)) +
+           (size_t)contour_health_check_healthy_threshold(contour_cluster_health_check(c)) +
            contour_cluster_max_connections(c) + contour_cluster_max_pending_requests(c) +
            contour_cluster_max_requests(c) + contour_cluster_max_retries(c);
 }
@@ -284,19 +297,14 @@ static inline size_t fuzz_walk_graph(const contour_graph *g)
         }
     }
     for (size_t i = 0; i < contour_graph_status_count(g); i++) {
-        const contour_object_status *st = contour_graph_status_at(g, i);
-        const char *ns = contour_object_status_namespace(st),
-                   *name = contour_object_status_name(st);
-        const contour_object_status *found = NULL;
-        FUZZ_CHECK(contour_graph_find_status(&found, g, ns, strlen(ns), name, strlen(name)) ==
-                       CONTOUR_OK &&
-                   found == st);
-        sink += contour_object_status_kind(st) + fuzz_str(ns) + fuzz_str(name) +
-                contour_object_status_state(st) + fuzz_str(contour_object_status_description(st)) +
-                fuzz_str(contour_object_status_file(st)) + contour_object_status_line(st) +
-                contour_object_status_column(st);
-        for (size_t j = 0; j < contour_object_status_vhost_count(st); j++)
-            sink += fuzz_str(contour_object_status_vhost_at(st, j));
+        const contour_status *st = contour_graph_status_at(g, i);
+        const char *ns = contour_status_namespace(st), *name = contour_status_name(st);
+        FUZZ_CHECK(contour_graph_find_status(g, ns, strlen(ns), name, strlen(name)) == st);
+        sink += contour_status_kind(st) + fuzz_str(ns) + fuzz_str(name) + contour_status_state(st) +
+                fuzz_str(contour_status_description(st)) + fuzz_str(contour_status_file(st)) +
+                contour_status_line(st) + contour_status_column(st);
+        for (size_t j = 0; j < contour_status_vhost_count(st); j++)
+            sink += fuzz_str(contour_status_vhost_at(st, j));
     }
     size_t by_sev = 0;
     for (size_t i = 0; i < contour_graph_diagnostic_count(g); i++)

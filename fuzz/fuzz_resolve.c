@@ -51,13 +51,13 @@ static int run(const uint8_t *data, size_t size, fz_alloc *a)
     int nomem = 0;
     FUZZ_CHECK(cfg != NULL);
     FUZZ_CHECK(contour_config_set_allocator(cfg, fz_malloc, fz_realloc, fz_free, a) == CONTOUR_OK);
-    contour_status st = contour_snapshot_new(&s, cfg);
+    contour_result st = contour_snapshot_new(&s, cfg);
     if (st == CONTOUR_OK)
         st = contour_snapshot_load_buffer(s, "fuzz", 4, (const char *)data + 1, size - 1,
                                           CONTOUR_FORMAT_AUTO);
     if (st == CONTOUR_ERR_NOMEM && s) {
         /* A failed load leaves the snapshot as it was: empty. */
-        for (int k = 1; k <= CONTOUR_KIND_COUNT; k++)
+        for (int k = 1; k <= (int)contour_kind_count(); k++)
             FUZZ_CHECK(contour_snapshot_object_count(s, (contour_kind)k) == 0);
         FUZZ_CHECK(contour_snapshot_diagnostic_count(s) == 0);
     }

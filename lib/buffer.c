@@ -10,7 +10,7 @@ struct contour_buffer {
     size_t size;
 };
 
-contour_status contour_graph_render(contour_buffer **out, const contour_graph *graph,
+contour_result contour_graph_render(contour_buffer **out, const contour_graph *graph,
                                     contour_output_format format)
 {
     if (!out)

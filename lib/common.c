@@ -1,10 +1,13 @@
 #include "contour/common.h"
 #include "contour/graph.h"
 #include "contour/version.h"
+#include "diag.h"
+#include "limits.h"
+#include "model.h"
 
-const char *contour_status_str(contour_status status)
+const char *contour_result_str(contour_result result)
 {
-    switch (status) {
+    switch (result) {
     case CONTOUR_OK:
         return "success";
     case CONTOUR_ERR_NOMEM:
@@ -18,7 +21,22 @@ const char *contour_status_str(contour_status status)
     case CONTOUR_ERR_LIMIT:
         return "limit exceeded";
     }
-    return "unknown status";
+    return "unknown result";
+}
+
+size_t contour_kind_count(void)
+{
+    return CX_KIND_COUNT;
+}
+
+size_t contour_severity_count(void)
+{
+    return CX_SEVERITY_COUNT;
+}
+
+size_t contour_limit_count(void)
+{
+    return CX_LIMIT_COUNT;
 }
 
 const char *contour_kind_name(contour_kind kind)

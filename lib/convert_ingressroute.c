@@ -74,19 +74,18 @@ static cv_rc read_health_check(cv *c, const cx_node *map, cx_health_check *h)
             CV_TRY(cv_string(c, "host", v, &h->host, NULL));
             break;
         case HC_INTERVAL:
-            CV_TRY(
-                cv_int(c, "intervalSeconds", v, INT64_MIN, INT64_MAX, &h->interval_seconds, NULL));
+            CV_TRY(cv_int(c, "intervalSeconds", v, INT64_MIN, INT64_MAX, &h->interval_s, NULL));
             break;
         case HC_TIMEOUT:
-            CV_TRY(cv_int(c, "timeoutSeconds", v, INT64_MIN, INT64_MAX, &h->timeout_seconds, NULL));
+            CV_TRY(cv_int(c, "timeoutSeconds", v, INT64_MIN, INT64_MAX, &h->timeout_s, NULL));
             break;
         case HC_UNHEALTHY:
             CV_TRY(cv_int(c, "unhealthyThresholdCount", v, INT64_MIN, INT64_MAX,
-                          &h->unhealthy_threshold_count, NULL));
+                          &h->unhealthy_threshold, NULL));
             break;
         case HC_HEALTHY:
             CV_TRY(cv_int(c, "healthyThresholdCount", v, INT64_MIN, INT64_MAX,
-                          &h->healthy_threshold_count, NULL));
+                          &h->healthy_threshold, NULL));
             break;
         default:
             CV_TRY(cv_unknown_field(c, CV_KEY(map, i)));
@@ -98,7 +97,7 @@ static cv_rc read_health_check(cv *c, const cx_node *map, cx_health_check *h)
 
 static cv_rc read_service(cv *c, const cx_node *item, cx_pos pos, void *elem)
 {
-    contour_ir_service *s = elem;
+    contour_ingressroute_service *s = elem;
     s->pos = pos;
     s->port_pos = pos;
     s->weight_pos = pos;
@@ -174,7 +173,7 @@ static cv_rc read_delegate(cv *c, const cx_node *v, bool *has, cx_delegate *d)
 
 /* ---- routes ---- */
 
-static cv_rc read_timeout_policy(cv *c, const cx_node *map, contour_ir_route *r)
+static cv_rc read_timeout_policy(cv *c, const cx_node *map, contour_ingressroute_route *r)
 {
     r->has_timeout_policy = true;
     r->timeout_pos = map->pos;
@@ -187,7 +186,7 @@ static cv_rc read_timeout_policy(cv *c, const cx_node *map, contour_ir_route *r)
     return CV_OK;
 }
 
-static cv_rc read_retry_policy(cv *c, const cx_node *map, contour_ir_route *r)
+static cv_rc read_retry_policy(cv *c, const cx_node *map, contour_ingressroute_route *r)
 {
     r->has_retry_policy = true;
     r->per_try_pos = map->pos;
@@ -210,7 +209,7 @@ static cv_rc read_retry_policy(cv *c, const cx_node *map, contour_ir_route *r)
 
 static cv_rc read_route(cv *c, const cx_node *item, cx_pos pos, void *elem)
 {
-    contour_ir_route *r = elem;
+    contour_ingressroute_route *r = elem;
     r->pos = pos;
     r->match_pos = pos;
     r->timeout_pos = pos;

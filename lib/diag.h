@@ -7,6 +7,9 @@
 #include "contour/common.h"
 #include "contour/diagnostic.h"
 
+/* Severities are 0 .. CX_SEVERITY_COUNT-1 (contour_severity). */
+#define CX_SEVERITY_COUNT 3
+
 /* A position in a source: 1-based line and column (code points); 0 = unknown. */
 typedef struct cx_pos {
     uint32_t line;

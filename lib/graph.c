@@ -224,39 +224,9 @@ const char *contour_cluster_protocol(const contour_cluster *c)
     return c ? c->protocol : NULL;
 }
 
-bool contour_cluster_has_health_check(const contour_cluster *c)
+const contour_health_check *contour_cluster_health_check(const contour_cluster *c)
 {
-    return c ? c->has_health_check : false;
-}
-
-const char *contour_cluster_health_check_path(const contour_cluster *c)
-{
-    return c && c->has_health_check ? c->health_check.path : NULL;
-}
-
-const char *contour_cluster_health_check_host(const contour_cluster *c)
-{
-    return c && c->has_health_check ? c->health_check.host : NULL;
-}
-
-int64_t contour_cluster_health_check_interval_s(const contour_cluster *c)
-{
-    return c && c->has_health_check ? c->health_check.interval_seconds : 0;
-}
-
-int64_t contour_cluster_health_check_timeout_s(const contour_cluster *c)
-{
-    return c && c->has_health_check ? c->health_check.timeout_seconds : 0;
-}
-
-int64_t contour_cluster_health_check_unhealthy_threshold(const contour_cluster *c)
-{
-    return c && c->has_health_check ? c->health_check.unhealthy_threshold_count : 0;
-}
-
-int64_t contour_cluster_health_check_healthy_threshold(const contour_cluster *c)
-{
-    return c && c->has_health_check ? c->health_check.healthy_threshold_count : 0;
+    return c && c->has_health_check ? &c->health_check : NULL;
 }
 
 uint32_t contour_cluster_max_connections(const contour_cluster *c)
@@ -286,7 +256,7 @@ size_t contour_graph_status_count(const contour_graph *g)
     return g ? g->status_count : 0;
 }
 
-const contour_object_status *contour_graph_status_at(const contour_graph *g, size_t i)
+const contour_status *contour_graph_status_at(const contour_graph *g, size_t i)
 {
     return g && i < g->status_count ? &g->statuses[i] : NULL;
 }
@@ -301,15 +271,11 @@ static int cmp_span(const char *a, size_t alen, const char *b)
     return (alen > blen) - (alen < blen);
 }
 
-contour_status contour_graph_find_status(const contour_object_status **out, const contour_graph *g,
-                                         const char *ns, size_t ns_len, const char *name,
-                                         size_t name_len)
+const contour_status *contour_graph_find_status(const contour_graph *g, const char *ns,
+                                                size_t ns_len, const char *name, size_t name_len)
 {
-    if (!out)
-        return CONTOUR_ERR_INVALID;
-    *out = NULL;
     if (!g || (!ns && ns_len) || (!name && name_len))
-        return CONTOUR_ERR_INVALID;
+        return NULL;
     if (!ns)
         ns = "";
     if (!name)
@@ -317,68 +283,66 @@ contour_status contour_graph_find_status(const contour_object_status **out, cons
     size_t lo = 0, hi = g->status_count;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        const contour_object_status *s = &g->statuses[mid];
+        const contour_status *s = &g->statuses[mid];
         int c = cmp_span(ns, ns_len, s->ns);
         if (!c)
             c = cmp_span(name, name_len, s->name);
-        if (c == 0) {
-            *out = s;
-            return CONTOUR_OK;
-        }
+        if (c == 0)
+            return s;
         if (c > 0)
             lo = mid + 1;
         else
             hi = mid;
     }
-    return CONTOUR_ERR_NOT_FOUND;
+    return NULL;
 }
 
-contour_kind contour_object_status_kind(const contour_object_status *s)
+contour_kind contour_status_kind(const contour_status *s)
 {
     return s ? s->kind : CONTOUR_KIND_NONE;
 }
 
-const char *contour_object_status_namespace(const contour_object_status *s)
+const char *contour_status_namespace(const contour_status *s)
 {
     return s ? s->ns : NULL;
 }
 
-const char *contour_object_status_name(const contour_object_status *s)
+const char *contour_status_name(const contour_status *s)
 {
     return s ? s->name : NULL;
 }
 
-contour_state contour_object_status_state(const contour_object_status *s)
+contour_state contour_status_state(const contour_status *s)
 {
     return s ? s->state : CONTOUR_STATE_VALID;
 }
 
-const char *contour_object_status_description(const contour_object_status *s)
+const char *contour_status_description(const contour_status *s)
 {
     return s ? s->description : NULL;
 }
 
-size_t contour_object_status_vhost_count(const contour_object_status *s)
+size_t contour_status_vhost_count(const contour_status *s)
 {
     return s ? s->vhost_count : 0;
 }
 
-const char *contour_object_status_vhost_at(const contour_object_status *s, size_t i)
+const char *contour_status_vhost_at(const contour_status *s, size_t i)
 {
     return s && i < s->vhost_count ? s->vhosts[i] : NULL;
 }
 
-const char *contour_object_status_file(const contour_object_status *s)
+const char *contour_status_file(const contour_status *s)
 {
     return s ? s->file : NULL;
 }
 
-uint32_t contour_object_status_line(const contour_object_status *s)
+uint32_t contour_status_line(const contour_status *s)
 {
     return s ? s->pos.line : 0;
 }
 
-uint32_t contour_object_status_column(const contour_object_status *s)
+uint32_t contour_status_column(const contour_status *s)
 {
     return s ? s->pos.col : 0;
 }

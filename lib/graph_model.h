@@ -85,7 +85,7 @@ typedef struct cx_edge {
     const char *label; /* route match for routes, "port N" for services */
 } cx_edge;
 
-struct contour_object_status {
+struct contour_status {
     contour_kind kind;
     contour_state state;
     const char *ns;
@@ -106,11 +106,11 @@ struct contour_graph {
     cx_arena arena;
     contour_listener listeners[2];
     uint32_t listener_count;
-    contour_object_status *statuses; /* sorted by (namespace, name) */
+    contour_status *statuses; /* sorted by (namespace, name) */
     uint32_t status_count;
     const contour_diagnostic **diags; /* sorted with cx_diag_compare */
     uint32_t diag_count;
-    uint32_t severity_count[3];
+    uint32_t severity_count[CX_SEVERITY_COUNT];
 };
 
 #endif

@@ -6,8 +6,11 @@
 
 #include "contour/common.h"
 
+/* Number of contour_limit values (contour_limit_count() tells bindings). */
+#define CX_LIMIT_COUNT 6
+
 typedef struct cx_limits {
-    uint64_t v[CONTOUR_LIMIT_COUNT]; /* indexed by contour_limit */
+    uint64_t v[CX_LIMIT_COUNT]; /* indexed by contour_limit */
 } cx_limits;
 
 void cx_limits_default(cx_limits *l);

@@ -153,10 +153,10 @@ static void txn_begin(contour_snapshot *s, load_txn *t)
 
 /* Commits unless st is CONTOUR_ERR_NOMEM (or the commit itself runs out of memory); then
  * rolls back. Returns st, or CONTOUR_ERR_NOMEM. */
-static contour_status txn_end(contour_snapshot *s, load_txn *t, contour_status st)
+static contour_result txn_end(contour_snapshot *s, load_txn *t, contour_result st)
 {
     if (st != CONTOUR_ERR_NOMEM) {
-        contour_status c =
+        contour_result c =
             cx_snapshot_commit(s, (contour_object **)t->objects.data, t->objects.len);
         if (c == CONTOUR_OK)
             t->objects.len = 0; /* the snapshot owns them now */
@@ -177,7 +177,7 @@ static contour_status txn_end(contour_snapshot *s, load_txn *t, contour_status s
 }
 
 /* Adds a source-level diagnostic about a whole input (committed with the transaction). */
-static contour_status source_error(contour_snapshot *s, const char *file, const char *code,
+static contour_result source_error(contour_snapshot *s, const char *file, const char *code,
                                    const char *message)
 {
     cx_diag_sink sink = {&s->source_arena, &s->source_diags, NULL};
@@ -203,7 +203,7 @@ static cx_source *add_source(contour_snapshot *s, const char *name, size_t len)
 
 /* Reads bytes under a source name that has already been validated: their objects are
  * staged in the transaction, their diagnostics added to the snapshot's source lists. */
-static contour_status stage_bytes(contour_snapshot *s, load_txn *txn, const char *name,
+static contour_result stage_bytes(contour_snapshot *s, load_txn *txn, const char *name,
                                   size_t name_len, const char *data, size_t len,
                                   contour_format format)
 {
@@ -214,7 +214,7 @@ static contour_status stage_bytes(contour_snapshot *s, load_txn *txn, const char
         char msg[160];
         snprintf(msg, sizeof msg, "input of %zu bytes exceeds the limit of %llu bytes", len,
                  (unsigned long long)s->limits.v[CONTOUR_LIMIT_INPUT_BYTES]);
-        contour_status st = source_error(s, src->name, "limit-input", msg);
+        contour_result st = source_error(s, src->name, "limit-input", msg);
         return st == CONTOUR_OK ? CONTOUR_ERR_LIMIT : st;
     }
 
@@ -246,7 +246,7 @@ static contour_status stage_bytes(contour_snapshot *s, load_txn *txn, const char
                 (format == CONTOUR_FORMAT_AUTO && cx_looks_like_json(data, len));
     cx_rc rc = json ? cx_json_parse(&ctx, data, len) : cx_yaml_parse(&ctx, data, len);
 
-    contour_status status = CONTOUR_ERR_NOMEM;
+    contour_result status = CONTOUR_ERR_NOMEM;
     if (rc == CX_RC_OK) {
         free_objects(&st, &st.items); /* a List left open at the end of input */
         if (cx_vec_reserve(&txn->objects, st.objects.len)) {
@@ -270,7 +270,7 @@ static bool valid_format(contour_format f)
     return f == CONTOUR_FORMAT_AUTO || f == CONTOUR_FORMAT_YAML || f == CONTOUR_FORMAT_JSON;
 }
 
-contour_status contour_snapshot_load_buffer(contour_snapshot *s, const char *name, size_t name_len,
+contour_result contour_snapshot_load_buffer(contour_snapshot *s, const char *name, size_t name_len,
                                             const char *data, size_t len, contour_format format)
 {
     if (!s || !name || (!data && len) || !valid_format(format) || memchr(name, 0, name_len) ||
@@ -278,13 +278,13 @@ contour_status contour_snapshot_load_buffer(contour_snapshot *s, const char *nam
         return CONTOUR_ERR_INVALID;
     load_txn txn;
     txn_begin(s, &txn);
-    contour_status st = stage_bytes(s, &txn, name, name_len, data ? data : "", len, format);
+    contour_result st = stage_bytes(s, &txn, name, name_len, data ? data : "", len, format);
     return txn_end(s, &txn, st);
 }
 
 /* ---- files and directories ---- */
 
-static contour_status io_error(contour_snapshot *s, const char *path, const char *what, int err)
+static contour_result io_error(contour_snapshot *s, const char *path, const char *what, int err)
 {
     cx_strbuf msg;
     cx_strbuf_init(&msg, &s->alloc);
@@ -297,14 +297,14 @@ static contour_status io_error(contour_snapshot *s, const char *path, const char
     size_t plen = strlen(path);
     cx_source *src = cx_utf8_valid(path, plen) ? add_source(s, path, plen)
                                                : add_source(s, "<non-UTF-8 path>", 16);
-    contour_status st = src ? source_error(s, src->name, "io-error", msg.data) : CONTOUR_ERR_NOMEM;
+    contour_result st = src ? source_error(s, src->name, "io-error", msg.data) : CONTOUR_ERR_NOMEM;
     cx_strbuf_release(&msg);
     return st == CONTOUR_OK ? CONTOUR_ERR_IO : st;
 }
 
 /* Reads a whole file into memory (at most limit + 1 bytes, so an oversized file is seen
  * without reading it all). */
-static contour_status read_file(contour_snapshot *s, const char *path, char **out, size_t *out_len)
+static contour_result read_file(contour_snapshot *s, const char *path, char **out, size_t *out_len)
 {
     *out = NULL;
     *out_len = 0;
@@ -360,12 +360,12 @@ static contour_status read_file(contour_snapshot *s, const char *path, char **ou
     return CONTOUR_OK;
 }
 
-static contour_status load_file(contour_snapshot *s, load_txn *txn, const char *path,
+static contour_result load_file(contour_snapshot *s, load_txn *txn, const char *path,
                                 contour_format format)
 {
     char *data;
     size_t len;
-    contour_status st = read_file(s, path, &data, &len);
+    contour_result st = read_file(s, path, &data, &len);
     if (st != CONTOUR_OK)
         return st;
     size_t plen = strlen(path);
@@ -415,7 +415,7 @@ static void free_paths(const cx_alloc *a, cx_vec *v)
 
 /* Collects the wanted files under `root` with an explicit stack of directories. Symbolic
  * links to directories are not followed, so there are no cycles; depth is bounded. */
-static contour_status collect_files(contour_snapshot *s, const char *root, cx_vec *files,
+static contour_result collect_files(contour_snapshot *s, const char *root, cx_vec *files,
                                     bool *io_failed)
 {
     const cx_alloc *a = &s->alloc;
@@ -427,12 +427,12 @@ static contour_status collect_files(contour_snapshot *s, const char *root, cx_ve
         cx_vec_release(&dirs);
         return CONTOUR_ERR_NOMEM;
     }
-    contour_status st = CONTOUR_OK;
+    contour_result st = CONTOUR_OK;
     while (dirs.len && st == CONTOUR_OK) {
         char *dir = *(char **)cx_vec_at(&dirs, --dirs.len);
         DIR *d = opendir(dir);
         if (!d) {
-            contour_status e = io_error(s, dir, "open directory", errno);
+            contour_result e = io_error(s, dir, "open directory", errno);
             if (e == CONTOUR_ERR_IO)
                 *io_failed = true;
             else
@@ -479,7 +479,7 @@ static contour_status collect_files(contour_snapshot *s, const char *root, cx_ve
     return st;
 }
 
-contour_status contour_snapshot_load_path(contour_snapshot *s, const char *path,
+contour_result contour_snapshot_load_path(contour_snapshot *s, const char *path,
                                           contour_format format)
 {
     if (!s || !path || !*path || !valid_format(format))
@@ -495,11 +495,11 @@ contour_status contour_snapshot_load_path(contour_snapshot *s, const char *path,
     cx_vec files;
     cx_vec_init(&files, &s->alloc, sizeof(char *));
     bool io_failed = false, over_limit = false;
-    contour_status st = collect_files(s, path, &files, &io_failed);
+    contour_result st = collect_files(s, path, &files, &io_failed);
     if (st == CONTOUR_OK && files.len > 1)
         qsort(files.data, files.len, sizeof(char *), path_compare);
     for (size_t i = 0; st == CONTOUR_OK && i < files.len; i++) {
-        contour_status fs = load_file(s, &txn, *(char **)cx_vec_at(&files, i), format);
+        contour_result fs = load_file(s, &txn, *(char **)cx_vec_at(&files, i), format);
         if (fs == CONTOUR_ERR_IO)
             io_failed = true;
         else if (fs == CONTOUR_ERR_LIMIT)

@@ -16,30 +16,35 @@
 #include "contour/common.h"
 #include "contour/object.h"
 
+/* Number of modelled kinds: valid kinds are 1 ..= CX_KIND_COUNT (contour_kind_count()). */
+#define CX_KIND_COUNT 5
+
 /* A loaded input: its name outlives every object and diagnostic from it. */
 typedef struct cx_source {
     struct cx_source *next;
     char *name;
 } cx_source;
 
-typedef struct cx_annotation {
+struct contour_annotation {
     const char *key;
     const char *value;
     cx_pos pos; /* of the value */
-} cx_annotation;
+};
+typedef struct contour_annotation cx_annotation;
 
 /* ---- IngressRoute ---- */
 
-typedef struct cx_health_check {
+struct contour_health_check {
     const char *path;
     const char *host;
-    int64_t interval_seconds;
-    int64_t timeout_seconds;
-    int64_t unhealthy_threshold_count;
-    int64_t healthy_threshold_count;
-} cx_health_check;
+    int64_t interval_s;
+    int64_t timeout_s;
+    int64_t unhealthy_threshold;
+    int64_t healthy_threshold;
+};
+typedef struct contour_health_check cx_health_check;
 
-struct contour_ir_service {
+struct contour_ingressroute_service {
     const char *name;
     int64_t port;
     int64_t weight;
@@ -57,9 +62,9 @@ typedef struct cx_delegate {
     cx_pos pos;     /* the delegate map */
 } cx_delegate;
 
-struct contour_ir_route {
+struct contour_ingressroute_route {
     const char *match;
-    contour_ir_service *services;
+    contour_ingressroute_service *services;
     uint32_t service_count;
     bool has_delegate;
     bool enable_websockets;
@@ -86,9 +91,9 @@ typedef struct cx_ingressroute {
     const char *fqdn;
     const char *tls_secret_name;
     const char *tls_min_version;
-    contour_ir_route *routes;
+    contour_ingressroute_route *routes;
     uint32_t route_count;
-    contour_ir_service *tcp_services;
+    contour_ingressroute_service *tcp_services;
     uint32_t tcp_service_count;
     cx_delegate tcp_delegate;
     cx_pos vhost_pos;  /* spec.virtualhost */
@@ -99,12 +104,13 @@ typedef struct cx_ingressroute {
 
 /* ---- TLSCertificateDelegation ---- */
 
-typedef struct cx_cert_delegation {
+struct contour_tlscertificatedelegation_delegation {
     const char *secret_name;
     const char **targets;
     uint32_t target_count;
     cx_pos pos;
-} cx_cert_delegation;
+};
+typedef struct contour_tlscertificatedelegation_delegation cx_cert_delegation;
 
 typedef struct cx_tlscertdelegation {
     cx_cert_delegation *delegations;
@@ -144,13 +150,14 @@ struct contour_ingress_rule {
     cx_pos pos;
 };
 
-typedef struct cx_ingress_tls {
+struct contour_ingress_tls {
     const char **hosts;
     uint32_t host_count;
     const char *secret_name;
     cx_pos pos;
     cx_pos secret_pos;
-} cx_ingress_tls;
+};
+typedef struct contour_ingress_tls cx_ingress_tls;
 
 typedef struct cx_ingress {
     cx_ingress_api api;
@@ -165,11 +172,12 @@ typedef struct cx_ingress {
 
 /* ---- Service ---- */
 
-typedef struct cx_service_port {
+struct contour_service_port {
     const char *name;
     int64_t port;
     cx_pos pos;
-} cx_service_port;
+};
+typedef struct contour_service_port cx_service_port;
 
 typedef struct cx_service {
     cx_service_port *ports;
@@ -178,10 +186,11 @@ typedef struct cx_service {
 
 /* ---- Secret: key names only, never values ---- */
 
-typedef struct cx_secret_key {
+struct contour_secret_key {
     const char *key;
     bool nonempty;
-} cx_secret_key;
+};
+typedef struct contour_secret_key cx_secret_key;
 
 typedef struct cx_secret {
     const char *type;

@@ -93,7 +93,7 @@ static void *array(copier *c, const void *src, size_t count, size_t elsize)
 #define COPY_ARRAY(c, field, count) (field) = array(c, field, count, sizeof *(field))
 #define COPY_STR(c, field)          (field) = str(c, field)
 
-static void copy_service(copier *c, contour_ir_service *s)
+static void copy_service(copier *c, contour_ingressroute_service *s)
 {
     COPY_STR(c, s->name);
     COPY_STR(c, s->strategy);
@@ -114,12 +114,12 @@ static void copy_delegate(copier *c, cx_delegate *d)
     COPY_STR(c, d->ns);
 }
 
-static void copy_services(copier *c, contour_ir_service **services, uint32_t count)
+static void copy_services(copier *c, contour_ingressroute_service **services, uint32_t count)
 {
-    const contour_ir_service *src = *services;
+    const contour_ingressroute_service *src = *services;
     COPY_ARRAY(c, *services, count);
     for (uint32_t i = 0; i < count; i++) {
-        contour_ir_service tmp = src[i];
+        contour_ingressroute_service tmp = src[i];
         copy_service(c, &tmp);
         if (!c->measure && *services)
             (*services)[i] = tmp;
@@ -131,10 +131,10 @@ static void copy_ingressroute(copier *c, cx_ingressroute *ir)
     COPY_STR(c, ir->fqdn);
     COPY_STR(c, ir->tls_secret_name);
     COPY_STR(c, ir->tls_min_version);
-    const contour_ir_route *routes = ir->routes;
+    const contour_ingressroute_route *routes = ir->routes;
     COPY_ARRAY(c, ir->routes, ir->route_count);
     for (uint32_t i = 0; i < ir->route_count; i++) {
-        contour_ir_route r = routes[i];
+        contour_ingressroute_route r = routes[i];
         COPY_STR(c, r.match);
         copy_services(c, &r.services, r.service_count);
         copy_delegate(c, &r.delegate);

@@ -56,26 +56,32 @@ size_t contour_object_annotation_count(const contour_object *o)
     return o ? o->annotation_count : 0;
 }
 
-const char *contour_object_annotation_key(const contour_object *o, size_t index)
+const contour_annotation *contour_object_annotation_at(const contour_object *o, size_t index)
 {
-    return o && index < o->annotation_count ? o->annotations[index].key : NULL;
+    return o && index < o->annotation_count ? &o->annotations[index] : NULL;
 }
 
-const char *contour_object_annotation_value(const contour_object *o, size_t index)
-{
-    return o && index < o->annotation_count ? o->annotations[index].value : NULL;
-}
-
-const char *contour_object_annotation(const contour_object *o, const char *key, size_t key_len)
+const contour_annotation *contour_object_find_annotation(const contour_object *o, const char *key,
+                                                         size_t key_len)
 {
     if (!o || (!key && key_len))
         return NULL;
     for (uint32_t i = 0; i < o->annotation_count; i++) {
         const char *k = o->annotations[i].key;
         if (strlen(k) == key_len && (key_len == 0 || memcmp(k, key, key_len) == 0))
-            return o->annotations[i].value;
+            return &o->annotations[i];
     }
     return NULL;
+}
+
+const char *contour_annotation_key(const contour_annotation *a)
+{
+    return a ? a->key : NULL;
+}
+
+const char *contour_annotation_value(const contour_annotation *a)
+{
+    return a ? (a->value ? a->value : "") : NULL;
 }
 
 size_t contour_object_diagnostic_count(const contour_object *o)
@@ -110,7 +116,7 @@ const char *contour_ingressroute_tls_secret_name(const contour_object *o)
     return IR(o) ? o->u.ir.tls_secret_name : NULL;
 }
 
-const char *contour_ingressroute_tls_minimum_protocol_version(const contour_object *o)
+const char *contour_ingressroute_tls_min_protocol_version(const contour_object *o)
 {
     return IR(o) ? o->u.ir.tls_min_version : NULL;
 }
@@ -125,7 +131,8 @@ size_t contour_ingressroute_route_count(const contour_object *o)
     return IR(o) ? o->u.ir.route_count : 0;
 }
 
-const contour_ir_route *contour_ingressroute_route_at(const contour_object *o, size_t index)
+const contour_ingressroute_route *contour_ingressroute_route_at(const contour_object *o,
+                                                                size_t index)
 {
     return IR(o) && index < o->u.ir.route_count ? &o->u.ir.routes[index] : NULL;
 }
@@ -140,8 +147,8 @@ size_t contour_ingressroute_tcpproxy_service_count(const contour_object *o)
     return IR(o) ? o->u.ir.tcp_service_count : 0;
 }
 
-const contour_ir_service *contour_ingressroute_tcpproxy_service_at(const contour_object *o,
-                                                                   size_t index)
+const contour_ingressroute_service *
+contour_ingressroute_tcpproxy_service_at(const contour_object *o, size_t index)
 {
     return IR(o) && index < o->u.ir.tcp_service_count ? &o->u.ir.tcp_services[index] : NULL;
 }
@@ -163,167 +170,167 @@ const char *contour_ingressroute_tcpproxy_delegate_namespace(const contour_objec
 
 /* ---- IngressRoute routes ---- */
 
-const char *contour_ir_route_match(const contour_ir_route *r)
+const char *contour_ingressroute_route_match(const contour_ingressroute_route *r)
 {
     return r ? r->match : NULL;
 }
 
-size_t contour_ir_route_service_count(const contour_ir_route *r)
+size_t contour_ingressroute_route_service_count(const contour_ingressroute_route *r)
 {
     return r ? r->service_count : 0;
 }
 
-const contour_ir_service *contour_ir_route_service_at(const contour_ir_route *r, size_t index)
+const contour_ingressroute_service *
+contour_ingressroute_route_service_at(const contour_ingressroute_route *r, size_t index)
 {
     return r && index < r->service_count ? &r->services[index] : NULL;
 }
 
-bool contour_ir_route_has_delegate(const contour_ir_route *r)
+bool contour_ingressroute_route_has_delegate(const contour_ingressroute_route *r)
 {
     return r ? r->has_delegate : false;
 }
 
-const char *contour_ir_route_delegate_name(const contour_ir_route *r)
+const char *contour_ingressroute_route_delegate_name(const contour_ingressroute_route *r)
 {
     return r && r->has_delegate ? r->delegate.name : NULL;
 }
 
-const char *contour_ir_route_delegate_namespace(const contour_ir_route *r)
+const char *contour_ingressroute_route_delegate_namespace(const contour_ingressroute_route *r)
 {
     return r && r->has_delegate ? r->delegate.ns : NULL;
 }
 
-bool contour_ir_route_enable_websockets(const contour_ir_route *r)
+bool contour_ingressroute_route_enable_websockets(const contour_ingressroute_route *r)
 {
     return r ? r->enable_websockets : false;
 }
 
-bool contour_ir_route_permit_insecure(const contour_ir_route *r)
+bool contour_ingressroute_route_permit_insecure(const contour_ingressroute_route *r)
 {
     return r ? r->permit_insecure : false;
 }
 
-const char *contour_ir_route_prefix_rewrite(const contour_ir_route *r)
+const char *contour_ingressroute_route_prefix_rewrite(const contour_ingressroute_route *r)
 {
     return r ? r->prefix_rewrite : NULL;
 }
 
-bool contour_ir_route_has_timeout_policy(const contour_ir_route *r)
+bool contour_ingressroute_route_has_timeout_policy(const contour_ingressroute_route *r)
 {
     return r ? r->has_timeout_policy : false;
 }
 
-const char *contour_ir_route_timeout_request(const contour_ir_route *r)
+const char *contour_ingressroute_route_timeout_policy_request(const contour_ingressroute_route *r)
 {
     return r ? r->timeout_request : NULL;
 }
 
-bool contour_ir_route_has_retry_policy(const contour_ir_route *r)
+bool contour_ingressroute_route_has_retry_policy(const contour_ingressroute_route *r)
 {
     return r ? r->has_retry_policy : false;
 }
 
-int64_t contour_ir_route_retry_count(const contour_ir_route *r)
+int64_t contour_ingressroute_route_retry_policy_count(const contour_ingressroute_route *r)
 {
     return r ? r->retry_count : 0;
 }
 
-const char *contour_ir_route_retry_per_try_timeout(const contour_ir_route *r)
+const char *
+contour_ingressroute_route_retry_policy_per_try_timeout(const contour_ingressroute_route *r)
 {
     return r ? r->retry_per_try_timeout : NULL;
 }
 
 /* ---- IngressRoute services ---- */
 
-const char *contour_ir_service_name(const contour_ir_service *s)
+const char *contour_ingressroute_service_name(const contour_ingressroute_service *s)
 {
     return s ? s->name : NULL;
 }
 
-int64_t contour_ir_service_port(const contour_ir_service *s)
+int64_t contour_ingressroute_service_port(const contour_ingressroute_service *s)
 {
     return s ? s->port : 0;
 }
 
-int64_t contour_ir_service_weight(const contour_ir_service *s)
+int64_t contour_ingressroute_service_weight(const contour_ingressroute_service *s)
 {
     return s ? s->weight : 0;
 }
 
-const char *contour_ir_service_strategy(const contour_ir_service *s)
+const char *contour_ingressroute_service_strategy(const contour_ingressroute_service *s)
 {
     return s ? s->strategy : NULL;
 }
 
-bool contour_ir_service_has_health_check(const contour_ir_service *s)
-{
-    return s ? s->has_health_check : false;
-}
-
-static const cx_health_check *health(const contour_ir_service *s)
+const contour_health_check *
+contour_ingressroute_service_health_check(const contour_ingressroute_service *s)
 {
     return s && s->has_health_check ? s->health_check : NULL;
 }
 
-const char *contour_ir_service_health_check_path(const contour_ir_service *s)
+/* ---- health checks (as written here; with defaults in a cluster) ---- */
+
+const char *contour_health_check_path(const contour_health_check *h)
 {
-    return health(s) ? s->health_check->path : NULL;
+    return h ? h->path : NULL;
 }
 
-const char *contour_ir_service_health_check_host(const contour_ir_service *s)
+const char *contour_health_check_host(const contour_health_check *h)
 {
-    return health(s) ? s->health_check->host : NULL;
+    return h ? h->host : NULL;
 }
 
-int64_t contour_ir_service_health_check_interval_seconds(const contour_ir_service *s)
+int64_t contour_health_check_interval_s(const contour_health_check *h)
 {
-    return health(s) ? s->health_check->interval_seconds : 0;
+    return h ? h->interval_s : 0;
 }
 
-int64_t contour_ir_service_health_check_timeout_seconds(const contour_ir_service *s)
+int64_t contour_health_check_timeout_s(const contour_health_check *h)
 {
-    return health(s) ? s->health_check->timeout_seconds : 0;
+    return h ? h->timeout_s : 0;
 }
 
-int64_t contour_ir_service_health_check_unhealthy_threshold_count(const contour_ir_service *s)
+int64_t contour_health_check_unhealthy_threshold(const contour_health_check *h)
 {
-    return health(s) ? s->health_check->unhealthy_threshold_count : 0;
+    return h ? h->unhealthy_threshold : 0;
 }
 
-int64_t contour_ir_service_health_check_healthy_threshold_count(const contour_ir_service *s)
+int64_t contour_health_check_healthy_threshold(const contour_health_check *h)
 {
-    return health(s) ? s->health_check->healthy_threshold_count : 0;
+    return h ? h->healthy_threshold : 0;
 }
 
 /* ---- TLSCertificateDelegation ---- */
 
-static const cx_cert_delegation *delegation(const contour_object *o, size_t index)
-{
-    return TD(o) && index < o->u.td.delegation_count ? &o->u.td.delegations[index] : NULL;
-}
-
-size_t contour_tlscertdelegation_delegation_count(const contour_object *o)
+size_t contour_tlscertificatedelegation_delegation_count(const contour_object *o)
 {
     return TD(o) ? o->u.td.delegation_count : 0;
 }
 
-const char *contour_tlscertdelegation_secret_name(const contour_object *o, size_t index)
+const contour_tlscertificatedelegation_delegation *
+contour_tlscertificatedelegation_delegation_at(const contour_object *o, size_t index)
 {
-    const cx_cert_delegation *d = delegation(o, index);
+    return TD(o) && index < o->u.td.delegation_count ? &o->u.td.delegations[index] : NULL;
+}
+
+const char *contour_tlscertificatedelegation_delegation_secret_name(
+    const contour_tlscertificatedelegation_delegation *d)
+{
     return d ? d->secret_name : NULL;
 }
 
-size_t contour_tlscertdelegation_target_count(const contour_object *o, size_t index)
+size_t contour_tlscertificatedelegation_delegation_target_namespace_count(
+    const contour_tlscertificatedelegation_delegation *d)
 {
-    const cx_cert_delegation *d = delegation(o, index);
     return d ? d->target_count : 0;
 }
 
-const char *contour_tlscertdelegation_target_at(const contour_object *o, size_t index,
-                                                size_t target)
+const char *contour_tlscertificatedelegation_delegation_target_namespace_at(
+    const contour_tlscertificatedelegation_delegation *d, size_t index)
 {
-    const cx_cert_delegation *d = delegation(o, index);
-    return d && target < d->target_count ? d->targets[target] : NULL;
+    return d && index < d->target_count ? d->targets[index] : NULL;
 }
 
 /* ---- Ingress ---- */
@@ -348,32 +355,29 @@ const contour_ingress_rule *contour_ingress_rule_at(const contour_object *o, siz
     return ING(o) && index < o->u.ing.rule_count ? &o->u.ing.rules[index] : NULL;
 }
 
-static const cx_ingress_tls *ingress_tls(const contour_object *o, size_t index)
-{
-    return ING(o) && index < o->u.ing.tls_count ? &o->u.ing.tls[index] : NULL;
-}
-
 size_t contour_ingress_tls_count(const contour_object *o)
 {
     return ING(o) ? o->u.ing.tls_count : 0;
 }
 
-const char *contour_ingress_tls_secret_name(const contour_object *o, size_t index)
+const contour_ingress_tls *contour_ingress_tls_at(const contour_object *o, size_t index)
 {
-    const cx_ingress_tls *t = ingress_tls(o, index);
+    return ING(o) && index < o->u.ing.tls_count ? &o->u.ing.tls[index] : NULL;
+}
+
+const char *contour_ingress_tls_secret_name(const contour_ingress_tls *t)
+{
     return t ? t->secret_name : NULL;
 }
 
-size_t contour_ingress_tls_host_count(const contour_object *o, size_t index)
+size_t contour_ingress_tls_host_count(const contour_ingress_tls *t)
 {
-    const cx_ingress_tls *t = ingress_tls(o, index);
     return t ? t->host_count : 0;
 }
 
-const char *contour_ingress_tls_host_at(const contour_object *o, size_t index, size_t host)
+const char *contour_ingress_tls_host_at(const contour_ingress_tls *t, size_t index)
 {
-    const cx_ingress_tls *t = ingress_tls(o, index);
-    return t && host < t->host_count ? t->hosts[host] : NULL;
+    return t && index < t->host_count ? t->hosts[index] : NULL;
 }
 
 const char *contour_ingress_rule_host(const contour_ingress_rule *r)
@@ -402,7 +406,7 @@ const char *contour_ingress_path_path(const contour_ingress_path *p)
     return p ? p->path : NULL;
 }
 
-const char *contour_ingress_path_type(const contour_ingress_path *p)
+const char *contour_ingress_path_path_type(const contour_ingress_path *p)
 {
     return p ? p->path_type : NULL;
 }
@@ -412,17 +416,12 @@ const contour_ingress_backend *contour_ingress_path_backend(const contour_ingres
     return p && p->has_backend ? &p->backend : NULL;
 }
 
-const char *contour_ingress_backend_service(const contour_ingress_backend *b)
+const char *contour_ingress_backend_service_name(const contour_ingress_backend *b)
 {
     return b ? b->service : NULL;
 }
 
-bool contour_ingress_backend_port_is_name(const contour_ingress_backend *b)
-{
-    return b ? b->port_is_name : false;
-}
-
-int64_t contour_ingress_backend_port_number(const contour_ingress_backend *b)
+int64_t contour_ingress_backend_port(const contour_ingress_backend *b)
 {
     return b && !b->port_is_name ? b->port_number : 0;
 }
@@ -444,14 +443,19 @@ size_t contour_service_port_count(const contour_object *o)
     return SVC(o) ? o->u.svc.port_count : 0;
 }
 
-const char *contour_service_port_name(const contour_object *o, size_t index)
+const contour_service_port *contour_service_port_at(const contour_object *o, size_t index)
 {
-    return SVC(o) && index < o->u.svc.port_count ? o->u.svc.ports[index].name : NULL;
+    return SVC(o) && index < o->u.svc.port_count ? &o->u.svc.ports[index] : NULL;
 }
 
-int64_t contour_service_port_number(const contour_object *o, size_t index)
+const char *contour_service_port_name(const contour_service_port *p)
 {
-    return SVC(o) && index < o->u.svc.port_count ? o->u.svc.ports[index].port : 0;
+    return p ? p->name : NULL;
+}
+
+int64_t contour_service_port_port(const contour_service_port *p)
+{
+    return p ? p->port : 0;
 }
 
 /* ---- Secret ---- */
@@ -466,14 +470,19 @@ size_t contour_secret_key_count(const contour_object *o)
     return SEC(o) ? o->u.sec.key_count : 0;
 }
 
-const char *contour_secret_key_at(const contour_object *o, size_t index)
+const contour_secret_key *contour_secret_key_at(const contour_object *o, size_t index)
 {
-    return SEC(o) && index < o->u.sec.key_count ? o->u.sec.keys[index].key : NULL;
+    return SEC(o) && index < o->u.sec.key_count ? &o->u.sec.keys[index] : NULL;
 }
 
-bool contour_secret_key_nonempty(const contour_object *o, size_t index)
+const char *contour_secret_key_name(const contour_secret_key *k)
 {
-    return SEC(o) && index < o->u.sec.key_count ? o->u.sec.keys[index].nonempty : false;
+    return k ? k->key : NULL;
+}
+
+bool contour_secret_key_has_value(const contour_secret_key *k)
+{
+    return k ? k->nonempty : false;
 }
 
 static bool secret_has(const contour_object *o, const char *key)

@@ -504,7 +504,7 @@ void cx_rs_fill_cluster(cx_rs *rs, contour_cluster *c, const contour_object *svc
     c->max_retries = st->max_retries;
 }
 
-void cx_rs_health_check(cx_rs *rs, contour_cluster *c, const contour_ir_service *s)
+void cx_rs_health_check(cx_rs *rs, contour_cluster *c, const contour_ingressroute_service *s)
 {
     if (!s->has_health_check)
         return;
@@ -513,12 +513,10 @@ void cx_rs_health_check(cx_rs *rs, contour_cluster *c, const contour_ir_service 
     c->health_check.path = cx_rs_str(rs, h->path ? h->path : "");
     c->health_check.host =
         h->host && *h->host ? cx_rs_str(rs, h->host) : "contour-envoy-healthcheck";
-    c->health_check.interval_seconds = h->interval_seconds > 0 ? h->interval_seconds : 10;
-    c->health_check.timeout_seconds = h->timeout_seconds > 0 ? h->timeout_seconds : 2;
-    c->health_check.unhealthy_threshold_count =
-        h->unhealthy_threshold_count > 0 ? h->unhealthy_threshold_count : 3;
-    c->health_check.healthy_threshold_count =
-        h->healthy_threshold_count > 0 ? h->healthy_threshold_count : 2;
+    c->health_check.interval_s = h->interval_s > 0 ? h->interval_s : 10;
+    c->health_check.timeout_s = h->timeout_s > 0 ? h->timeout_s : 2;
+    c->health_check.unhealthy_threshold = h->unhealthy_threshold > 0 ? h->unhealthy_threshold : 3;
+    c->health_check.healthy_threshold = h->healthy_threshold > 0 ? h->healthy_threshold : 2;
 }
 
 static int cmp_cluster(const void *pa, const void *pb)
@@ -534,11 +532,11 @@ static int cmp_cluster(const void *pa, const void *pb)
     const cx_health_check *x = &a->health_check, *y = &b->health_check;
     if ((c = cx_cmp_nullable_str(x->path, y->path)) ||
         (c = cx_cmp_nullable_str(x->host, y->host)) ||
-        (c = cx_cmp_i64(x->interval_seconds, y->interval_seconds)) ||
-        (c = cx_cmp_i64(x->timeout_seconds, y->timeout_seconds)) ||
-        (c = cx_cmp_i64(x->unhealthy_threshold_count, y->unhealthy_threshold_count)))
+        (c = cx_cmp_i64(x->interval_s, y->interval_s)) ||
+        (c = cx_cmp_i64(x->timeout_s, y->timeout_s)) ||
+        (c = cx_cmp_i64(x->unhealthy_threshold, y->unhealthy_threshold)))
         return c;
-    return cx_cmp_i64(x->healthy_threshold_count, y->healthy_threshold_count);
+    return cx_cmp_i64(x->healthy_threshold, y->healthy_threshold);
 }
 
 uint32_t cx_rs_sort_clusters(contour_cluster *c, uint32_t n)
@@ -847,7 +845,7 @@ static void finish_diagnostics(cx_rs *rs)
     rs->g->diags = d;
     rs->g->diag_count = (uint32_t)n;
     for (size_t i = 0; i < n; i++) {
-        if (d[i]->severity < 3)
+        if (d[i]->severity < CX_SEVERITY_COUNT)
             rs->g->severity_count[d[i]->severity]++;
     }
 }
@@ -908,7 +906,7 @@ static bool rs_init(cx_rs *rs, const contour_snapshot *s, const contour_config *
     return true;
 }
 
-contour_status contour_resolve(contour_graph **out, const contour_snapshot *snapshot,
+contour_result contour_resolve(contour_graph **out, const contour_snapshot *snapshot,
                                const contour_config *config)
 {
     if (!out)
@@ -916,11 +914,12 @@ contour_status contour_resolve(contour_graph **out, const contour_snapshot *snap
     *out = NULL;
     if (!snapshot)
         return CONTOUR_ERR_INVALID;
-    const contour_config *cfg = config ? config : cx_config_default();
-    contour_graph *g = cx_calloc(&cfg->alloc, 1, sizeof *g);
+    /* Resolution settings may come from the caller; memory is always the snapshot's. */
+    const contour_config *cfg = config ? config : &snapshot->config;
+    contour_graph *g = cx_calloc(&snapshot->alloc, 1, sizeof *g);
     if (!g)
         return CONTOUR_ERR_NOMEM;
-    g->alloc = cfg->alloc;
+    g->alloc = snapshot->alloc;
     cx_arena_init(&g->arena, &g->alloc, 64 * 1024);
 
     cx_rs rs;

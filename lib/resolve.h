@@ -241,7 +241,7 @@ void cx_rs_fill_cluster(cx_rs *rs, contour_cluster *c, const contour_object *svc
 /* Sorts clusters and removes duplicates; returns the new count. */
 uint32_t cx_rs_sort_clusters(contour_cluster *c, uint32_t n);
 /* Fills the health check of a cluster from an IngressRoute service (defaults applied). */
-void cx_rs_health_check(cx_rs *rs, contour_cluster *c, const contour_ir_service *s);
+void cx_rs_health_check(cx_rs *rs, contour_cluster *c, const contour_ingressroute_service *s);
 
 /* The vhost builder for fqdn (created when absent); NULL on OOM. */
 cx_vbuild *cx_rs_vhost(cx_rs *rs, const char *fqdn);

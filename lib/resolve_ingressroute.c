@@ -75,7 +75,7 @@ static void edge_target(cx_rs *rs, cx_edge *e, uint32_t t, const char *ns, const
 }
 
 static void edge_service(cx_rs *rs, cx_edge *e, const contour_object *svc, uint32_t ord,
-                         const contour_ir_service *s)
+                         const contour_ingressroute_service *s)
 {
     e->missing = svc == NULL;
     e->ns = rs->ir[ord].ns;
@@ -103,7 +103,7 @@ static void edges(cx_rs *rs, uint32_t ord, cx_ir_state *st)
     size_t k = 0;
     uint32_t base = rs->ir[ord].route_base;
     for (uint32_t i = 0; i < ir->route_count; i++) {
-        const contour_ir_route *r = &ir->routes[i];
+        const contour_ingressroute_route *r = &ir->routes[i];
         if (r->has_delegate) {
             e[k].type = CX_EDGE_DELEGATE;
             edge_target(rs, &e[k], rs->route_target[base + i], delegate_ns(o, &r->delegate),
@@ -126,7 +126,7 @@ static void edges(cx_rs *rs, uint32_t ord, cx_ir_state *st)
         k++;
     }
     for (uint32_t j = 0; j < ir->tcp_service_count; j++) {
-        const contour_ir_service *s = &ir->tcp_services[j];
+        const contour_ingressroute_service *s = &ir->tcp_services[j];
         const char *name = s->name ? s->name : "";
         e[k].type = CX_EDGE_TCP_SERVICE;
         edge_service(
@@ -186,7 +186,7 @@ bool cx_rs_ir_prepare(cx_rs *rs)
         cx_lcp_init(&st->lcp);
         size_t ns_len = o->ns_len;
         for (uint32_t r = 0; r < ir->route_count; r++) {
-            const contour_ir_route *rt = &ir->routes[r];
+            const contour_ingressroute_route *rt = &ir->routes[r];
             uint32_t k = base + r;
             rs->route_target[k] = CX_T_NONE;
             rs->route_svc[k] = sbase;
@@ -221,7 +221,7 @@ bool cx_rs_ir_prepare(cx_rs *rs)
         if (st->ignored)
             continue;
         for (uint32_t r = 0; r < ir->route_count; r++) {
-            const contour_ir_route *rt = &ir->routes[r];
+            const contour_ingressroute_route *rt = &ir->routes[r];
             uint32_t k = st->route_base + r;
             if (rt->has_delegate) {
                 const contour_object *t = q[qi++].found;
@@ -529,7 +529,7 @@ static void warn_missing_delegates(cx_rs *rs, uint32_t ord)
         uint32_t t = rs->route_target[rs->ir[ord].route_base + i];
         if (t != CX_T_MISSING && t != CX_T_IGNORED)
             continue;
-        const contour_ir_route *r = &ir->routes[i];
+        const contour_ingressroute_route *r = &ir->routes[i];
         const char *ns = delegate_ns(o, &r->delegate);
         const char *name = r->delegate.name ? r->delegate.name : "";
         cx_rs_msg_reset(rs);
@@ -569,7 +569,7 @@ static bool check_object(cx_rs *rs, uint32_t ord, const char *parent)
     const contour_object *o = ir_obj(rs, ord);
     const cx_ingressroute *ir = &o->u.ir;
     for (uint32_t i = 0; i < ir->route_count; i++) {
-        const contour_ir_route *r = &ir->routes[i];
+        const contour_ingressroute_route *r = &ir->routes[i];
         bool svc = r->service_count > 0, del = r->has_delegate;
         if (svc && del) {
             cx_rs_msg_reset(rs);
@@ -585,7 +585,7 @@ static bool check_object(cx_rs *rs, uint32_t ord, const char *parent)
             return false;
         }
         for (uint32_t k = 0; k < r->service_count; k++) {
-            const contour_ir_service *s = &r->services[k];
+            const contour_ingressroute_service *s = &r->services[k];
             bool bad_port = s->port < 1 || s->port > 65535;
             if (bad_port || s->weight < 0) {
                 cx_rs_msg_reset(rs);
@@ -622,7 +622,7 @@ static void recheck_prefix(cx_rs *rs, uint32_t ord, const char *parent)
         return;
     const contour_object *o = ir_obj(rs, ord);
     for (uint32_t i = 0; i < o->u.ir.route_count; i++) {
-        const contour_ir_route *r = &o->u.ir.routes[i];
+        const contour_ingressroute_route *r = &o->u.ir.routes[i];
         if ((r->service_count > 0 || r->has_delegate) &&
             !cx_path_prefix_matches(r->match, parent)) {
             msg_prefix(rs, r->match, parent);
@@ -707,10 +707,10 @@ static void duration_warning(cx_rs *rs, const contour_object *o, const char *wha
 /* Clusters of a route's services, sorted and unique, in the graph arena. */
 static void route_clusters(cx_rs *rs, const contour_object *o, uint32_t ri, contour_route *out)
 {
-    const contour_ir_route *r = &o->u.ir.routes[ri];
+    const contour_ingressroute_route *r = &o->u.ir.routes[ri];
     rs->clusters.len = 0;
     for (uint32_t k = 0; k < r->service_count; k++) {
-        const contour_ir_service *s = &r->services[k];
+        const contour_ingressroute_service *s = &r->services[k];
         const char *name = s->name ? s->name : "";
         uint32_t si = rs->route_svc[rs->ir[o->ordinal].route_base + ri] + k;
         const contour_object *svc = rs->svc_obj[si];
@@ -778,7 +778,7 @@ static bool build_templates(cx_rs *rs, uint32_t ord)
         return false;
     }
     for (uint32_t i = 0; i < ir->route_count && !rs->oom; i++) {
-        const contour_ir_route *r = &ir->routes[i];
+        const contour_ingressroute_route *r = &ir->routes[i];
         st->tpl[i] = NULL;
         if (r->service_count == 0 || r->has_delegate)
             continue;
@@ -922,7 +922,7 @@ static void tcp_walk(cx_rs *rs, const cx_root *root)
             rs->clusters.len = 0;
             bool ok = true;
             for (uint32_t k = 0; k < ir->tcp_service_count && ok; k++) {
-                const contour_ir_service *s = &ir->tcp_services[k];
+                const contour_ingressroute_service *s = &ir->tcp_services[k];
                 const char *name = s->name ? s->name : "";
                 const contour_object *svc = cx_snapshot_find(rs->s, CONTOUR_KIND_SERVICE, o->ns,
                                                              o->ns_len, name, strlen(name));
@@ -1022,7 +1022,7 @@ void cx_rs_ir_statuses(cx_rs *rs)
     rs->g->status_count = 0;
     if (!n)
         return;
-    contour_object_status *out = cx_arena_array(rs->ga, n, sizeof *out);
+    contour_status *out = cx_arena_array(rs->ga, n, sizeof *out);
     if (!out) {
         rs->oom = true;
         return;
@@ -1034,7 +1034,7 @@ void cx_rs_ir_statuses(cx_rs *rs)
         if (s->ignored)
             continue;
         const contour_object *o = ir_obj(rs, (uint32_t)i);
-        contour_object_status *st = &out[k++];
+        contour_status *st = &out[k++];
         st->kind = CONTOUR_KIND_INGRESSROUTE;
         st->ns = s->ns;
         st->name = s->name;

@@ -37,7 +37,7 @@ static uint64_t object_hash(const cx_map *m, const char *ns, size_t ns_len, cons
 
 static bool valid_kind(contour_kind kind)
 {
-    return kind >= 1 && kind <= CONTOUR_KIND_COUNT;
+    return kind >= 1 && kind <= CX_KIND_COUNT;
 }
 
 int cx_object_key_compare(const contour_object *a, const contour_object *b)
@@ -93,7 +93,7 @@ const char *cx_snapshot_intern_ns(void *ud, const char *ns, size_t len)
 
 /* ---- lifecycle ---- */
 
-contour_status contour_snapshot_new(contour_snapshot **out, const contour_config *config)
+contour_result contour_snapshot_new(contour_snapshot **out, const contour_config *config)
 {
     if (!out)
         return CONTOUR_ERR_INVALID;
@@ -105,14 +105,12 @@ contour_status contour_snapshot_new(contour_snapshot **out, const contour_config
     if (!s)
         return CONTOUR_ERR_NOMEM;
     s->alloc = config->alloc;
-    s->limits = config->limits;
-    size_t ns_len = strlen(config->default_ns);
-    s->default_ns = cx_malloc(&s->alloc, ns_len + 1);
-    if (!s->default_ns) {
+    if (!cx_config_copy_into(&s->config, config, &s->alloc)) {
         cx_free(a, s);
         return CONTOUR_ERR_NOMEM;
     }
-    memcpy(s->default_ns, config->default_ns, ns_len + 1);
+    s->limits = s->config.limits;
+    s->default_ns = s->config.default_ns;
     for (int k = 1; k < CX_KIND_SLOTS; k++)
         cx_map_init(&s->by_key[k], &s->alloc);
     cx_map_init(&s->namespaces, &s->alloc);
@@ -136,7 +134,7 @@ void contour_snapshot_free(contour_snapshot *s)
     cx_arena_release(&s->ns_arena);
     cx_arena_release(&s->source_arena);
     cx_free(&s->alloc, s->diag_index);
-    cx_free(&s->alloc, s->default_ns);
+    cx_config_release(&s->config);
     cx_alloc a = s->alloc;
     cx_free(&a, s);
 }
@@ -157,7 +155,7 @@ static size_t diag_total(const contour_snapshot *s)
 /* Refills the index; `capacity` entries must already be allocated. */
 static void rebuild_diag_index(contour_snapshot *s)
 {
-    size_t n = 0, errors = 0;
+    size_t n = 0;
     for (const contour_diagnostic *d = s->source_diags.head; d; d = d->next)
         s->diag_index[n++] = d;
     for (int k = 1; k < CX_KIND_SLOTS; k++) {
@@ -168,10 +166,10 @@ static void rebuild_diag_index(contour_snapshot *s)
     }
     if (n > 1)
         qsort((void *)s->diag_index, n, sizeof *s->diag_index, cx_diag_ptr_compare);
+    memset(s->severity_count, 0, sizeof s->severity_count);
     for (size_t i = 0; i < n; i++)
-        errors += s->diag_index[i]->severity == CONTOUR_SEVERITY_ERROR;
+        s->severity_count[s->diag_index[i]->severity]++;
     s->diag_count = n;
-    s->error_count = errors;
 }
 
 /* Makes the index large enough for `n` entries. */
@@ -242,7 +240,7 @@ static int staged_compare(const void *pa, const void *pb)
     return (a->order > b->order) - (a->order < b->order);
 }
 
-contour_status cx_snapshot_commit(contour_snapshot *s, contour_object **staged, size_t n)
+contour_result cx_snapshot_commit(contour_snapshot *s, contour_object **staged, size_t n)
 {
     if (n == 0) {
         /* Only source diagnostics may have changed. */
@@ -270,7 +268,7 @@ contour_status cx_snapshot_commit(contour_snapshot *s, contour_object **staged, 
 
     size_t add[CX_KIND_SLOTS] = {0};
     size_t new_diags = 0;
-    contour_status st = CONTOUR_ERR_NOMEM;
+    contour_result st = CONTOUR_ERR_NOMEM;
     for (size_t i = 0; i < n; i++) {
         contour_object *o = order[i].o;
         bool superseded = i + 1 < n && order[i + 1].o->kind == o->kind &&
@@ -366,7 +364,7 @@ fail:
 
 /* ---- public accessors ---- */
 
-contour_status contour_snapshot_remove(contour_snapshot *s, contour_kind kind, const char *ns,
+contour_result contour_snapshot_remove(contour_snapshot *s, contour_kind kind, const char *ns,
                                        size_t ns_len, const char *name, size_t name_len)
 {
     if (!s || !valid_kind(kind) || (!ns && ns_len) || (!name && name_len))
@@ -388,6 +386,11 @@ contour_status contour_snapshot_remove(contour_snapshot *s, contour_kind kind, c
     return CONTOUR_OK;
 }
 
+const contour_config *contour_snapshot_config(const contour_snapshot *s)
+{
+    return s ? &s->config : NULL;
+}
+
 size_t contour_snapshot_object_count(const contour_snapshot *s, contour_kind kind)
 {
     if (!s || !valid_kind(kind))
@@ -403,17 +406,13 @@ const contour_object *contour_snapshot_object_at(const contour_snapshot *s, cont
     return s->sorted[kind][index];
 }
 
-contour_status contour_snapshot_find(const contour_object **out, const contour_snapshot *s,
-                                     contour_kind kind, const char *ns, size_t ns_len,
-                                     const char *name, size_t name_len)
+const contour_object *contour_snapshot_find(const contour_snapshot *s, contour_kind kind,
+                                            const char *ns, size_t ns_len, const char *name,
+                                            size_t name_len)
 {
-    if (!out)
-        return CONTOUR_ERR_INVALID;
-    *out = NULL;
     if (!s || !valid_kind(kind) || (!ns && ns_len) || (!name && name_len))
-        return CONTOUR_ERR_INVALID;
-    *out = cx_snapshot_find(s, kind, ns ? ns : "", ns_len, name ? name : "", name_len);
-    return *out ? CONTOUR_OK : CONTOUR_ERR_NOT_FOUND;
+        return NULL;
+    return cx_snapshot_find(s, kind, ns ? ns : "", ns_len, name ? name : "", name_len);
 }
 
 size_t contour_snapshot_diagnostic_count(const contour_snapshot *s)
@@ -428,7 +427,10 @@ const contour_diagnostic *contour_snapshot_diagnostic_at(const contour_snapshot 
     return s->diag_index[index];
 }
 
-size_t contour_snapshot_error_count(const contour_snapshot *s)
+size_t contour_snapshot_diagnostic_count_by_severity(const contour_snapshot *s,
+                                                     contour_severity severity)
 {
-    return s ? s->error_count : 0;
+    if (!s || (unsigned)severity >= CX_SEVERITY_COUNT)
+        return 0;
+    return s->severity_count[severity];
 }

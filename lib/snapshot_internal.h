@@ -3,18 +3,20 @@
 #define CX_SNAPSHOT_INTERNAL_H
 
 #include "arena.h"
+#include "config_internal.h"
 #include "diag.h"
 #include "limits.h"
 #include "map.h"
 #include "model.h"
 #include "contour/snapshot.h"
 
-#define CX_KIND_SLOTS (CONTOUR_KIND_COUNT + 1) /* indexed by contour_kind; slot 0 unused */
+#define CX_KIND_SLOTS (CX_KIND_COUNT + 1) /* indexed by contour_kind; slot 0 unused */
 
 struct contour_snapshot {
-    cx_alloc alloc;
-    cx_limits limits;
-    char *default_ns;
+    contour_config config;  /* the snapshot's own copy: its settings have one owner */
+    cx_alloc alloc;         /* config.alloc */
+    cx_limits limits;       /* config.limits */
+    const char *default_ns; /* config.default_ns */
 
     /* Per kind: (namespace, name) -> object, and the objects sorted by (namespace, name);
      * object->ordinal is its index in `sorted`. */
@@ -36,7 +38,7 @@ struct contour_snapshot {
      * change so that reading needs no locking. */
     const contour_diagnostic **diag_index;
     size_t diag_count;
-    size_t error_count;
+    size_t severity_count[CX_SEVERITY_COUNT];
 };
 
 /* Finds an object; ns and name need not be NUL-terminated. O(1). */

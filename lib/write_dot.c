@@ -290,7 +290,7 @@ static void write_vhost_node(cx_strbuf *b, const contour_graph *g, const char *f
     cx_strbuf_puts(b, "\"];\n");
 }
 
-static void write_status_node(cx_strbuf *b, const contour_object_status *s)
+static void write_status_node(cx_strbuf *b, const contour_status *s)
 {
     cx_strbuf_puts(b, "  ");
     put_id(b, "ir", s->ns, s->name);
@@ -327,7 +327,7 @@ static void write_target_node(cx_strbuf *b, const target *t)
     }
 }
 
-static void write_edge(cx_strbuf *b, const contour_object_status *s, const cx_edge *e)
+static void write_edge(cx_strbuf *b, const contour_status *s, const cx_edge *e)
 {
     cx_strbuf_puts(b, "  ");
     put_id(b, "ir", s->ns, s->name);
@@ -368,7 +368,7 @@ static void collect_walk(const contour_graph *g, const char **fqdns, size_t *nf,
         }
     }
     for (uint32_t i = 0; i < g->status_count; i++) {
-        const contour_object_status *s = &g->statuses[i];
+        const contour_status *s = &g->statuses[i];
         if (s->root_fqdn) {
             if (fqdns)
                 fqdns[*nf] = s->root_fqdn;
@@ -436,7 +436,7 @@ bool cx_write_dot(cx_strbuf *out, const contour_graph *g)
 
     cx_strbuf_puts(out, "  // roots\n");
     for (uint32_t i = 0; i < g->status_count; i++) {
-        const contour_object_status *s = &g->statuses[i];
+        const contour_status *s = &g->statuses[i];
         if (!s->root_fqdn)
             continue;
         cx_strbuf_puts(out, "  ");

@@ -117,10 +117,10 @@ static void cluster(jw *w, const contour_cluster *c)
         jopen(w, '{');
         kv_str(w, "path", h->path);
         kv_str(w, "host", h->host);
-        kv_int(w, "interval_s", h->interval_seconds);
-        kv_int(w, "timeout_s", h->timeout_seconds);
-        kv_int(w, "unhealthy_threshold", h->unhealthy_threshold_count);
-        kv_int(w, "healthy_threshold", h->healthy_threshold_count);
+        kv_int(w, "interval_s", h->interval_s);
+        kv_int(w, "timeout_s", h->timeout_s);
+        kv_int(w, "unhealthy_threshold", h->unhealthy_threshold);
+        kv_int(w, "healthy_threshold", h->healthy_threshold);
         jclose(w, '}');
     }
     if (c->max_connections)
@@ -201,7 +201,7 @@ static void vhost(jw *w, const contour_vhost *v)
     jclose(w, '}');
 }
 
-static void status(jw *w, const contour_object_status *s)
+static void status(jw *w, const contour_status *s)
 {
     item(w);
     jopen(w, '{');

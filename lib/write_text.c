@@ -180,9 +180,8 @@ static void write_cluster(cx_strbuf *b, const contour_cluster *c, const char *in
         }
         detail(&d);
         cx_strbuf_printf(b, "interval %llds, timeout %llds, unhealthy %lld, healthy %lld\n",
-                         (long long)h->interval_seconds, (long long)h->timeout_seconds,
-                         (long long)h->unhealthy_threshold_count,
-                         (long long)h->healthy_threshold_count);
+                         (long long)h->interval_s, (long long)h->timeout_s,
+                         (long long)h->unhealthy_threshold, (long long)h->healthy_threshold);
     }
 
     if (c->max_connections || c->max_pending_requests || c->max_requests || c->max_retries) {
@@ -274,7 +273,7 @@ static void write_vhost(cx_strbuf *b, const contour_vhost *v)
     }
 }
 
-static void write_status(cx_strbuf *b, const contour_object_status *s)
+static void write_status(cx_strbuf *b, const contour_status *s)
 {
     cx_strbuf_puts(b, "  ");
     put_ref(b, s->ns, s->name);

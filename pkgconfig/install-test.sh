@@ -23,7 +23,7 @@ cflags=$(pkg-config --cflags contour)
 cc -std=c99 -Wall -Werror -o "$work/consumer-shared" "$src/pkgconfig/consumer.c" \
     $cflags $(pkg-config --libs contour)
 LD_LIBRARY_PATH="$prefix/lib" "$work/consumer-shared"
-readelf -d "$work/consumer-shared" | grep -q 'libcontour.so.0'
+readelf -d "$work/consumer-shared" | grep -q 'libcontour.so.1'
 
 # Static: libcontour.a, plus what pkg-config --static says it needs.
 deps=$(pkg-config --static --libs-only-l contour | sed 's/-lcontour\b//')

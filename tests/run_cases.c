@@ -195,7 +195,7 @@ static bool apply_config(contour_config *cfg, const char *line, char *err, size_
     }
     size_t klen = (size_t)(sp - line);
     const char *v = sp + 1;
-    contour_status st = CONTOUR_ERR_INVALID;
+    contour_result st = CONTOUR_ERR_INVALID;
     if (klen == 15 && strncmp(line, "root-namespaces", klen) == 0) {
         st = CONTOUR_OK;
         const char *p = v;
@@ -262,11 +262,11 @@ static bool load_file(contour_snapshot *s, const char *path, const char *name, c
         snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
         return false;
     }
-    contour_status st =
+    contour_result st =
         contour_snapshot_load_buffer(s, name, strlen(name), text, len, CONTOUR_FORMAT_AUTO);
     free(text);
     if (st != CONTOUR_OK) {
-        snprintf(err, errlen, "loading %s: %s", name, contour_status_str(st));
+        snprintf(err, errlen, "loading %s: %s", name, contour_result_str(st));
         return false;
     }
     return true;

@@ -126,14 +126,14 @@ static bool parse_port(const char *s, uint32_t *out)
 }
 
 /* Adds each non-empty item of a comma-separated list. */
-static contour_status add_root_namespaces(contour_config *config, const char *list)
+static contour_result add_root_namespaces(contour_config *config, const char *list)
 {
     const char *p = list;
     while (*p) {
         const char *comma = strchr(p, ',');
         size_t len = comma ? (size_t)(comma - p) : strlen(p);
         if (len) {
-            contour_status st = contour_config_add_root_namespace(config, p, len);
+            contour_result st = contour_config_add_root_namespace(config, p, len);
             if (st != CONTOUR_OK)
                 return st;
         }
@@ -204,7 +204,7 @@ static int parse_args(int argc, char **argv, options *opts, contour_config *conf
         if (!value)
             return usage_error("option '%s' needs a value", valued[which]);
 
-        contour_status st = CONTOUR_OK;
+        contour_result st = CONTOUR_OK;
         switch (which) {
         case 0:
             st = add_root_namespaces(config, value);
@@ -267,7 +267,7 @@ static int parse_args(int argc, char **argv, options *opts, contour_config *conf
 
 /* Reads all of stdin, at most `limit` + 1 bytes (one more than a snapshot accepts, so that
  * an oversized input is reported by the library). *out is malloc'd (NULL when empty). */
-static contour_status read_stdin(char **out, size_t *len, uint64_t limit)
+static contour_result read_stdin(char **out, size_t *len, uint64_t limit)
 {
     size_t cap = 0, n = 0;
     char *buf = NULL;
@@ -306,19 +306,18 @@ static contour_status read_stdin(char **out, size_t *len, uint64_t limit)
 
 /* Loads every PATH. Returns CONTOUR_OK, CONTOUR_ERR_IO (something could not be read; what
  * could is loaded), or another failure (printed). */
-static contour_status load_all(contour_snapshot *snapshot, const options *opts,
+static contour_result load_all(contour_snapshot *snapshot, const options *opts,
                                const contour_config *config)
 {
     static const char stdin_name[] = "<stdin>";
     bool io_error = false;
     for (size_t i = 0; i < opts->path_count; i++) {
         const char *path = opts->paths[i];
-        contour_status st;
+        contour_result st;
         if (strcmp(path, "-") == 0) {
             char *data;
             size_t len;
-            st = read_stdin(&data, &len,
-                            contour_config_get_limit(config, CONTOUR_LIMIT_INPUT_BYTES));
+            st = read_stdin(&data, &len, contour_config_limit(config, CONTOUR_LIMIT_INPUT_BYTES));
             if (st == CONTOUR_ERR_IO) {
                 fprintf(stderr, "contourc: cannot read standard input: %s\n", strerror(errno));
                 io_error = true;
@@ -342,7 +341,7 @@ static contour_status load_all(contour_snapshot *snapshot, const options *opts,
         default:
             fputs("contourc: ", stderr);
             put_safe(stderr, path);
-            fprintf(stderr, ": %s\n", contour_status_str(st));
+            fprintf(stderr, ": %s\n", contour_result_str(st));
             return st;
         }
     }
@@ -399,17 +398,17 @@ static int report(const contour_graph *graph)
 
     size_t objects = contour_graph_status_count(graph), invalid = 0, orphaned = 0;
     for (size_t i = 0; i < objects; i++) {
-        const contour_object_status *s = contour_graph_status_at(graph, i);
-        contour_state state = contour_object_status_state(s);
+        const contour_status *s = contour_graph_status_at(graph, i);
+        contour_state state = contour_status_state(s);
         if (state == CONTOUR_STATE_VALID)
             continue;
         invalid += state == CONTOUR_STATE_INVALID;
         orphaned += state == CONTOUR_STATE_ORPHANED;
-        put_location(stdout, contour_object_status_file(s), contour_object_status_line(s),
-                     contour_object_status_column(s));
+        put_location(stdout, contour_status_file(s), contour_status_line(s),
+                     contour_status_column(s));
         fprintf(stdout, "%s: ", contour_state_name(state));
-        put_safe(stdout, contour_object_status_description(s));
-        put_object(stdout, contour_object_status_namespace(s), contour_object_status_name(s));
+        put_safe(stdout, contour_status_description(s));
+        put_object(stdout, contour_status_namespace(s), contour_status_name(s));
         fputc('\n', stdout);
     }
 
@@ -424,9 +423,9 @@ static int report(const contour_graph *graph)
 static int render(const contour_graph *graph, contour_output_format format)
 {
     contour_buffer *buf = NULL;
-    contour_status st = contour_graph_render(&buf, graph, format);
+    contour_result st = contour_graph_render(&buf, graph, format);
     if (st != CONTOUR_OK) {
-        fprintf(stderr, "contourc: cannot render the graph: %s\n", contour_status_str(st));
+        fprintf(stderr, "contourc: cannot render the graph: %s\n", contour_result_str(st));
         return EXIT_TROUBLE;
     }
     size_t n = contour_buffer_size(buf);
@@ -481,12 +480,12 @@ int main(int argc, char **argv)
         fputs("contourc: out of memory\n", stderr);
         goto done;
     }
-    contour_status loaded = load_all(snapshot, &opts, config);
+    contour_result loaded = load_all(snapshot, &opts, config);
     if (loaded != CONTOUR_OK && loaded != CONTOUR_ERR_IO)
         goto done;
-    contour_status st = contour_resolve(&graph, snapshot, config);
+    contour_result st = contour_resolve(&graph, snapshot, config);
     if (st != CONTOUR_OK) {
-        fprintf(stderr, "contourc: cannot resolve: %s\n", contour_status_str(st));
+        fprintf(stderr, "contourc: cannot resolve: %s\n", contour_result_str(st));
         goto done;
     }
 

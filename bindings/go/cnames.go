@@ -16,4 +16,4 @@ func cSeverityName(s Severity) string {
 
 func cStateName(s State) string { return C.GoString(C.contour_state_name(C.contour_state(s))) }
 
-func cStatusStr(c Code) string { return C.GoString(C.contour_status_str(C.contour_status(c))) }
+func cStatusStr(c Code) string { return C.GoString(C.contour_result_str(C.contour_result(c))) }

@@ -48,7 +48,7 @@ func DefaultLimits() (Limits, error) {
 	}
 	defer C.contour_config_free(c)
 	for i, p := range l.fields() {
-		*p = uint64(C.contour_config_get_limit(c, C.contour_limit(i)))
+		*p = uint64(C.contour_config_limit(c, C.contour_limit(i)))
 	}
 	return l, nil
 }
@@ -116,7 +116,7 @@ func cstr(s string) (*C.char, C.size_t) {
 	return (*C.char)(unsafe.Pointer(unsafe.StringData(s))), C.size_t(len(s))
 }
 
-func configError(st C.contour_status, detail string) *Error {
+func configError(st C.contour_result, detail string) *Error {
 	return newError(st, "config", detail)
 }
 
@@ -130,7 +130,7 @@ func (c *Config) newC() (*C.contour_config, error) {
 	if st := C.contour_config_new(&cc); st != C.CONTOUR_OK {
 		return nil, configError(st, "")
 	}
-	fail := func(st C.contour_status, detail string) (*C.contour_config, error) {
+	fail := func(st C.contour_result, detail string) (*C.contour_config, error) {
 		C.contour_config_free(cc)
 		return nil, configError(st, detail)
 	}

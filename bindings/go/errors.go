@@ -11,7 +11,7 @@ import (
 	"strings"
 )
 
-// Code is a libcontour status code (contour_status): 0 for success, negative for a call
+// Code is a libcontour status code (contour_result): 0 for success, negative for a call
 // that could not do its job. Problems with the input are never codes: they are
 // diagnostics and statuses.
 type Code int
@@ -27,7 +27,7 @@ const (
 )
 
 // String returns the library's short description of the code ("out of memory", ...), as
-// contour_status_str does.
+// contour_result_str does.
 func (c Code) String() string {
 	switch c {
 	case CodeOK:
@@ -128,7 +128,7 @@ func (e *Error) Unwrap() []error {
 	return errs
 }
 
-func newError(st C.contour_status, op, detail string) *Error {
+func newError(st C.contour_result, op, detail string) *Error {
 	return &Error{Status: Code(st), Op: op, Detail: detail}
 }
 

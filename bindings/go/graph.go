@@ -357,7 +357,7 @@ func (g *Graph) Status(namespace, name string) (Status, error) {
 	}
 	nsp, nsl := cstr(namespace)
 	nap, nal := cstr(name)
-	var one *C.contour_object_status
+	var one *C.contour_status
 	if st := C.contour_graph_find_status(&one, g.ptr, nsp, nsl, nap, nal); st != C.CONTOUR_OK {
 		return Status{}, newError(st, op, namespace+"/"+name)
 	}

@@ -124,7 +124,7 @@ func (s *Snapshot) errorsAbout(source string, dir bool, code string) []Diagnosti
 
 // loadResult turns the status of a load into the error to return. It is called with the
 // lock held.
-func (s *Snapshot) loadResult(st C.contour_status, op, source string, dir bool, errorsBefore C.size_t) error {
+func (s *Snapshot) loadResult(st C.contour_result, op, source string, dir bool, errorsBefore C.size_t) error {
 	if st != C.CONTOUR_OK {
 		e := newError(st, op, source)
 		switch st {
@@ -135,7 +135,7 @@ func (s *Snapshot) loadResult(st C.contour_status, op, source string, dir bool, 
 		}
 		return e
 	}
-	if s.cfg.strict() && C.contour_snapshot_error_count(s.ptr) > errorsBefore {
+	if s.cfg.strict() && C.contour_snapshot_diagnostic_count_by_severity(s.ptr, C.CONTOUR_SEVERITY_ERROR) > errorsBefore {
 		ds := s.errorsAbout(source, dir, "")
 		if len(ds) == 0 {
 			// A load can replace objects and their diagnostics; report all errors then.
@@ -165,7 +165,7 @@ func (s *Snapshot) LoadPath(path string) error {
 	if s.ptr == nil {
 		return closedError(op)
 	}
-	before := C.contour_snapshot_error_count(s.ptr)
+	before := C.contour_snapshot_diagnostic_count_by_severity(s.ptr, C.CONTOUR_SEVERITY_ERROR)
 	st := C.contour_snapshot_load_path(s.ptr, cpath, s.cfg.format())
 	err := s.loadResult(st, op, path, true, before)
 	runtime.KeepAlive(s)
@@ -191,7 +191,7 @@ func (s *Snapshot) LoadBytes(name string, data []byte) error {
 		// The name may be empty, but the library wants a pointer.
 		np = (*C.char)(unsafe.Pointer(&[1]byte{}))
 	}
-	before := C.contour_snapshot_error_count(s.ptr)
+	before := C.contour_snapshot_diagnostic_count_by_severity(s.ptr, C.CONTOUR_SEVERITY_ERROR)
 	st := C.contour_snapshot_load_buffer(s.ptr, np, nl, dp, C.size_t(len(data)), s.cfg.format())
 	err := s.loadResult(st, op, name, false, before)
 	runtime.KeepAlive(s)
@@ -313,7 +313,7 @@ func (s *Snapshot) Diagnostics() []Diagnostic {
 func (s *Snapshot) ErrorCount() int {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	n := int(C.contour_snapshot_error_count(s.ptr))
+	n := int(C.contour_snapshot_diagnostic_count_by_severity(s.ptr, C.CONTOUR_SEVERITY_ERROR))
 	runtime.KeepAlive(s)
 	return n
 }

@@ -150,15 +150,15 @@ static void emit_cluster(tape *t, const contour_cluster *c)
     put(t, contour_cluster_weight(c));
     put_str(t, contour_cluster_strategy(c));
     put_str(t, contour_cluster_protocol(c));
-    bool hc = contour_cluster_has_health_check(c);
+    bool hc = (contour_cluster_health_check(c) != NULL);
     put_bool(t, hc);
     if (hc) {
-        put_str(t, contour_cluster_health_check_path(c));
-        put_str(t, contour_cluster_health_check_host(c));
-        put(t, contour_cluster_health_check_interval_s(c));
-        put(t, contour_cluster_health_check_timeout_s(c));
-        put(t, contour_cluster_health_check_unhealthy_threshold(c));
-        put(t, contour_cluster_health_check_healthy_threshold(c));
+        put_str(t, contour_health_check_path(contour_cluster_health_check(c)));
+        put_str(t, contour_health_check_host(contour_cluster_health_check(c)));
+        put(t, contour_health_check_interval_s(contour_cluster_health_check(c)));
+        put(t, contour_health_check_timeout_s(contour_cluster_health_check(c)));
+        put(t, contour_health_check_unhealthy_threshold(contour_cluster_health_check(c)));
+        put(t, contour_health_check_healthy_threshold(contour_cluster_health_check(c)));
     }
     put(t, contour_cluster_max_connections(c));
     put(t, contour_cluster_max_pending_requests(c));
@@ -240,23 +240,23 @@ int cxgo_graph_listeners(const contour_graph *g, cxgo_result *out)
 /* Statuses (graph.go: readStatus)                                                            */
 /* ------------------------------------------------------------------------------------------ */
 
-static void emit_status(tape *t, const contour_object_status *s)
+static void emit_status(tape *t, const contour_status *s)
 {
-    put(t, contour_object_status_kind(s));
-    put_str(t, contour_object_status_namespace(s));
-    put_str(t, contour_object_status_name(s));
-    put(t, contour_object_status_state(s));
-    put_str(t, contour_object_status_description(s));
-    size_t n = contour_object_status_vhost_count(s);
+    put(t, contour_status_kind(s));
+    put_str(t, contour_status_namespace(s));
+    put_str(t, contour_status_name(s));
+    put(t, contour_status_state(s));
+    put_str(t, contour_status_description(s));
+    size_t n = contour_status_vhost_count(s);
     put(t, (int64_t)n);
     for (size_t i = 0; i < n; i++)
-        put_str(t, contour_object_status_vhost_at(s, i));
-    put_str(t, contour_object_status_file(s));
-    put(t, contour_object_status_line(s));
-    put(t, contour_object_status_column(s));
+        put_str(t, contour_status_vhost_at(s, i));
+    put_str(t, contour_status_file(s));
+    put(t, contour_status_line(s));
+    put(t, contour_status_column(s));
 }
 
-int cxgo_graph_statuses(const contour_graph *g, const contour_object_status *one, cxgo_result *out)
+int cxgo_graph_statuses(const contour_graph *g, const contour_status *one, cxgo_result *out)
 {
     tape t = tape_start();
     if (one) {
@@ -275,21 +275,23 @@ int cxgo_graph_statuses(const contour_graph *g, const contour_object_status *one
 /* Objects (object.go: readObject)                                                            */
 /* ------------------------------------------------------------------------------------------ */
 
-static void emit_ir_service(tape *t, const contour_ir_service *s)
+static void emit_ir_service(tape *t, const contour_ingressroute_service *s)
 {
-    put_str(t, contour_ir_service_name(s));
-    put(t, contour_ir_service_port(s));
-    put(t, contour_ir_service_weight(s));
-    put_str(t, contour_ir_service_strategy(s));
-    bool hc = contour_ir_service_has_health_check(s);
+    put_str(t, contour_ingressroute_service_name(s));
+    put(t, contour_ingressroute_service_port(s));
+    put(t, contour_ingressroute_service_weight(s));
+    put_str(t, contour_ingressroute_service_strategy(s));
+    bool hc = (contour_ingressroute_service_health_check(s) != NULL);
     put_bool(t, hc);
     if (hc) {
-        put_str(t, contour_ir_service_health_check_path(s));
-        put_str(t, contour_ir_service_health_check_host(s));
-        put(t, contour_ir_service_health_check_interval_seconds(s));
-        put(t, contour_ir_service_health_check_timeout_seconds(s));
-        put(t, contour_ir_service_health_check_unhealthy_threshold_count(s));
-        put(t, contour_ir_service_health_check_healthy_threshold_count(s));
+        put_str(t, contour_health_check_path(contour_ingressroute_service_health_check(s)));
+        put_str(t, contour_health_check_host(contour_ingressroute_service_health_check(s)));
+        put(t, contour_health_check_interval_s(contour_ingressroute_service_health_check(s)));
+        put(t, contour_health_check_timeout_s(contour_ingressroute_service_health_check(s)));
+        put(t,
+            contour_health_check_unhealthy_threshold(contour_ingressroute_service_health_check(s)));
+        put(t,
+            contour_health_check_healthy_threshold(contour_ingressroute_service_health_check(s)));
     }
 }
 
@@ -303,37 +305,37 @@ static void emit_ingressroute(tape *t, const contour_object *o)
         put_bool(t, tls);
         if (tls) {
             put_str(t, contour_ingressroute_tls_secret_name(o));
-            put_str(t, contour_ingressroute_tls_minimum_protocol_version(o));
+            put_str(t, contour_ingressroute_tls_min_protocol_version(o));
             put_bool(t, contour_ingressroute_tls_passthrough(o));
         }
     }
     size_t n = contour_ingressroute_route_count(o);
     put(t, (int64_t)n);
     for (size_t i = 0; i < n; i++) {
-        const contour_ir_route *r = contour_ingressroute_route_at(o, i);
-        put_str(t, contour_ir_route_match(r));
-        size_t m = contour_ir_route_service_count(r);
+        const contour_ingressroute_route *r = contour_ingressroute_route_at(o, i);
+        put_str(t, contour_ingressroute_route_match(r));
+        size_t m = contour_ingressroute_route_service_count(r);
         put(t, (int64_t)m);
         for (size_t j = 0; j < m; j++)
-            emit_ir_service(t, contour_ir_route_service_at(r, j));
-        bool del = contour_ir_route_has_delegate(r);
+            emit_ir_service(t, contour_ingressroute_route_service_at(r, j));
+        bool del = contour_ingressroute_route_has_delegate(r);
         put_bool(t, del);
         if (del) {
-            put_str(t, contour_ir_route_delegate_name(r));
-            put_str(t, contour_ir_route_delegate_namespace(r));
+            put_str(t, contour_ingressroute_route_delegate_name(r));
+            put_str(t, contour_ingressroute_route_delegate_namespace(r));
         }
-        put_bool(t, contour_ir_route_enable_websockets(r));
-        put_bool(t, contour_ir_route_permit_insecure(r));
-        put_str(t, contour_ir_route_prefix_rewrite(r));
-        bool to = contour_ir_route_has_timeout_policy(r);
+        put_bool(t, contour_ingressroute_route_enable_websockets(r));
+        put_bool(t, contour_ingressroute_route_permit_insecure(r));
+        put_str(t, contour_ingressroute_route_prefix_rewrite(r));
+        bool to = contour_ingressroute_route_has_timeout_policy(r);
         put_bool(t, to);
         if (to)
-            put_str(t, contour_ir_route_timeout_request(r));
-        bool rp = contour_ir_route_has_retry_policy(r);
+            put_str(t, contour_ingressroute_route_timeout_policy_request(r));
+        bool rp = contour_ingressroute_route_has_retry_policy(r);
         put_bool(t, rp);
         if (rp) {
-            put(t, contour_ir_route_retry_count(r));
-            put_str(t, contour_ir_route_retry_per_try_timeout(r));
+            put(t, contour_ingressroute_route_retry_policy_count(r));
+            put_str(t, contour_ingressroute_route_retry_policy_per_try_timeout(r));
         }
     }
     bool tcp = contour_ingressroute_has_tcpproxy(o);
@@ -354,14 +356,17 @@ static void emit_ingressroute(tape *t, const contour_object *o)
 
 static void emit_tlscd(tape *t, const contour_object *o)
 {
-    size_t n = contour_tlscertdelegation_delegation_count(o);
+    size_t n = contour_tlscertificatedelegation_delegation_count(o);
     put(t, (int64_t)n);
     for (size_t i = 0; i < n; i++) {
-        put_str(t, contour_tlscertdelegation_secret_name(o, i));
-        size_t m = contour_tlscertdelegation_target_count(o, i);
+        put_str(t, contour_tlscertificatedelegation_delegation_secret_name(
+                       contour_tlscertificatedelegation_delegation_at(o, i)));
+        size_t m = contour_tlscertificatedelegation_delegation_target_namespace_count(
+            contour_tlscertificatedelegation_delegation_at(o, i));
         put(t, (int64_t)m);
         for (size_t j = 0; j < m; j++)
-            put_str(t, contour_tlscertdelegation_target_at(o, i, j));
+            put_str(t, contour_tlscertificatedelegation_delegation_target_namespace_at(
+                           contour_tlscertificatedelegation_delegation_at(o, i), j));
     }
 }
 
@@ -370,9 +375,9 @@ static void emit_backend(tape *t, const contour_ingress_backend *b)
     put_bool(t, b != NULL);
     if (!b)
         return;
-    put_str(t, contour_ingress_backend_service(b));
-    put_bool(t, contour_ingress_backend_port_is_name(b));
-    put(t, contour_ingress_backend_port_number(b));
+    put_str(t, contour_ingress_backend_service_name(b));
+    put_bool(t, (contour_ingress_backend_port_name(b) != NULL));
+    put(t, contour_ingress_backend_port(b));
     put_str(t, contour_ingress_backend_port_name(b));
     put_bool(t, contour_ingress_backend_is_resource(b));
 }
@@ -392,18 +397,18 @@ static void emit_ingress(tape *t, const contour_object *o)
         for (size_t j = 0; j < m; j++) {
             const contour_ingress_path *p = contour_ingress_rule_path_at(r, j);
             put_str(t, contour_ingress_path_path(p));
-            put_str(t, contour_ingress_path_type(p));
+            put_str(t, contour_ingress_path_path_type(p));
             emit_backend(t, contour_ingress_path_backend(p));
         }
     }
     n = contour_ingress_tls_count(o);
     put(t, (int64_t)n);
     for (size_t i = 0; i < n; i++) {
-        put_str(t, contour_ingress_tls_secret_name(o, i));
-        size_t m = contour_ingress_tls_host_count(o, i);
+        put_str(t, contour_ingress_tls_secret_name(contour_ingress_tls_at(o, i)));
+        size_t m = contour_ingress_tls_host_count(contour_ingress_tls_at(o, i));
         put(t, (int64_t)m);
         for (size_t j = 0; j < m; j++)
-            put_str(t, contour_ingress_tls_host_at(o, i, j));
+            put_str(t, contour_ingress_tls_host_at(contour_ingress_tls_at(o, i), j));
     }
 }
 
@@ -412,8 +417,8 @@ static void emit_service(tape *t, const contour_object *o)
     size_t n = contour_service_port_count(o);
     put(t, (int64_t)n);
     for (size_t i = 0; i < n; i++) {
-        put_str(t, contour_service_port_name(o, i));
-        put(t, contour_service_port_number(o, i));
+        put_str(t, contour_service_port_name(contour_service_port_at(o, i)));
+        put(t, contour_service_port_port(contour_service_port_at(o, i)));
     }
 }
 
@@ -423,8 +428,9 @@ static void emit_secret(tape *t, const contour_object *o)
     size_t n = contour_secret_key_count(o);
     put(t, (int64_t)n);
     for (size_t i = 0; i < n; i++) {
-        put_str(t, contour_secret_key_at(o, i));
-        put_bool(t, contour_secret_key_nonempty(o, i));
+        put_str(t, contour_secret_key_name(contour_secret_key_name(contour_secret_key_at(o, i))));
+        put_bool(
+            t, contour_secret_key_has_value(contour_secret_key_name(contour_secret_key_at(o, i))));
     }
     put_bool(t, contour_secret_is_tls(o));
 }
@@ -442,8 +448,8 @@ static void emit_object(tape *t, const contour_object *o)
     size_t n = contour_object_annotation_count(o);
     put(t, (int64_t)n);
     for (size_t i = 0; i < n; i++) {
-        put_str(t, contour_object_annotation_key(o, i));
-        put_str(t, contour_object_annotation_value(o, i));
+        put_str(t, contour_annotation_key(contour_object_annotation_at(o, i)));
+        put_str(t, contour_annotation_value(contour_object_annotation_at(o, i)));
     }
     n = contour_object_diagnostic_count(o);
     put(t, (int64_t)n);

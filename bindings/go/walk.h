@@ -30,7 +30,7 @@ void cxgo_result_free(cxgo_result *r);
 /* Listeners, virtual hosts, routes and clusters of a graph. */
 int cxgo_graph_listeners(const contour_graph *g, cxgo_result *out);
 /* All statuses of a graph (one = NULL), or only `one`. */
-int cxgo_graph_statuses(const contour_graph *g, const contour_object_status *one, cxgo_result *out);
+int cxgo_graph_statuses(const contour_graph *g, const contour_status *one, cxgo_result *out);
 /* All diagnostics of a graph (severity < 0) or only those of one severity. */
 int cxgo_graph_diagnostics(const contour_graph *g, int severity, cxgo_result *out);
 /* All load diagnostics of a snapshot. */

@@ -3,7 +3,7 @@
 #
 #   bindings/python/run_tests.sh <meson-build-dir> [pytest arguments...]
 #
-# Uses <build>/lib/libcontour.so.0 and <build>/tools/contourc. Tests that need parts of
+# Uses <build>/lib/libcontour.so.1 and <build>/tools/contourc. Tests that need parts of
 # the C library that do not work yet are skipped with the reason (see tests/conftest.py);
 # set CONTOUR_REQUIRE_ALL=1 to make them fail instead. Exits non-zero on failure.
 set -eu
@@ -15,7 +15,7 @@ fi
 build=$(cd "$1" && pwd) || { echo "$0: no such build directory: $1" >&2; exit 2; }
 shift
 here=$(cd "$(dirname "$0")" && pwd)
-lib="$build/lib/libcontour.so.0"
+lib="$build/lib/libcontour.so.1"
 if [ ! -e "$lib" ]; then
     echo "$0: $lib does not exist (build the library first: ninja -C $build)" >&2
     exit 1

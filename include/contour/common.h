@@ -1,18 +1,28 @@
 /*
- * libcontour — types shared by every part of the API: the export macro, status codes,
- * object kinds, diagnostic severities, input formats and limits.
+ * libcontour — what every part of the API shares: the export macro, call results, object
+ * kinds, diagnostic severities, input formats, limits and the version.
  *
- * Conventions used throughout the API
- *  - Fallible functions return a contour_status: CONTOUR_OK (0) or a negative code.
+ * Conventions used throughout the API (docs/api.md has the full rules)
+ *  - Names: contour_<object>_<verb or field>; types contour_<object>; enumerators and
+ *    macros CONTOUR_<ENUM>_<VALUE>. A getter names the field it returns; a unit is always
+ *    an abbreviated suffix (_ms milliseconds, _s seconds).
+ *  - Fallible calls return a contour_result: CONTOUR_OK (0) or a negative CONTOUR_ERR_*.
  *    Out-parameters come first and are named `out`; on failure `*out` is set to NULL.
+ *  - Lookups (contour_*_find*) return a borrowed pointer, or NULL when there is nothing
+ *    (or an argument is NULL or out of range): they never fail otherwise.
+ *  - Lists are read with <owner>_<item>_count() and <owner>_<item>_at(owner, index). An
+ *    item with several fields is a borrowed handle with its own getters; an item that is a
+ *    single string is returned as that string. Out-of-range indexes return NULL.
  *  - Strings passed in are `const char *data, size_t len`: UTF-8, no NUL terminator needed.
  *    File system paths are NUL-terminated.
- *  - Strings and handles returned as `const` pointers are borrowed: they live as long as the
- *    handle they came from (see each header). Nothing returned is ever released with free().
- *  - Every type that the caller owns has exactly one contour_*_free() function, and every
- *    free function accepts NULL.
+ *  - Strings and handles returned as `const` pointers are borrowed: they live as long as
+ *    the handle they came from (each header says how long). Nothing returned is ever
+ *    released with free(); every type the caller owns has exactly one contour_*_free(),
+ *    and every free function accepts NULL.
  *  - Booleans are C99 `bool`; sizes are `size_t`; line and column numbers are 1-based
  *    uint32_t, 0 meaning "unknown". Columns count Unicode code points, tabs count as one.
+ *  - Enumerations may gain values in later minor versions: treat unknown values as such
+ *    (every *_name() function returns "" for them).
  */
 #ifndef CONTOUR_COMMON_H
 #define CONTOUR_COMMON_H
@@ -34,29 +44,30 @@ extern "C" {
 #endif
 
 /* ------------------------------------------------------------------------------------------ */
-/* Status codes                                                                               */
+/* Call results                                                                               */
 /* ------------------------------------------------------------------------------------------ */
 
 /**
  * What a fallible call returns. Problems with the *input* (bad YAML, an invalid
- * IngressRoute) are not status codes: they are diagnostics and statuses, and the call
- * that met them still returns CONTOUR_OK. A status other than CONTOUR_OK means the call
- * itself could not do its job, and the objects it was given are unchanged.
+ * IngressRoute) are not results: they are diagnostics and statuses, and the call that met
+ * them still returns CONTOUR_OK. A result other than CONTOUR_OK means the call itself could
+ * not do its job; unless its documentation says otherwise, the handles it was given are
+ * then unchanged.
  */
-typedef enum contour_status {
+typedef enum contour_result {
     CONTOUR_OK = 0,             /**< Success. */
     CONTOUR_ERR_NOMEM = -1,     /**< An allocation failed; nothing was changed. */
     CONTOUR_ERR_INVALID = -2,   /**< An argument was NULL, out of range or malformed. */
     CONTOUR_ERR_NOT_FOUND = -3, /**< The object asked for does not exist. */
-    CONTOUR_ERR_IO = -4,        /**< A file or directory could not be read (see diagnostics). */
+    CONTOUR_ERR_IO = -4,        /**< A file, directory or output could not be read or written. */
     CONTOUR_ERR_LIMIT = -5,     /**< The input exceeds a configured limit (see diagnostics). */
-} contour_status;
+} contour_result;
 
 /**
- * A short English description of a status code ("out of memory", ...). Never NULL; the
- * string is static. Thread-safe.
+ * A short English description of a result ("out of memory", ...). Never NULL; the string
+ * is static. Thread-safe.
  */
-CONTOUR_API const char *contour_status_str(contour_status status);
+CONTOUR_API const char *contour_result_str(contour_result result);
 
 /* ------------------------------------------------------------------------------------------ */
 /* Object kinds                                                                               */
@@ -73,8 +84,11 @@ typedef enum contour_kind {
     CONTOUR_KIND_SECRET = 5,  /**< v1 Secret */
 } contour_kind;
 
-/** Number of modelled kinds; valid kinds are 1 ..= CONTOUR_KIND_COUNT. */
-#define CONTOUR_KIND_COUNT 5
+/**
+ * Number of kinds the running library models: valid kinds are 1 ..= contour_kind_count().
+ * A binding sizes per-kind tables with it instead of a compile-time constant. Thread-safe.
+ */
+CONTOUR_API size_t contour_kind_count(void);
 
 /**
  * The Kubernetes name of a kind ("IngressRoute", ...), or "" for CONTOUR_KIND_NONE and
@@ -83,7 +97,7 @@ typedef enum contour_kind {
 CONTOUR_API const char *contour_kind_name(contour_kind kind);
 
 /* ------------------------------------------------------------------------------------------ */
-/* Diagnostics severities                                                                     */
+/* Diagnostic severities                                                                      */
 /* ------------------------------------------------------------------------------------------ */
 
 /** How serious a diagnostic is. Errors mean an input document or object was not used. */
@@ -92,6 +106,9 @@ typedef enum contour_severity {
     CONTOUR_SEVERITY_WARNING = 1,
     CONTOUR_SEVERITY_ERROR = 2,
 } contour_severity;
+
+/** Number of severities: valid severities are 0 .. contour_severity_count()-1. Thread-safe. */
+CONTOUR_API size_t contour_severity_count(void);
 
 /** "info", "warning" or "error" ("" for unknown values). Static string; thread-safe. */
 CONTOUR_API const char *contour_severity_name(contour_severity severity);
@@ -122,8 +139,8 @@ typedef enum contour_limit {
         5, /**< Maps, lists and scalars in one document. Default 1,000,000. */
 } contour_limit;
 
-/** Number of limits; valid limits are 0 .. CONTOUR_LIMIT_COUNT-1. */
-#define CONTOUR_LIMIT_COUNT 6
+/** Number of limits: valid limits are 0 .. contour_limit_count()-1. Thread-safe. */
+CONTOUR_API size_t contour_limit_count(void);
 
 /* ------------------------------------------------------------------------------------------ */
 /* Version                                                                                    */

@@ -1,12 +1,18 @@
 /*
- * libcontour — configuration: load limits, the default namespace, and the settings
- * resolution uses (root namespaces, ingress class, listener ports), plus an optional
- * allocator.
+ * libcontour — configuration: load limits and the default namespace (how a snapshot reads
+ * its input), the settings resolution uses (root namespaces, ingress class, listener
+ * ports), and an optional allocator.
+ *
+ * One owner: a snapshot keeps its own copy of the config it was created with, and
+ * everything made from the snapshot — graphs, buffers — follows that copy. Passing NULL
+ * where a resolve takes a config means "the snapshot's". A config passed to a resolve
+ * overrides only the resolution settings (root namespaces, ingress class, ports); the
+ * allocator, the limits and the default namespace are always the snapshot's.
  *
  * Thread-safety: a contour_config is a plain value. Setting it from one thread while
- * another uses it is a data race; reading it (passing it to contour_snapshot_new() or
- * contour_resolve()) from many threads at once is safe. Snapshots and graphs copy what
- * they need, so a config may be changed or freed once they are created.
+ * another uses it is a data race; reading it (the getters, contour_snapshot_new(),
+ * contour_resolve()) from many threads at once is safe. Whatever is made from a config
+ * copies what it needs, so a config may be changed or freed once that call returns.
  */
 #ifndef CONTOUR_CONFIG_H
 #define CONTOUR_CONFIG_H
@@ -28,61 +34,89 @@ typedef struct contour_config contour_config;
  * @param out receives the new config, owned by the caller (release with contour_config_free()).
  * @return CONTOUR_OK, CONTOUR_ERR_INVALID (out is NULL) or CONTOUR_ERR_NOMEM.
  */
-CONTOUR_API contour_status contour_config_new(contour_config **out);
+CONTOUR_API contour_result contour_config_new(contour_config **out);
+
+/**
+ * Copies a config (its allocator too).
+ * @param out receives the copy, owned by the caller.
+ * @return CONTOUR_OK, CONTOUR_ERR_INVALID (a NULL argument) or CONTOUR_ERR_NOMEM.
+ */
+CONTOUR_API contour_result contour_config_copy(contour_config **out, const contour_config *config);
 
 /** Releases a config. Accepts NULL. */
 CONTOUR_API void contour_config_free(contour_config *config);
 
 /**
- * Namespace given to objects whose metadata.namespace is missing or empty. Used when
- * loading: a snapshot copies it when it is created.
+ * Namespace given to objects whose metadata.namespace is missing or empty (default
+ * "default"). A loading setting: a snapshot takes it from its config when it is created.
  * @return CONTOUR_OK, CONTOUR_ERR_INVALID (NULL config, empty or non-UTF-8 name) or
  * CONTOUR_ERR_NOMEM.
  */
-CONTOUR_API contour_status contour_config_set_default_namespace(contour_config *config,
+CONTOUR_API contour_result contour_config_set_default_namespace(contour_config *config,
                                                                 const char *ns, size_t ns_len);
+
+/** The default namespace (borrowed from the config until it is changed or freed), or NULL
+ * for a NULL config. */
+CONTOUR_API const char *contour_config_default_namespace(const contour_config *config);
 
 /**
  * The ingress class this controller serves (default "contour"). An Ingress or IngressRoute
  * whose class annotation (or, for networking.k8s.io/v1, spec.ingressClassName) names another
- * class is ignored by contour_resolve(). Objects with no class are always accepted. An
- * empty class accepts, besides those, objects whose class is "" or "contour" (Contour 1.x's
- * behaviour when no class is configured); the default "contour" accepts only "contour".
+ * class is ignored by resolution. Objects with no class are always accepted. An empty class
+ * accepts, besides those, objects whose class is "" or "contour" (Contour 1.x's behaviour
+ * when no class is configured); the default "contour" accepts only "contour".
  * @return CONTOUR_OK, CONTOUR_ERR_INVALID or CONTOUR_ERR_NOMEM.
  */
-CONTOUR_API contour_status contour_config_set_ingress_class(contour_config *config,
+CONTOUR_API contour_result contour_config_set_ingress_class(contour_config *config,
                                                             const char *ingress_class, size_t len);
+
+/** The ingress class (borrowed like contour_config_default_namespace()), or NULL. */
+CONTOUR_API const char *contour_config_ingress_class(const contour_config *config);
 
 /**
  * Adds a namespace in which root IngressRoutes (those with spec.virtualhost) may live.
- * With none added (the default), roots may live anywhere.
+ * With none added (the default), roots may live anywhere. Adding one twice has no effect.
  * @return CONTOUR_OK, CONTOUR_ERR_INVALID or CONTOUR_ERR_NOMEM.
  */
-CONTOUR_API contour_status contour_config_add_root_namespace(contour_config *config, const char *ns,
+CONTOUR_API contour_result contour_config_add_root_namespace(contour_config *config, const char *ns,
                                                              size_t ns_len);
 
 /** Removes every root namespace added so far (roots may live anywhere again). Accepts NULL. */
 CONTOUR_API void contour_config_clear_root_namespaces(contour_config *config);
+
+/** Number of root namespaces (0: roots may live anywhere). */
+CONTOUR_API size_t contour_config_root_namespace_count(const contour_config *config);
+
+/** The index-th root namespace, in the order added (borrowed), or NULL when out of range. */
+CONTOUR_API const char *contour_config_root_namespace_at(const contour_config *config,
+                                                         size_t index);
 
 /**
  * The ports of the insecure and secure listeners (defaults 80 and 443).
  * @return CONTOUR_OK, or CONTOUR_ERR_INVALID when a port is outside 1-65535, the two are
  *         equal, or config is NULL.
  */
-CONTOUR_API contour_status contour_config_set_ports(contour_config *config, uint32_t http_port,
+CONTOUR_API contour_result contour_config_set_ports(contour_config *config, uint32_t http_port,
                                                     uint32_t https_port);
 
+/** The insecure listener's port; 0 for a NULL config. */
+CONTOUR_API uint32_t contour_config_http_port(const contour_config *config);
+
+/** The secure listener's port; 0 for a NULL config. */
+CONTOUR_API uint32_t contour_config_https_port(const contour_config *config);
+
 /**
- * Sets one limit. Value 0 is invalid (use a large value to mean "effectively unlimited").
- * Defaults: INPUT_BYTES 256 MiB, DEPTH 64, DOCUMENTS 1,000,000, ALIAS_EXPANSION 10,000,
- * SCALAR_BYTES 1 MiB, DOCUMENT_NODES 1,000,000.
+ * Sets one limit. Value 0 is invalid; UINT64_MAX means "no limit beyond what the machine
+ * can hold". Defaults: INPUT_BYTES 256 MiB, DEPTH 64, DOCUMENTS 1,000,000, ALIAS_EXPANSION
+ * 10,000, SCALAR_BYTES 1 MiB, DOCUMENT_NODES 1,000,000. A loading setting: a snapshot
+ * takes the limits from its config when it is created.
  * @return CONTOUR_OK or CONTOUR_ERR_INVALID (unknown limit, value 0, NULL config).
  */
-CONTOUR_API contour_status contour_config_set_limit(contour_config *config, contour_limit limit,
+CONTOUR_API contour_result contour_config_set_limit(contour_config *config, contour_limit limit,
                                                     uint64_t value);
 
 /** The current value of a limit, or 0 for an unknown limit or a NULL config. */
-CONTOUR_API uint64_t contour_config_get_limit(const contour_config *config, contour_limit limit);
+CONTOUR_API uint64_t contour_config_limit(const contour_config *config, contour_limit limit);
 
 /** An allocation function of a custom allocator: returns NULL on failure. */
 typedef void *(*contour_malloc_fn)(size_t size, void *user_data);
@@ -92,16 +126,17 @@ typedef void *(*contour_realloc_fn)(void *ptr, size_t size, void *user_data);
 typedef void (*contour_free_fn)(void *ptr, void *user_data);
 
 /**
- * Routes the library's own allocations for snapshots and graphs created with this config
- * (and buffers rendered from those graphs) through the given functions. All three must be
- * given, or all three NULL to go back to the C library. Memory must be suitably aligned for
- * any type, as malloc's is. The functions must be thread-safe if handles created with them
- * are used from several threads. When an allocation fails, the public call returns
- * CONTOUR_ERR_NOMEM and leaves its handles as they were; nothing leaks. (libyaml keeps its
- * small parser buffers on the C library heap.)
+ * Routes the library's own allocations for a snapshot created with this config — and for
+ * every graph and buffer made from that snapshot — through the given functions. All three
+ * must be given, or all three NULL to go back to the C library. Memory must be suitably
+ * aligned for any type, as malloc's is. The functions are called from every thread that
+ * loads, resolves, renders or frees those handles, so they must be thread-safe if the
+ * handles are used from several threads; user_data must outlive them all. When an
+ * allocation fails, the public call returns CONTOUR_ERR_NOMEM and leaves its handles as
+ * they were; nothing leaks. (libyaml keeps its small parser buffers on the C library heap.)
  * @return CONTOUR_OK or CONTOUR_ERR_INVALID.
  */
-CONTOUR_API contour_status contour_config_set_allocator(contour_config *config,
+CONTOUR_API contour_result contour_config_set_allocator(contour_config *config,
                                                         contour_malloc_fn malloc_fn,
                                                         contour_realloc_fn realloc_fn,
                                                         contour_free_fn free_fn, void *user_data);

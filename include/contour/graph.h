@@ -26,6 +26,7 @@
 #include "common.h"
 #include "config.h"
 #include "diagnostic.h"
+#include "object.h"
 #include "snapshot.h"
 
 #ifdef __cplusplus
@@ -42,17 +43,18 @@ typedef struct contour_vhost contour_vhost;
 typedef struct contour_route contour_route;
 /** One (service, port) a route or tcpproxy sends traffic to. Borrowed. */
 typedef struct contour_cluster contour_cluster;
-/** The status of one IngressRoute. Borrowed. */
-typedef struct contour_object_status contour_object_status;
+/** The status of one IngressRoute: valid, invalid or orphaned, and why. Borrowed. */
+typedef struct contour_status contour_status;
 
 /**
- * Resolves a snapshot. Reads snapshot and config only.
- * @param config resolution settings (root namespaces, ingress class, ports, allocator);
- *        NULL for the defaults.
+ * Resolves a snapshot. Reads snapshot and config only. The graph allocates with the
+ * snapshot's allocator.
+ * @param config resolution settings that override the snapshot's (root namespaces, ingress
+ *        class, ports; see config.h), or NULL to resolve with the snapshot's own config.
  * @param out receives the graph, owned by the caller.
  * @return CONTOUR_OK, CONTOUR_ERR_INVALID (out or snapshot NULL) or CONTOUR_ERR_NOMEM.
  */
-CONTOUR_API contour_status contour_resolve(contour_graph **out, const contour_snapshot *snapshot,
+CONTOUR_API contour_result contour_resolve(contour_graph **out, const contour_snapshot *snapshot,
                                            const contour_config *config);
 
 /** Releases a graph and everything borrowed from it. Accepts NULL. */
@@ -165,21 +167,9 @@ CONTOUR_API int64_t contour_cluster_weight(const contour_cluster *cluster);
 CONTOUR_API const char *contour_cluster_strategy(const contour_cluster *cluster);
 /** The upstream protocol, "h2" or "h2c", or NULL. */
 CONTOUR_API const char *contour_cluster_protocol(const contour_cluster *cluster);
-/** Whether a health check is configured. */
-CONTOUR_API bool contour_cluster_has_health_check(const contour_cluster *cluster);
-/** Health check path. */
-CONTOUR_API const char *contour_cluster_health_check_path(const contour_cluster *cluster);
-/** Health check Host header (default "contour-envoy-healthcheck"). */
-CONTOUR_API const char *contour_cluster_health_check_host(const contour_cluster *cluster);
-/** Seconds between health checks (default 10). */
-CONTOUR_API int64_t contour_cluster_health_check_interval_s(const contour_cluster *cluster);
-/** Health check timeout in seconds (default 2). */
-CONTOUR_API int64_t contour_cluster_health_check_timeout_s(const contour_cluster *cluster);
-/** Failures before a host is unhealthy (default 3). */
-CONTOUR_API int64_t
-contour_cluster_health_check_unhealthy_threshold(const contour_cluster *cluster);
-/** Successes before a host is healthy again (default 2). */
-CONTOUR_API int64_t contour_cluster_health_check_healthy_threshold(const contour_cluster *cluster);
+/** The health check with Contour's defaults filled in (see object.h), or NULL when none. */
+CONTOUR_API const contour_health_check *
+contour_cluster_health_check(const contour_cluster *cluster);
 /** Circuit-breaker max connections (Service annotation), 0 when unset. */
 CONTOUR_API uint32_t contour_cluster_max_connections(const contour_cluster *cluster);
 /** Circuit-breaker max pending requests, 0 when unset. */
@@ -206,38 +196,32 @@ CONTOUR_API const char *contour_state_name(contour_state state);
 /** Number of statuses: one per IngressRoute that is not ignored because of its class. */
 CONTOUR_API size_t contour_graph_status_count(const contour_graph *graph);
 /** The index-th status, by (namespace, name). */
-CONTOUR_API const contour_object_status *contour_graph_status_at(const contour_graph *graph,
-                                                                 size_t index);
-/**
- * Looks up the status of an IngressRoute.
- * @return CONTOUR_OK, CONTOUR_ERR_NOT_FOUND or CONTOUR_ERR_INVALID.
- */
-CONTOUR_API contour_status contour_graph_find_status(const contour_object_status **out,
-                                                     const contour_graph *graph, const char *ns,
-                                                     size_t ns_len, const char *name,
-                                                     size_t name_len);
+CONTOUR_API const contour_status *contour_graph_status_at(const contour_graph *graph, size_t index);
+/** The status of an IngressRoute by namespace and name, or NULL when it has none. */
+CONTOUR_API const contour_status *contour_graph_find_status(const contour_graph *graph,
+                                                            const char *ns, size_t ns_len,
+                                                            const char *name, size_t name_len);
 
 /** Kind of the object (CONTOUR_KIND_INGRESSROUTE). */
-CONTOUR_API contour_kind contour_object_status_kind(const contour_object_status *status);
+CONTOUR_API contour_kind contour_status_kind(const contour_status *status);
 /** Namespace of the object. */
-CONTOUR_API const char *contour_object_status_namespace(const contour_object_status *status);
+CONTOUR_API const char *contour_status_namespace(const contour_status *status);
 /** Name of the object. */
-CONTOUR_API const char *contour_object_status_name(const contour_object_status *status);
+CONTOUR_API const char *contour_status_name(const contour_status *status);
 /** The state. */
-CONTOUR_API contour_state contour_object_status_state(const contour_object_status *status);
+CONTOUR_API contour_state contour_status_state(const contour_status *status);
 /** Contour's description, e.g. "valid IngressRoute". */
-CONTOUR_API const char *contour_object_status_description(const contour_object_status *status);
+CONTOUR_API const char *contour_status_description(const contour_status *status);
 /** Number of virtual hosts the object was reached through (sorted). */
-CONTOUR_API size_t contour_object_status_vhost_count(const contour_object_status *status);
+CONTOUR_API size_t contour_status_vhost_count(const contour_status *status);
 /** The index-th virtual host the object was reached through. */
-CONTOUR_API const char *contour_object_status_vhost_at(const contour_object_status *status,
-                                                       size_t index);
+CONTOUR_API const char *contour_status_vhost_at(const contour_status *status, size_t index);
 /** Source file of the object. */
-CONTOUR_API const char *contour_object_status_file(const contour_object_status *status);
+CONTOUR_API const char *contour_status_file(const contour_status *status);
 /** Line the status is about: the failing field when invalid, else the object's start. */
-CONTOUR_API uint32_t contour_object_status_line(const contour_object_status *status);
+CONTOUR_API uint32_t contour_status_line(const contour_status *status);
 /** Column the status is about. */
-CONTOUR_API uint32_t contour_object_status_column(const contour_object_status *status);
+CONTOUR_API uint32_t contour_status_column(const contour_status *status);
 
 /* ------------------------------------------------------------------------------------------ */
 /* Diagnostics                                                                                */
@@ -273,7 +257,7 @@ typedef struct contour_buffer contour_buffer;
  * @param out receives the buffer, owned by the caller (release with contour_buffer_free()).
  * @return CONTOUR_OK, CONTOUR_ERR_INVALID or CONTOUR_ERR_NOMEM.
  */
-CONTOUR_API contour_status contour_graph_render(contour_buffer **out, const contour_graph *graph,
+CONTOUR_API contour_result contour_graph_render(contour_buffer **out, const contour_graph *graph,
                                                 contour_output_format format);
 
 /** The bytes (NUL-terminated for convenience; the NUL is not counted by contour_buffer_size()). */

@@ -33,13 +33,21 @@ typedef struct contour_snapshot contour_snapshot;
 typedef struct contour_object contour_object;
 
 /**
- * Creates an empty snapshot. It copies from config the default namespace, the limits and
- * the allocator; config may be NULL for the defaults and may be freed afterwards.
+ * Creates an empty snapshot with its own copy of config (NULL: the defaults); config may be
+ * changed or freed afterwards. The snapshot loads with the copy's default namespace and
+ * limits, allocates with its allocator, and resolves with its settings unless a resolve is
+ * given another config (see config.h).
  * @param out receives the snapshot, owned by the caller.
  * @return CONTOUR_OK, CONTOUR_ERR_INVALID (out is NULL) or CONTOUR_ERR_NOMEM.
  */
-CONTOUR_API contour_status contour_snapshot_new(contour_snapshot **out,
+CONTOUR_API contour_result contour_snapshot_new(contour_snapshot **out,
                                                 const contour_config *config);
+
+/**
+ * The snapshot's own config (borrowed; it never changes and lives as long as the
+ * snapshot). Copy it with contour_config_copy() to derive another. NULL for NULL.
+ */
+CONTOUR_API const contour_config *contour_snapshot_config(const contour_snapshot *snapshot);
 
 /** Releases a snapshot, its objects and its diagnostics. Accepts NULL. */
 CONTOUR_API void contour_snapshot_free(contour_snapshot *snapshot);
@@ -58,7 +66,7 @@ CONTOUR_API void contour_snapshot_free(contour_snapshot *snapshot);
  *         reported, other files loaded); CONTOUR_ERR_INVALID; CONTOUR_ERR_NOMEM (the
  *         snapshot is unchanged).
  */
-CONTOUR_API contour_status contour_snapshot_load_path(contour_snapshot *snapshot, const char *path,
+CONTOUR_API contour_result contour_snapshot_load_path(contour_snapshot *snapshot, const char *path,
                                                       contour_format format);
 
 /**
@@ -70,7 +78,7 @@ CONTOUR_API contour_status contour_snapshot_load_path(contour_snapshot *snapshot
  *         error diagnostic is recorded, nothing is loaded); CONTOUR_ERR_INVALID;
  *         CONTOUR_ERR_NOMEM (the snapshot is unchanged).
  */
-CONTOUR_API contour_status contour_snapshot_load_buffer(contour_snapshot *snapshot,
+CONTOUR_API contour_result contour_snapshot_load_buffer(contour_snapshot *snapshot,
                                                         const char *name, size_t name_len,
                                                         const char *data, size_t len,
                                                         contour_format format);
@@ -80,7 +88,7 @@ CONTOUR_API contour_status contour_snapshot_load_buffer(contour_snapshot *snapsh
  * how a caller replaces it without a duplicate warning.
  * @return CONTOUR_OK, CONTOUR_ERR_NOT_FOUND, CONTOUR_ERR_INVALID or CONTOUR_ERR_NOMEM.
  */
-CONTOUR_API contour_status contour_snapshot_remove(contour_snapshot *snapshot, contour_kind kind,
+CONTOUR_API contour_result contour_snapshot_remove(contour_snapshot *snapshot, contour_kind kind,
                                                    const char *ns, size_t ns_len, const char *name,
                                                    size_t name_len);
 
@@ -96,14 +104,13 @@ CONTOUR_API const contour_object *contour_snapshot_object_at(const contour_snaps
                                                              contour_kind kind, size_t index);
 
 /**
- * Looks up an object by kind, namespace and name.
- * @param out receives the borrowed object, or NULL when there is none.
- * @return CONTOUR_OK, CONTOUR_ERR_NOT_FOUND or CONTOUR_ERR_INVALID.
+ * The object of a kind with this namespace and name (borrowed), or NULL when there is none
+ * or an argument is invalid. O(1).
  */
-CONTOUR_API contour_status contour_snapshot_find(const contour_object **out,
-                                                 const contour_snapshot *snapshot,
-                                                 contour_kind kind, const char *ns, size_t ns_len,
-                                                 const char *name, size_t name_len);
+CONTOUR_API const contour_object *contour_snapshot_find(const contour_snapshot *snapshot,
+                                                        contour_kind kind, const char *ns,
+                                                        size_t ns_len, const char *name,
+                                                        size_t name_len);
 
 /** Number of load diagnostics in the snapshot. */
 CONTOUR_API size_t contour_snapshot_diagnostic_count(const contour_snapshot *snapshot);
@@ -115,8 +122,9 @@ CONTOUR_API size_t contour_snapshot_diagnostic_count(const contour_snapshot *sna
 CONTOUR_API const contour_diagnostic *
 contour_snapshot_diagnostic_at(const contour_snapshot *snapshot, size_t index);
 
-/** Number of load diagnostics with severity CONTOUR_SEVERITY_ERROR. */
-CONTOUR_API size_t contour_snapshot_error_count(const contour_snapshot *snapshot);
+/** Number of load diagnostics with the given severity. */
+CONTOUR_API size_t contour_snapshot_diagnostic_count_by_severity(const contour_snapshot *snapshot,
+                                                                 contour_severity severity);
 
 #ifdef __cplusplus
 }

@@ -269,15 +269,18 @@ static void test_ingressroute_full(void **state)
 
     /* annotations: plain scalars are strings; a null value is "" */
     assert_int_equal(contour_object_annotation_count(o), 4);
-    assert_string_equal(contour_object_annotation_key(o, 0), "kubernetes.io/ingress.class");
-    assert_string_equal(contour_object_annotation_value(o, 0), "contour");
-    assert_string_equal(contour_object_annotation_value(o, 1), "3");
-    assert_string_equal(contour_object_annotation_value(o, 2), "true");
-    assert_string_equal(contour_object_annotation_value(o, 3), "");
-    assert_null(contour_object_annotation_key(o, 4));
-    assert_string_equal(contour_object_annotation(o, "flag", 4), "true");
-    assert_string_equal(contour_object_annotation(o, "flagX", 4), "true");
-    assert_null(contour_object_annotation(o, "fla", 3));
+    assert_string_equal(contour_annotation_key(contour_object_annotation_at(o, 0)),
+                        "kubernetes.io/ingress.class");
+    assert_string_equal(contour_annotation_value(contour_object_annotation_at(o, 0)), "contour");
+    assert_string_equal(contour_annotation_value(contour_object_annotation_at(o, 1)), "3");
+    assert_string_equal(contour_annotation_value(contour_object_annotation_at(o, 2)), "true");
+    assert_string_equal(contour_annotation_value(contour_object_annotation_at(o, 3)), "");
+    assert_null(contour_annotation_key(contour_object_annotation_at(o, 4)));
+    assert_string_equal(contour_annotation_value(contour_object_find_annotation(o, "flag", 4)),
+                        "true");
+    assert_string_equal(contour_annotation_value(contour_object_find_annotation(o, "flagX", 4)),
+                        "true");
+    assert_null(contour_object_find_annotation(o, "fla", 3));
     assert_string_equal(cx_object_annotation(o, "count"), "3");
     assert_null(cx_object_annotation(o, "missing"));
     POS_EQ(o->annotations[0].pos, 7, 34);
@@ -287,7 +290,7 @@ static void test_ingressroute_full(void **state)
     assert_string_equal(contour_ingressroute_fqdn(o), "www.example.com");
     assert_true(contour_ingressroute_has_tls(o));
     assert_string_equal(contour_ingressroute_tls_secret_name(o), "certs/www");
-    assert_string_equal(contour_ingressroute_tls_minimum_protocol_version(o), "1.3");
+    assert_string_equal(contour_ingressroute_tls_min_protocol_version(o), "1.3");
     assert_false(contour_ingressroute_tls_passthrough(o));
     POS_EQ(o->u.ir.vhost_pos, 13, 5);
     POS_EQ(o->u.ir.fqdn_pos, 13, 11);
@@ -295,78 +298,85 @@ static void test_ingressroute_full(void **state)
     POS_EQ(o->u.ir.tcp_pos, 52, 5);
 
     assert_int_equal(contour_ingressroute_route_count(o), 3);
-    const contour_ir_route *r = contour_ingressroute_route_at(o, 0);
-    assert_string_equal(contour_ir_route_match(r), "/");
-    assert_true(contour_ir_route_enable_websockets(r));
-    assert_true(contour_ir_route_permit_insecure(r));
-    assert_string_equal(contour_ir_route_prefix_rewrite(r), "/app");
-    assert_true(contour_ir_route_has_timeout_policy(r));
-    assert_string_equal(contour_ir_route_timeout_request(r), "30s");
-    assert_true(contour_ir_route_has_retry_policy(r));
-    assert_int_equal(contour_ir_route_retry_count(r), 3);
-    assert_string_equal(contour_ir_route_retry_per_try_timeout(r), "150ms");
-    assert_false(contour_ir_route_has_delegate(r));
-    assert_null(contour_ir_route_delegate_name(r));
+    const contour_ingressroute_route *r = contour_ingressroute_route_at(o, 0);
+    assert_string_equal(contour_ingressroute_route_match(r), "/");
+    assert_true(contour_ingressroute_route_enable_websockets(r));
+    assert_true(contour_ingressroute_route_permit_insecure(r));
+    assert_string_equal(contour_ingressroute_route_prefix_rewrite(r), "/app");
+    assert_true(contour_ingressroute_route_has_timeout_policy(r));
+    assert_string_equal(contour_ingressroute_route_timeout_policy_request(r), "30s");
+    assert_true(contour_ingressroute_route_has_retry_policy(r));
+    assert_int_equal(contour_ingressroute_route_retry_policy_count(r), 3);
+    assert_string_equal(contour_ingressroute_route_retry_policy_per_try_timeout(r), "150ms");
+    assert_false(contour_ingressroute_route_has_delegate(r));
+    assert_null(contour_ingressroute_route_delegate_name(r));
     POS_EQ(r->pos, 19, 5);
     POS_EQ(r->match_pos, 19, 12);
     POS_EQ(r->timeout_pos, 24, 16);
     POS_EQ(r->per_try_pos, 27, 22);
 
-    assert_int_equal(contour_ir_route_service_count(r), 2);
-    const contour_ir_service *s = contour_ir_route_service_at(r, 0);
-    assert_string_equal(contour_ir_service_name(s), "web");
-    assert_int_equal(contour_ir_service_port(s), 80);
-    assert_int_equal(contour_ir_service_weight(s), 90);
-    assert_string_equal(contour_ir_service_strategy(s), "WeightedLeastRequest");
-    assert_true(contour_ir_service_has_health_check(s));
-    assert_string_equal(contour_ir_service_health_check_path(s), "/healthz");
-    assert_string_equal(contour_ir_service_health_check_host(s), "hc.local");
-    assert_int_equal(contour_ir_service_health_check_interval_seconds(s), 5);
-    assert_int_equal(contour_ir_service_health_check_timeout_seconds(s), 2);
-    assert_int_equal(contour_ir_service_health_check_unhealthy_threshold_count(s), 3);
-    assert_int_equal(contour_ir_service_health_check_healthy_threshold_count(s), 16);
+    assert_int_equal(contour_ingressroute_route_service_count(r), 2);
+    const contour_ingressroute_service *s = contour_ingressroute_route_service_at(r, 0);
+    assert_string_equal(contour_ingressroute_service_name(s), "web");
+    assert_int_equal(contour_ingressroute_service_port(s), 80);
+    assert_int_equal(contour_ingressroute_service_weight(s), 90);
+    assert_string_equal(contour_ingressroute_service_strategy(s), "WeightedLeastRequest");
+    assert_true((contour_ingressroute_service_health_check(s) != NULL));
+    assert_string_equal(contour_health_check_path(contour_ingressroute_service_health_check(s)),
+                        "/healthz");
+    assert_string_equal(contour_health_check_host(contour_ingressroute_service_health_check(s)),
+                        "hc.local");
+    assert_int_equal(contour_health_check_interval_s(contour_ingressroute_service_health_check(s)),
+                     5);
+    assert_int_equal(contour_health_check_timeout_s(contour_ingressroute_service_health_check(s)),
+                     2);
+    assert_int_equal(
+        contour_health_check_unhealthy_threshold(contour_ingressroute_service_health_check(s)), 3);
+    assert_int_equal(
+        contour_health_check_healthy_threshold(contour_ingressroute_service_health_check(s)), 16);
     POS_EQ(s->pos, 29, 7);
     POS_EQ(s->port_pos, 30, 13);
     POS_EQ(s->weight_pos, 31, 15);
 
     /* absent fields: NULL/0, positions fall back to the item */
-    s = contour_ir_route_service_at(r, 1);
-    assert_string_equal(contour_ir_service_name(s), "canary");
-    assert_int_equal(contour_ir_service_port(s), 0);
-    assert_int_equal(contour_ir_service_weight(s), 0);
-    assert_null(contour_ir_service_strategy(s));
-    assert_false(contour_ir_service_has_health_check(s));
-    assert_null(contour_ir_service_health_check_path(s));
-    assert_int_equal(contour_ir_service_health_check_interval_seconds(s), 0);
+    s = contour_ingressroute_route_service_at(r, 1);
+    assert_string_equal(contour_ingressroute_service_name(s), "canary");
+    assert_int_equal(contour_ingressroute_service_port(s), 0);
+    assert_int_equal(contour_ingressroute_service_weight(s), 0);
+    assert_null(contour_ingressroute_service_strategy(s));
+    assert_false((contour_ingressroute_service_health_check(s) != NULL));
+    assert_null(contour_health_check_path(contour_ingressroute_service_health_check(s)));
+    assert_int_equal(contour_health_check_interval_s(contour_ingressroute_service_health_check(s)),
+                     0);
     POS_EQ(s->pos, 43, 7);
     POS_EQ(s->port_pos, 43, 7);
     POS_EQ(s->weight_pos, 43, 7);
-    assert_null(contour_ir_route_service_at(r, 2));
+    assert_null(contour_ingressroute_route_service_at(r, 2));
 
     r = contour_ingressroute_route_at(o, 1);
-    assert_string_equal(contour_ir_route_match(r), "/blog");
-    assert_true(contour_ir_route_has_delegate(r));
-    assert_string_equal(contour_ir_route_delegate_name(r), "blog");
-    assert_string_equal(contour_ir_route_delegate_namespace(r), "marketing");
-    assert_int_equal(contour_ir_route_service_count(r), 0);
-    assert_false(contour_ir_route_enable_websockets(r));
-    assert_false(contour_ir_route_has_timeout_policy(r));
-    assert_null(contour_ir_route_timeout_request(r));
-    assert_false(contour_ir_route_has_retry_policy(r));
-    assert_int_equal(contour_ir_route_retry_count(r), 0);
+    assert_string_equal(contour_ingressroute_route_match(r), "/blog");
+    assert_true(contour_ingressroute_route_has_delegate(r));
+    assert_string_equal(contour_ingressroute_route_delegate_name(r), "blog");
+    assert_string_equal(contour_ingressroute_route_delegate_namespace(r), "marketing");
+    assert_int_equal(contour_ingressroute_route_service_count(r), 0);
+    assert_false(contour_ingressroute_route_enable_websockets(r));
+    assert_false(contour_ingressroute_route_has_timeout_policy(r));
+    assert_null(contour_ingressroute_route_timeout_policy_request(r));
+    assert_false(contour_ingressroute_route_has_retry_policy(r));
+    assert_int_equal(contour_ingressroute_route_retry_policy_count(r), 0);
     POS_EQ(r->delegate.pos, 46, 7);
     POS_EQ(r->timeout_pos, 44, 5);
     POS_EQ(r->per_try_pos, 44, 5);
     r = contour_ingressroute_route_at(o, 2);
-    assert_string_equal(contour_ir_route_delegate_name(r), "other");
-    assert_null(contour_ir_route_delegate_namespace(r));
+    assert_string_equal(contour_ingressroute_route_delegate_name(r), "other");
+    assert_null(contour_ingressroute_route_delegate_namespace(r));
     assert_null(contour_ingressroute_route_at(o, 3));
 
     assert_true(contour_ingressroute_has_tcpproxy(o));
     assert_int_equal(contour_ingressroute_tcpproxy_service_count(o), 1);
     s = contour_ingressroute_tcpproxy_service_at(o, 0);
-    assert_string_equal(contour_ir_service_name(s), "tcp");
-    assert_int_equal(contour_ir_service_port(s), 8443);
+    assert_string_equal(contour_ingressroute_service_name(s), "tcp");
+    assert_int_equal(contour_ingressroute_service_port(s), 8443);
     assert_null(contour_ingressroute_tcpproxy_service_at(o, 1));
     assert_true(contour_ingressroute_tcpproxy_has_delegate(o));
     assert_string_equal(contour_ingressroute_tcpproxy_delegate_name(o), "tcp-delegate");
@@ -378,7 +388,7 @@ static void test_ingressroute_full(void **state)
     assert_false(contour_secret_is_tls(o));
     assert_int_equal(contour_ingress_rule_count(o), 0);
     assert_null(contour_ingress_default_backend(o));
-    assert_int_equal(contour_tlscertdelegation_delegation_count(o), 0);
+    assert_int_equal(contour_tlscertificatedelegation_delegation_count(o), 0);
     h_free(h);
 }
 
@@ -407,18 +417,18 @@ static void test_ingressroute_minimal(void **state)
     assert_null(contour_ingressroute_tcpproxy_delegate_name(o));
     assert_int_equal(contour_ingressroute_route_count(o), 2);
     /* a null list item is an empty route */
-    const contour_ir_route *r = contour_ingressroute_route_at(o, 0);
-    assert_null(contour_ir_route_match(r));
+    const contour_ingressroute_route *r = contour_ingressroute_route_at(o, 0);
+    assert_null(contour_ingressroute_route_match(r));
     POS_EQ(r->pos, 7, 4);
     POS_EQ(r->match_pos, 7, 4);
     r = contour_ingressroute_route_at(o, 1);
-    assert_int_equal(contour_ir_route_service_count(r), 0);
+    assert_int_equal(contour_ingressroute_route_service_count(r), 0);
     assert_null(r->services);
-    assert_true(contour_ir_route_has_timeout_policy(r));
-    assert_null(contour_ir_route_timeout_request(r));
+    assert_true(contour_ingressroute_route_has_timeout_policy(r));
+    assert_null(contour_ingressroute_route_timeout_policy_request(r));
     POS_EQ(r->timeout_pos, 10, 20);
-    assert_true(contour_ir_route_has_retry_policy(r));
-    assert_int_equal(contour_ir_route_retry_count(r), 0);
+    assert_true(contour_ingressroute_route_has_retry_policy(r));
+    assert_int_equal(contour_ingressroute_route_retry_policy_count(r), 0);
     POS_EQ(r->per_try_pos, 12, 7);
     h_free(h);
 }
@@ -478,19 +488,38 @@ static void test_tlscertdelegation(void **state)
                         "  - secretName: other\n");
     const contour_object *o = h_object(h);
     assert_int_equal(contour_object_kind(o), CONTOUR_KIND_TLSCERTIFICATEDELEGATION);
-    assert_int_equal(contour_tlscertdelegation_delegation_count(o), 2);
-    assert_string_equal(contour_tlscertdelegation_secret_name(o, 0), "wildcard");
-    assert_int_equal(contour_tlscertdelegation_target_count(o, 0), 3);
-    assert_string_equal(contour_tlscertdelegation_target_at(o, 0, 0), "team-a");
-    assert_string_equal(contour_tlscertdelegation_target_at(o, 0, 1), "*");
-    assert_string_equal(contour_tlscertdelegation_target_at(o, 0, 2), ""); /* null item */
-    assert_null(contour_tlscertdelegation_target_at(o, 0, 3));
+    assert_int_equal(contour_tlscertificatedelegation_delegation_count(o), 2);
+    assert_string_equal(contour_tlscertificatedelegation_delegation_secret_name(
+                            contour_tlscertificatedelegation_delegation_at(o, 0)),
+                        "wildcard");
+    assert_int_equal(contour_tlscertificatedelegation_delegation_target_namespace_count(
+                         contour_tlscertificatedelegation_delegation_at(o, 0)),
+                     3);
+    assert_string_equal(contour_tlscertificatedelegation_delegation_target_namespace_at(
+                            contour_tlscertificatedelegation_delegation_at(o, 0), 0),
+                        "team-a");
+    assert_string_equal(contour_tlscertificatedelegation_delegation_target_namespace_at(
+                            contour_tlscertificatedelegation_delegation_at(o, 0), 1),
+                        "*");
+    assert_string_equal(contour_tlscertificatedelegation_delegation_target_namespace_at(
+                            contour_tlscertificatedelegation_delegation_at(o, 0), 2),
+                        ""); /* null item */
+    assert_null(contour_tlscertificatedelegation_delegation_target_namespace_at(
+        contour_tlscertificatedelegation_delegation_at(o, 0), 3));
     POS_EQ(o->u.td.delegations[0].pos, 8, 5);
-    assert_string_equal(contour_tlscertdelegation_secret_name(o, 1), "other");
-    assert_int_equal(contour_tlscertdelegation_target_count(o, 1), 0);
-    assert_null(contour_tlscertdelegation_secret_name(o, 2));
-    assert_int_equal(contour_tlscertdelegation_target_count(o, 2), 0);
-    assert_null(contour_tlscertdelegation_target_at(o, 2, 0));
+    assert_string_equal(contour_tlscertificatedelegation_delegation_secret_name(
+                            contour_tlscertificatedelegation_delegation_at(o, 1)),
+                        "other");
+    assert_int_equal(contour_tlscertificatedelegation_delegation_target_namespace_count(
+                         contour_tlscertificatedelegation_delegation_at(o, 1)),
+                     0);
+    assert_null(contour_tlscertificatedelegation_delegation_secret_name(
+        contour_tlscertificatedelegation_delegation_at(o, 2)));
+    assert_int_equal(contour_tlscertificatedelegation_delegation_target_namespace_count(
+                         contour_tlscertificatedelegation_delegation_at(o, 2)),
+                     0);
+    assert_null(contour_tlscertificatedelegation_delegation_target_namespace_at(
+        contour_tlscertificatedelegation_delegation_at(o, 2), 0));
     assert_int_equal(contour_ingressroute_route_count(o), 0);
     h_free(h);
 }
@@ -544,16 +573,18 @@ static void test_service(void **state)
     assert_int_equal(contour_object_kind(o), CONTOUR_KIND_SERVICE);
     assert_string_equal(contour_object_api_version(o), "v1");
     assert_int_equal(contour_service_port_count(o), 3);
-    assert_string_equal(contour_service_port_name(o, 0), "http");
-    assert_int_equal(contour_service_port_number(o, 0), 80);
-    assert_null(contour_service_port_name(o, 1));
-    assert_int_equal(contour_service_port_number(o, 1), 443);
-    assert_string_equal(contour_service_port_name(o, 2), "8443"); /* plain, read as a string */
-    assert_int_equal(contour_service_port_number(o, 2), 0);
-    assert_null(contour_service_port_name(o, 3));
-    assert_int_equal(contour_service_port_number(o, 3), 0);
+    assert_string_equal(contour_service_port_name(contour_service_port_at(o, 0)), "http");
+    assert_int_equal(contour_service_port_port(contour_service_port_at(o, 0)), 80);
+    assert_null(contour_service_port_name(contour_service_port_at(o, 1)));
+    assert_int_equal(contour_service_port_port(contour_service_port_at(o, 1)), 443);
+    assert_string_equal(contour_service_port_name(contour_service_port_at(o, 2)),
+                        "8443"); /* plain, read as a string */
+    assert_int_equal(contour_service_port_port(contour_service_port_at(o, 2)), 0);
+    assert_null(contour_service_port_name(contour_service_port_at(o, 3)));
+    assert_int_equal(contour_service_port_port(contour_service_port_at(o, 3)), 0);
     POS_EQ(o->u.svc.ports[1].pos, 39, 5);
-    assert_string_equal(contour_object_annotation(o, "contour.heptio.com/max-connections", 34),
+    assert_string_equal(contour_annotation_value(contour_object_find_annotation(
+                            o, "contour.heptio.com/max-connections", 34)),
                         "100");
     h_free(h);
 }
@@ -582,11 +613,11 @@ static void test_secret(void **state)
     const char *keys[] = {"a", "ca.crt", "tls.crt", "tls.key", "z"};
     const bool nonempty[] = {true, false, true, true, false};
     for (size_t i = 0; i < 5; i++) {
-        assert_string_equal(contour_secret_key_at(o, i), keys[i]);
-        assert_int_equal(contour_secret_key_nonempty(o, i), nonempty[i]);
+        assert_string_equal(contour_secret_key_name(contour_secret_key_at(o, i)), keys[i]);
+        assert_int_equal(contour_secret_key_has_value(contour_secret_key_at(o, i)), nonempty[i]);
     }
-    assert_null(contour_secret_key_at(o, 5));
-    assert_false(contour_secret_key_nonempty(o, 5));
+    assert_null(contour_secret_key_name(contour_secret_key_at(o, 5)));
+    assert_false(contour_secret_key_has_value(contour_secret_key_at(o, 5)));
     assert_true(contour_secret_is_tls(o));
     /* no value is kept anywhere in the object */
     assert_null(memmem(o->u.sec.keys, sizeof *o->u.sec.keys * 5, "a2V5", 4));
@@ -658,24 +689,25 @@ static void check_ingress_v1beta1(const char *api, cx_ingress_api want)
     assert_string_equal(contour_ingress_class_name(o), "contour");
     const contour_ingress_backend *b = contour_ingress_default_backend(o);
     assert_non_null(b);
-    assert_string_equal(contour_ingress_backend_service(b), "default-svc");
-    assert_false(contour_ingress_backend_port_is_name(b));
-    assert_int_equal(contour_ingress_backend_port_number(b), 80);
+    assert_string_equal(contour_ingress_backend_service_name(b), "default-svc");
+    assert_false((contour_ingress_backend_port_name(b) != NULL));
+    assert_int_equal(contour_ingress_backend_port(b), 80);
     assert_null(contour_ingress_backend_port_name(b));
     assert_false(contour_ingress_backend_is_resource(b));
     POS_EQ(b->pos, 10, 5);
 
     assert_int_equal(contour_ingress_tls_count(o), 2);
-    assert_int_equal(contour_ingress_tls_host_count(o, 0), 2);
-    assert_string_equal(contour_ingress_tls_host_at(o, 0, 1), "b.example.com");
-    assert_null(contour_ingress_tls_host_at(o, 0, 2));
-    assert_string_equal(contour_ingress_tls_secret_name(o, 0), "ab");
+    assert_int_equal(contour_ingress_tls_host_count(contour_ingress_tls_at(o, 0)), 2);
+    assert_string_equal(contour_ingress_tls_host_at(contour_ingress_tls_at(o, 0), 1),
+                        "b.example.com");
+    assert_null(contour_ingress_tls_host_at(contour_ingress_tls_at(o, 0), 2));
+    assert_string_equal(contour_ingress_tls_secret_name(contour_ingress_tls_at(o, 0)), "ab");
     POS_EQ(o->u.ing.tls[0].pos, 13, 5);
     POS_EQ(o->u.ing.tls[0].secret_pos, 14, 17);
-    assert_int_equal(contour_ingress_tls_host_count(o, 1), 0);
-    assert_null(contour_ingress_tls_secret_name(o, 1));
+    assert_int_equal(contour_ingress_tls_host_count(contour_ingress_tls_at(o, 1)), 0);
+    assert_null(contour_ingress_tls_secret_name(contour_ingress_tls_at(o, 1)));
     POS_EQ(o->u.ing.tls[1].secret_pos, 15, 5);
-    assert_null(contour_ingress_tls_secret_name(o, 2));
+    assert_null(contour_ingress_tls_secret_name(contour_ingress_tls_at(o, 2)));
 
     assert_int_equal(contour_ingress_rule_count(o), 3);
     const contour_ingress_rule *r = contour_ingress_rule_at(o, 0);
@@ -685,25 +717,25 @@ static void check_ingress_v1beta1(const char *api, cx_ingress_api want)
     assert_int_equal(contour_ingress_rule_path_count(r), 4);
     const contour_ingress_path *p = contour_ingress_rule_path_at(r, 0);
     assert_string_equal(contour_ingress_path_path(p), "/named");
-    assert_null(contour_ingress_path_type(p));
+    assert_null(contour_ingress_path_path_type(p));
     b = contour_ingress_path_backend(p);
-    assert_string_equal(contour_ingress_backend_service(b), "a");
-    assert_true(contour_ingress_backend_port_is_name(b));
+    assert_string_equal(contour_ingress_backend_service_name(b), "a");
+    assert_true((contour_ingress_backend_port_name(b) != NULL));
     assert_string_equal(contour_ingress_backend_port_name(b), "http");
-    assert_int_equal(contour_ingress_backend_port_number(b), 0);
+    assert_int_equal(contour_ingress_backend_port(b), 0);
     POS_EQ(p->pos, 20, 9);
     POS_EQ(b->pos, 21, 18);
 
     b = contour_ingress_path_backend(contour_ingress_rule_path_at(r, 1));
-    assert_false(contour_ingress_backend_port_is_name(b)); /* "8080": all digits, a number */
-    assert_int_equal(contour_ingress_backend_port_number(b), 8080);
+    assert_false((contour_ingress_backend_port_name(b) != NULL)); /* "8080": all digits, a number */
+    assert_int_equal(contour_ingress_backend_port(b), 8080);
 
     p = contour_ingress_rule_path_at(r, 2);
     assert_null(contour_ingress_path_path(p));
-    assert_string_equal(contour_ingress_path_type(p), "Prefix");
+    assert_string_equal(contour_ingress_path_path_type(p), "Prefix");
     b = contour_ingress_path_backend(p);
     assert_true(contour_ingress_backend_is_resource(b));
-    assert_null(contour_ingress_backend_service(b));
+    assert_null(contour_ingress_backend_service_name(b));
 
     p = contour_ingress_rule_path_at(r, 3);
     assert_null(contour_ingress_path_backend(p));
@@ -717,7 +749,7 @@ static void check_ingress_v1beta1(const char *api, cx_ingress_api want)
     r = contour_ingress_rule_at(o, 2);
     assert_null(contour_ingress_rule_host(r));
     b = contour_ingress_path_backend(contour_ingress_rule_path_at(r, 0));
-    assert_int_equal(contour_ingress_backend_port_number(b), 8080);
+    assert_int_equal(contour_ingress_backend_port(b), 8080);
     assert_null(contour_ingress_rule_at(o, 3));
     h_free(h);
 }
@@ -773,29 +805,30 @@ static void test_ingress_v1(void **state)
     assert_int_equal(o->u.ing.api, CX_INGRESS_NETWORKING_V1);
     assert_string_equal(contour_ingress_class_name(o), "other");
     const contour_ingress_backend *b = contour_ingress_default_backend(o);
-    assert_string_equal(contour_ingress_backend_service(b), "fallback");
-    assert_true(contour_ingress_backend_port_is_name(b));
+    assert_string_equal(contour_ingress_backend_service_name(b), "fallback");
+    assert_true((contour_ingress_backend_port_name(b) != NULL));
     assert_string_equal(contour_ingress_backend_port_name(b), "http");
-    assert_int_equal(contour_ingress_backend_port_number(b), 0);
+    assert_int_equal(contour_ingress_backend_port(b), 0);
     POS_EQ(b->pos, 7, 5);
     assert_int_equal(contour_ingress_tls_count(o), 1);
-    assert_string_equal(contour_ingress_tls_host_at(o, 0, 0), "x.example.com");
+    assert_string_equal(contour_ingress_tls_host_at(contour_ingress_tls_at(o, 0), 0),
+                        "x.example.com");
     const contour_ingress_rule *r = contour_ingress_rule_at(o, 0);
     assert_int_equal(contour_ingress_rule_path_count(r), 3);
     const contour_ingress_path *p = contour_ingress_rule_path_at(r, 0);
-    assert_string_equal(contour_ingress_path_type(p), "Exact");
+    assert_string_equal(contour_ingress_path_path_type(p), "Exact");
     b = contour_ingress_path_backend(p);
-    assert_string_equal(contour_ingress_backend_service(b), "x");
-    assert_false(contour_ingress_backend_port_is_name(b));
-    assert_int_equal(contour_ingress_backend_port_number(b), 8080);
+    assert_string_equal(contour_ingress_backend_service_name(b), "x");
+    assert_false((contour_ingress_backend_port_name(b) != NULL));
+    assert_int_equal(contour_ingress_backend_port(b), 8080);
     POS_EQ(b->pos, 20, 11);
     p = contour_ingress_rule_path_at(r, 1);
-    assert_string_equal(contour_ingress_path_type(p), "ImplementationSpecific");
+    assert_string_equal(contour_ingress_path_path_type(p), "ImplementationSpecific");
     assert_true(contour_ingress_backend_is_resource(contour_ingress_path_backend(p)));
     b = contour_ingress_path_backend(contour_ingress_rule_path_at(r, 2));
-    assert_string_equal(contour_ingress_backend_service(b), "y");
-    assert_false(contour_ingress_backend_port_is_name(b));
-    assert_int_equal(contour_ingress_backend_port_number(b), 0);
+    assert_string_equal(contour_ingress_backend_service_name(b), "y");
+    assert_false((contour_ingress_backend_port_name(b) != NULL));
+    assert_int_equal(contour_ingress_backend_port(b), 0);
     h_free(h);
 }
 
@@ -1125,8 +1158,8 @@ static void test_unknown_health_check_at_spec(void **state)
     assert_string_equal(d->file, "default-health-checks.ingressroute.yaml");
     /* the object still loads, with its routes */
     assert_int_equal(contour_ingressroute_route_count(o), 1);
-    assert_false(contour_ir_service_has_health_check(
-        contour_ir_route_service_at(contour_ingressroute_route_at(o, 0), 0)));
+    assert_false((contour_ingressroute_service_health_check(contour_ingressroute_route_service_at(
+                      contour_ingressroute_route_at(o, 0), 0)) != NULL));
     h_free(h);
 }
 
@@ -1185,10 +1218,10 @@ static void test_unknown_fields_everywhere(void **state)
         expect_diag(contour_object_diagnostic_at(o, i), CONTOUR_SEVERITY_WARNING, "unknown-field",
                     want[i].line, want[i].col, want[i].field, want[i].message);
     /* known fields next to the unknown ones were read */
-    const contour_ir_route *r = contour_ingressroute_route_at(o, 0);
-    assert_true(contour_ir_route_permit_insecure(r) == false);
-    assert_string_equal(contour_ir_route_timeout_request(r), "1s");
-    assert_string_equal(contour_ir_route_delegate_name(r), "d");
+    const contour_ingressroute_route *r = contour_ingressroute_route_at(o, 0);
+    assert_true(contour_ingressroute_route_permit_insecure(r) == false);
+    assert_string_equal(contour_ingressroute_route_timeout_policy_request(r), "1s");
+    assert_string_equal(contour_ingressroute_route_delegate_name(r), "d");
     assert_string_equal(contour_ingressroute_tls_secret_name(o), "s");
     h_free(h);
 
@@ -1252,7 +1285,7 @@ static void test_ingress_v1_unknown(void **state)
     expect_diag(contour_object_diagnostic_at(o, 1), CONTOUR_SEVERITY_WARNING, "unknown-field", 6,
                 57, "spec.defaultBackend.service.port.protocol",
                 "unknown field \"protocol\" in spec.defaultBackend.service.port");
-    assert_int_equal(contour_ingress_backend_port_number(contour_ingress_default_backend(o)), 80);
+    assert_int_equal(contour_ingress_backend_port(contour_ingress_default_backend(o)), 80);
     h_free(h);
 }
 
@@ -1823,25 +1856,25 @@ static void test_yaml11_typing(void **state)
     assert_string_equal(contour_ingressroute_fqdn(o), "1.5");
     assert_true(contour_ingressroute_tls_passthrough(o));
     assert_string_equal(contour_ingressroute_tls_secret_name(o), "007");
-    const contour_ir_route *r = contour_ingressroute_route_at(o, 0);
-    assert_true(contour_ir_route_enable_websockets(r));
-    assert_false(contour_ir_route_permit_insecure(r));
-    assert_string_equal(contour_ir_route_prefix_rewrite(r), "true");
-    assert_string_equal(contour_ir_route_timeout_request(r), "10");
-    const contour_ir_service *s = contour_ir_route_service_at(r, 0);
-    assert_string_equal(contour_ir_service_name(s), "8080");
-    assert_int_equal(contour_ir_service_port(s), 8080);
-    assert_int_equal(contour_ir_service_weight(s), 10);
-    s = contour_ir_route_service_at(r, 1);
-    assert_int_equal(contour_ir_service_port(s), 1000);
-    assert_int_equal(contour_ir_service_weight(s), -15);
-    s = contour_ir_route_service_at(r, 2);
-    assert_null(contour_ir_service_name(s));
-    assert_int_equal(contour_ir_service_port(s), 0);
-    assert_int_equal(contour_ir_service_weight(s), 5);
-    s = contour_ir_route_service_at(r, 3);
-    assert_string_equal(contour_ir_service_name(s), "5");
-    assert_int_equal(contour_ir_service_port(s), 80);
+    const contour_ingressroute_route *r = contour_ingressroute_route_at(o, 0);
+    assert_true(contour_ingressroute_route_enable_websockets(r));
+    assert_false(contour_ingressroute_route_permit_insecure(r));
+    assert_string_equal(contour_ingressroute_route_prefix_rewrite(r), "true");
+    assert_string_equal(contour_ingressroute_route_timeout_policy_request(r), "10");
+    const contour_ingressroute_service *s = contour_ingressroute_route_service_at(r, 0);
+    assert_string_equal(contour_ingressroute_service_name(s), "8080");
+    assert_int_equal(contour_ingressroute_service_port(s), 8080);
+    assert_int_equal(contour_ingressroute_service_weight(s), 10);
+    s = contour_ingressroute_route_service_at(r, 1);
+    assert_int_equal(contour_ingressroute_service_port(s), 1000);
+    assert_int_equal(contour_ingressroute_service_weight(s), -15);
+    s = contour_ingressroute_route_service_at(r, 2);
+    assert_null(contour_ingressroute_service_name(s));
+    assert_int_equal(contour_ingressroute_service_port(s), 0);
+    assert_int_equal(contour_ingressroute_service_weight(s), 5);
+    s = contour_ingressroute_route_service_at(r, 3);
+    assert_string_equal(contour_ingressroute_service_name(s), "5");
+    assert_int_equal(contour_ingressroute_service_port(s), 80);
     h_free(h);
 }
 
@@ -1863,15 +1896,15 @@ static void test_json_typing(void **state)
     const contour_object *o = h_object(h);
     assert_string_equal(contour_object_file(o), "test.json");
     assert_string_equal(contour_object_namespace(o), "default");
-    assert_string_equal(contour_object_annotation(o, "b", 1), "");
+    assert_string_equal(contour_annotation_value(contour_object_find_annotation(o, "b", 1)), "");
     assert_true(contour_ingressroute_tls_passthrough(o));
-    const contour_ir_route *r = contour_ingressroute_route_at(o, 0);
-    assert_false(contour_ir_route_enable_websockets(r));
-    assert_true(contour_ir_route_permit_insecure(r));
-    assert_int_equal(contour_ir_route_retry_count(r), -3);
-    const contour_ir_service *s = contour_ir_route_service_at(r, 0);
-    assert_int_equal(contour_ir_service_port(s), 80);
-    assert_int_equal(contour_ir_service_weight(s), 0);
+    const contour_ingressroute_route *r = contour_ingressroute_route_at(o, 0);
+    assert_false(contour_ingressroute_route_enable_websockets(r));
+    assert_true(contour_ingressroute_route_permit_insecure(r));
+    assert_int_equal(contour_ingressroute_route_retry_policy_count(r), -3);
+    const contour_ingressroute_service *s = contour_ingressroute_route_service_at(r, 0);
+    assert_int_equal(contour_ingressroute_service_port(s), 80);
+    assert_int_equal(contour_ingressroute_service_weight(s), 0);
     POS_EQ(s->port_pos, 7, 40);
     POS_EQ(s->weight_pos, 7, 18); /* null: the item */
     h_free(h);
@@ -1887,10 +1920,10 @@ static void test_json_typing(void **state)
     const contour_ingress_rule *rule = contour_ingress_rule_at(o, 0);
     const contour_ingress_backend *b =
         contour_ingress_path_backend(contour_ingress_rule_path_at(rule, 0));
-    assert_int_equal(contour_ingress_backend_port_number(b), 80);
+    assert_int_equal(contour_ingress_backend_port(b), 80);
     b = contour_ingress_path_backend(contour_ingress_rule_path_at(rule, 1));
-    assert_false(contour_ingress_backend_port_is_name(b));
-    assert_int_equal(contour_ingress_backend_port_number(b), 81);
+    assert_false((contour_ingress_backend_port_name(b) != NULL));
+    assert_int_equal(contour_ingress_backend_port(b), 81);
     b = contour_ingress_path_backend(contour_ingress_rule_path_at(rule, 2));
     assert_string_equal(contour_ingress_backend_port_name(b), "http");
     h_free(h);
@@ -1903,7 +1936,7 @@ static void test_json_typing(void **state)
                "\"b\"}, \"data\": {\"tls.crt\": \"eA==\"}}]}");
     assert_int_equal(h->n, 3);
     assert_int_equal(h->results[0], CX_CONVERT_OBJECT);
-    assert_int_equal(contour_service_port_number(h->objs[0], 0), 80);
+    assert_int_equal(contour_service_port_port(contour_service_port_at(h->objs[0], 0)), 80);
     POS_EQ(h->objs[0]->pos, 2, 2);
     assert_int_equal(h->results[1], CX_CONVERT_OBJECT);
     assert_int_equal(contour_secret_key_count(h->objs[1]), 1);
@@ -2005,13 +2038,13 @@ static void test_yaml_aliases(void **state)
                         "      weight: 5\n");
     const contour_object *o = h_object(h);
     assert_int_equal(contour_object_diagnostic_count(o), 0);
-    const contour_ir_service *s =
-        contour_ir_route_service_at(contour_ingressroute_route_at(o, 1), 0);
-    assert_string_equal(contour_ir_service_name(s), "web");
-    s = contour_ir_route_service_at(contour_ingressroute_route_at(o, 2), 0);
-    assert_string_equal(contour_ir_service_name(s), "web");
-    assert_int_equal(contour_ir_service_port(s), 80);
-    assert_int_equal(contour_ir_service_weight(s), 5);
+    const contour_ingressroute_service *s =
+        contour_ingressroute_route_service_at(contour_ingressroute_route_at(o, 1), 0);
+    assert_string_equal(contour_ingressroute_service_name(s), "web");
+    s = contour_ingressroute_route_service_at(contour_ingressroute_route_at(o, 2), 0);
+    assert_string_equal(contour_ingressroute_service_name(s), "web");
+    assert_int_equal(contour_ingressroute_service_port(s), 80);
+    assert_int_equal(contour_ingressroute_service_weight(s), 5);
     h_free(h);
 }
 
@@ -2050,16 +2083,16 @@ static void test_accessors_null_safe(void **state)
     assert_int_equal(contour_object_line(NULL), 0);
     assert_int_equal(contour_object_column(NULL), 0);
     assert_int_equal(contour_object_annotation_count(NULL), 0);
-    assert_null(contour_object_annotation_key(NULL, 0));
-    assert_null(contour_object_annotation_value(NULL, 0));
-    assert_null(contour_object_annotation(NULL, "a", 1));
+    assert_null(contour_annotation_key(contour_object_annotation_at(NULL, 0)));
+    assert_null(contour_annotation_value(contour_object_annotation_at(NULL, 0)));
+    assert_null(contour_object_find_annotation(NULL, "a", 1));
     assert_int_equal(contour_object_diagnostic_count(NULL), 0);
     assert_null(contour_object_diagnostic_at(NULL, 0));
     assert_false(contour_ingressroute_has_virtualhost(NULL));
     assert_null(contour_ingressroute_fqdn(NULL));
     assert_false(contour_ingressroute_has_tls(NULL));
     assert_null(contour_ingressroute_tls_secret_name(NULL));
-    assert_null(contour_ingressroute_tls_minimum_protocol_version(NULL));
+    assert_null(contour_ingressroute_tls_min_protocol_version(NULL));
     assert_false(contour_ingressroute_tls_passthrough(NULL));
     assert_int_equal(contour_ingressroute_route_count(NULL), 0);
     assert_null(contour_ingressroute_route_at(NULL, 0));
@@ -2069,62 +2102,71 @@ static void test_accessors_null_safe(void **state)
     assert_false(contour_ingressroute_tcpproxy_has_delegate(NULL));
     assert_null(contour_ingressroute_tcpproxy_delegate_name(NULL));
     assert_null(contour_ingressroute_tcpproxy_delegate_namespace(NULL));
-    assert_null(contour_ir_route_match(NULL));
-    assert_int_equal(contour_ir_route_service_count(NULL), 0);
-    assert_null(contour_ir_route_service_at(NULL, 0));
-    assert_false(contour_ir_route_has_delegate(NULL));
-    assert_null(contour_ir_route_delegate_name(NULL));
-    assert_null(contour_ir_route_delegate_namespace(NULL));
-    assert_false(contour_ir_route_enable_websockets(NULL));
-    assert_false(contour_ir_route_permit_insecure(NULL));
-    assert_null(contour_ir_route_prefix_rewrite(NULL));
-    assert_false(contour_ir_route_has_timeout_policy(NULL));
-    assert_null(contour_ir_route_timeout_request(NULL));
-    assert_false(contour_ir_route_has_retry_policy(NULL));
-    assert_int_equal(contour_ir_route_retry_count(NULL), 0);
-    assert_null(contour_ir_route_retry_per_try_timeout(NULL));
-    assert_null(contour_ir_service_name(NULL));
-    assert_int_equal(contour_ir_service_port(NULL), 0);
-    assert_int_equal(contour_ir_service_weight(NULL), 0);
-    assert_null(contour_ir_service_strategy(NULL));
-    assert_false(contour_ir_service_has_health_check(NULL));
-    assert_null(contour_ir_service_health_check_path(NULL));
-    assert_null(contour_ir_service_health_check_host(NULL));
-    assert_int_equal(contour_ir_service_health_check_interval_seconds(NULL), 0);
-    assert_int_equal(contour_ir_service_health_check_timeout_seconds(NULL), 0);
-    assert_int_equal(contour_ir_service_health_check_unhealthy_threshold_count(NULL), 0);
-    assert_int_equal(contour_ir_service_health_check_healthy_threshold_count(NULL), 0);
-    assert_int_equal(contour_tlscertdelegation_delegation_count(NULL), 0);
-    assert_null(contour_tlscertdelegation_secret_name(NULL, 0));
-    assert_int_equal(contour_tlscertdelegation_target_count(NULL, 0), 0);
-    assert_null(contour_tlscertdelegation_target_at(NULL, 0, 0));
+    assert_null(contour_ingressroute_route_match(NULL));
+    assert_int_equal(contour_ingressroute_route_service_count(NULL), 0);
+    assert_null(contour_ingressroute_route_service_at(NULL, 0));
+    assert_false(contour_ingressroute_route_has_delegate(NULL));
+    assert_null(contour_ingressroute_route_delegate_name(NULL));
+    assert_null(contour_ingressroute_route_delegate_namespace(NULL));
+    assert_false(contour_ingressroute_route_enable_websockets(NULL));
+    assert_false(contour_ingressroute_route_permit_insecure(NULL));
+    assert_null(contour_ingressroute_route_prefix_rewrite(NULL));
+    assert_false(contour_ingressroute_route_has_timeout_policy(NULL));
+    assert_null(contour_ingressroute_route_timeout_policy_request(NULL));
+    assert_false(contour_ingressroute_route_has_retry_policy(NULL));
+    assert_int_equal(contour_ingressroute_route_retry_policy_count(NULL), 0);
+    assert_null(contour_ingressroute_route_retry_policy_per_try_timeout(NULL));
+    assert_null(contour_ingressroute_service_name(NULL));
+    assert_int_equal(contour_ingressroute_service_port(NULL), 0);
+    assert_int_equal(contour_ingressroute_service_weight(NULL), 0);
+    assert_null(contour_ingressroute_service_strategy(NULL));
+    assert_false((contour_ingressroute_service_health_check(NULL) != NULL));
+    assert_null(contour_health_check_path(contour_ingressroute_service_health_check(NULL)));
+    assert_null(contour_health_check_host(contour_ingressroute_service_health_check(NULL)));
+    assert_int_equal(
+        contour_health_check_interval_s(contour_ingressroute_service_health_check(NULL)), 0);
+    assert_int_equal(
+        contour_health_check_timeout_s(contour_ingressroute_service_health_check(NULL)), 0);
+    assert_int_equal(
+        contour_health_check_unhealthy_threshold(contour_ingressroute_service_health_check(NULL)),
+        0);
+    assert_int_equal(
+        contour_health_check_healthy_threshold(contour_ingressroute_service_health_check(NULL)), 0);
+    assert_int_equal(contour_tlscertificatedelegation_delegation_count(NULL), 0);
+    assert_null(contour_tlscertificatedelegation_delegation_secret_name(
+        contour_tlscertificatedelegation_delegation_at(NULL, 0)));
+    assert_int_equal(contour_tlscertificatedelegation_delegation_target_namespace_count(
+                         contour_tlscertificatedelegation_delegation_at(NULL, 0)),
+                     0);
+    assert_null(contour_tlscertificatedelegation_delegation_target_namespace_at(
+        contour_tlscertificatedelegation_delegation_at(NULL, 0), 0));
     assert_null(contour_ingress_class_name(NULL));
     assert_null(contour_ingress_default_backend(NULL));
     assert_int_equal(contour_ingress_rule_count(NULL), 0);
     assert_null(contour_ingress_rule_at(NULL, 0));
     assert_int_equal(contour_ingress_tls_count(NULL), 0);
-    assert_null(contour_ingress_tls_secret_name(NULL, 0));
-    assert_int_equal(contour_ingress_tls_host_count(NULL, 0), 0);
-    assert_null(contour_ingress_tls_host_at(NULL, 0, 0));
+    assert_null(contour_ingress_tls_secret_name(contour_ingress_tls_at(NULL, 0)));
+    assert_int_equal(contour_ingress_tls_host_count(contour_ingress_tls_at(NULL, 0)), 0);
+    assert_null(contour_ingress_tls_host_at(contour_ingress_tls_at(NULL, 0), 0));
     assert_null(contour_ingress_rule_host(NULL));
     assert_false(contour_ingress_rule_has_http(NULL));
     assert_int_equal(contour_ingress_rule_path_count(NULL), 0);
     assert_null(contour_ingress_rule_path_at(NULL, 0));
     assert_null(contour_ingress_path_path(NULL));
-    assert_null(contour_ingress_path_type(NULL));
+    assert_null(contour_ingress_path_path_type(NULL));
     assert_null(contour_ingress_path_backend(NULL));
-    assert_null(contour_ingress_backend_service(NULL));
-    assert_false(contour_ingress_backend_port_is_name(NULL));
-    assert_int_equal(contour_ingress_backend_port_number(NULL), 0);
+    assert_null(contour_ingress_backend_service_name(NULL));
+    assert_false((contour_ingress_backend_port_name(NULL) != NULL));
+    assert_int_equal(contour_ingress_backend_port(NULL), 0);
     assert_null(contour_ingress_backend_port_name(NULL));
     assert_false(contour_ingress_backend_is_resource(NULL));
     assert_int_equal(contour_service_port_count(NULL), 0);
-    assert_null(contour_service_port_name(NULL, 0));
-    assert_int_equal(contour_service_port_number(NULL, 0), 0);
+    assert_null(contour_service_port_name(contour_service_port_at(NULL, 0)));
+    assert_int_equal(contour_service_port_port(contour_service_port_at(NULL, 0)), 0);
     assert_null(contour_secret_type(NULL));
     assert_int_equal(contour_secret_key_count(NULL), 0);
-    assert_null(contour_secret_key_at(NULL, 0));
-    assert_false(contour_secret_key_nonempty(NULL, 0));
+    assert_null(contour_secret_key_name(contour_secret_key_at(NULL, 0)));
+    assert_false(contour_secret_key_has_value(contour_secret_key_at(NULL, 0)));
     assert_false(contour_secret_is_tls(NULL));
     cx_object_free(&cx_default_alloc, NULL);
     assert_null(cx_object_annotation(NULL, "a"));
@@ -2152,7 +2194,7 @@ static void test_accessors_wrong_kind(void **state)
     assert_int_equal(contour_secret_key_count(svc), 0);
     assert_int_equal(contour_service_port_count(sec), 0);
     assert_int_equal(contour_service_port_count(svc), 1);
-    assert_int_equal(contour_service_port_number(ing, 0), 0);
+    assert_int_equal(contour_service_port_port(contour_service_port_at(ing, 0)), 0);
     assert_int_equal(contour_ingress_rule_count(svc), 0);
     assert_int_equal(contour_ingress_rule_count(ing), 1);
     assert_null(contour_ingress_rule_at(td, 0));
@@ -2160,9 +2202,10 @@ static void test_accessors_wrong_kind(void **state)
     assert_non_null(contour_ingress_default_backend(ing));
     assert_null(contour_ingress_default_backend(svc));
     assert_null(contour_ingress_class_name(svc));
-    assert_int_equal(contour_tlscertdelegation_delegation_count(ing), 0);
-    assert_int_equal(contour_tlscertdelegation_delegation_count(td), 1);
-    assert_null(contour_tlscertdelegation_secret_name(svc, 0));
+    assert_int_equal(contour_tlscertificatedelegation_delegation_count(ing), 0);
+    assert_int_equal(contour_tlscertificatedelegation_delegation_count(td), 1);
+    assert_null(contour_tlscertificatedelegation_delegation_secret_name(
+        contour_tlscertificatedelegation_delegation_at(svc, 0)));
     assert_false(contour_ingressroute_has_virtualhost(ing));
     assert_int_equal(contour_ingressroute_route_count(td), 0);
     assert_null(contour_ingressroute_fqdn(svc));
@@ -2364,12 +2407,15 @@ static void test_alias_amplification(void **state)
     h_parse(h, text, strlen(text));
     free(text);
     const contour_object *o = h_object(h);
-    const contour_ir_route *r = contour_ingressroute_route_at(o, 0);
-    assert_int_equal(contour_ir_route_service_count(r), reps);
+    const contour_ingressroute_route *r = contour_ingressroute_route_at(o, 0);
+    assert_int_equal(contour_ingressroute_route_service_count(r), reps);
     /* every service names the same copy, which is also the annotation's value */
-    assert_int_equal(strlen(contour_ir_service_name(contour_ir_route_service_at(r, 0))), big);
-    assert_ptr_equal(contour_ir_service_name(contour_ir_route_service_at(r, reps - 1)),
-                     contour_object_annotation_value(o, 0));
+    assert_int_equal(
+        strlen(contour_ingressroute_service_name(contour_ingressroute_route_service_at(r, 0))),
+        big);
+    assert_ptr_equal(
+        contour_ingressroute_service_name(contour_ingressroute_route_service_at(r, reps - 1)),
+        contour_annotation_value(contour_object_annotation_at(o, 0)));
     assert_int_equal(contour_object_diagnostic_count(o), reps);
     const contour_diagnostic *d = contour_object_diagnostic_at(o, 0);
     assert_string_equal(d->code, "unknown-field");
@@ -2389,7 +2435,7 @@ static void test_alias_amplification(void **state)
 
 typedef struct corpus_stats {
     size_t files, objects, errors, warnings, skipped;
-    size_t kinds[CONTOUR_KIND_COUNT + 1];
+    size_t kinds[CX_KIND_COUNT + 1];
 } corpus_stats;
 
 static bool has_suffix(const char *s, const char *suffix)

@@ -299,8 +299,8 @@ static void test_diag_add_oom_leaves_list(void **state)
 static void test_public_enums_and_version(void **state)
 {
     (void)state;
-    assert_string_equal(contour_status_str(CONTOUR_ERR_NOMEM), "out of memory");
-    assert_string_equal(contour_status_str((contour_status)-99), "unknown status");
+    assert_string_equal(contour_result_str(CONTOUR_ERR_NOMEM), "out of memory");
+    assert_string_equal(contour_result_str((contour_result)-99), "unknown result");
     assert_string_equal(contour_kind_name(CONTOUR_KIND_TLSCERTIFICATEDELEGATION),
                         "TLSCertificateDelegation");
     assert_string_equal(contour_kind_name((contour_kind)42), "");
@@ -318,13 +318,13 @@ static void test_config(void **state)
     assert_int_equal(contour_config_new(NULL), CONTOUR_ERR_INVALID);
     contour_config *c;
     assert_int_equal(contour_config_new(&c), CONTOUR_OK);
-    assert_int_equal(contour_config_get_limit(c, CONTOUR_LIMIT_DEPTH), 64);
-    assert_int_equal(contour_config_get_limit(c, CONTOUR_LIMIT_INPUT_BYTES), 256u << 20);
+    assert_int_equal(contour_config_limit(c, CONTOUR_LIMIT_DEPTH), 64);
+    assert_int_equal(contour_config_limit(c, CONTOUR_LIMIT_INPUT_BYTES), 256u << 20);
     assert_int_equal(contour_config_set_limit(c, CONTOUR_LIMIT_DEPTH, 0), CONTOUR_ERR_INVALID);
     assert_int_equal(contour_config_set_limit(c, (contour_limit)99, 5), CONTOUR_ERR_INVALID);
     assert_int_equal(contour_config_set_limit(c, CONTOUR_LIMIT_DEPTH, 10), CONTOUR_OK);
-    assert_int_equal(contour_config_get_limit(c, CONTOUR_LIMIT_DEPTH), 10);
-    assert_int_equal(contour_config_get_limit(NULL, CONTOUR_LIMIT_DEPTH), 0);
+    assert_int_equal(contour_config_limit(c, CONTOUR_LIMIT_DEPTH), 10);
+    assert_int_equal(contour_config_limit(NULL, CONTOUR_LIMIT_DEPTH), 0);
     assert_int_equal(contour_config_set_ports(c, 0, 443), CONTOUR_ERR_INVALID);
     assert_int_equal(contour_config_set_ports(c, 80, 65536), CONTOUR_ERR_INVALID);
     assert_int_equal(contour_config_set_ports(c, 8080, 8080), CONTOUR_ERR_INVALID);

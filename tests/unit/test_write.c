@@ -17,7 +17,7 @@ typedef struct fixture {
     contour_cluster web, api[2], tcp;
     contour_route http_routes[2], https_routes[2];
     contour_vhost http_vhosts[1], https_vhosts[2];
-    contour_object_status statuses[4];
+    contour_status statuses[4];
     const char *root_vhosts[1];
     cx_edge root_edges[3], api_edges[1], bad_edges[1], orphan_edges[1];
     contour_diagnostic diag_storage[3];
@@ -105,30 +105,30 @@ static void build_small(fixture *f, const cx_alloc *alloc)
     f->bad_edges[0] = (cx_edge){CX_EDGE_SERVICE, true, "team", "gone", "port 0"};
     f->orphan_edges[0] = (cx_edge){CX_EDGE_DELEGATE, true, "team", "nowhere", "/x"};
 
-    f->statuses[0] = (contour_object_status){.kind = CONTOUR_KIND_INGRESSROUTE,
-                                             .state = CONTOUR_STATE_VALID,
-                                             .ns = "default",
-                                             .name = "root",
-                                             .description = "valid IngressRoute",
-                                             .vhosts = f->root_vhosts,
-                                             .vhost_count = 1,
-                                             .file = "root.yaml",
-                                             .pos = {1, 1},
-                                             .root_fqdn = "example.com",
-                                             .edges = f->root_edges,
-                                             .edge_count = 3};
-    f->statuses[1] = (contour_object_status){.kind = CONTOUR_KIND_INGRESSROUTE,
-                                             .state = CONTOUR_STATE_VALID,
-                                             .ns = "team",
-                                             .name = "api",
-                                             .description = "valid IngressRoute",
-                                             .vhosts = f->root_vhosts,
-                                             .vhost_count = 1,
-                                             .file = "team.yaml",
-                                             .pos = {1, 1},
-                                             .edges = f->api_edges,
-                                             .edge_count = 1};
-    f->statuses[2] = (contour_object_status){
+    f->statuses[0] = (contour_status){.kind = CONTOUR_KIND_INGRESSROUTE,
+                                      .state = CONTOUR_STATE_VALID,
+                                      .ns = "default",
+                                      .name = "root",
+                                      .description = "valid IngressRoute",
+                                      .vhosts = f->root_vhosts,
+                                      .vhost_count = 1,
+                                      .file = "root.yaml",
+                                      .pos = {1, 1},
+                                      .root_fqdn = "example.com",
+                                      .edges = f->root_edges,
+                                      .edge_count = 3};
+    f->statuses[1] = (contour_status){.kind = CONTOUR_KIND_INGRESSROUTE,
+                                      .state = CONTOUR_STATE_VALID,
+                                      .ns = "team",
+                                      .name = "api",
+                                      .description = "valid IngressRoute",
+                                      .vhosts = f->root_vhosts,
+                                      .vhost_count = 1,
+                                      .file = "team.yaml",
+                                      .pos = {1, 1},
+                                      .edges = f->api_edges,
+                                      .edge_count = 1};
+    f->statuses[2] = (contour_status){
         .kind = CONTOUR_KIND_INGRESSROUTE,
         .state = CONTOUR_STATE_INVALID,
         .ns = "team",
@@ -140,7 +140,7 @@ static void build_small(fixture *f, const cx_alloc *alloc)
         .pos = {20, 13},
         .edges = f->bad_edges,
         .edge_count = 1};
-    f->statuses[3] = (contour_object_status){
+    f->statuses[3] = (contour_status){
         .kind = CONTOUR_KIND_INGRESSROUTE,
         .state = CONTOUR_STATE_ORPHANED,
         .ns = "team",
@@ -490,7 +490,7 @@ static void test_dot_random_names(void **state)
                                          "\xf0\x9f\x98\x80"};
     enum { N = 64 };
     static char names[N][2][64];
-    static contour_object_status statuses[N];
+    static contour_status statuses[N];
     static cx_edge edges[N];
     uint32_t seed = 12345;
     for (size_t i = 0; i < N; i++) {
@@ -509,14 +509,14 @@ static void test_dot_random_names(void **state)
     for (size_t i = 0; i < N; i++) {
         edges[i] = (cx_edge){(uint8_t)(i % 4), i % 3 == 0, names[(i + 1) % N][0],
                              names[(i + 1) % N][1], names[i][0]};
-        statuses[i] = (contour_object_status){.kind = CONTOUR_KIND_INGRESSROUTE,
-                                              .state = (contour_state)(i % 3),
-                                              .ns = names[i][0],
-                                              .name = names[i][1],
-                                              .description = names[i][1],
-                                              .root_fqdn = i % 5 == 0 ? names[i][0] : NULL,
-                                              .edges = &edges[i],
-                                              .edge_count = 1};
+        statuses[i] = (contour_status){.kind = CONTOUR_KIND_INGRESSROUTE,
+                                       .state = (contour_state)(i % 3),
+                                       .ns = names[i][0],
+                                       .name = names[i][1],
+                                       .description = names[i][1],
+                                       .root_fqdn = i % 5 == 0 ? names[i][0] : NULL,
+                                       .edges = &edges[i],
+                                       .edge_count = 1};
     }
     contour_graph g;
     memset(&g, 0, sizeof g);
@@ -554,7 +554,7 @@ static void test_dot_random_names(void **state)
 /* Names that a naive "ns/name" id would merge get distinct ids. */
 static void test_dot_ids_injective(void **state)
 {
-    contour_object_status st[4] = {
+    contour_status st[4] = {
         {.ns = "a/b", .name = "c", .description = ""},
         {.ns = "a", .name = "b/c", .description = ""},
         {.ns = "a%2Fb", .name = "c", .description = ""},
@@ -675,7 +675,7 @@ static void test_render_nomem(void **state)
         for (long n = 0; n < 1000; n++) {
             c = (counting){0, n, 0};
             contour_buffer *b = (contour_buffer *)&f;
-            contour_status st = contour_graph_render(&b, &f.g, formats[i]);
+            contour_result st = contour_graph_render(&b, &f.g, formats[i]);
             if (st == CONTOUR_OK) {
                 assert_non_null(b);
                 assert_true(c.live > 0);

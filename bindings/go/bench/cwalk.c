@@ -36,13 +36,13 @@ static void walk_cluster(const contour_cluster *c)
     n(contour_cluster_weight(c));
     s(contour_cluster_strategy(c));
     s(contour_cluster_protocol(c));
-    if (contour_cluster_has_health_check(c)) {
-        s(contour_cluster_health_check_path(c));
-        s(contour_cluster_health_check_host(c));
-        n(contour_cluster_health_check_interval_s(c));
-        n(contour_cluster_health_check_timeout_s(c));
-        n(contour_cluster_health_check_unhealthy_threshold(c));
-        n(contour_cluster_health_check_healthy_threshold(c));
+    if ((contour_cluster_health_check(c) != NULL)) {
+        s(contour_health_check_path(contour_cluster_health_check(c)));
+        s(contour_health_check_host(contour_cluster_health_check(c)));
+        n(contour_health_check_interval_s(contour_cluster_health_check(c)));
+        n(contour_health_check_timeout_s(contour_cluster_health_check(c)));
+        n(contour_health_check_unhealthy_threshold(contour_cluster_health_check(c)));
+        n(contour_health_check_healthy_threshold(contour_cluster_health_check(c)));
     }
     n(contour_cluster_max_connections(c));
     n(contour_cluster_max_pending_requests(c));
@@ -106,17 +106,17 @@ static void walk(const contour_graph *g)
         }
     }
     for (size_t i = 0; i < contour_graph_status_count(g); i++) {
-        const contour_object_status *st = contour_graph_status_at(g, i);
-        n(contour_object_status_kind(st));
-        s(contour_object_status_namespace(st));
-        s(contour_object_status_name(st));
-        n(contour_object_status_state(st));
-        s(contour_object_status_description(st));
-        for (size_t k = 0; k < contour_object_status_vhost_count(st); k++)
-            s(contour_object_status_vhost_at(st, k));
-        s(contour_object_status_file(st));
-        n(contour_object_status_line(st));
-        n(contour_object_status_column(st));
+        const contour_status *st = contour_graph_status_at(g, i);
+        n(contour_status_kind(st));
+        s(contour_status_namespace(st));
+        s(contour_status_name(st));
+        n(contour_status_state(st));
+        s(contour_status_description(st));
+        for (size_t k = 0; k < contour_status_vhost_count(st); k++)
+            s(contour_status_vhost_at(st, k));
+        s(contour_status_file(st));
+        n(contour_status_line(st));
+        n(contour_status_column(st));
     }
     for (size_t i = 0; i < contour_graph_diagnostic_count(g); i++)
         walk_diag(contour_graph_diagnostic_at(g, i));

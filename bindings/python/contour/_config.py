@@ -99,7 +99,7 @@ class Config:
         # Validate everything now, and remember the effective limits.
         with self._c_config() as handle:
             self._effective_limits = {
-                lim: int(_ffi.lib.contour_config_get_limit(handle, lim)) for lim in Limit
+                lim: int(_ffi.lib.contour_config_limit(handle, lim)) for lim in Limit
             }
 
     # -- values --------------------------------------------------------------------------

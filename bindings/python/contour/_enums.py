@@ -8,7 +8,7 @@ __all__ = ["Format", "Kind", "Limit", "MatchType", "Severity", "State", "StatusC
 
 
 class StatusCode(enum.IntEnum):
-    """``contour_status``: what a fallible C call returned."""
+    """``contour_result``: what a fallible C call returned."""
 
     OK = 0
     ERR_NOMEM = -1

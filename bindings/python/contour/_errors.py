@@ -1,4 +1,4 @@
-"""The exception hierarchy, and the mapping from contour_status codes to it.
+"""The exception hierarchy, and the mapping from contour_result codes to it.
 
 Problems with the *input* are not exceptions: they are diagnostics and statuses (unless a
 load is asked to be ``strict``). An exception means a call could not do its job.

@@ -11,7 +11,7 @@ The library is located, in order:
 
 1. ``$CONTOUR_LIBRARY``, a path to the shared library (when set, nothing else is tried);
 2. ``pkg-config --variable=libdir contour`` joined with the library's file name;
-3. the dynamic loader's search path: the file name (``libcontour.so.0`` on Linux), then
+3. the dynamic loader's search path: the file name (``libcontour.so.1`` on Linux), then
    ``ctypes.util.find_library("contour")``.
 """
 
@@ -168,7 +168,7 @@ _pvp = POINTER(c_void_p)
 
 _DECLS: dict[str, tuple[Any, list[Any]]] = {
     # common.h
-    "contour_status_str": (_s, [_e]),
+    "contour_result_str": (_s, [_e]),
     "contour_kind_name": (_s, [_e]),
     "contour_severity_name": (_s, [_e]),
     "contour_version": (_u32, []),
@@ -182,7 +182,7 @@ _DECLS: dict[str, tuple[Any, list[Any]]] = {
     "contour_config_clear_root_namespaces": (None, [_vp]),
     "contour_config_set_ports": (_e, [_vp, _u32, _u32]),
     "contour_config_set_limit": (_e, [_vp, _e, _u64]),
-    "contour_config_get_limit": (_u64, [_vp, _e]),
+    "contour_config_limit": (_u64, [_vp, _e]),
     # diagnostic.h
     "contour_diagnostic_severity": (_e, [_vp]),
     "contour_diagnostic_code": (_s, [_vp]),
@@ -217,7 +217,7 @@ _DECLS: dict[str, tuple[Any, list[Any]]] = {
     "contour_object_annotation_count": (_sz, [_vp]),
     "contour_object_annotation_key": (_s, [_vp, _sz]),
     "contour_object_annotation_value": (_s, [_vp, _sz]),
-    "contour_object_annotation": (_s, [_vp, _s, _sz]),
+    "contour_object_find_annotation": (_s, [_vp, _s, _sz]),
     "contour_object_diagnostic_count": (_sz, [_vp]),
     "contour_object_diagnostic_at": (_vp, [_vp, _sz]),
     # object.h: IngressRoute
@@ -225,7 +225,7 @@ _DECLS: dict[str, tuple[Any, list[Any]]] = {
     "contour_ingressroute_fqdn": (_s, [_vp]),
     "contour_ingressroute_has_tls": (_b, [_vp]),
     "contour_ingressroute_tls_secret_name": (_s, [_vp]),
-    "contour_ingressroute_tls_minimum_protocol_version": (_s, [_vp]),
+    "contour_ingressroute_tls_min_protocol_version": (_s, [_vp]),
     "contour_ingressroute_tls_passthrough": (_b, [_vp]),
     "contour_ingressroute_route_count": (_sz, [_vp]),
     "contour_ingressroute_route_at": (_vp, [_vp, _sz]),
@@ -235,31 +235,31 @@ _DECLS: dict[str, tuple[Any, list[Any]]] = {
     "contour_ingressroute_tcpproxy_has_delegate": (_b, [_vp]),
     "contour_ingressroute_tcpproxy_delegate_name": (_s, [_vp]),
     "contour_ingressroute_tcpproxy_delegate_namespace": (_s, [_vp]),
-    "contour_ir_route_match": (_s, [_vp]),
-    "contour_ir_route_service_count": (_sz, [_vp]),
-    "contour_ir_route_service_at": (_vp, [_vp, _sz]),
-    "contour_ir_route_has_delegate": (_b, [_vp]),
-    "contour_ir_route_delegate_name": (_s, [_vp]),
-    "contour_ir_route_delegate_namespace": (_s, [_vp]),
-    "contour_ir_route_enable_websockets": (_b, [_vp]),
-    "contour_ir_route_permit_insecure": (_b, [_vp]),
-    "contour_ir_route_prefix_rewrite": (_s, [_vp]),
-    "contour_ir_route_has_timeout_policy": (_b, [_vp]),
-    "contour_ir_route_timeout_request": (_s, [_vp]),
-    "contour_ir_route_has_retry_policy": (_b, [_vp]),
-    "contour_ir_route_retry_count": (_i64, [_vp]),
-    "contour_ir_route_retry_per_try_timeout": (_s, [_vp]),
-    "contour_ir_service_name": (_s, [_vp]),
-    "contour_ir_service_port": (_i64, [_vp]),
-    "contour_ir_service_weight": (_i64, [_vp]),
-    "contour_ir_service_strategy": (_s, [_vp]),
-    "contour_ir_service_has_health_check": (_b, [_vp]),
-    "contour_ir_service_health_check_path": (_s, [_vp]),
-    "contour_ir_service_health_check_host": (_s, [_vp]),
-    "contour_ir_service_health_check_interval_seconds": (_i64, [_vp]),
-    "contour_ir_service_health_check_timeout_seconds": (_i64, [_vp]),
-    "contour_ir_service_health_check_unhealthy_threshold_count": (_i64, [_vp]),
-    "contour_ir_service_health_check_healthy_threshold_count": (_i64, [_vp]),
+    "contour_ingressroute_route_match": (_s, [_vp]),
+    "contour_ingressroute_route_service_count": (_sz, [_vp]),
+    "contour_ingressroute_route_service_at": (_vp, [_vp, _sz]),
+    "contour_ingressroute_route_has_delegate": (_b, [_vp]),
+    "contour_ingressroute_route_delegate_name": (_s, [_vp]),
+    "contour_ingressroute_route_delegate_namespace": (_s, [_vp]),
+    "contour_ingressroute_route_enable_websockets": (_b, [_vp]),
+    "contour_ingressroute_route_permit_insecure": (_b, [_vp]),
+    "contour_ingressroute_route_prefix_rewrite": (_s, [_vp]),
+    "contour_ingressroute_route_has_timeout_policy": (_b, [_vp]),
+    "contour_ingressroute_route_timeout_policy_request": (_s, [_vp]),
+    "contour_ingressroute_route_has_retry_policy": (_b, [_vp]),
+    "contour_ingressroute_route_retry_policy_count": (_i64, [_vp]),
+    "contour_ingressroute_route_retry_policy_per_try_timeout": (_s, [_vp]),
+    "contour_ingressroute_service_name": (_s, [_vp]),
+    "contour_ingressroute_service_port": (_i64, [_vp]),
+    "contour_ingressroute_service_weight": (_i64, [_vp]),
+    "contour_ingressroute_service_strategy": (_s, [_vp]),
+    "contour_ingressroute_service_has_health_check": (_b, [_vp]),
+    "contour_ingressroute_service_health_check_path": (_s, [_vp]),
+    "contour_ingressroute_service_health_check_host": (_s, [_vp]),
+    "contour_ingressroute_service_health_check_interval_seconds": (_i64, [_vp]),
+    "contour_ingressroute_service_health_check_timeout_seconds": (_i64, [_vp]),
+    "contour_ingressroute_service_health_check_unhealthy_threshold_count": (_i64, [_vp]),
+    "contour_ingressroute_service_health_check_healthy_threshold_count": (_i64, [_vp]),
     # object.h: TLSCertificateDelegation
     "contour_tlscertdelegation_delegation_count": (_sz, [_vp]),
     "contour_tlscertdelegation_secret_name": (_s, [_vp, _sz]),
@@ -279,11 +279,11 @@ _DECLS: dict[str, tuple[Any, list[Any]]] = {
     "contour_ingress_rule_path_count": (_sz, [_vp]),
     "contour_ingress_rule_path_at": (_vp, [_vp, _sz]),
     "contour_ingress_path_path": (_s, [_vp]),
-    "contour_ingress_path_type": (_s, [_vp]),
+    "contour_ingress_path_path_type": (_s, [_vp]),
     "contour_ingress_path_backend": (_vp, [_vp]),
-    "contour_ingress_backend_service": (_s, [_vp]),
+    "contour_ingress_backend_service_name": (_s, [_vp]),
     "contour_ingress_backend_port_is_name": (_b, [_vp]),
-    "contour_ingress_backend_port_number": (_i64, [_vp]),
+    "contour_ingress_backend_port": (_i64, [_vp]),
     "contour_ingress_backend_port_name": (_s, [_vp]),
     "contour_ingress_backend_is_resource": (_b, [_vp]),
     # object.h: Service
@@ -355,16 +355,16 @@ _DECLS: dict[str, tuple[Any, list[Any]]] = {
     "contour_graph_status_count": (_sz, [_vp]),
     "contour_graph_status_at": (_vp, [_vp, _sz]),
     "contour_graph_find_status": (_e, [_pvp, _vp, _s, _sz, _s, _sz]),
-    "contour_object_status_kind": (_e, [_vp]),
-    "contour_object_status_namespace": (_s, [_vp]),
-    "contour_object_status_name": (_s, [_vp]),
-    "contour_object_status_state": (_e, [_vp]),
-    "contour_object_status_description": (_s, [_vp]),
-    "contour_object_status_vhost_count": (_sz, [_vp]),
-    "contour_object_status_vhost_at": (_s, [_vp, _sz]),
-    "contour_object_status_file": (_s, [_vp]),
-    "contour_object_status_line": (_u32, [_vp]),
-    "contour_object_status_column": (_u32, [_vp]),
+    "contour_status_kind": (_e, [_vp]),
+    "contour_status_namespace": (_s, [_vp]),
+    "contour_status_name": (_s, [_vp]),
+    "contour_status_state": (_e, [_vp]),
+    "contour_status_description": (_s, [_vp]),
+    "contour_status_vhost_count": (_sz, [_vp]),
+    "contour_status_vhost_at": (_s, [_vp, _sz]),
+    "contour_status_file": (_s, [_vp]),
+    "contour_status_line": (_u32, [_vp]),
+    "contour_status_column": (_u32, [_vp]),
     "contour_graph_diagnostic_count": (_sz, [_vp]),
     "contour_graph_diagnostic_at": (_vp, [_vp, _sz]),
     "contour_graph_diagnostic_count_by_severity": (_sz, [_vp, _e]),
@@ -375,7 +375,7 @@ _DECLS: dict[str, tuple[Any, list[Any]]] = {
 }
 
 # Without these the binding cannot even check what it loaded.
-_REQUIRED = ("contour_version", "contour_version_string", "contour_status_str")
+_REQUIRED = ("contour_version", "contour_version_string", "contour_result_str")
 
 
 class _Lib:
@@ -435,5 +435,5 @@ if library_version_number >> 16 != ABI_MAJOR:
 
 
 def status_str(status: int) -> str:
-    """contour_status_str() as a str."""
-    return bytes(lib.contour_status_str(status)).decode("utf-8", "replace")
+    """contour_result_str() as a str."""
+    return bytes(lib.contour_result_str(status)).decode("utf-8", "replace")

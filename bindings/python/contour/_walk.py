@@ -245,20 +245,20 @@ _NO_ANNOTATIONS = Annotations()
 def _ir_service(s: int) -> IngressRouteService:
     L = _ffi.lib
     hc = None
-    if L.contour_ir_service_has_health_check(s):
+    if L.contour_ingressroute_service_has_health_check(s):
         hc = HealthCheckSpec(
-            path=_opt(L.contour_ir_service_health_check_path(s)),
-            host=_opt(L.contour_ir_service_health_check_host(s)),
-            interval_seconds=L.contour_ir_service_health_check_interval_seconds(s),
-            timeout_seconds=L.contour_ir_service_health_check_timeout_seconds(s),
-            unhealthy_threshold_count=L.contour_ir_service_health_check_unhealthy_threshold_count(s),
-            healthy_threshold_count=L.contour_ir_service_health_check_healthy_threshold_count(s),
+            path=_opt(L.contour_ingressroute_service_health_check_path(s)),
+            host=_opt(L.contour_ingressroute_service_health_check_host(s)),
+            interval_seconds=L.contour_ingressroute_service_health_check_interval_seconds(s),
+            timeout_seconds=L.contour_ingressroute_service_health_check_timeout_seconds(s),
+            unhealthy_threshold_count=L.contour_ingressroute_service_health_check_unhealthy_threshold_count(s),
+            healthy_threshold_count=L.contour_ingressroute_service_health_check_healthy_threshold_count(s),
         )
     return IngressRouteService(
-        name=_opt(L.contour_ir_service_name(s)),
-        port=L.contour_ir_service_port(s),
-        weight=L.contour_ir_service_weight(s),
-        strategy=_opt(L.contour_ir_service_strategy(s)),
+        name=_opt(L.contour_ingressroute_service_name(s)),
+        port=L.contour_ingressroute_service_port(s),
+        weight=L.contour_ingressroute_service_weight(s),
+        strategy=_opt(L.contour_ingressroute_service_strategy(s)),
         health_check=hc,
     )
 
@@ -266,30 +266,30 @@ def _ir_service(s: int) -> IngressRouteService:
 def _ir_route(r: int) -> IngressRouteRoute:
     L = _ffi.lib
     delegate = None
-    if L.contour_ir_route_has_delegate(r):
+    if L.contour_ingressroute_route_has_delegate(r):
         delegate = Delegate(
-            name=_opt(L.contour_ir_route_delegate_name(r)),
-            namespace=_opt(L.contour_ir_route_delegate_namespace(r)),
+            name=_opt(L.contour_ingressroute_route_delegate_name(r)),
+            namespace=_opt(L.contour_ingressroute_route_delegate_namespace(r)),
         )
     timeout = None
-    if L.contour_ir_route_has_timeout_policy(r):
-        timeout = TimeoutPolicy(request=_opt(L.contour_ir_route_timeout_request(r)))
+    if L.contour_ingressroute_route_has_timeout_policy(r):
+        timeout = TimeoutPolicy(request=_opt(L.contour_ingressroute_route_timeout_policy_request(r)))
     retry = None
-    if L.contour_ir_route_has_retry_policy(r):
+    if L.contour_ingressroute_route_has_retry_policy(r):
         retry = RetryPolicy(
-            count=L.contour_ir_route_retry_count(r),
-            per_try_timeout=_opt(L.contour_ir_route_retry_per_try_timeout(r)),
+            count=L.contour_ingressroute_route_retry_policy_count(r),
+            per_try_timeout=_opt(L.contour_ingressroute_route_retry_policy_per_try_timeout(r)),
         )
     return IngressRouteRoute(
-        match=_opt(L.contour_ir_route_match(r)),
+        match=_opt(L.contour_ingressroute_route_match(r)),
         services=tuple(
-            _ir_service(L.contour_ir_route_service_at(r, i))
-            for i in range(L.contour_ir_route_service_count(r))
+            _ir_service(L.contour_ingressroute_route_service_at(r, i))
+            for i in range(L.contour_ingressroute_route_service_count(r))
         ),
         delegate=delegate,
-        enable_websockets=L.contour_ir_route_enable_websockets(r),
-        permit_insecure=L.contour_ir_route_permit_insecure(r),
-        prefix_rewrite=_opt(L.contour_ir_route_prefix_rewrite(r)),
+        enable_websockets=L.contour_ingressroute_route_enable_websockets(r),
+        permit_insecure=L.contour_ingressroute_route_permit_insecure(r),
+        prefix_rewrite=_opt(L.contour_ingressroute_route_prefix_rewrite(r)),
         timeout_policy=timeout,
         retry_policy=retry,
     )
@@ -303,7 +303,7 @@ def _ingressroute(o: int) -> IngressRoute:
         if L.contour_ingressroute_has_tls(o):
             tls = IngressRouteTLS(
                 secret_name=_opt(L.contour_ingressroute_tls_secret_name(o)),
-                minimum_protocol_version=_opt(L.contour_ingressroute_tls_minimum_protocol_version(o)),
+                minimum_protocol_version=_opt(L.contour_ingressroute_tls_min_protocol_version(o)),
                 passthrough=L.contour_ingressroute_tls_passthrough(o),
             )
         vh = VirtualHostSpec(fqdn=_opt(L.contour_ingressroute_fqdn(o)), tls=tls)
@@ -354,9 +354,9 @@ def _backend(b: int | None) -> IngressBackend | None:
         return None
     L = _ffi.lib
     return IngressBackend(
-        service=_opt(L.contour_ingress_backend_service(b)),
+        service=_opt(L.contour_ingress_backend_service_name(b)),
         port_is_name=L.contour_ingress_backend_port_is_name(b),
-        port_number=L.contour_ingress_backend_port_number(b),
+        port_number=L.contour_ingress_backend_port(b),
         port_name=_opt(L.contour_ingress_backend_port_name(b)),
         is_resource=L.contour_ingress_backend_is_resource(b),
     )
@@ -373,7 +373,7 @@ def _ingress(o: int) -> Ingress:
             paths.append(
                 IngressPath(
                     path=_opt(L.contour_ingress_path_path(p)),
-                    path_type=_opt(L.contour_ingress_path_type(p)),
+                    path_type=_opt(L.contour_ingress_path_path_type(p)),
                     backend=_backend(L.contour_ingress_path_backend(p)),
                 )
             )
@@ -641,17 +641,17 @@ def graph_listeners(g: int) -> tuple[Listener, ...]:
 
 def _status(s: int) -> Status:
     L = _ffi.lib
-    vat = L.contour_object_status_vhost_at
+    vat = L.contour_status_vhost_at
     return Status(
-        kind=_KINDS[L.contour_object_status_kind(s)],
-        namespace=L.contour_object_status_namespace(s).decode(),
-        name=L.contour_object_status_name(s).decode(),
-        state=_STATES[L.contour_object_status_state(s)],
-        description=L.contour_object_status_description(s).decode(),
-        vhosts=tuple([vat(s, i).decode() for i in range(L.contour_object_status_vhost_count(s))]),
-        file=_path(L.contour_object_status_file(s)),
-        line=L.contour_object_status_line(s),
-        column=L.contour_object_status_column(s),
+        kind=_KINDS[L.contour_status_kind(s)],
+        namespace=L.contour_status_namespace(s).decode(),
+        name=L.contour_status_name(s).decode(),
+        state=_STATES[L.contour_status_state(s)],
+        description=L.contour_status_description(s).decode(),
+        vhosts=tuple([vat(s, i).decode() for i in range(L.contour_status_vhost_count(s))]),
+        file=_path(L.contour_status_file(s)),
+        line=L.contour_status_line(s),
+        column=L.contour_status_column(s),
     )
 
 
@@ -659,16 +659,16 @@ def graph_statuses(g: int) -> tuple[Status, ...]:
     L = _ffi.lib
     count = L.contour_graph_status_count
     at = L.contour_graph_status_at
-    kind = L.contour_object_status_kind
-    ns = L.contour_object_status_namespace
-    name = L.contour_object_status_name
-    state = L.contour_object_status_state
-    desc = L.contour_object_status_description
-    vcount = L.contour_object_status_vhost_count
-    vat = L.contour_object_status_vhost_at
-    file = L.contour_object_status_file
-    line = L.contour_object_status_line
-    col = L.contour_object_status_column
+    kind = L.contour_status_kind
+    ns = L.contour_status_namespace
+    name = L.contour_status_name
+    state = L.contour_status_state
+    desc = L.contour_status_description
+    vcount = L.contour_status_vhost_count
+    vat = L.contour_status_vhost_at
+    file = L.contour_status_file
+    line = L.contour_status_line
+    col = L.contour_status_column
     kinds = _KINDS
     states = _STATES
     new = _new

@@ -36,7 +36,7 @@ def _build_dir() -> Path | None:
     if env:
         return Path(env)
     lib = os.environ.get("CONTOUR_LIBRARY")
-    if lib:  # <build>/lib/libcontour.so.0
+    if lib:  # <build>/lib/libcontour.so.1
         return Path(lib).resolve().parent.parent
     return None
 

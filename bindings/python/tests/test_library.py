@@ -104,10 +104,10 @@ def test_enum_values_match_c_names() -> None:
 
 
 def test_bad_contour_library_says_what_and_how() -> None:
-    proc = run_import({"CONTOUR_LIBRARY": "/nonexistent/libcontour.so.0"})
+    proc = run_import({"CONTOUR_LIBRARY": "/nonexistent/libcontour.so.1"})
     assert proc.returncode != 0
     assert "LibraryNotFoundError" in proc.stderr
-    assert "CONTOUR_LIBRARY='/nonexistent/libcontour.so.0'" in proc.stderr
+    assert "CONTOUR_LIBRARY='/nonexistent/libcontour.so.1'" in proc.stderr
     assert "Fix:" in proc.stderr
 
 
@@ -121,7 +121,7 @@ def test_not_found_lists_everything_tried() -> None:
         pytest.skip(f"libcontour is installed system-wide ({proc.stdout.strip()})")
     err = proc.stderr
     assert "LibraryNotFoundError" in err
-    for tried in ("CONTOUR_LIBRARY", "pkg-config", "libcontour.so.0", "find_library"):
+    for tried in ("CONTOUR_LIBRARY", "pkg-config", "libcontour.so.1", "find_library"):
         assert tried in err
     assert "LD_LIBRARY_PATH" in err  # how to fix
     # ImportError subclass:
@@ -139,7 +139,7 @@ def test_pkg_config_is_used(tmp_path: Path) -> None:
         pytest.skip("CONTOUR_LIBRARY not set")
     libdir = tmp_path / "lib"
     libdir.mkdir()
-    (libdir / "libcontour.so.0").symlink_to(Path(lib).resolve())
+    (libdir / "libcontour.so.1").symlink_to(Path(lib).resolve())
     pc = tmp_path / "pc"
     pc.mkdir()
     (pc / "contour.pc").write_text(
@@ -152,7 +152,7 @@ def test_pkg_config_is_used(tmp_path: Path) -> None:
     if "pkg-config is not installed" in proc.stderr:
         pytest.skip("no pkg-config")
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.strip() == str(libdir / "libcontour.so.0")
+    assert proc.stdout.strip() == str(libdir / "libcontour.so.1")
 
 
 FAKE_LIB = textwrap.dedent(
@@ -160,7 +160,7 @@ FAKE_LIB = textwrap.dedent(
     #include <stdint.h>
     uint32_t contour_version(void) { return (VMAJOR << 16) | (2 << 8) | 3; }
     const char *contour_version_string(void) { return VSTRING; }
-    const char *contour_status_str(int s) { return "fake"; }
+    const char *contour_result_str(int s) { return "fake"; }
     """
 )
 
@@ -171,7 +171,7 @@ def _fake_lib(tmp_path: Path, major: int) -> Path:
         pytest.skip("no C compiler to build a fake library")
     src = tmp_path / "fake.c"
     src.write_text(FAKE_LIB)
-    out = tmp_path / "libcontour.so.0"
+    out = tmp_path / "libcontour.so.1"
     subprocess.run(
         [cc, "-shared", "-fPIC", f"-DVMAJOR={major}", f'-DVSTRING="{major}.2.3"', "-o", str(out), str(src)],
         check=True,
