@@ -302,23 +302,27 @@ static contour_status io_error(contour_snapshot *s, const char *path, const char
     return st == CONTOUR_OK ? CONTOUR_ERR_IO : st;
 }
 
-/* Reads a whole file into memory (at most limit + 1 bytes, so an oversized file is seen
- * without reading it all). */
-static contour_status read_file(contour_snapshot *s, const char *path, char **out, size_t *out_len)
+/* Reads a whole file into memory: at most limit + 1 bytes, so that an oversized file is
+ * seen (and refused by stage_bytes) without reading it all. limit + 1 saturates at
+ * SIZE_MAX: a limit of UINT64_MAX ("unlimited"), or one past what a size_t can hold on a
+ * 32-bit system, means "read to the end" instead of wrapping to a 0-byte buffer. The
+ * descriptor is closed. */
+static contour_status read_fd(contour_snapshot *s, int fd, const char *path, char **out,
+                              size_t *out_len)
 {
     *out = NULL;
     *out_len = 0;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return io_error(s, path, "open", errno);
     uint64_t limit = s->limits.v[CONTOUR_LIMIT_INPUT_BYTES];
+    size_t read_max = limit >= SIZE_MAX ? SIZE_MAX : (size_t)limit + 1;
     size_t cap = 64 * 1024, len = 0;
+    if (cap > read_max)
+        cap = read_max;
     struct stat sb;
     if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size > 0) {
-        uint64_t want = (uint64_t)sb.st_size + 1;
-        if (want > limit + 1)
-            want = limit + 1;
-        cap = (size_t)want;
+        /* One read of the whole file, plus a byte to see its end. st_size < read_max here
+         * implies st_size + 1 <= SIZE_MAX. */
+        uint64_t size = (uint64_t)sb.st_size;
+        cap = size >= read_max ? read_max : (size_t)size + 1;
     }
     char *buf = cx_malloc(&s->alloc, cap);
     if (!buf) {
@@ -327,11 +331,9 @@ static contour_status read_file(contour_snapshot *s, const char *path, char **ou
     }
     for (;;) {
         if (len == cap) {
-            if ((uint64_t)len > limit)
+            if ((uint64_t)len > limit || cap == read_max)
                 break;
-            size_t ncap = cap * 2;
-            if ((uint64_t)ncap > limit + 1)
-                ncap = (size_t)(limit + 1);
+            size_t ncap = cap > read_max / 2 ? read_max : cap * 2;
             char *p = cx_realloc(&s->alloc, buf, ncap);
             if (!p) {
                 cx_free(&s->alloc, buf);
@@ -358,6 +360,17 @@ static contour_status read_file(contour_snapshot *s, const char *path, char **ou
     *out = buf;
     *out_len = len;
     return CONTOUR_OK;
+}
+
+/* read_fd on a file opened by path. */
+static contour_status read_file(contour_snapshot *s, const char *path, char **out, size_t *out_len)
+{
+    *out = NULL;
+    *out_len = 0;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return io_error(s, path, "open", errno);
+    return read_fd(s, fd, path, out, out_len);
 }
 
 static contour_status load_file(contour_snapshot *s, load_txn *txn, const char *path,

@@ -73,7 +73,7 @@ CONTOUR_API contour_status contour_config_set_ports(contour_config *config, uint
                                                     uint32_t https_port);
 
 /**
- * Sets one limit. Value 0 is invalid (use a large value to mean "effectively unlimited").
+ * Sets one limit. Value 0 is invalid; UINT64_MAX means "no limit".
  * Defaults: INPUT_BYTES 256 MiB, DEPTH 64, DOCUMENTS 1,000,000, ALIAS_EXPANSION 10,000,
  * SCALAR_BYTES 1 MiB, DOCUMENT_NODES 1,000,000.
  * @return CONTOUR_OK or CONTOUR_ERR_INVALID (unknown limit, value 0, NULL config).

@@ -1589,6 +1589,150 @@ static void test_every_limit(void **state)
 }
 
 /* ------------------------------------------------------------------------------------------ */
+/* Every contour_limit at its extremes: 0 (refused), 1 and UINT64_MAX                        */
+/* ------------------------------------------------------------------------------------------ */
+
+/* Loads `data` from a file (contour_snapshot_load_path: read_file has its own arithmetic
+ * on the input limit) with one limit set, and checks what the buffer load checks. */
+static void extreme_file(const char *name, contour_limit limit, uint64_t value, const char *data,
+                         size_t len, contour_format fmt, expect e)
+{
+    char path[] = "/tmp/contour-limit-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, data, len), (ssize_t)len);
+    close(fd);
+    contour_config *c = NULL;
+    contour_snapshot *s = NULL;
+    assert_int_equal(contour_config_new(&c), CONTOUR_OK);
+    assert_int_equal(contour_config_set_limit(c, limit, value), CONTOUR_OK);
+    assert_int_equal(contour_snapshot_new(&s, c), CONTOUR_OK);
+    contour_status st = contour_snapshot_load_path(s, path, fmt);
+    unlink(path);
+    size_t objects = 0;
+    for (int k = 1; k <= CONTOUR_KIND_COUNT; k++)
+        objects += contour_snapshot_object_count(s, (contour_kind)k);
+    if ((int)st != (int)e.load || (e.code && !tu_diag(s, e.code)) || objects != e.objects) {
+        tu_dump_diags(s);
+        fail_msg("%s (from a file): load %d (expected %d), %zu objects (expected %zu)", name,
+                 (int)st, (int)e.load, objects, e.objects);
+    }
+    contour_snapshot_free(s);
+    contour_config_free(c);
+}
+
+/* Loads t (as a buffer and as a file) with one limit set to value, then frees t. */
+static void extreme(const char *name, text *t, contour_format fmt, contour_limit limit,
+                    uint64_t value, expect e)
+{
+    limit_arg arg = {limit, value};
+    run_here(name, t->p ? t->p : "", t->len, fmt, tweak_limit, &arg, e, NULL);
+    extreme_file(name, limit, value, t->p ? t->p : "", t->len, fmt, e);
+    free(t->p);
+    *t = (text){0};
+}
+
+/* Each limit at 1 with an input just at it and one just past it, and at UINT64_MAX (which
+ * docs/api.md offers as "effectively unlimited") with an input past its default. A limit of
+ * UINT64_MAX once wrapped `limit + 1` to 0 in read_file: every file failed with
+ * CONTOUR_ERR_NOMEM and no diagnostic. */
+static void test_limit_extremes(void **state)
+{
+    (void)state;
+    text t = {0};
+    const uint64_t max = UINT64_MAX;
+    contour_config *c = NULL;
+    assert_int_equal(contour_config_new(&c), CONTOUR_OK);
+    for (int l = 0; l < CONTOUR_LIMIT_COUNT; l++)
+        assert_int_equal(contour_config_set_limit(c, (contour_limit)l, 0), CONTOUR_ERR_INVALID);
+    contour_config_free(c);
+
+    /* INPUT_BYTES: one byte, two bytes; a Service (file and buffer) with no limit. */
+    t_puts(&t, "\n");
+    extreme("input bytes 1, at", &t, CONTOUR_FORMAT_YAML, CONTOUR_LIMIT_INPUT_BYTES, 1,
+            (expect){CONTOUR_OK, NULL, 0, 0, 1.0, 0});
+    t_puts(&t, "\n\n");
+    extreme("input bytes 1, past", &t, CONTOUR_FORMAT_YAML, CONTOUR_LIMIT_INPUT_BYTES, 1,
+            (expect){CONTOUR_ERR_LIMIT, "limit-input", 0, 0, 1.0, 0});
+    t_puts(&t, SERVICE_YAML);
+    t_fill(&t, '\n', 200000); /* more than read_file's first 64 KiB */
+    extreme("input bytes max", &t, CONTOUR_FORMAT_YAML, CONTOUR_LIMIT_INPUT_BYTES, max,
+            (expect){CONTOUR_OK, NULL, 0, 0, 1.0, 1});
+    t_puts(&t, SERVICE_JSON "\"spec\": {}}");
+    extreme("input bytes max (JSON)", &t, CONTOUR_FORMAT_JSON, CONTOUR_LIMIT_INPUT_BYTES, max,
+            (expect){CONTOUR_OK, NULL, 0, 0, 1.0, 1});
+
+    /* DEPTH: a flat map is level 1. */
+    for (int json = 0; json < 2; json++) {
+        contour_format fmt = json ? CONTOUR_FORMAT_JSON : CONTOUR_FORMAT_YAML;
+        t_puts(&t, json ? "{\"a\": 1}" : "a: 1\n");
+        extreme("depth 1, at", &t, fmt, CONTOUR_LIMIT_DEPTH, 1,
+                (expect){CONTOUR_OK, "missing-kind", 1, 0, 1.0, 0});
+        t_puts(&t, json ? "{\"a\": {}}" : "a: {}\n");
+        extreme("depth 1, past", &t, fmt, CONTOUR_LIMIT_DEPTH, 1,
+                (expect){CONTOUR_OK, "limit-depth", 1, json ? 7 : 4, 1.0, 0});
+        put_depth_doc(&t, 5000, json);
+        extreme("depth max (5,000 levels)", &t, fmt, CONTOUR_LIMIT_DEPTH, max,
+                (expect){CONTOUR_OK, "unknown-field", json ? 1 : 4, 0, 1.0, 1});
+    }
+
+    /* DOCUMENTS */
+    t_puts(&t, SERVICE_YAML);
+    extreme("documents 1, at", &t, CONTOUR_FORMAT_YAML, CONTOUR_LIMIT_DOCUMENTS, 1,
+            (expect){CONTOUR_OK, NULL, 0, 0, 1.0, 1});
+    t_puts(&t, SERVICE_YAML "---\n" SERVICE_YAML_T);
+    extreme("documents 1, past", &t, CONTOUR_FORMAT_YAML, CONTOUR_LIMIT_DOCUMENTS, 1,
+            (expect){CONTOUR_OK, "limit-documents", 4, 1, 1.0, 1});
+    t_puts(&t, "apiVersion: v1\nkind: List\nitems:\n");
+    t_repeat(&t, "- " SERVICE_JSON_T "}\n", 1); /* the object */
+    t_repeat(&t, "- {}\n", 1100000);            /* past the default of 1,000,000 */
+    extreme("documents max (1.1 million List items)", &t, CONTOUR_FORMAT_YAML,
+            CONTOUR_LIMIT_DOCUMENTS, max, (expect){CONTOUR_OK, NULL, 0, 0, 10.0, 1});
+
+    /* ALIAS_EXPANSION: an alias of a scalar adds one node, of a one-item list two. */
+    t_puts(&t, SERVICE_YAML "spec:\n  a: &a x\n  b: *a\n");
+    extreme("alias expansion 1, at", &t, CONTOUR_FORMAT_YAML, CONTOUR_LIMIT_ALIAS_EXPANSION, 1,
+            (expect){CONTOUR_OK, "unknown-field", 5, 3, 1.0, 1});
+    t_puts(&t, SERVICE_YAML "spec:\n  a: &a [x]\n  b: *a\n");
+    extreme("alias expansion 1, past", &t, CONTOUR_FORMAT_YAML, CONTOUR_LIMIT_ALIAS_EXPANSION, 1,
+            (expect){CONTOUR_OK, "limit-alias", 6, 6, 1.0, 0});
+    make_laughs(&t, "in spec");
+    extreme("alias expansion max (a billion laughs)", &t, CONTOUR_FORMAT_YAML,
+            CONTOUR_LIMIT_ALIAS_EXPANSION, max,
+            (expect){CONTOUR_OK, "unknown-field", 5, 3, 1.0, 1});
+
+    /* SCALAR_BYTES */
+    for (int json = 0; json < 2; json++) {
+        contour_format fmt = json ? CONTOUR_FORMAT_JSON : CONTOUR_FORMAT_YAML;
+        t_puts(&t, json ? "{\"a\": \"b\"}" : "a: b\n");
+        extreme("scalar bytes 1, at", &t, fmt, CONTOUR_LIMIT_SCALAR_BYTES, 1,
+                (expect){CONTOUR_OK, "missing-kind", 1, 0, 1.0, 0});
+        t_puts(&t, json ? "{\"ab\": 1}" : "ab: 1\n");
+        extreme("scalar bytes 1, past", &t, fmt, CONTOUR_LIMIT_SCALAR_BYTES, 1,
+                (expect){CONTOUR_OK, "limit-scalar", 1, json ? 2 : 1, 1.0, 0});
+        t_puts(&t, json ? SERVICE_JSON "\"spec\": {\"a\": \"" : SERVICE_YAML "spec: {a: ");
+        t_fill(&t, 'x', (size_t)3 << 20); /* past the default of 1 MiB */
+        t_puts(&t, json ? "\"}}" : "}\n");
+        extreme("scalar bytes max (3 MiB)", &t, fmt, CONTOUR_LIMIT_SCALAR_BYTES, max,
+                (expect){CONTOUR_OK, "unknown-field", json ? 1 : 4, 0, 1.0, 1});
+    }
+
+    /* DOCUMENT_NODES: a scalar document is one node, {a: b} three. */
+    t_puts(&t, "a\n");
+    extreme("document nodes 1, at", &t, CONTOUR_FORMAT_YAML, CONTOUR_LIMIT_DOCUMENT_NODES, 1,
+            (expect){CONTOUR_OK, "not-an-object", 1, 1, 1.0, 0});
+    t_puts(&t, "{a: b}\n");
+    extreme("document nodes 1, past", &t, CONTOUR_FORMAT_YAML, CONTOUR_LIMIT_DOCUMENT_NODES, 1,
+            (expect){CONTOUR_OK, "limit-nodes", 1, 2, 1.0, 0});
+    t_puts(&t, SERVICE_YAML "spec:\n  a: [");
+    for (size_t i = 0; i < 1000100; i++) /* past the default of 1,000,000 */
+        t_puts(&t, i ? ", 1" : "1");
+    t_puts(&t, "]\n");
+    extreme("document nodes max (1,000,112)", &t, CONTOUR_FORMAT_YAML, CONTOUR_LIMIT_DOCUMENT_NODES,
+            max, (expect){CONTOUR_OK, "unknown-field", 5, 3, 1.0, 1});
+}
+
+/* ------------------------------------------------------------------------------------------ */
 /* Found on the way                                                                           */
 /* ------------------------------------------------------------------------------------------ */
 
@@ -1639,6 +1783,7 @@ int main(void)
         cmocka_unit_test(test_semantic_ranges),
         cmocka_unit_test(test_every_limit),
         cmocka_unit_test(test_merge_key_bomb),
+        cmocka_unit_test(test_limit_extremes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
