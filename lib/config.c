@@ -164,6 +164,14 @@ uint64_t contour_config_get_limit(const contour_config *c, contour_limit limit)
     return c->limits.v[limit];
 }
 
+contour_status contour_config_set_follow_links(contour_config *c, bool follow)
+{
+    if (!c)
+        return CONTOUR_ERR_INVALID;
+    c->follow_links = follow;
+    return CONTOUR_OK;
+}
+
 contour_status contour_config_set_allocator(contour_config *c, contour_malloc_fn malloc_fn,
                                             contour_realloc_fn realloc_fn, contour_free_fn free_fn,
                                             void *user_data)

@@ -727,8 +727,9 @@ cx_convert_result cx_convert(const cx_convert_ctx *ctx, const cx_node *root,
             return report_pending(ctx, pending);
         cx_strbuf b;
         cx_strbuf_init(&b, ctx->alloc);
+        /* Only the type: such a document is no manifest, and its text is not quoted. */
         cx_strbuf_puts(&b, "a document must be a Kubernetes object (a map), found ");
-        cx_node_describe(&b, root);
+        cx_node_describe_type(&b, root);
         cx_convert_result r = CX_CONVERT_NOMEM;
         if (!b.oom)
             r = report_doc(ctx, CONTOUR_SEVERITY_ERROR, "not-an-object", root->pos, NULL, b.data,
@@ -747,6 +748,14 @@ cx_convert_result cx_convert(const cx_convert_ctx *ctx, const cx_node *root,
     case CX_READ_OK:
         break;
     case CX_READ_ABSENT:
+        if (pending && !cx_node_get(root, "apiVersion") && pending->code &&
+            strcmp(pending->code, "duplicate-key") == 0) {
+            /* Neither apiVersion nor kind: no manifest, whose keys are not shown. */
+            static const char msg[] = "duplicate key (not shown: the document is not a "
+                                      "Kubernetes manifest)";
+            return report_doc(ctx, CONTOUR_SEVERITY_ERROR, pending->code, pending->pos, NULL, msg,
+                              sizeof msg - 1, CX_CONVERT_REJECTED);
+        }
         if (pending)
             return report_pending(ctx, pending);
         return report_doc(ctx, CONTOUR_SEVERITY_WARNING, "missing-kind",

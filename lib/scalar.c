@@ -334,7 +334,8 @@ static void put_raw_bounded(cx_strbuf *b, const char *s, size_t len)
     cx_strbuf_puts(b, "...");
 }
 
-void cx_node_describe(cx_strbuf *b, const cx_node *n)
+/* cx_node_describe, or with `value` false only what type the node is. */
+static void describe(cx_strbuf *b, const cx_node *n, bool value)
 {
     if (!n) {
         cx_strbuf_puts(b, "nothing");
@@ -374,19 +375,22 @@ void cx_node_describe(cx_strbuf *b, const cx_node *n)
         cx_strbuf_puts(b, "null");
         return;
     case CX_PLAIN_BOOL:
-        cx_strbuf_puts(b, "a boolean ");
+        cx_strbuf_puts(b, value ? "a boolean " : "a boolean");
         break;
     case CX_PLAIN_INT:
-        cx_strbuf_puts(b, "an integer ");
+        cx_strbuf_puts(b, value ? "an integer " : "an integer");
         break;
     case CX_PLAIN_FLOAT:
-        cx_strbuf_puts(b, "a number ");
+        cx_strbuf_puts(b, value ? "a number " : "a number");
         break;
     default:
-        cx_strbuf_puts(b, "a string ");
-        cx_quote_bounded(b, n->u.str, n->len, DESCRIBE_MAX);
+        cx_strbuf_puts(b, value ? "a string " : "a string");
+        if (value)
+            cx_quote_bounded(b, n->u.str, n->len, DESCRIBE_MAX);
         return;
     }
+    if (!value)
+        return;
     /* Tagged scalars may hold any text (`!!int foo`): quote unless it is plain number text. */
     bool plain_text = true;
     for (uint32_t i = 0; i < n->len; i++) {
@@ -399,4 +403,14 @@ void cx_node_describe(cx_strbuf *b, const cx_node *n)
         put_raw_bounded(b, n->u.str, n->len);
     else
         cx_quote_bounded(b, n->u.str, n->len, DESCRIBE_MAX);
+}
+
+void cx_node_describe(cx_strbuf *b, const cx_node *n)
+{
+    describe(b, n, true);
+}
+
+void cx_node_describe_type(cx_strbuf *b, const cx_node *n)
+{
+    describe(b, n, false);
 }

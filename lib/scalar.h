@@ -83,6 +83,10 @@ cx_read cx_read_int_or_string(const cx_node *n, int64_t min, int64_t max, cx_int
  * `a string "x"`, `an integer 5`, `a number 1.5`, `a boolean true`, `null`. Quoted text is
  * cut to a bounded length. */
 void cx_node_describe(cx_strbuf *b, const cx_node *n);
+/* The same without the value (`a string`, `an integer`): for a document that is not a
+ * Kubernetes object, whose text may be anything (a secrets file reached by mistake) and
+ * must not reach a log. */
+void cx_node_describe_type(cx_strbuf *b, const cx_node *n);
 /* Appends s quoted with Go's %q, cut after `max` bytes (on a character boundary) with
  * `...` after the closing quote when it was cut. */
 void cx_quote_bounded(cx_strbuf *b, const char *s, size_t len, size_t max);

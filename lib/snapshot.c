@@ -106,6 +106,7 @@ contour_status contour_snapshot_new(contour_snapshot **out, const contour_config
         return CONTOUR_ERR_NOMEM;
     s->alloc = config->alloc;
     s->limits = config->limits;
+    s->follow_links = config->follow_links;
     size_t ns_len = strlen(config->default_ns);
     s->default_ns = cx_malloc(&s->alloc, ns_len + 1);
     if (!s->default_ns) {

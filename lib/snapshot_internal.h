@@ -15,6 +15,7 @@ struct contour_snapshot {
     cx_alloc alloc;
     cx_limits limits;
     char *default_ns;
+    bool follow_links; /* copied from the config */
 
     /* Per kind: (namespace, name) -> object, and the objects sorted by (namespace, name);
      * object->ordinal is its index in `sorted`. */

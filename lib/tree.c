@@ -62,6 +62,7 @@ struct cx_builder {
     bool items_key_seen; /* the key just read at top level was `items` */
     bool capture_kind;   /* the key just read at top level was `kind` */
     bool in_item;
+    bool manifest_seen; /* see cx_builder_manifest_seen; for the whole input */
     size_t item_anchor_mark;
     uint64_t saved_nodes;
     uint64_t saved_alias_nodes;
@@ -219,6 +220,11 @@ bool cx_builder_in_document(const cx_builder *b)
 bool cx_builder_failed(const cx_builder *b)
 {
     return b->doc_failed;
+}
+
+bool cx_builder_manifest_seen(const cx_builder *b)
+{
+    return b->manifest_seen;
 }
 
 uint64_t cx_builder_document_count(const cx_builder *b)
@@ -789,6 +795,8 @@ cx_rc cx_builder_scalar(cx_builder *b, cx_pos pos, cx_scalar_tag tag, const char
         if (expecting_key(b)) {
             b->items_key_seen = len == 5 && memcmp(text, "items", 5) == 0;
             b->capture_kind = len == 4 && memcmp(text, "kind", 4) == 0;
+            if (b->capture_kind || (len == 10 && memcmp(text, "apiVersion", 10) == 0))
+                b->manifest_seen = true;
             if (!needed_top_key(text, len)) {
                 /* Neither the key nor its value is kept. */
                 b->skip_value = true;

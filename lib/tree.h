@@ -117,6 +117,10 @@ cx_rc cx_builder_abandon_document(cx_builder *b);
 /* Whether a document is open, and whether it is being skipped after an error. */
 bool cx_builder_in_document(const cx_builder *b);
 bool cx_builder_failed(const cx_builder *b);
+/* Whether this input has shown itself to be a Kubernetes manifest: a document (or List
+ * item) so far had a top-level `apiVersion` or `kind` key. Until then messages do not
+ * quote the input's text (it may be any file: a secrets file, /proc/self/environ). */
+bool cx_builder_manifest_seen(const cx_builder *b);
 /* Documents and List items begun so far (for the documents limit). */
 uint64_t cx_builder_document_count(const cx_builder *b);
 

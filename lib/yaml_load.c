@@ -303,14 +303,20 @@ static cx_pos offset_pos(yaml_run *r, size_t off)
     return p;
 }
 
-static void bad_byte_message(const source *s, char *msg, size_t size)
+/* `quote`: the input has shown itself to be a Kubernetes manifest, so its bytes may be
+ * shown (docs/decisions.md, "Quoting input"). */
+static void bad_byte_message(const source *s, bool quote, char *msg, size_t size)
 {
     if (strcmp(s->bad_code, "nul-byte") == 0)
         snprintf(msg, size, "a NUL byte is not allowed in YAML");
-    else if (strcmp(s->bad_code, "invalid-utf8") == 0)
+    else if (strcmp(s->bad_code, "invalid-utf8") == 0 && quote)
         snprintf(msg, size, "invalid UTF-8 (byte 0x%02X)", (unsigned)s->bad_cp);
-    else
+    else if (strcmp(s->bad_code, "invalid-utf8") == 0)
+        snprintf(msg, size, "invalid UTF-8");
+    else if (quote)
         snprintf(msg, size, "control character U+%04X is not allowed in YAML", (unsigned)s->bad_cp);
+    else
+        snprintf(msg, size, "a control character is not allowed in YAML");
 }
 
 /* ---- events ---- */
@@ -478,7 +484,7 @@ static outcome on_error(yaml_run *r, const yaml_parser_t *p, events *st, yaml_ma
         if (off > r->src.len)
             off = r->src.len;
         code = r->src.bad_code;
-        bad_byte_message(&r->src, msg, sizeof msg);
+        bad_byte_message(&r->src, cx_builder_manifest_seen(r->b), msg, sizeof msg);
         pos = offset_pos(r, off);
     } else {
         code = "yaml-syntax";

@@ -84,6 +84,19 @@ CONTOUR_API contour_status contour_config_set_limit(contour_config *config, cont
 /** The current value of a limit, or 0 for an unknown limit or a NULL config. */
 CONTOUR_API uint64_t contour_config_get_limit(const contour_config *config, contour_limit limit);
 
+/**
+ * Whether loading a directory (contour_snapshot_load_path() on a directory) reads files
+ * through symbolic links that lead outside that directory. Off by default: such a link, to
+ * a file or to a directory, is skipped with a `link-outside` warning, so that a tree from
+ * an untrusted source cannot make a CI job read (and quote in its log) /etc/passwd,
+ * /proc/self/environ or a secrets file next to the checkout. Links that stay inside the
+ * directory are read either way; links to directories are never followed (no cycles). A
+ * path passed to contour_snapshot_load_path() itself is always read, link or not. Used
+ * when loading: a snapshot copies it when it is created.
+ * @return CONTOUR_OK or CONTOUR_ERR_INVALID (NULL config).
+ */
+CONTOUR_API contour_status contour_config_set_follow_links(contour_config *config, bool follow);
+
 /** An allocation function of a custom allocator: returns NULL on failure. */
 typedef void *(*contour_malloc_fn)(size_t size, void *user_data);
 /** A reallocation function of a custom allocator: like realloc(), NULL on failure. */

@@ -960,11 +960,11 @@ static void test_not_an_object(void **state)
     h_free(h);
     h = h_yaml("---\nhello\n");
     expect_diag(h_error(h), CONTOUR_SEVERITY_ERROR, "not-an-object", 2, 1, NULL,
-                "a document must be a Kubernetes object (a map), found a string \"hello\"");
+                "a document must be a Kubernetes object (a map), found a string");
     h_free(h);
     h = h_yaml("--- 42\n");
     expect_diag(h_error(h), CONTOUR_SEVERITY_ERROR, "not-an-object", 1, 5, NULL,
-                "a document must be a Kubernetes object (a map), found an integer 42");
+                "a document must be a Kubernetes object (a map), found an integer");
     h_free(h);
 }
 
