@@ -486,6 +486,27 @@ static size_t arena_hint(const cx_node *root)
     return hint < 1024 ? 1024 : hint;
 }
 
+cv_rc cv_string_entry(cv *c, const cx_node *k, const cx_node *v, cx_read *r, size_t *len)
+{
+    const char *s;
+    cx_read kr = cx_read_string(k, &s, len);
+    *len = 0;
+    *r = cx_read_string(v, &s, len);
+    if (kr == CX_READ_OK && (*r == CX_READ_OK || *r == CX_READ_ABSENT))
+        return CV_OK;
+    /* A key that is not a string (`80:`, `true:`, `~:`) is one to PyYAML and to kubectl's
+     * reader: such a map is no map of strings. */
+    cv_rc rc;
+    if (kr != CX_READ_OK) {
+        rc = cv_wrong_type(c, k, "a string key");
+    } else {
+        cv_push_key(c, k->u.str, k->len);
+        rc = cv_wrong_type(c, v, "a string");
+        cv_pop(c);
+    }
+    return rc;
+}
+
 /* metadata.annotations */
 static cv_rc read_annotations(cv *c, const cx_node *v)
 {
@@ -499,13 +520,10 @@ static cv_rc read_annotations(cv *c, const cx_node *v)
     for (uint32_t i = 0; i < map->len; i++) {
         const cx_node *k = map->u.pairs[i].key, *val = map->u.pairs[i].value;
         cx_annotation *a = &o->annotations[i];
-        const char *s;
         size_t len;
-        cx_read r = cx_read_string(val, &s, &len);
-        if (r != CX_READ_OK && r != CX_READ_ABSENT) {
-            cv_push_key(c, k->u.str, k->len);
-            cv_rc rc = cv_wrong_type(c, val, "a string");
-            cv_pop(c);
+        cx_read r;
+        cv_rc rc = cv_string_entry(c, k, val, &r, &len);
+        if (rc != CV_OK) {
             cv_pop(c);
             return rc;
         }

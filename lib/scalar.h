@@ -52,6 +52,21 @@ bool cx_yaml_is_float(const char *s, size_t len);
 /* go-yaml v2's resolution of a plain scalar. */
 cx_plain_kind cx_plain_resolve(const char *s, size_t len);
 
+/* What a plain scalar resolves to in the reference YAML reader (PyYAML's YAML 1.1
+ * resolvers; docs/decisions.md, "Scalar typing"). It differs from go-yaml's: `y`/`n` are
+ * strings, `0o17` is a string, `1:30` is 90, `1e3` is a string, `2001-12-14` a date, and
+ * `<<` and `=` are no values at all. Fields accept a plain scalar only where both agree. */
+typedef enum cx_ref_kind {
+    CX_REF_STRING = 0,
+    CX_REF_NULL,
+    CX_REF_BOOL,
+    CX_REF_INT,
+    CX_REF_FLOAT,
+    CX_REF_TIMESTAMP,
+    CX_REF_OTHER, /* `<<`, `=`: PyYAML constructs no value from them */
+} cx_ref_kind;
+cx_ref_kind cx_ref_resolve(const char *s, size_t len);
+
 /* ---- reading nodes as fields ---- */
 
 /* Whether a node reads as null in any field: no node, a NULL-tagged scalar, or a plain

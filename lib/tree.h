@@ -30,6 +30,7 @@ typedef enum cx_scalar_tag {
     CX_TAG_FLOAT = 3, /* !!float, JSON number with fraction or exponent */
     CX_TAG_BOOL = 4,  /* !!bool, JSON true/false */
     CX_TAG_NULL = 5,  /* !!null, JSON null */
+    CX_TAG_OTHER = 6, /* any other tag (`!custom`, !!binary, !!timestamp): no field reads it */
 } cx_scalar_tag;
 
 /* Node flags. */

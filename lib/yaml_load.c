@@ -340,7 +340,12 @@ static cx_scalar_tag scalar_tag(const yaml_char_t *tag, yaml_scalar_style_t styl
                 return CX_TAG_BOOL;
             if (strcmp(t, "null") == 0)
                 return CX_TAG_NULL;
+            if (strcmp(t, "merge") == 0 && style == YAML_PLAIN_SCALAR_STYLE)
+                return CX_TAG_PLAIN; /* `!!merge <<` is the merge key written out */
         }
+        /* A tag PyYAML's safe loader constructs otherwise or not at all (!!binary is bytes,
+         * `!custom` an error): a type error in whatever field reads it. */
+        return CX_TAG_OTHER;
     }
     /* Untagged, or a tag we do not know: as written. */
     return style == YAML_PLAIN_SCALAR_STYLE || style == YAML_ANY_SCALAR_STYLE ? CX_TAG_PLAIN
