@@ -16,7 +16,7 @@
 
 static const char two_routes[] =
     IR("b", "z", "  routes:\n  - match: /\n    services: [{name: s, port: 80}]\n") "---\n" IR(
-        "a", "y",
+        "a", "\"y\"",
         "  routes:\n  - match: /\n    services: [{name: s, port: 80}]\n") "---\n"
                                                                           "apiVersion: v1\nkind: "
                                                                           "Service\nmetadata: "
@@ -134,7 +134,7 @@ static void test_remove_and_reload(void **state)
     assert_string_equal(contour_object_name(o), "z");
     assert_int_equal(s->sorted[CONTOUR_KIND_INGRESSROUTE][0]->ordinal, 0);
     /* Remove then load: no duplicate warning. */
-    static const char y[] = IR("a", "y", "  routes: []\n");
+    static const char y[] = IR("a", "\"y\"", "  routes: []\n");
     assert_int_equal(contour_snapshot_load_buffer(s, "y", 1, y, strlen(y), CONTOUR_FORMAT_AUTO),
                      CONTOUR_OK);
     assert_int_equal(tu_diag_count(s, "duplicate-object"), 0);
