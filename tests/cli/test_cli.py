@@ -270,6 +270,36 @@ def test_check_unreadable():
             expect_code(run("check", p), 2)
 
 
+def test_ci_secrets_never_printed():
+    """A checkout with links to the runner's secrets: `check DIR` reads none of them (a
+    link-outside warning each), and no file that is not a manifest is ever quoted, read
+    through a link or named directly."""
+    secret = "wJalrXUtnFEMI-K7MDENG-bPxRfiCYEXAMPLEKEY"
+    with tempfile.TemporaryDirectory() as d:
+        os.mkdir(os.path.join(d, "tree"))
+        env = os.path.join(d, "ci.env")
+        with open(env, "w") as f:
+            f.write("AWS_SECRET_ACCESS_KEY=%s\n" % secret)
+        with open(os.path.join(d, "ci.json"), "w") as f:
+            f.write('{"AWS_SECRET_ACCESS_KEY": %s}\n' % secret)
+        with open(os.path.join(d, "tree", "svc.yaml"), "w") as f:
+            f.write("apiVersion: v1\nkind: Service\nmetadata: {name: s}\n")
+        os.symlink("../ci.env", os.path.join(d, "tree", "ci.yaml"))
+        os.symlink("../ci.json", os.path.join(d, "tree", "ci.json"))
+        os.symlink("/proc/self/environ", os.path.join(d, "tree", "environ.yaml"))
+        os.symlink("..", os.path.join(d, "tree", "up"))
+        tree = os.path.join(d, "tree")
+        r = run("check", tree)
+        expect_code(r, 0)
+        expect(r.out.count("outside the directory") == 4, "one warning per link", r)
+        for args in (("check", tree), ("graph", tree), ("check", os.path.join(tree, "ci.yaml")),
+                     ("check", os.path.join(tree, "ci.json")), ("check", env)):
+            r = run(*args)
+            for text in (r.out, r.err):
+                expect(secret[:5] not in text and "AWS_" not in text,
+                       "%s quotes the secret" % " ".join(args), r)
+
+
 def test_info_does_not_fail():
     """An IngressRoute of another class is ignored with an info diagnostic: exit 0."""
     r = run("check", fx("valid"), fx("class.yaml"))

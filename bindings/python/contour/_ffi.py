@@ -183,6 +183,7 @@ _DECLS: dict[str, tuple[Any, list[Any]]] = {
     "contour_config_set_ports": (_e, [_vp, _u32, _u32]),
     "contour_config_set_limit": (_e, [_vp, _e, _u64]),
     "contour_config_limit": (_u64, [_vp, _e]),
+    "contour_config_set_follow_links": (_e, [_vp, _b]),
     # diagnostic.h
     "contour_diagnostic_severity": (_e, [_vp]),
     "contour_diagnostic_code": (_s, [_vp]),
