@@ -36,9 +36,10 @@ version=$(awk '$1 == "require" && $2 == "k8s.io/kubernetes" { print $3 }' "$modu
 [[ $version =~ ^v([0-9]+)\.([0-9]+)\.[0-9]+$ ]] || die "cannot read the k8s.io/kubernetes version from $module/go.mod"
 major=${BASH_REMATCH[1]} minor=${BASH_REMATCH[2]}
 bindir="$cache/kubernetes-$version/bin"
-# The stamp records the go.sum the binaries were built from: a changed pin rebuilds.
+# The stamp records the go.mod and go.sum (their contents, not where the clone is) that
+# the binaries were built from: a changed pin rebuilds.
 stamp="$bindir/.built-from"
-want=$(sha256sum "$module/go.mod" "$module/go.sum" | sha256sum | cut -d' ' -f1)
+want=$(cat "$module/go.mod" "$module/go.sum" | sha256sum | cut -d" " -f1)
 
 built() {
     [[ -x $bindir/kube-apiserver && -x $bindir/kubectl && -f $stamp && "$(cat "$stamp")" == "$want" ]]
