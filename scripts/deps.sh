@@ -8,9 +8,11 @@ if [[ "${CONTOUR_DEPS_FULL:-0}" == 1 ]]; then
     # Extra tools the full CI uses (.ci/run): clang and its runtimes (sanitizers, libFuzzer),
     # llvm (llvm-symbolizer for sanitizer reports), valgrind, abigail-tools (abidw, abidiff),
     # cppcheck (static analysis; gcc -fanalyzer comes with gcc), PyYAML (JSON fuzz seeds
-    # made from the YAML ones), graphviz (the CLI test checks DOT output), Go.
+    # made from the YAML ones), graphviz (the CLI test checks DOT output), Go; for the
+    # end-to-end tests (tests/e2e): etcd, openssl (their certificates) and util-linux (flock
+    # in scripts/k8s-build.sh, which needs Go >= the version tests/e2e/k8sbin/go.mod names).
     packages+=(clang llvm libclang-rt-14-dev valgrind abigail-tools cppcheck python3-yaml graphviz
-               golang-go)
+               golang-go etcd-server openssl util-linux)
 fi
 
 missing=()
