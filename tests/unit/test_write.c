@@ -98,12 +98,12 @@ static void build_small(fixture *f, const cx_alloc *alloc)
     g->listener_count = 2;
 
     f->root_vhosts[0] = "example.com";
-    f->root_edges[0] = (cx_edge){CX_EDGE_DELEGATE, false, "team", "api", "/api"};
-    f->root_edges[1] = (cx_edge){CX_EDGE_SERVICE, false, "default", "web", "port 80"};
-    f->root_edges[2] = (cx_edge){CX_EDGE_DELEGATE, false, "team", "bad", "/bad"};
-    f->api_edges[0] = (cx_edge){CX_EDGE_SERVICE, false, "team", "api", "port 8080"};
-    f->bad_edges[0] = (cx_edge){CX_EDGE_SERVICE, true, "team", "gone", "port 0"};
-    f->orphan_edges[0] = (cx_edge){CX_EDGE_DELEGATE, true, "team", "nowhere", "/x"};
+    f->root_edges[0] = (cx_edge){CX_EDGE_DELEGATE, false, "team", "api", "/api", NULL};
+    f->root_edges[1] = (cx_edge){CX_EDGE_SERVICE, false, "default", "web", "port 80", "/"};
+    f->root_edges[2] = (cx_edge){CX_EDGE_DELEGATE, false, "team", "bad", "/bad", NULL};
+    f->api_edges[0] = (cx_edge){CX_EDGE_SERVICE, false, "team", "api", "port 8080", "/api"};
+    f->bad_edges[0] = (cx_edge){CX_EDGE_SERVICE, true, "team", "gone", "port 0", "/bad"};
+    f->orphan_edges[0] = (cx_edge){CX_EDGE_DELEGATE, true, "team", "nowhere", "/x", NULL};
 
     f->statuses[0] = (contour_object_status){.kind = CONTOUR_KIND_INGRESSROUTE,
                                              .state = CONTOUR_STATE_VALID,
@@ -194,6 +194,8 @@ static char *render(const contour_graph *g, contour_output_format format)
     char *copy = malloc(n + 1);
     assert_non_null(copy);
     memcpy(copy, data, n + 1);
+    if (getenv("TEST_WRITE_DUMP"))
+        fputs(copy, stderr);
     contour_buffer_free(b);
     return copy;
 }
@@ -219,9 +221,9 @@ static void assert_dot_accepts(const char *dot)
     char cmd[256];
     snprintf(cmd, sizeof cmd, "dot -Tsvg %s -o /dev/null 2>/dev/null", path);
     int rc = system(cmd);
+    if (rc != 0) /* the file is kept: cmocka cuts long messages */
+        fail_msg("dot rejected %s (kept)", path);
     unlink(path);
-    if (rc != 0)
-        fail_msg("dot rejected:\n%s", dot);
 }
 
 /* ---- text ---- */
@@ -313,7 +315,7 @@ static void test_text_hostile(void **state)
     char *text = render(&f.g, CONTOUR_OUTPUT_TEXT);
     assert_non_null(strstr(text, "  \"te am\"/\"a\\\"b\\\\c\\nd\": valid: line1\\nline2\\x1b[31m "
                                  "[example.com]\n"));
-    assert_non_null(strstr(text, "  vhost caf\xc3\xa9.example\n"));
+    assert_non_null(strstr(text, "  vhost \"caf\xc3\xa9.example\"\n"));
     assert_non_null(strstr(text, "  vhost \"\": tls"));
     assert_non_null(strstr(text, "  dir/evil\\nfile.yaml: error: "));
     assert_non_null(strstr(text, "[default/\"x\\u202e\"]\n"));
@@ -335,23 +337,33 @@ static void test_dot_small(void **state)
     assert_non_null(strstr(dot, "  \"vhost/tcp.example.com\" [shape=box"));
     assert_non_null(strstr(dot, "  \"ir/default/root\" [shape=box, label=\"default/root\", "
                                 "tooltip=\"valid IngressRoute\"];\n"));
-    assert_non_null(strstr(dot, "  \"ir/team/bad\" [shape=box, label=\"team/bad\\n(invalid)\", "
-                                "tooltip=\"route \\\"/bad\\\": service \\\"gone\\\": port must be "
-                                "in the range 1-65535\", color=red"));
+    /* The reason is in the label, wrapped, and in the tooltip whole. */
+    assert_non_null(strstr(dot, "  \"ir/team/bad\" [shape=box, label=\"team/bad\\ninvalid: "
+                                "route \\\"/bad\\\": service \\\"gone\\\": port must\\nbe in "
+                                "the range 1-65535\", tooltip=\"route \\\"/bad\\\": service "
+                                "\\\"gone\\\": port must be in the range 1-65535\", color=red"));
     assert_non_null(strstr(dot, "  \"ir/team/orphan\" [shape=box, label=\"team/orphan\\n"
-                                "(orphaned)\""));
+                                "orphaned: this IngressRoute is not part of a delegation\\n"
+                                "chain from a root IngressRoute\""));
+    /* A secure virtual host says so, with its secret or passthrough. */
+    assert_non_null(strstr(dot, "label=\"example.com\\nTLS secret default/cert, min 1.2\""));
+    assert_non_null(strstr(dot, "label=\"tcp.example.com\\nTLS passthrough\""));
     assert_non_null(strstr(dot, "style=dashed];\n"));
     assert_non_null(strstr(dot, "  \"svc/default/web\" [shape=ellipse, label=\"default/web\""));
+    /* A Service not in the input is neutral, not an error. */
     assert_non_null(strstr(dot, "  \"missing-svc/team/gone\" [shape=ellipse, "
-                                "label=\"team/gone\\n(missing)\""));
+                                "label=\"team/gone\\n(not in input)\", tooltip=\"Service "
+                                "team/gone is not in the input\", color=grey50, "
+                                "fontcolor=grey50, style=dashed];\n"));
     assert_non_null(strstr(dot, "  \"missing-ir/team/nowhere\" [shape=box, "
                                 "label=\"team/nowhere\\n(missing)\""));
     assert_non_null(strstr(dot, "  \"vhost/example.com\" -> \"ir/default/root\";\n"));
     assert_non_null(strstr(dot, "  \"ir/default/root\" -> \"ir/team/api\" [label=\"/api\"];\n"));
+    /* Service edges name the route and the port. */
     assert_non_null(strstr(dot, "  \"ir/default/root\" -> \"svc/default/web\" "
-                                "[label=\"port 80\"];\n"));
-    assert_non_null(strstr(dot, "  \"ir/team/bad\" -> \"missing-svc/team/gone\" [label=\"port "
-                                "0\", style=dashed, color=red, fontcolor=red];\n"));
+                                "[label=\"/\\nport 80\"];\n"));
+    assert_non_null(strstr(dot, "  \"ir/team/bad\" -> \"missing-svc/team/gone\" [label=\"/bad\\n"
+                                "port 0\", style=dashed, color=grey50, fontcolor=grey50];\n"));
     /* Each service node once, though two edges could name it. */
     const char *first = strstr(dot, "  \"svc/team/api\" [");
     assert_non_null(first);
@@ -365,14 +377,14 @@ static void test_dot_tcpproxy(void **state)
 {
     fixture f;
     build_small(&f, &cx_default_alloc);
-    cx_edge tcp_edges[2] = {{CX_EDGE_TCP_SERVICE, false, "default", "tcp", "port 443"},
-                            {CX_EDGE_TCP_DELEGATE, true, "default", "tcp-child", NULL}};
+    cx_edge tcp_edges[2] = {{CX_EDGE_TCP_SERVICE, false, "default", "tcp", "port 443", NULL},
+                            {CX_EDGE_TCP_DELEGATE, true, "default", "tcp-child", NULL, NULL}};
     f.statuses[1].root_fqdn = "tcp.example.com";
     f.statuses[1].edges = tcp_edges;
     f.statuses[1].edge_count = 2;
     char *dot = render(&f.g, CONTOUR_OUTPUT_DOT);
     assert_non_null(strstr(dot, "  \"vhost/tcp.example.com\" -> \"ir/team/api\";\n"));
-    assert_non_null(strstr(dot, "  \"ir/team/api\" -> \"svc/default/tcp\" [label=\"tcpproxy "
+    assert_non_null(strstr(dot, "  \"ir/team/api\" -> \"svc/default/tcp\" [label=\"tcpproxy\\n"
                                 "port 443\", style=bold, color=blue, fontcolor=blue];\n"));
     assert_non_null(strstr(dot, "  \"ir/team/api\" -> \"missing-ir/default/tcp-child\" "
                                 "[label=\"tcpproxy\", style=\"bold,dashed\", color=red, "
@@ -390,7 +402,7 @@ static void test_dot_unserved_root_and_empty(void **state)
     f.statuses[3].root_fqdn = "dup.example.com";
     char *dot = render(&f.g, CONTOUR_OUTPUT_DOT);
     assert_non_null(strstr(dot, "  \"vhost/dup.example.com\" [shape=box, style=\"rounded,filled\", "
-                                "fillcolor=lightblue, label=\"dup.example.com\", "
+                                "fillcolor=lightblue, label=\"dup.example.com\\n(not served)\", "
                                 "tooltip=\"not served\"];\n"));
     assert_non_null(strstr(dot, "  \"vhost/dup.example.com\" -> \"ir/team/orphan\";\n"));
     assert_dot_accepts(dot);
@@ -459,7 +471,8 @@ static void test_dot_hostile(void **state)
                                 "label=\"\\\"\\\\t\\\"/\\\"\\\\u202e\\\"\""));
     assert_non_null(strstr(dot, "  \"vhost/tcp%22.example.com%5C\" [shape=box, "
                                 "style=\"rounded,filled\", fillcolor=lightblue, "
-                                "label=\"\\\"tcp\\\\\\\".example.com\\\\\\\\\\\"\""));
+                                "label=\"\\\"tcp\\\\\\\".example.com\\\\\\\\\\\"\\nTLS "
+                                "passthrough\""));
     assert_dot_accepts(dot);
     free(dot);
 }
@@ -507,8 +520,8 @@ static void test_dot_random_names(void **state)
         snprintf(names[i][1] + strlen(names[i][1]), 8, "#%zu", i);
     }
     for (size_t i = 0; i < N; i++) {
-        edges[i] = (cx_edge){(uint8_t)(i % 4), i % 3 == 0, names[(i + 1) % N][0],
-                             names[(i + 1) % N][1], names[i][0]};
+        edges[i] = (cx_edge){(uint8_t)(i % 4),      i % 3 == 0,  names[(i + 1) % N][0],
+                             names[(i + 1) % N][1], names[i][0], names[i][1]};
         statuses[i] = (contour_object_status){.kind = CONTOUR_KIND_INGRESSROUTE,
                                               .state = (contour_state)(i % 3),
                                               .ns = names[i][0],
