@@ -54,7 +54,7 @@ static int cmp_place(const void *pa, const void *pb)
 typedef struct unit_cases {
     tcase *cases;
     size_t count;
-    const contour_diagnostic **diags; /* grouped by testcase */
+    const contour_diagnostic **diags; /* grouped by testcase; in the block of `cases` */
 } unit_cases;
 
 static bool is_skip(const contour_diagnostic *d)
@@ -96,11 +96,14 @@ static bool build(unit_cases *uc, const check_report *r, const check_unit *unit)
     for (int k = 1; k <= CONTOUR_KIND_COUNT; k++)
         n += contour_snapshot_object_count(unit->snapshot, (contour_kind)k);
     /* At most one more testcase per diagnostic: a skipped document or a file's own. */
-    uc->cases = calloc(n ? n : 1, sizeof *uc->cases);
-    uc->diags = calloc(nd ? nd : 1, sizeof *uc->diags);
+    /* One block: the testcases, then the diagnostics they point into. */
+    uc->cases = n < SIZE_MAX / (sizeof(tcase) + sizeof *uc->diags)
+                    ? calloc(1, n * sizeof(tcase) + nd * sizeof *uc->diags + 1)
+                    : NULL;
+    uc->diags = uc->cases ? (const contour_diagnostic **)(void *)(uc->cases + n) : NULL;
     tcase **by_id = calloc(n ? n : 1, sizeof *by_id);
     size_t *owner = calloc(nd ? nd : 1, sizeof *owner);
-    bool ok = uc->cases && uc->diags && by_id && owner;
+    bool ok = uc->cases && by_id && owner;
     if (ok) {
         size_t objects = object_cases(uc->cases, r, unit), c = objects;
         for (size_t i = 0; i < objects; i++)
@@ -161,6 +164,10 @@ static bool build(unit_cases *uc, const check_report *r, const check_unit *unit)
     }
     free(by_id);
     free(owner);
+    if (!ok) { /* all or nothing */
+        free(uc->cases);
+        *uc = (unit_cases){0};
+    }
     return ok;
 }
 
@@ -276,10 +283,11 @@ static void write_case(FILE *f, const check_report *r, const tcase *t)
 
 bool write_check_junit(FILE *f, const check_report *r)
 {
-    unit_cases *all = calloc(r->unit_count ? r->unit_count : 1, sizeof *all);
+    const size_t units = r->unit_count; /* read once: the cleanup frees what was built */
+    unit_cases *all = calloc(units ? units : 1, sizeof *all);
     bool ok = all != NULL;
     size_t tests = 0, failures = 0, skipped = 0;
-    for (size_t u = 0; ok && u < r->unit_count; u++) {
+    for (size_t u = 0; ok && u < units; u++) {
         ok = build(&all[u], r, &r->units[u]);
         for (size_t i = 0; i < all[u].count; i++) {
             tests++;
@@ -293,7 +301,7 @@ bool write_check_junit(FILE *f, const check_report *r)
                 "<testsuites name=\"contourc check\" tests=\"%zu\" failures=\"%zu\" "
                 "errors=\"0\" skipped=\"%zu\">\n",
                 tests, failures, skipped);
-        for (size_t u = 0; u < r->unit_count; u++) {
+        for (size_t u = 0; u < units; u++) {
             const unit_cases *uc = &all[u];
             for (size_t i = 0; i < uc->count;) {
                 /* One suite per file: the cases are sorted by file. */
@@ -314,9 +322,8 @@ bool write_check_junit(FILE *f, const check_report *r)
         }
         fputs("</testsuites>\n", f);
     }
-    for (size_t u = 0; all && u < r->unit_count; u++) {
-        free(all[u].cases);
-        free(all[u].diags);
+    for (size_t u = 0; all && u < units; u++) {
+        free(all[u].cases); /* the diagnostics too */
     }
     free(all);
     if (!ok)

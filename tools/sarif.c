@@ -41,15 +41,17 @@ static long doc_rule(const char *code)
 static bool collect_extra(rule_set *rs, const check_report *r)
 {
     size_t n = 0;
+    rs->extra = NULL;
+    rs->extra_count = 0;
     for (size_t u = 0; u < r->unit_count; u++)
         n += contour_graph_diagnostic_count(r->units[u].graph);
-    rs->extra = n ? calloc(n, sizeof *rs->extra) : NULL;
-    rs->extra_count = 0;
-    if (n && !rs->extra)
+    if (n == 0)
+        return true;
+    if (!(rs->extra = calloc(n, sizeof *rs->extra)))
         return false;
     for (size_t u = 0; u < r->unit_count; u++) {
         const contour_graph *g = r->units[u].graph;
-        for (size_t i = 0; i < contour_graph_diagnostic_count(g); i++) {
+        for (size_t i = 0; i < contour_graph_diagnostic_count(g) && rs->extra_count < n; i++) {
             const char *code = contour_diagnostic_code(contour_graph_diagnostic_at(g, i));
             if (doc_rule(code) < 0)
                 rs->extra[rs->extra_count++] = code;
@@ -70,8 +72,9 @@ static size_t rule_index(const rule_set *rs, const char *code)
     long i = doc_rule(code);
     if (i >= 0)
         return (size_t)i;
-    const char **hit = bsearch(&code, rs->extra, rs->extra_count, sizeof *rs->extra, cmp_code);
-    return DOC_RULES + (size_t)(hit - rs->extra);
+    const char **hit =
+        rs->extra ? bsearch(&code, rs->extra, rs->extra_count, sizeof *rs->extra, cmp_code) : NULL;
+    return hit ? DOC_RULES + (size_t)(hit - rs->extra) : 0; /* every code was collected */
 }
 
 static void json_str(FILE *f, const char *s)
