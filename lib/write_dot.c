@@ -49,8 +49,17 @@ static size_t encode_id(cx_strbuf *b, const char *s, size_t len, size_t limit)
     size_t i = 0;
     for (; i < len; i += p.consumed) {
         cx_esc_next(s, len, i, CX_ESC_GO, &p);
-        if (i + p.consumed > limit)
-            break;
+        if (i + p.consumed > limit) {
+            if (p.escaped)
+                break;
+            /* Part of a run of plain characters: up to the limit, whole characters. */
+            p.consumed = limit - i;
+            while (p.consumed > 0 && ((unsigned char)s[i + p.consumed] & 0xC0) == 0x80)
+                p.consumed--;
+            if (p.consumed == 0)
+                break;
+            len = i + p.consumed; /* the loop ends after this piece */
+        }
         for (size_t k = 0; k < p.consumed; k++) {
             unsigned char x = (unsigned char)s[i + k];
             if (p.escaped || x == '/' || x == '%' || x == '&') {

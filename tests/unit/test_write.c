@@ -716,6 +716,176 @@ static void test_render_nomem(void **state)
 }
 
 /* A buffer outlives its graph: it carries its own copy of the allocator. */
+static char *render_filtered(const contour_graph *g, contour_output_format format,
+                             const contour_graph_filter *filter)
+{
+    contour_buffer *b = NULL;
+    assert_int_equal(contour_graph_render_filtered(&b, g, format, filter), CONTOUR_OK);
+    char *copy = strdup(contour_buffer_data(b));
+    assert_non_null(copy);
+    contour_buffer_free(b);
+    return copy;
+}
+
+/* The filters of docs/cli.md on the small graph: example.com's routes come from
+ * default/root and team/api, tcp.example.com is a tcpproxy to default/tcp. */
+static void test_filtered_render(void **state)
+{
+    fixture f;
+    build_small(&f, &cx_default_alloc);
+    contour_graph_filter *filter = NULL;
+    assert_int_equal(contour_graph_filter_new(&filter), CONTOUR_OK);
+    /* An empty filter shows everything. */
+    char *all = render(&f.g, CONTOUR_OUTPUT_TEXT);
+    char *text = render_filtered(&f.g, CONTOUR_OUTPUT_TEXT, filter);
+    assert_string_equal(all, text);
+    free(text);
+    free(all);
+
+    assert_int_equal(contour_graph_filter_add_vhost(filter, "tcp.example.com", 15), CONTOUR_OK);
+    text = render_filtered(&f.g, CONTOUR_OUTPUT_TEXT, filter);
+    assert_string_equal(text, "listener ingress_https port 443\n"
+                              "  vhost tcp.example.com: tls min 1.1, passthrough\n"
+                              "    tcpproxy\n"
+                              "      cluster default/tcp:443: weight 0\n"
+                              "statuses: none\n"
+                              "diagnostics: none\n");
+    free(text);
+    contour_graph_filter_free(filter);
+
+    /* A namespace: team's routes, team's statuses, diagnostics about team's objects. */
+    assert_int_equal(contour_graph_filter_new(&filter), CONTOUR_OK);
+    assert_int_equal(contour_graph_filter_add_namespace(filter, "team", 4), CONTOUR_OK);
+    text = render_filtered(&f.g, CONTOUR_OUTPUT_TEXT, filter);
+    assert_non_null(strstr(text, "route prefix /api (IngressRoute team/api)"));
+    assert_null(strstr(text, "IngressRoute default/root"));
+    assert_null(strstr(text, "tcp.example.com"));
+    assert_non_null(strstr(text, "  team/bad: invalid"));
+    assert_null(strstr(text, "default/root: valid"));
+    assert_null(strstr(text, "gone.yaml")); /* about no object */
+    free(text);
+    char *dot = render_filtered(&f.g, CONTOUR_OUTPUT_DOT, filter);
+    assert_null(strstr(dot, "\"ir/default/root\" ["));
+    assert_non_null(strstr(dot, "\"ir/team/bad\" [shape=box"));
+    assert_dot_accepts(dot);
+    free(dot);
+    /* And a vhost: both must hold. */
+    assert_int_equal(contour_graph_filter_add_vhost(filter, "example.com", 11), CONTOUR_OK);
+    char *json = render_filtered(&f.g, CONTOUR_OUTPUT_JSON, filter);
+    assert_non_null(strstr(json, "\"fqdn\": \"example.com\""));
+    assert_null(strstr(json, "\"name\": \"root\""));
+    free(json);
+
+    /* Arguments. */
+    assert_int_equal(contour_graph_filter_add_vhost(filter, "", 0), CONTOUR_ERR_INVALID);
+    assert_int_equal(contour_graph_filter_add_vhost(filter, "\xff", 1), CONTOUR_ERR_INVALID);
+    assert_int_equal(contour_graph_filter_add_namespace(NULL, "a", 1), CONTOUR_ERR_INVALID);
+    assert_int_equal(contour_graph_filter_new(NULL), CONTOUR_ERR_INVALID);
+    contour_buffer *b = (contour_buffer *)&f;
+    assert_int_equal(contour_graph_render_filtered(&b, NULL, CONTOUR_OUTPUT_TEXT, filter),
+                     CONTOUR_ERR_INVALID);
+    assert_null(b);
+    contour_graph_filter_free(filter);
+    contour_graph_filter_free(NULL);
+}
+
+/* A vhost filter allocates (the objects it shows): every failure is reported, nothing
+ * leaks. */
+static void test_filtered_render_nomem(void **state)
+{
+    counting c = {0, 0, 0};
+    cx_alloc alloc = {count_malloc, count_realloc, count_free, &c};
+    fixture f;
+    build_small(&f, &alloc);
+    contour_graph_filter *filter = NULL;
+    assert_int_equal(contour_graph_filter_new(&filter), CONTOUR_OK);
+    assert_int_equal(contour_graph_filter_add_vhost(filter, "example.com", 11), CONTOUR_OK);
+    long failures = 0;
+    for (long n = 0; n < 1000; n++) {
+        c = (counting){0, n, 0};
+        contour_buffer *b = NULL;
+        contour_status st = contour_graph_render_filtered(&b, &f.g, CONTOUR_OUTPUT_DOT, filter);
+        if (st == CONTOUR_OK) {
+            contour_buffer_free(b);
+            assert_int_equal(c.live, 0);
+            break;
+        }
+        assert_int_equal(st, CONTOUR_ERR_NOMEM);
+        assert_int_equal(c.live, 0);
+        failures++;
+    }
+    assert_true(failures >= 3);
+    contour_graph_filter_free(filter);
+}
+
+/* Every quoted string of a DOT line, checked against Graphviz's 16,384-byte limit. */
+static void assert_dot_strings_short(const char *dot)
+{
+    for (const char *p = dot; *p; p++) {
+        if (*p != '"')
+            continue;
+        const char *start = ++p;
+        while (*p && *p != '"')
+            p += *p == '\\' ? 2 : 1;
+        assert_true((size_t)(p - start) < 16384);
+    }
+}
+
+/* Labels and tooltips are cut, at a character boundary and never inside an escape, and
+ * marked; long names keep distinct ids. */
+static void test_dot_long_text(void **state)
+{
+    fixture f;
+    build_small(&f, &cx_default_alloc);
+    size_t n = 40000;
+    char *desc = malloc(n + 1), *name1 = malloc(n + 1), *name2 = malloc(n + 1);
+    assert_true(desc && name1 && name2);
+    for (size_t i = 0; i < n;) { /* é, U+202E, '&' and '"': multibyte, escaped, expanded */
+        static const char unit[] = "\xc3\xa9\xe2\x80\xae&\"";
+        size_t k = sizeof unit - 1 < n - i ? sizeof unit - 1 : n - i;
+        memcpy(desc + i, unit, k);
+        i += k;
+    }
+    desc[n] = '\0';
+    memset(name1, 'x', n);
+    name1[n] = '\0';
+    memcpy(name2, name1, n + 1);
+    name2[n - 1] = 'y'; /* differs only at the end */
+    f.statuses[2].description = desc;
+    f.statuses[3].name = name1;
+    f.statuses[1].name = name2;
+    f.root_edges[0].name = name2;
+    f.api_edges[0].route = desc;
+    char *dot = render(&f.g, CONTOUR_OUTPUT_DOT);
+    assert_dot_lines_well_formed(dot);
+    assert_dot_strings_short(dot);
+    assert_non_null(strstr(dot, "\xe2\x80\xa6\"")); /* the cut, then the closing quote */
+    /* Never half an escape or half a character before the cut. */
+    for (const char *p = strstr(dot, "\xe2\x80\xa6"); p; p = strstr(p + 1, "\xe2\x80\xa6")) {
+        assert_false(p[-1] == '\\');
+        assert_true(((unsigned char)p[-1] & 0xC0) != 0xC0); /* no lead byte left alone */
+        const char *q = p - 1;
+        while (*q != '"' && *q != '\\' && q > dot)
+            q--;
+        if (*q == '\\' && q[1] == '\\') /* a Go escape: complete (\\u202e) */
+            assert_true(p - q >= 7 || q[2] == 'n' || q[2] == '"' || q[2] == '\\');
+    }
+    /* Two long names that differ at the end keep distinct, bounded ids. */
+    const char *a = strstr(dot, "\"ir/team/xxxxxxxx"), *b = strstr(dot, "\"ir/team/xxxx");
+    assert_non_null(a);
+    assert_non_null(b);
+    assert_non_null(strstr(dot, "%~"));
+    assert_dot_accepts(dot);
+    /* The JSON keeps every byte. */
+    char *json = render(&f.g, CONTOUR_OUTPUT_JSON);
+    assert_true(strlen(json) > 3 * n);
+    free(json);
+    free(dot);
+    free(desc);
+    free(name1);
+    free(name2);
+}
+
 static void test_buffer_outlives_graph(void **state)
 {
     counting c = {0, -1, 0};
@@ -749,6 +919,9 @@ int main(void)
         cmocka_unit_test(test_render_invalid),
         cmocka_unit_test(test_render_nomem),
         cmocka_unit_test(test_buffer_outlives_graph),
+        cmocka_unit_test(test_filtered_render),
+        cmocka_unit_test(test_filtered_render_nomem),
+        cmocka_unit_test(test_dot_long_text),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
