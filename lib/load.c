@@ -7,6 +7,7 @@
 #include "config_internal.h"
 #include "convert.h"
 #include "load.h"
+#include "scalar.h"
 #include "snapshot_load.h"
 #include "strbuf.h"
 #include "utf8.h"
@@ -46,6 +47,52 @@ static bool is_list_kind(const char *kind)
     return n >= 4 && strcmp(kind + n - 4, "List") == 0;
 }
 
+/* Whether an apiVersion's group is Contour's: projectcontour.io, contour.heptio.com, or a
+ * subdomain of either. */
+static bool contour_group(const char *api, size_t len)
+{
+    const char *slash = memchr(api, '/', len);
+    size_t n = slash ? (size_t)(slash - api) : 0; /* "v1" alone is the core group */
+    static const char *const groups[] = {"projectcontour.io", "contour.heptio.com"};
+    for (size_t i = 0; i < 2; i++) {
+        size_t g = strlen(groups[i]);
+        if (n == g && memcmp(api, groups[i], g) == 0)
+            return true;
+        if (n > g && api[n - g - 1] == '.' && memcmp(api + n - g, groups[i], g) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* A skipped document of a Contour kind the library does not model (HTTPProxy, a
+ * projectcontour.io/v1 TLSCertificateDelegation, ExtensionService, ...) is said, at its
+ * position: a user checking Contour manifests expects those to be looked at. Other kinds
+ * (Deployments, ConfigMaps) stay silent. */
+static cx_rc report_unsupported(staging *st, const cx_node *root)
+{
+    const char *kind, *api;
+    size_t klen, alen;
+    if (!root || root->type != CX_NODE_MAP ||
+        cx_read_string(cx_node_get(root, "kind"), &kind, &klen) != CX_READ_OK ||
+        cx_read_string(cx_node_get(root, "apiVersion"), &api, &alen) != CX_READ_OK ||
+        !contour_group(api, alen))
+        return CX_RC_OK;
+    cx_strbuf b;
+    cx_strbuf_init(&b, st->conv.alloc);
+    cx_strbuf_puts(&b, "kind ");
+    cx_strbuf_go_quote(&b, kind, klen);
+    cx_strbuf_puts(&b, " of ");
+    cx_strbuf_go_quote(&b, api, alen);
+    cx_strbuf_puts(&b, " is not checked (libcontour models contour.heptio.com/v1beta1 "
+                       "IngressRoute and TLSCertificateDelegation); skipped");
+    cx_objref none = {CONTOUR_KIND_NONE, NULL, NULL};
+    bool ok = !b.oom && cx_diag_add(st->conv.rejected, CONTOUR_SEVERITY_INFO, "unsupported-kind",
+                                    st->conv.source ? st->conv.source->name : NULL, root->pos, none,
+                                    NULL, b.data, b.len);
+    cx_strbuf_release(&b);
+    return ok ? CX_RC_OK : CX_RC_NOMEM;
+}
+
 /* Converts one document or item; objects go to `into`, nested Lists to st->nested. */
 static cx_rc convert_into(staging *st, const cx_node *root, const cx_pending_error *pending,
                           cx_vec *into)
@@ -69,6 +116,7 @@ static cx_rc convert_into(staging *st, const cx_node *root, const cx_pending_err
         return CX_RC_OK;
     }
     case CX_CONVERT_SKIPPED:
+        return report_unsupported(st, root);
     case CX_CONVERT_REJECTED:
         return CX_RC_OK;
     case CX_CONVERT_NOMEM:

@@ -162,7 +162,8 @@ static void test_invalid_utf8(void **state)
     ERR("{\"spec\": \"\xe2\x82", "doc -\n", "invalid-utf8@1:11;", NULL);
     /* Outside a string: invalid UTF-8, or valid but not JSON. */
     ERR("{\"spec\": \xff}", "doc -\n", "invalid-utf8@1:10;", NULL);
-    ERR("{\"spec\": \xc3\xa9}", "doc -\n", "json-syntax@1:10;", "expected a value, found a character");
+    ERR("{\"spec\": \xc3\xa9}", "doc -\n", "json-syntax@1:10;",
+        "expected a value, found a character");
     ERR("\xff", "", "invalid-utf8@1:1;", NULL);
     ERR("[1]\n\xc3\xa9", "doc [i:1]\n", "json-syntax@2:1;", NULL);
 }
@@ -195,7 +196,8 @@ static void test_numbers(void **state)
     ERR("[+1]", "doc -\n", "json-syntax@1:2;", "expected a value, found a character");
     ERR("[-]", "doc -\n", "json-syntax@1:3;", "expected a digit after '-', found a character");
     ERR("[1.]", "doc -\n", "json-syntax@1:4;", "expected a digit after '.', found a character");
-    ERR("[1e]", "doc -\n", "json-syntax@1:4;", "expected a digit in the exponent, found a character");
+    ERR("[1e]", "doc -\n", "json-syntax@1:4;",
+        "expected a digit in the exponent, found a character");
     ERR("[1.5e+]", "doc -\n", "json-syntax@1:7;", NULL);
     ERR("[.5]", "doc -\n", "json-syntax@1:2;", "expected a value, found a character");
     ERR("[0x1]", "doc -\n", "json-syntax@1:3;",
@@ -217,7 +219,8 @@ static void test_trailing_commas(void **state)
     ERR("[,1]", "doc -\n", "json-syntax@1:2;", "expected a value, found a character");
     ERR("[1,,2]", "doc -\n", "json-syntax@1:4;", "expected a value, found a character");
     ERR("{,}", "doc -\n", "json-syntax@1:2;", "expected a string key or '}', found a character");
-    ERR("{\"a\":1,,}", "doc -\n", "json-syntax@1:8;", "expected a string key after ',', found a character");
+    ERR("{\"a\":1,,}", "doc -\n", "json-syntax@1:8;",
+        "expected a string key after ',', found a character");
     /* A comma in an array followed by '}' is not a trailing comma. */
     ERR("[1,}", "doc -\n", "json-syntax@1:4;", "expected a value, found a character");
 }
@@ -225,13 +228,15 @@ static void test_trailing_commas(void **state)
 static void test_syntax_errors(void **state)
 {
     (void)state;
-    ERR("{\"spec\" 1}", "doc -\n", "json-syntax@1:9;", "expected ':' after object key, found a character");
+    ERR("{\"spec\" 1}", "doc -\n", "json-syntax@1:9;",
+        "expected ':' after object key, found a character");
     ERR("{1: 2}", "doc -\n", "json-syntax@1:2;", "expected a string key or '}', found a character");
     ERR("{\"a\": 1 \"b\": 2}", "doc -\n", "json-syntax@1:9;",
         "expected ',' or '}' after object member, found a character");
     ERR("{\"a\": 1]", "doc -\n", "json-syntax@1:8;", NULL);
     ERR("[1}", "doc -\n", "json-syntax@1:3;", NULL);
-    ERR("{'a': 1}", "doc -\n", "json-syntax@1:2;", "expected a string key or '}', found a character");
+    ERR("{'a': 1}", "doc -\n", "json-syntax@1:2;",
+        "expected a string key or '}', found a character");
     ERR("[tru]", "doc -\n", "json-syntax@1:5;", "expected 'true', found a character");
     ERR("[nul]", "doc -\n", "json-syntax@1:5;", "expected 'null', found a character");
     ERR("[fals", "doc -\n", "json-syntax@1:6;", "unexpected end of input, expected 'false'");

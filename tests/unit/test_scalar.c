@@ -200,8 +200,21 @@ static void test_read_string(void **state)
         assert_int_equal(cx_read_string(&n, &s, &len), CX_READ_OK);
         assert_string_equal(s, plains[i]);
     }
-    const char *typed[] = {"80", "true", "yes", "y", "n", "1.5", "0x10", "0o17", "1:30",
-                           "2001-12-14", "2001-12-14 21:59:43.10 -5", "<<", "=", ".inf", "1e3"};
+    const char *typed[] = {"80",
+                           "true",
+                           "yes",
+                           "y",
+                           "n",
+                           "1.5",
+                           "0x10",
+                           "0o17",
+                           "1:30",
+                           "2001-12-14",
+                           "2001-12-14 21:59:43.10 -5",
+                           "<<",
+                           "=",
+                           ".inf",
+                           "1e3"};
     for (size_t i = 0; i < sizeof typed / sizeof *typed; i++) {
         n = PLAIN(typed[i]);
         if (cx_read_string(&n, &s, &len) != CX_READ_TYPE)

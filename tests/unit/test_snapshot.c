@@ -60,6 +60,37 @@ static void test_load_and_lookup(void **state)
     contour_snapshot_free(s);
 }
 
+/* Contour kinds the library does not model are said to be skipped (an info diagnostic at
+ * the document, in a List too); other kinds stay silent. */
+static void test_unsupported_contour_kinds(void **state)
+{
+    (void)state;
+    contour_snapshot *s =
+        tu_load("kinds.yaml", "apiVersion: projectcontour.io/v1\nkind: HTTPProxy\n"
+                              "metadata: {name: p}\n"
+                              "---\n"
+                              "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\n"
+                              "---\n"
+                              "apiVersion: v1\nkind: List\nitems:\n"
+                              "- apiVersion: contour.heptio.com/v1\n"
+                              "  kind: IngressRoute\n  metadata: {name: r}\n"
+                              "- apiVersion: x.projectcontour.io/v1\n  kind: Thing\n"
+                              "- apiVersion: notprojectcontour.io/v1\n  kind: Thing\n"
+                              "- apiVersion: projectcontour.io\n  kind: Thing\n");
+    assert_int_equal(contour_snapshot_diagnostic_count(s), 3);
+    static const uint32_t lines[] = {1, 12, 15};
+    for (size_t i = 0; i < 3; i++) {
+        const contour_diagnostic *d = contour_snapshot_diagnostic_at(s, i);
+        assert_string_equal(contour_diagnostic_code(d), "unsupported-kind");
+        assert_int_equal(contour_diagnostic_severity(d), CONTOUR_SEVERITY_INFO);
+        assert_int_equal(contour_diagnostic_line(d), lines[i]);
+    }
+    assert_non_null(strstr(contour_diagnostic_message(contour_snapshot_diagnostic_at(s, 0)),
+                           "kind \"HTTPProxy\" of \"projectcontour.io/v1\" is not checked"));
+    assert_int_equal(contour_snapshot_diagnostic_count_by_severity(s, CONTOUR_SEVERITY_ERROR), 0);
+    contour_snapshot_free(s);
+}
+
 static void test_argument_checks(void **state)
 {
     (void)state;
@@ -530,6 +561,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_load_and_lookup),
+        cmocka_unit_test(test_unsupported_contour_kinds),
         cmocka_unit_test(test_argument_checks),
         cmocka_unit_test(test_duplicates_later_wins),
         cmocka_unit_test(test_remove_and_reload),

@@ -173,6 +173,7 @@ _DECLS: dict[str, tuple[Any, list[Any]]] = {
     "contour_severity_name": (_s, [_e]),
     "contour_version": (_u32, []),
     "contour_version_string": (_s, []),
+    "contour_escape": (_sz, [_vp, _sz, _s, _sz, _e]),  # 0.2; dst is a writable buffer
     # config.h
     "contour_config_new": (_e, [_pvp]),
     "contour_config_free": (None, [_vp]),
@@ -373,6 +374,12 @@ _DECLS: dict[str, tuple[Any, list[Any]]] = {
     "contour_buffer_data": (_vp, [_vp]),
     "contour_buffer_size": (_sz, [_vp]),
     "contour_buffer_free": (None, [_vp]),
+    # graph.h, 0.2: graph filters
+    "contour_graph_filter_new": (_e, [_pvp]),
+    "contour_graph_filter_free": (None, [_vp]),
+    "contour_graph_filter_add_vhost": (_e, [_vp, _s, _sz]),
+    "contour_graph_filter_add_namespace": (_e, [_vp, _s, _sz]),
+    "contour_graph_render_filtered": (_e, [_pvp, _vp, _e, _vp]),
 }
 
 # Without these the binding cannot even check what it loaded.
