@@ -817,10 +817,13 @@ static bool build_templates(cx_rs *rs, uint32_t ord)
             g->num_retries = n < 1 ? 1 : n > UINT32_MAX ? UINT32_MAX : (uint32_t)n;
             const char *pt = r->retry_per_try_timeout;
             if (pt && *pt) {
-                int64_t ns;
-                if (!cx_go_parse_duration(pt, strlen(pt), &ns) || ns < 0)
+                /* ns is only meaningful when the parse succeeded: which warning an
+                 * unparsable value gets must not depend on what the stack held. */
+                int64_t ns = 0;
+                bool parsed = cx_go_parse_duration(pt, strlen(pt), &ns);
+                if (!parsed || ns < 0)
                     duration_warning(rs, o, "retryPolicy.perTryTimeout", pt,
-                                     ns < 0 ? CX_TIMEOUT_NEGATIVE : CX_TIMEOUT_INVALID,
+                                     parsed ? CX_TIMEOUT_NEGATIVE : CX_TIMEOUT_INVALID,
                                      "no per-try timeout is set",
                                      r->per_try_pos.line ? r->per_try_pos : r->pos, i,
                                      "retryPolicy.perTryTimeout");

@@ -366,6 +366,43 @@ static void test_escaping(void **state)
     contour_snapshot_free(s);
 }
 
+/* An unparsable perTryTimeout is "not a valid duration" every time: the resolver used to
+ * read the parser's output even when the parse failed (uninitialised memory: "is negative"
+ * or not, depending on the stack). Many routes, so that stale stack contents get a chance
+ * to differ; `meson test --setup=valgrind test_resolve` reports the read itself. */
+static void test_unparsable_per_try_timeout_message(void **state)
+{
+    (void)state;
+    text t = {0};
+    tput(&t, "apiVersion: v1\nkind: Service\nmetadata: {name: web}\n"
+             "spec: {ports: [{port: 80}]}\n---\n"
+             "apiVersion: contour.heptio.com/v1beta1\nkind: IngressRoute\n"
+             "metadata: {name: r}\nspec:\n  virtualhost: {fqdn: r.example.com}\n  routes:\n");
+    static const char *const bad[] = {"abc", "-", "1x", "-abc", ".s", "5"};
+    enum { ROUTES = 60 };
+    for (int i = 0; i < ROUTES; i++)
+        tput(&t,
+             "  - match: /r%d\n    retryPolicy: {perTryTimeout: \"%s\"}\n"
+             "    services: [{name: web, port: 80}]\n",
+             i, bad[i % 6]);
+    contour_snapshot *s = load_text("per-try.yaml", &t);
+    free(t.p);
+    contour_graph *g = resolve(s, NULL);
+    size_t found = 0;
+    for (size_t i = 0; i < contour_graph_diagnostic_count(g); i++) {
+        const contour_diagnostic *d = contour_graph_diagnostic_at(g, i);
+        if (strcmp(contour_diagnostic_code(d), "invalid-duration") != 0)
+            continue;
+        const char *m = contour_diagnostic_message(d);
+        if (!strstr(m, "\" is not a valid duration; no per-try timeout is set"))
+            fail_msg("diagnostic %zu: %s", i, m);
+        found++;
+    }
+    assert_int_equal(found, ROUTES);
+    contour_graph_free(g);
+    contour_snapshot_free(s);
+}
+
 /* ---- order independence ---- */
 
 /* Splits a YAML stream into documents at "---" lines (the inputs used have no other). */
@@ -759,6 +796,7 @@ int main(void)
         cmocka_unit_test(test_status_positions),
         cmocka_unit_test(test_accessors),
         cmocka_unit_test(test_escaping),
+        cmocka_unit_test(test_unparsable_per_try_timeout_message),
         cmocka_unit_test(test_shuffle),
         cmocka_unit_test(test_allocation_failures),
         cmocka_unit_test(test_deep_chain),
