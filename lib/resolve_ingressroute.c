@@ -827,8 +827,8 @@ static bool build_templates(cx_rs *rs, uint32_t ord)
                                      "no per-try timeout is set",
                                      r->per_try_pos.line ? r->per_try_pos : r->pos, i,
                                      "retryPolicy.perTryTimeout");
-                else if (cx_ns_to_ms(ns) > 0)
-                    g->per_try_timeout_ms = cx_ns_to_ms(ns);
+                else
+                    g->per_try_timeout_ms = cx_ns_to_ms(ns); /* 0 (not set) for 0s */
             }
         }
         g->source_kind = CONTOUR_KIND_INGRESSROUTE;
