@@ -949,14 +949,17 @@ static void tcp_walk(cx_rs *rs, const cx_root *root)
                 cx_rs_health_check(rs, c, s);
             }
             if (ok && !rs->oom) {
-                size_t n = rs->clusters.len;
+                /* Sorted (and made unique) like a route's clusters: the order written is
+                 * not part of the graph (spec §4: every cluster list). */
+                uint32_t n = cx_rs_sort_clusters((contour_cluster *)rs->clusters.data,
+                                                 (uint32_t)rs->clusters.len);
                 vh->tcp = cx_arena_array(rs->ga, n, sizeof *vh->tcp);
                 if (!vh->tcp) {
                     rs->oom = true;
                     return;
                 }
                 memcpy(vh->tcp, rs->clusters.data, n * sizeof *vh->tcp);
-                vh->tcp_count = (uint32_t)n;
+                vh->tcp_count = n;
                 vh->has_tcp = true;
             }
             break;
