@@ -104,18 +104,28 @@ cv_rc cv_diag(cv *c, contour_severity sev, const char *code, cx_pos pos, const c
     return add_diag(c, sev, code, pos, c->depth ? c->field.data : NULL);
 }
 
+/* `unknown field "k" in ` (the caller says where), and the field path's last segment. */
+static void unknown_field_text(cx_strbuf *msg, cx_strbuf *field, const cx_node *key)
+{
+    cx_strbuf_puts(msg, "unknown field ");
+    cx_quote_bounded(msg, key->u.str, key->len, KEY_MAX);
+    cx_strbuf_puts(msg, " in ");
+    put_bounded(field, key->u.str, key->len, KEY_MAX);
+}
+
 cv_rc cv_unknown_field(cv *c, const cx_node *key)
 {
     cx_strbuf_clear(&c->msg);
     cx_strbuf_clear(&c->field);
-    cx_strbuf_puts(&c->msg, "unknown field ");
-    cx_quote_bounded(&c->msg, key->u.str, key->len, KEY_MAX);
-    cx_strbuf_puts(&c->msg, " in ");
-    put_path(c, &c->msg);
     put_path(c, &c->field);
     if (c->depth)
         cx_strbuf_putc(&c->field, '.');
-    put_bounded(&c->field, key->u.str, key->len, KEY_MAX);
+    unknown_field_text(&c->msg, &c->field, key);
+    /* At the top of the document the path is empty: the kind says where. */
+    if (c->depth)
+        put_path(c, &c->msg);
+    else
+        cx_strbuf_puts(&c->msg, contour_kind_name(c->o->kind));
     return add_diag(c, CONTOUR_SEVERITY_WARNING, "unknown-field", key->pos, c->field.data);
 }
 
@@ -385,7 +395,17 @@ typedef struct kind_info {
     contour_kind k;
     const char *const *api_versions; /* NULL-terminated */
     cv_rc (*read)(cv *c, const cx_node *root);
+    const char *const *own_fields; /* top-level fields besides top_fields; NULL-terminated */
 } kind_info;
+
+/* The top-level fields every kind has (spec §1): anything else, unless the kind has it
+ * (own_fields), is an unknown field. Their values are only read where a reader needs
+ * them; the builder does not even build the others (tree.h). */
+static const char *const top_fields[] = {"apiVersion", "kind", "metadata", "spec", "status", NULL};
+static const char *const no_fields[] = {NULL};
+/* A Secret has no spec; `immutable` is a Secret field since Kubernetes 1.19. */
+static const char *const secret_fields[] = {"data", "stringData", "type", "immutable", NULL};
+static const char *const list_fields[] = {"items", NULL};
 
 static const char *const contour_apis[] = {"contour.heptio.com/v1beta1", NULL};
 /* In the order of cx_ingress_api. */
@@ -394,12 +414,12 @@ static const char *const ingress_apis[] = {"extensions/v1beta1", "networking.k8s
 static const char *const core_apis[] = {"v1", NULL};
 
 static const kind_info kinds[] = {
-    {"IngressRoute", CONTOUR_KIND_INGRESSROUTE, contour_apis, cv_read_ingressroute},
+    {"IngressRoute", CONTOUR_KIND_INGRESSROUTE, contour_apis, cv_read_ingressroute, no_fields},
     {"TLSCertificateDelegation", CONTOUR_KIND_TLSCERTIFICATEDELEGATION, contour_apis,
-     cv_read_tlscertdelegation},
-    {"Ingress", CONTOUR_KIND_INGRESS, ingress_apis, cv_read_ingress},
-    {"Service", CONTOUR_KIND_SERVICE, core_apis, cv_read_service},
-    {"Secret", CONTOUR_KIND_SECRET, core_apis, cv_read_secret},
+     cv_read_tlscertdelegation, no_fields},
+    {"Ingress", CONTOUR_KIND_INGRESS, ingress_apis, cv_read_ingress, no_fields},
+    {"Service", CONTOUR_KIND_SERVICE, core_apis, cv_read_service, no_fields},
+    {"Secret", CONTOUR_KIND_SECRET, core_apis, cv_read_secret, secret_fields},
 };
 
 /* Every field of a Kubernetes ObjectMeta. */
@@ -521,6 +541,18 @@ static cv_rc read_annotations(cv *c, const cx_node *v)
     cv_pop(c);
     o->annotation_count = map->len;
     return CV_OK;
+}
+
+/* Unknown fields at the top of the document (their values were never built). */
+static cv_rc read_top_level(cv *c, const cx_node *root, const char *const *own)
+{
+    cv_rc rc = CV_OK;
+    for (uint32_t i = 0; i < root->len && rc == CV_OK; i++) {
+        const cx_node *k = root->u.pairs[i].key;
+        if (!cv_known(k, top_fields) && !cv_known(k, own))
+            rc = cv_unknown_field(c, k);
+    }
+    return rc;
 }
 
 /* The rest of metadata, once name and namespace are known: unknown fields, annotations. */
@@ -672,6 +704,8 @@ static cx_convert_result convert_object(const cx_convert_ctx *ctx, const kind_in
 
     const cx_node *meta = NULL;
     cv_rc rc = read_identity(&c, root, pending, &meta);
+    if (rc == CV_OK)
+        rc = read_top_level(&c, root, ki->own_fields);
     if (rc == CV_OK && meta)
         rc = read_metadata(&c, meta);
     if (rc == CV_OK)
@@ -699,17 +733,44 @@ static cx_convert_result convert_object(const cx_convert_ctx *ctx, const kind_in
     return result;
 }
 
+/* unknown-field warnings for a List's own top level (`kind` is its kind as written). */
+static cx_convert_result list_unknown_fields(const cx_convert_ctx *ctx, const cx_node *root,
+                                             const char *kind, size_t kind_len)
+{
+    cx_strbuf msg, field;
+    cx_strbuf_init(&msg, ctx->alloc);
+    cx_strbuf_init(&field, ctx->alloc);
+    cx_convert_result r = CX_CONVERT_LIST;
+    for (uint32_t i = 0; i < root->len && r == CX_CONVERT_LIST; i++) {
+        const cx_node *k = root->u.pairs[i].key;
+        if (cv_known(k, top_fields) || cv_known(k, list_fields))
+            continue;
+        cx_strbuf_clear(&msg);
+        cx_strbuf_clear(&field);
+        unknown_field_text(&msg, &field, k);
+        put_bounded(&msg, kind, kind_len, KEY_MAX);
+        r = msg.oom || field.oom
+                ? CX_CONVERT_NOMEM
+                : report_doc(ctx, CONTOUR_SEVERITY_WARNING, "unknown-field", k->pos, field.data,
+                             msg.data, msg.len, CX_CONVERT_LIST);
+    }
+    cx_strbuf_release(&msg);
+    cx_strbuf_release(&field);
+    return r;
+}
+
 /* A List's items: the builder streams a top-level `items` list to the handler; anything
  * else there that is not a list is a type error. */
 static cx_convert_result convert_list(const cx_convert_ctx *ctx, const cx_node *root,
-                                      const cx_pending_error *pending)
+                                      const cx_pending_error *pending, const char *kind,
+                                      size_t kind_len)
 {
     if (pending && pending->set)
         return report_pending(ctx, pending);
     const cx_node *items = cx_node_get(root, "items");
     if (!cx_node_is_null(items) && items->type != CX_NODE_SEQ)
         return report_doc_type(ctx, "items", items, "a list");
-    return CX_CONVERT_LIST;
+    return list_unknown_fields(ctx, root, kind, kind_len);
 }
 
 static const char missing_kind_msg[] = "document has no kind; skipped";
@@ -759,7 +820,7 @@ cx_convert_result cx_convert(const cx_convert_ctx *ctx, const cx_node *root,
     }
 
     if (ends_with_list(ks, klen))
-        return convert_list(ctx, root, pending);
+        return convert_list(ctx, root, pending, ks, klen);
 
     const kind_info *ki = NULL;
     for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++) {

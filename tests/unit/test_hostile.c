@@ -382,15 +382,18 @@ static const char service_head[] = "apiVersion: v1\nkind: Service\nmetadata: {na
 /* Billion laughs                                                                             */
 /* ------------------------------------------------------------------------------------------ */
 
-/* Nine levels of ten aliases each: 10^9 "lol"s if expanded. `indent` places the anchors
- * under spec (a modelled object, where the builder must keep them) or at the top of a
- * document without kind (the classic form). */
+/* Nine levels of ten aliases each: 10^9 "lol"s if expanded. `arg` places the anchors
+ * under spec (a modelled object, where the builder must keep them: "spec"), at the top of
+ * a modelled object (unknown fields, never built: "object"), or at the top of a document
+ * without kind (the classic form: NULL). */
 static void make_laughs(text *t, const void *arg)
 {
-    bool in_spec = arg != NULL;
+    bool in_spec = arg && strcmp(arg, "spec") == 0;
     const char *ind = in_spec ? "  " : "";
     if (in_spec)
         t_printf(t, "%sspec:\n", service_head);
+    else if (arg)
+        t_puts(t, service_head);
     t_printf(t, "%sa: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n", ind);
     for (char c = 'b'; c <= 'i'; c++)
         t_printf(t, "%s%c: &%c [*%c, *%c, *%c, *%c, *%c, *%c, *%c, *%c, *%c, *%c]\n", ind, c, c,
@@ -409,6 +412,10 @@ static void test_billion_laughs(void **state)
      * refused for its missing kind, and nothing is expanded. */
     run_isolated("billion laughs (top level)", make_laughs, NULL, CONTOUR_FORMAT_YAML, NULL,
                  (expect){CONTOUR_OK, "missing-kind", 1, 1, 1.0, 0});
+    /* At the top of a Service they are unknown fields: warned about at their keys (line 4
+     * is `a`), their values never built, the Service loaded. */
+    run_isolated("billion laughs (unknown top-level fields)", make_laughs, "object",
+                 CONTOUR_FORMAT_YAML, NULL, (expect){CONTOUR_OK, "unknown-field", 4, 1, 1.0, 1});
 }
 
 /* ------------------------------------------------------------------------------------------ */
