@@ -6,6 +6,7 @@
 #include "resolve.h"
 #include "compare.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -644,27 +645,39 @@ static int cmp_conflict(const void *a, const void *b)
     return 0;
 }
 
+/* The field of the item a route template comes from: spec.routes[i] (IngressRoute),
+ * spec.rules[r].http.paths[i] or the default backend (Ingress). */
+static void route_field(const cx_rtpl *t, char *buf, size_t size)
+{
+    const contour_object *o = t->obj;
+    if (o->kind == CONTOUR_KIND_INGRESSROUTE)
+        snprintf(buf, size, "spec.routes[%u]", t->index);
+    else if (t->rule < 0)
+        snprintf(buf, size, "%s",
+                 o->u.ing.api == CX_INGRESS_NETWORKING_V1 ? "spec.defaultBackend" : "spec.backend");
+    else
+        snprintf(buf, size, "spec.rules[%d].http.paths[%u]", t->rule, t->index);
+}
+
 static void conflict_diag(cx_rs *rs, const conflict *c)
 {
     const cx_rtpl *l = c->loser, *w = c->winner;
+    char field[64];
     cx_rs_msg_reset(rs);
     cx_strbuf_puts(&rs->msg, l->r.match == CONTOUR_MATCH_EXACT ? "exact path " : "prefix ");
     cx_rs_msg_quote(rs, l->r.path);
     cx_strbuf_puts(&rs->msg, " on virtual host ");
     cx_rs_msg_quote(rs, c->vh->fqdn);
-    cx_strbuf_printf(&rs->msg, " is already routed by %s %s/%s; this route is ignored",
-                     contour_kind_name(w->obj->kind), w->obj->ns, w->obj->name);
-    const contour_object *o = l->obj;
-    if (o->kind == CONTOUR_KIND_INGRESSROUTE)
-        cx_rs_diag(rs, CONTOUR_SEVERITY_WARNING, "route-conflict", o, l->pos, "spec.routes[%u]",
-                   l->index);
-    else if (l->rule < 0)
-        cx_rs_diag(rs, CONTOUR_SEVERITY_WARNING, "route-conflict", o, l->pos, "%s",
-                   o->u.ing.api == CX_INGRESS_NETWORKING_V1 ? "spec.defaultBackend"
-                                                            : "spec.backend");
-    else
-        cx_rs_diag(rs, CONTOUR_SEVERITY_WARNING, "route-conflict", o, l->pos,
-                   "spec.rules[%d].http.paths[%u]", l->rule, l->index);
+    cx_strbuf_printf(&rs->msg, " is already routed by %s %s/%s", contour_kind_name(w->obj->kind),
+                     w->obj->ns, w->obj->name);
+    if (w->obj == l->obj) {
+        /* The loser's own object: the name alone would not say which route won. */
+        route_field(w, field, sizeof field);
+        cx_strbuf_printf(&rs->msg, " (%s)", field);
+    }
+    cx_strbuf_puts(&rs->msg, "; this route is ignored");
+    route_field(l, field, sizeof field);
+    cx_rs_diag(rs, CONTOUR_SEVERITY_WARNING, "route-conflict", l->obj, l->pos, "%s", field);
 }
 
 static contour_vhost *graph_vhosts(cx_rs *rs, uint32_t n)
@@ -729,7 +742,10 @@ static void assemble(cx_rs *rs)
             if (out > lo && sorted[out - 1].t->r.match == sorted[i].t->r.match &&
                 sorted[out - 1].key == sorted[i].key &&
                 strcmp(sorted[out - 1].t->r.path, sorted[i].t->r.path) == 0) {
-                if (sorted[out - 1].t->obj != sorted[i].t->obj) {
+                /* Spec rule 10: every loser is told, also one that loses to an earlier
+                 * route of its own object (the same template cannot occur twice here: an
+                 * object is published once per virtual host). */
+                if (sorted[out - 1].t != sorted[i].t) {
                     conflict c = {sorted[i].vh, sorted[i].t, sorted[out - 1].t};
                     if (!cx_vec_push(&conflicts, &c))
                         rs->oom = true;
