@@ -712,6 +712,106 @@ static void test_long_cycle(void **state)
     contour_snapshot_free(s);
 }
 
+/* Spec rule 11: a cycle path of more than 64 names keeps the first 32 and the last 32,
+ * joined by " -> ... -> "; 64 names are shown whole. chain(k) closes a cycle of
+ * root, c1..ck, c1: k + 2 names. */
+static void cycle_text(size_t names)
+{
+    size_t depth = names - 2;
+    contour_snapshot *s = chain(depth, true);
+    contour_graph *g = resolve(s, NULL);
+    char last[32];
+    snprintf(last, sizeof last, "c%zu", depth);
+    text want = {0};
+    tput(&want, "route creates a delegation cycle: ");
+    for (size_t i = 0; i < names; i++) {
+        if (names > 64 && i == 32) {
+            tput(&want, " -> ...");
+            i = names - 32;
+        }
+        /* name i: root, then c1..c<depth>, then c1 again */
+        size_t c = i == 0 ? 0 : i <= depth ? i : 1;
+        if (c)
+            tput(&want, "%sh/c%zu", i ? " -> " : "", c);
+        else
+            tput(&want, "h/root");
+    }
+    assert_string_equal(contour_object_status_description(status_of(g, "h", last)), want.p);
+    free(want.p);
+    contour_graph_free(g);
+    contour_snapshot_free(s);
+}
+
+static void test_cycle_text_bound(void **state)
+{
+    (void)state;
+    cycle_text(64);
+    cycle_text(65);
+    cycle_text(3);
+}
+
+/* Roots r0000.. of namespace h, all on one fqdn, each with one route. */
+static contour_snapshot *roots_on_one_fqdn(size_t n, size_t *input_len)
+{
+    text t = {0};
+    for (size_t i = 0; i < n; i++)
+        tput(&t,
+             "---\napiVersion: contour.heptio.com/v1beta1\nkind: IngressRoute\n"
+             "metadata: {name: r%04zu, namespace: h}\nspec:\n"
+             "  virtualhost: {fqdn: dup.example.com}\n"
+             "  routes: [{match: /, services: [{name: web, port: 80}]}]\n",
+             i);
+    *input_len = t.n;
+    contour_snapshot *s = load_text("roots.yaml", &t);
+    free(t.p);
+    return s;
+}
+
+/* Spec rule 11: a duplicate-fqdn list keeps the first 64 names, then ", and N more". */
+static void test_duplicate_fqdn_text_bound(void **state)
+{
+    (void)state;
+    for (size_t n = 64; n <= 65; n++) {
+        size_t len;
+        contour_snapshot *s = roots_on_one_fqdn(n, &len);
+        contour_graph *g = resolve(s, NULL);
+        text want = {0};
+        tput(&want, "fqdn \"dup.example.com\" is used in multiple IngressRoutes: ");
+        for (size_t i = 0; i < 64; i++)
+            tput(&want, "%sh/r%04zu", i ? ", " : "", i);
+        if (n == 65)
+            tput(&want, ", and 1 more");
+        for (size_t i = 0; i < n; i++) {
+            char name[16];
+            snprintf(name, sizeof name, "r%04zu", i);
+            assert_string_equal(contour_object_status_description(status_of(g, "h", name)), want.p);
+        }
+        free(want.p);
+        contour_graph_free(g);
+        contour_snapshot_free(s);
+    }
+}
+
+/* 4,000 roots on one fqdn: each status repeated the whole list, 200 MB of JSON from
+ * 870 KB. Now every status is bounded and the JSON grows linearly with the input. */
+static void test_duplicate_fqdn_linear_output(void **state)
+{
+    (void)state;
+    size_t len;
+    contour_snapshot *s = roots_on_one_fqdn(4000, &len);
+    contour_graph *g = resolve(s, NULL);
+    char *json = tu_graph_json(g);
+    size_t out = strlen(json);
+    print_message("4,000 roots on one fqdn: %zu bytes in, %zu bytes of JSON\n", len, out);
+    assert_int_equal(contour_graph_status_count(g), 4000);
+    assert_non_null(strstr(json, ", and 3936 more\""));
+    /* About 1.2 KB per status (64 names); the whole list was 48 KB per status. */
+    assert_true(out < 8 * len);
+    free(json);
+    contour_graph_free(g);
+    contour_snapshot_free(s);
+}
+
 static void test_wide_root(void **state)
 {
     (void)state;
@@ -801,6 +901,9 @@ int main(void)
         cmocka_unit_test(test_allocation_failures),
         cmocka_unit_test(test_deep_chain),
         cmocka_unit_test(test_long_cycle),
+        cmocka_unit_test(test_cycle_text_bound),
+        cmocka_unit_test(test_duplicate_fqdn_text_bound),
+        cmocka_unit_test(test_duplicate_fqdn_linear_output),
         cmocka_unit_test(test_wide_root),
         cmocka_unit_test(test_diamond_lattice),
     };
