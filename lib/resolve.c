@@ -596,7 +596,7 @@ cx_vbuild *cx_rs_vhost(cx_rs *rs, const char *fqdn)
     return v;
 }
 
-void cx_rs_publish(cx_rs *rs, cx_vbuild *vh, int listener, const cx_rtpl *t, bool redirect)
+void cx_rs_publish(cx_rs *rs, cx_vbuild *vh, int listener, cx_rtpl *t, bool redirect)
 {
     cx_rentry e = {t, cx_str_key(t->r.path), vh, rs->seq++, (uint8_t)listener, redirect};
     if (!cx_vec_push(&rs->routes, &e))
@@ -627,22 +627,18 @@ static int cmp_rentry(const void *a, const void *b)
     return (x->seq > y->seq) - (x->seq < y->seq);
 }
 
-typedef struct conflict {
-    const cx_vbuild *vh;
-    const cx_rtpl *loser;
-    const cx_rtpl *winner;
-} conflict;
-
-static int cmp_conflict(const void *a, const void *b)
+/* Records that `loser` lost its key on vh to `winner`. Called in fqdn order of vh. */
+static void note_loss(cx_rs *rs, const cx_vbuild *vh, cx_rtpl *loser, const cx_rtpl *winner)
 {
-    const conflict *x = a, *y = b;
-    if (x->vh != y->vh)
-        return x->vh->rank < y->vh->rank ? -1 : 1;
-    if (x->loser != y->loser)
-        return (uintptr_t)x->loser < (uintptr_t)y->loser ? -1 : 1;
-    if (x->winner->obj != y->winner->obj)
-        return (uintptr_t)x->winner->obj < (uintptr_t)y->winner->obj ? -1 : 1;
-    return 0;
+    if (!loser->lost_vh) {
+        loser->lost_vh = loser->lost_last = vh;
+        loser->lost_to = winner;
+        if (!cx_vec_push(&rs->losers, &loser))
+            rs->oom = true;
+    } else if (loser->lost_last != vh) {
+        loser->lost_last = vh;
+        loser->lost_more++;
+    }
 }
 
 /* The field of the item a route template comes from: spec.routes[i] (IngressRoute),
@@ -659,15 +655,17 @@ static void route_field(const cx_rtpl *t, char *buf, size_t size)
         snprintf(buf, size, "spec.rules[%d].http.paths[%u]", t->rule, t->index);
 }
 
-static void conflict_diag(cx_rs *rs, const conflict *c)
+/* The one route-conflict warning of a losing route: where it first lost, and on how many
+ * more virtual hosts. */
+static void conflict_diag(cx_rs *rs, const cx_rtpl *l)
 {
-    const cx_rtpl *l = c->loser, *w = c->winner;
+    const cx_rtpl *w = l->lost_to;
     char field[64];
     cx_rs_msg_reset(rs);
     cx_strbuf_puts(&rs->msg, l->r.match == CONTOUR_MATCH_EXACT ? "exact path " : "prefix ");
     cx_rs_msg_quote(rs, l->r.path);
     cx_strbuf_puts(&rs->msg, " on virtual host ");
-    cx_rs_msg_quote(rs, c->vh->fqdn);
+    cx_rs_msg_quote(rs, l->lost_vh->fqdn);
     cx_strbuf_printf(&rs->msg, " is already routed by %s %s/%s", contour_kind_name(w->obj->kind),
                      w->obj->ns, w->obj->name);
     if (w->obj == l->obj) {
@@ -676,6 +674,9 @@ static void conflict_diag(cx_rs *rs, const conflict *c)
         cx_strbuf_printf(&rs->msg, " (%s)", field);
     }
     cx_strbuf_puts(&rs->msg, "; this route is ignored");
+    if (l->lost_more)
+        cx_strbuf_printf(&rs->msg, " (and on %u more virtual host%s)", l->lost_more,
+                         l->lost_more == 1 ? "" : "s");
     route_field(l, field, sizeof field);
     cx_rs_diag(rs, CONTOUR_SEVERITY_WARNING, "route-conflict", l->obj, l->pos, "%s", field);
 }
@@ -730,8 +731,6 @@ static void assemble(cx_rs *rs)
     memmove(start + 1, start, (nb - 1) * sizeof *start);
     start[0] = 0;
 
-    cx_vec conflicts;
-    cx_vec_init(&conflicts, rs->alloc, sizeof(conflict));
     for (size_t b = 0; b + 1 < nb; b++) {
         size_t lo = start[b], hi = start[b + 1];
         if (hi - lo > 1)
@@ -745,11 +744,8 @@ static void assemble(cx_rs *rs)
                 /* Spec rule 10: every loser is told, also one that loses to an earlier
                  * route of its own object (the same template cannot occur twice here: an
                  * object is published once per virtual host). */
-                if (sorted[out - 1].t != sorted[i].t) {
-                    conflict c = {sorted[i].vh, sorted[i].t, sorted[out - 1].t};
-                    if (!cx_vec_push(&conflicts, &c))
-                        rs->oom = true;
-                }
+                if (sorted[out - 1].t != sorted[i].t)
+                    note_loss(rs, sorted[i].vh, sorted[i].t, sorted[out - 1].t);
                 continue;
             }
             sorted[out++] = sorted[i];
@@ -758,16 +754,8 @@ static void assemble(cx_rs *rs)
         if (hi > lo)
             sorted[lo].vh->route_count[b % 2] = (uint32_t)(out - lo);
     }
-    if (conflicts.len) {
-        conflict *cs = (conflict *)conflicts.data;
-        qsort(cs, conflicts.len, sizeof *cs, cmp_conflict);
-        for (size_t i = 0; i < conflicts.len; i++) {
-            if (i > 0 && cmp_conflict(&cs[i - 1], &cs[i]) == 0)
-                continue;
-            conflict_diag(rs, &cs[i]);
-        }
-    }
-    cx_vec_release(&conflicts);
+    for (size_t i = 0; i < rs->losers.len && !rs->oom; i++)
+        conflict_diag(rs, *(cx_rtpl **)cx_vec_at(&rs->losers, i));
     if (rs->oom)
         goto out;
 
@@ -882,6 +870,7 @@ static void rs_release(cx_rs *rs)
     cx_vec_release(&rs->vhosts);
     cx_vec_release(&rs->routes);
     cx_vec_release(&rs->roots);
+    cx_vec_release(&rs->losers);
     cx_strbuf_release(&rs->msg);
     cx_strbuf_release(&rs->field);
     cx_arena_release(&rs->scratch);
@@ -907,6 +896,7 @@ static bool rs_init(cx_rs *rs, const contour_snapshot *s, const contour_config *
     cx_vec_init(&rs->vhosts, rs->alloc, sizeof(cx_vbuild *));
     cx_vec_init(&rs->routes, rs->alloc, sizeof(cx_rentry));
     cx_vec_init(&rs->roots, rs->alloc, sizeof(cx_root));
+    cx_vec_init(&rs->losers, rs->alloc, sizeof(cx_rtpl *));
     cx_strbuf_init(&rs->msg, rs->alloc);
     cx_strbuf_init(&rs->field, rs->alloc);
 

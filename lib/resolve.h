@@ -45,6 +45,13 @@ typedef struct cx_rtpl {
     cx_pos pos;                /* the route item (IngressRoute) or path (Ingress) */
     int32_t rule;              /* Ingress: rule index, -1 for the default backend */
     uint32_t index;            /* IngressRoute route index, or Ingress path index */
+    /* Conflicts it lost, for one route-conflict warning per losing route (a route shared
+     * by N virtual hosts must not make N warnings: spec rule 11). Virtual hosts are
+     * settled in fqdn order, so lost_vh is the first in that order. */
+    const struct cx_vbuild *lost_vh;   /* NULL: never lost */
+    const struct cx_vbuild *lost_last; /* the last virtual host it lost on */
+    const struct cx_rtpl *lost_to;     /* the winner on lost_vh */
+    uint32_t lost_more;                /* other virtual hosts it lost on */
 } cx_rtpl;
 
 /* Per IngressRoute (by ordinal). */
@@ -108,7 +115,7 @@ typedef struct cx_vbuild {
 
 /* One route published on one (vhost, listener). */
 typedef struct cx_rentry {
-    const cx_rtpl *t;
+    cx_rtpl *t;
     uint64_t key; /* cx_str_key(t->r.path) */
     cx_vbuild *vh;
     uint32_t seq; /* insertion order: the first of equal keys wins */
@@ -171,6 +178,7 @@ typedef struct cx_rs {
     cx_vec vhosts; /* cx_vbuild * in creation order */
     cx_vec routes; /* cx_rentry */
     uint32_t seq;
+    cx_vec losers; /* cx_rtpl *: routes that lost a conflict, in the order first lost */
 } cx_rs;
 
 /* The first 8 bytes of s, big-endian, zero-padded: comparing keys orders strings as strcmp
@@ -248,7 +256,7 @@ cx_vbuild *cx_rs_vhost(cx_rs *rs, const char *fqdn);
 /* The existing vhost builder for fqdn, or NULL. */
 cx_vbuild *cx_rs_vhost_find(cx_rs *rs, const char *fqdn);
 /* Publishes a route on a vhost's listener. */
-void cx_rs_publish(cx_rs *rs, cx_vbuild *vh, int listener, const cx_rtpl *t, bool redirect);
+void cx_rs_publish(cx_rs *rs, cx_vbuild *vh, int listener, cx_rtpl *t, bool redirect);
 
 /* Appends the "ignored because of its class" clause for an ignored object. */
 void cx_rs_msg_class_reason(cx_rs *rs, const contour_object *o);

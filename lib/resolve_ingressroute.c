@@ -854,7 +854,7 @@ static void publish_object(cx_rs *rs, uint32_t ord, const cx_root *root)
         return;
     const contour_object *o = ir_obj(rs, ord);
     for (uint32_t i = 0; i < o->u.ir.route_count; i++) {
-        const cx_rtpl *t = rs->ir[ord].tpl[i];
+        cx_rtpl *t = rs->ir[ord].tpl[i];
         if (!t)
             continue;
         bool permit = o->u.ir.routes[i].permit_insecure;
