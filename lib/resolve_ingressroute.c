@@ -450,6 +450,8 @@ void cx_rs_ir_roots(cx_rs *rs)
         root_tls(rs, o, &root);
         if (!cx_vec_push(&rs->roots, &root))
             rs->oom = true;
+        else
+            root.vh->root = (uint32_t)rs->roots.len; /* roots are fewer than objects */
     }
     cx_free(rs->alloc, c);
 }
@@ -1011,18 +1013,15 @@ static void tcp_walk(cx_rs *rs, const cx_root *root)
     }
 }
 
-void cx_rs_ir_walks(cx_rs *rs)
+void cx_rs_ir_walk(cx_rs *rs, const cx_root *root)
 {
-    const cx_root *roots = (const cx_root *)rs->roots.data;
-    for (size_t i = 0; i < rs->roots.len && !rs->oom; i++) {
-        rs->gen++;
-        if (roots[i].tcp) {
-            tcp_walk(rs, &roots[i]);
-        } else {
-            route_walk(rs, &roots[i]);
-            if (!rs->oom)
-                publish_walk(rs, &roots[i]);
-        }
+    rs->gen++;
+    if (root->tcp) {
+        tcp_walk(rs, root);
+    } else {
+        route_walk(rs, root);
+        if (!rs->oom)
+            publish_walk(rs, root);
     }
 }
 

@@ -1431,6 +1431,53 @@ static void test_semantic_ranges(void **state)
 }
 
 /* ------------------------------------------------------------------------------------------ */
+/* Route amplification: N roots delegating to one IngressRoute with M routes                  */
+/* ------------------------------------------------------------------------------------------ */
+
+typedef struct amplify {
+    size_t roots, routes;
+    uint64_t limit; /* CONTOUR_LIMIT_ROUTES */
+} amplify;
+
+/* A Service (4 lines), then per root 7 lines: root i's fqdn is on line 10 + 7 i, column 23. */
+static void make_amplify(text *t, const void *arg)
+{
+    const amplify *a = arg;
+    t_puts(t, "apiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: h}\n"
+              "spec: {ports: [{port: 80}]}\n");
+    for (size_t i = 0; i < a->roots; i++)
+        t_printf(t,
+                 "---\napiVersion: contour.heptio.com/v1beta1\nkind: IngressRoute\n"
+                 "metadata: {name: r%04zu, namespace: h}\nspec:\n"
+                 "  virtualhost: {fqdn: r%04zu.example.com}\n"
+                 "  routes: [{match: /, delegate: {name: big}}]\n",
+                 i, i);
+    t_puts(t, "---\napiVersion: contour.heptio.com/v1beta1\nkind: IngressRoute\n"
+              "metadata: {name: big, namespace: h}\nspec:\n  routes:\n");
+    for (size_t j = 0; j < a->routes; j++)
+        t_printf(t, "  - {match: /p%04zu, services: [{name: web, port: 80}]}\n", j);
+}
+
+static void tweak_routes(contour_config *c, const void *arg)
+{
+    contour_config_set_limit(c, CONTOUR_LIMIT_ROUTES, ((const amplify *)arg)->limit);
+}
+
+/* 1,000 roots delegating to one IngressRoute with 1,000 routes are legitimately a million
+ * routes: 250 KB of YAML made 495 MB of JSON, 618 MB at the peak. With
+ * CONTOUR_LIMIT_ROUTES at 10,000 the first ten virtual hosts are published, r0010 is the
+ * first left out (limit-routes on its fqdn), and the resolution itself stays small: it
+ * never holds more than the kept routes plus one virtual host's. */
+static void test_route_amplification(void **state)
+{
+    (void)state;
+    amplify a = {1000, 1000, 10000};
+    run_isolated("1,000 roots x 1,000 routes, 10,000 allowed", make_amplify, &a,
+                 CONTOUR_FORMAT_YAML, tweak_routes,
+                 (expect){CONTOUR_OK, "limit-routes", 10 + 7 * 10, 23, 1.0, 1002});
+}
+
+/* ------------------------------------------------------------------------------------------ */
 /* Every contour_limit at its value and one past it                                           */
 /* ------------------------------------------------------------------------------------------ */
 
@@ -1593,6 +1640,17 @@ static void test_every_limit(void **state)
                  CONTOUR_FORMAT_YAML, CONTOUR_LIMIT_DOCUMENT_NODES, i ? lim : 0,
                  (expect){CONTOUR_OK, "limit-nodes", 4, (uint32_t)(8 + 3 * (lim - 11)), 1.0, 0});
     }
+
+    /* ROUTES: 10 roots x 10 routes are 100 routes, all published at a limit of 100; at 99
+     * the last virtual host (r0009, its fqdn on line 10 + 7 * 9) is left out. (At the
+     * default, a million routes, the graph alone is past this file's memory bound.) */
+    amplify small = {10, 10, 100};
+    make_amplify(&t, &small);
+    at_limit("routes at 100", &t, CONTOUR_FORMAT_YAML, CONTOUR_LIMIT_ROUTES, 100,
+             (expect){CONTOUR_OK, NULL, 0, 0, 1.0, 12});
+    make_amplify(&t, &small);
+    at_limit("routes past 99", &t, CONTOUR_FORMAT_YAML, CONTOUR_LIMIT_ROUTES, 99,
+             (expect){CONTOUR_OK, "limit-routes", 73, 23, 1.0, 12});
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -1646,6 +1704,7 @@ int main(void)
         cmocka_unit_test(test_semantic_ranges),
         cmocka_unit_test(test_every_limit),
         cmocka_unit_test(test_merge_key_bomb),
+        cmocka_unit_test(test_route_amplification),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -441,9 +441,9 @@ static void shuffle(size_t *idx, size_t n, unsigned *seed)
     }
 }
 
-static char *resolve_json(contour_snapshot *s)
+static char *resolve_json(contour_snapshot *s, const contour_config *cfg)
 {
-    contour_graph *g = resolve(s, NULL);
+    contour_graph *g = resolve(s, cfg);
     char *json = tu_graph_json(g);
     contour_graph_free(g);
     return json;
@@ -456,7 +456,7 @@ static int cmp_line(const void *a, const void *b)
 
 /* The documents of a case loaded as separate named buffers, in random orders; then all of
  * them as the items of one List in random orders. */
-static void shuffle_case(const char *name)
+static void shuffle_case(const char *name, const contour_config *cfg)
 {
     char rel[256];
     snprintf(rel, sizeof rel, "tests/cases/%s/input.yaml", name);
@@ -481,7 +481,7 @@ static void shuffle_case(const char *name)
                                                           CONTOUR_FORMAT_YAML),
                              CONTOUR_OK);
         }
-        char *json = resolve_json(s);
+        char *json = resolve_json(s, cfg);
         if (!first) {
             first = json;
         } else {
@@ -518,7 +518,7 @@ static void shuffle_case(const char *name)
         }
         contour_snapshot *s = load_text("list.yaml", &t);
         free(t.p);
-        contour_graph *g = resolve(s, NULL);
+        contour_graph *g = resolve(s, cfg);
         char *json = tu_graph_json(g);
         char *cut = strstr(json, "  \"diagnostics\": [");
         assert_non_null(cut);
@@ -576,25 +576,33 @@ static void test_shuffle(void **state)
                            "tls-ingressroute",  "roots-duplicate-fqdn", "ingress-rules",
                            "route-options"};
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
-        shuffle_case(cases[i]);
+        shuffle_case(cases[i], NULL);
+    /* CONTOUR_LIMIT_ROUTES: which vhosts are left out does not depend on the order. */
+    contour_config *cfg = NULL;
+    assert_int_equal(contour_config_new(&cfg), CONTOUR_OK);
+    assert_int_equal(contour_config_set_limit(cfg, CONTOUR_LIMIT_ROUTES, 6), CONTOUR_OK);
+    shuffle_case("limit-routes", cfg);
+    contour_config_free(cfg);
 }
 
 /* ---- allocation failure ---- */
 
 /* Every allocation of a resolve fails in turn: NOMEM, nothing leaked (ASan), and the
  * result once it succeeds is the normal one. */
-static void resolve_under_failures(const char *case_name)
+static void resolve_under_failures(const char *case_name, uint64_t route_limit)
 {
     char rel[256];
     snprintf(rel, sizeof rel, "tests/cases/%s/input.yaml", case_name);
     char *src = tu_read_file(tu_path(tu_source_root(), rel), NULL);
     contour_snapshot *s = tu_load("input.yaml", src);
     free(src);
-    char *want = resolve_json(s);
-
     tu_failing f = {0, 0, 0, 0};
     contour_config *cfg = NULL;
     assert_int_equal(contour_config_new(&cfg), CONTOUR_OK);
+    if (route_limit)
+        assert_int_equal(contour_config_set_limit(cfg, CONTOUR_LIMIT_ROUTES, route_limit),
+                         CONTOUR_OK);
+    char *want = resolve_json(s, cfg);
     assert_int_equal(contour_config_set_allocator(cfg, tu_failing_malloc, tu_failing_realloc,
                                                   tu_failing_free, &f),
                      CONTOUR_OK);
@@ -626,12 +634,13 @@ static void resolve_under_failures(const char *case_name)
 static void test_allocation_failures(void **state)
 {
     (void)state;
-    resolve_under_failures("tls-ingressroute");
-    resolve_under_failures("tcpproxy");
-    resolve_under_failures("ingress-tls");
-    resolve_under_failures("conflicts");
-    resolve_under_failures("route-options");
-    resolve_under_failures("delegation-shared");
+    resolve_under_failures("tls-ingressroute", 0);
+    resolve_under_failures("tcpproxy", 0);
+    resolve_under_failures("ingress-tls", 0);
+    resolve_under_failures("conflicts", 0);
+    resolve_under_failures("route-options", 0);
+    resolve_under_failures("delegation-shared", 0);
+    resolve_under_failures("limit-routes", 6);
 }
 
 /* ---- hostile shapes ---- */
