@@ -91,7 +91,11 @@ static cv_rc add_diag(cv *c, contour_severity sev, const char *code, cx_pos pos,
     if (!cx_diag_add(sink, sev, code, file, pos, c->ref, field, c->msg.data ? c->msg.data : "",
                      c->msg.len))
         return CV_NOMEM;
-    return sev == CONTOUR_SEVERITY_ERROR ? CV_FAIL : CV_OK;
+    /* An error rejects the object, but reading goes on to report the others. The input's
+     * diagnostic budget bounds how many are kept. */
+    if (sev == CONTOUR_SEVERITY_ERROR)
+        c->errors++;
+    return CV_OK;
 }
 
 cv_rc cv_diag(cv *c, contour_severity sev, const char *code, cx_pos pos, const char *message,
@@ -328,8 +332,12 @@ cv_rc cv_string_list(cv *c, const char *key, const cx_node *v, const char ***out
             cv_push_index(c, i);
             cv_rc rc = cv_wrong_type(c, item, "a string");
             cv_pop(c);
-            cv_pop(c);
-            return rc;
+            if (rc != CV_OK) {
+                cv_pop(c);
+                return rc;
+            }
+            items[i] = ""; /* the object is rejected; the next items are still checked */
+            continue;
         }
         /* []string: a null item decodes as "" */
         if (!(items[i] = r == CX_READ_OK ? cv_node_str(c, item) : "")) {
@@ -522,15 +530,19 @@ static cv_rc read_annotations(cv *c, const cx_node *v)
         const char *s;
         size_t len;
         cx_read r = cx_read_string(val, &s, &len);
-        if (r != CX_READ_OK && r != CX_READ_ABSENT) {
+        bool bad = r != CX_READ_OK && r != CX_READ_ABSENT;
+        if (bad) {
             cv_push_key(c, k->u.str, k->len);
             cv_rc rc = cv_wrong_type(c, val, "a string");
             cv_pop(c);
-            cv_pop(c);
-            return rc;
+            if (rc != CV_OK) {
+                cv_pop(c);
+                return rc;
+            }
         }
         a->key = cv_node_str(c, k);
-        /* map[string]string: a null value decodes as "" */
+        /* map[string]string: a null value decodes as "" (a bad one too: the object is
+         * rejected, the other annotations are still checked) */
         a->value = r == CX_READ_OK ? cv_node_str(c, val) : "";
         a->pos = val->pos;
         if (!a->key || !a->value) {
@@ -604,21 +616,29 @@ static cv_rc read_identity(cv *c, const cx_node *root, const cx_pending_error *p
     c->o->name_len = c->o->name ? (uint32_t)strlen(c->o->name) : 0;
     c->ref = (cx_objref){c->o->kind, c->o->ns, c->o->name};
 
-    if (pending && pending->set)
-        return cv_diag(c, CONTOUR_SEVERITY_ERROR, pending->code, pending->pos, pending->message,
-                       strnlen(pending->message, sizeof pending->message));
+    if (pending && pending->set) {
+        /* The builder's tree is not what was written (a repeated key, a NUL, ...): that
+         * problem alone is reported, and reading stops. */
+        cv_rc rc = cv_diag(c, CONTOUR_SEVERITY_ERROR, pending->code, pending->pos, pending->message,
+                           strnlen(pending->message, sizeof pending->message));
+        return rc == CV_OK ? CV_FAIL : rc;
+    }
 
     const cx_node *m = NULL;
+    bool meta_bad = meta && !cx_node_is_null(meta) && meta->type != CX_NODE_MAP;
     if (meta)
         CV_TRY(cv_map(c, "metadata", meta, &m));
     cv_push_field(c, "metadata");
     /* Both were read above when they are strings; here only their types are checked. */
     cv_rc rc = CV_OK;
-    if (name && cx_read_string(name, &s, &len) == CX_READ_TYPE)
+    bool name_bad = name && cx_read_string(name, &s, &len) == CX_READ_TYPE;
+    if (name_bad)
         rc = type_error_at(c, "name", name, "a string");
-    else if (ns && cx_read_string(ns, &s, &len) == CX_READ_TYPE)
+    if (rc == CV_OK && ns && cx_read_string(ns, &s, &len) == CX_READ_TYPE)
         rc = type_error_at(c, "namespace", ns, "a string");
-    if (rc == CV_OK && !c->o->name) {
+    /* Without a usable name, unless that was just reported (a name that is not a string,
+     * metadata that is not a map). */
+    if (rc == CV_OK && !c->o->name && !name_bad && !meta_bad) {
         static const char msg[] = "metadata.name must be specified";
         cv_push_field(c, "name");
         rc = cv_diag(c, CONTOUR_SEVERITY_ERROR, "missing-name",
@@ -718,7 +738,7 @@ static cx_convert_result convert_object(const cx_convert_ctx *ctx, const kind_in
         cx_map_release(&c.copies);
 
     cx_convert_result result = CX_CONVERT_OBJECT;
-    if (rc == CV_FAIL)
+    if (rc == CV_FAIL || (rc == CV_OK && c.errors))
         result = reject(ctx, o);
     else if (rc == CV_NOMEM)
         result = CX_CONVERT_NOMEM;

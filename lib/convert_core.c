@@ -117,8 +117,11 @@ static cv_rc secret_keys(cv *c, const char *field, const cx_node *map, key_ref *
             cv_push_key(c, k->u.str, k->len);
             cv_rc rc = cv_wrong_type(c, v, "a string");
             cv_pop(c);
-            cv_pop(c);
-            return rc;
+            if (rc != CV_OK) {
+                cv_pop(c);
+                return rc;
+            }
+            continue; /* the object is rejected; the other keys are still checked */
         }
         refs[*n].key = k;
         refs[*n].nonempty = r == CX_READ_OK && len > 0;

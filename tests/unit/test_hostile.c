@@ -721,6 +721,14 @@ static size_t count_code(const contour_snapshot *s, const char *code,
 /* An input records at most 10,000 diagnostics; the next one becomes a notice at its place,
  * with the highest severity of those not recorded. Without the budget a 7 MB input of a
  * million `{}` documents held 500 MB of diagnostics, snapshot, graph and rendering. */
+/* One Service with `arg` ports of the wrong type: one error each (every error of a
+ * document is reported). Item i is on line 6 + i, its value at column 12. */
+static void make_bad_ports(text *t, const void *arg)
+{
+    t_puts(t, SERVICE_YAML "spec:\n  ports:\n");
+    t_repeat(t, "  - {port: x}\n", *(const size_t *)arg);
+}
+
 static void test_diagnostic_budget(void **state)
 {
     (void)state;
@@ -775,6 +783,12 @@ static void test_diagnostic_budget(void **state)
     assert_int_equal(contour_snapshot_error_count(s), 0);
     contour_snapshot_free(s);
     free(t.p);
+
+    /* Errors within one document count against the same budget: the 10,001st of 100,000
+     * bad ports (item 10,000, line 10,006) becomes the notice; the Service is rejected. */
+    size_t ports = 100000;
+    run_isolated("100,000 errors in one document", make_bad_ports, &ports, CONTOUR_FORMAT_YAML,
+                 NULL, (expect){CONTOUR_OK, "limit-diagnostics", 10006, 12, 1.0, 0});
 }
 
 /* ------------------------------------------------------------------------------------------ */
