@@ -155,6 +155,10 @@ cx_timeout_kind cx_parse_timeout(const char *s, int64_t *ms)
         *ms = -1;
         return CX_TIMEOUT_NEGATIVE;
     }
+    /* Contour reads a zero duration as "not set": the proxy's default applies. Printed as
+     * 0 it would switch the timeout off for a consumer that takes it literally. */
+    if (ns == 0)
+        return CX_TIMEOUT_UNSET;
     *ms = cx_ns_to_ms(ns);
     return CX_TIMEOUT_VALUE;
 }

@@ -20,8 +20,8 @@
 bool cx_go_parse_duration(const char *s, size_t len, int64_t *ns);
 
 typedef enum cx_timeout_kind {
-    CX_TIMEOUT_UNSET = 0,    /* NULL or "" */
-    CX_TIMEOUT_VALUE = 1,    /* a duration >= 0: *ms holds it, truncated toward zero */
+    CX_TIMEOUT_UNSET = 0,    /* NULL, "" or a zero duration (Contour: not set) */
+    CX_TIMEOUT_VALUE = 1,    /* a duration > 0: *ms holds it, as cx_ns_to_ms() gives it */
     CX_TIMEOUT_INFINITY = 2, /* "infinity": *ms = -1 */
     CX_TIMEOUT_INVALID = 3,  /* not a Go duration: *ms = -1 (Contour reads it as infinity) */
     CX_TIMEOUT_NEGATIVE = 4, /* a negative duration: *ms = -1 */
@@ -31,10 +31,12 @@ typedef enum cx_timeout_kind {
  * it. s may be NULL. */
 cx_timeout_kind cx_parse_timeout(const char *s, int64_t *ms);
 
-/* Nanoseconds to milliseconds, truncated toward zero. */
+/* A duration of ns >= 0 nanoseconds in milliseconds: truncated toward zero, except that a
+ * positive duration under 1 ms is 1 (0 ms would read as "no timeout" to a consumer that
+ * takes it literally, the opposite of a very short one). */
 static inline int64_t cx_ns_to_ms(int64_t ns)
 {
-    return ns / 1000000;
+    return ns > 0 && ns < 1000000 ? 1 : ns / 1000000;
 }
 
 /* ---- path prefixes (Contour's matchesPathPrefix) ---- */

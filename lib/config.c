@@ -14,6 +14,7 @@ static const contour_config default_config = {
         [CONTOUR_LIMIT_ALIAS_EXPANSION] = 10000,
         [CONTOUR_LIMIT_SCALAR_BYTES] = (uint64_t)1 << 20,
         [CONTOUR_LIMIT_DOCUMENT_NODES] = 1000000,
+        [CONTOUR_LIMIT_ROUTES] = 1000000,
     }},
     .default_ns = (char *)"default",
     .ingress_class = (char *)"contour",

@@ -91,7 +91,11 @@ static cv_rc add_diag(cv *c, contour_severity sev, const char *code, cx_pos pos,
     if (!cx_diag_add(sink, sev, code, file, pos, c->ref, field, c->msg.data ? c->msg.data : "",
                      c->msg.len))
         return CV_NOMEM;
-    return sev == CONTOUR_SEVERITY_ERROR ? CV_FAIL : CV_OK;
+    /* An error rejects the object, but reading goes on to report the others. The input's
+     * diagnostic budget bounds how many are kept. */
+    if (sev == CONTOUR_SEVERITY_ERROR)
+        c->errors++;
+    return CV_OK;
 }
 
 cv_rc cv_diag(cv *c, contour_severity sev, const char *code, cx_pos pos, const char *message,
@@ -104,18 +108,28 @@ cv_rc cv_diag(cv *c, contour_severity sev, const char *code, cx_pos pos, const c
     return add_diag(c, sev, code, pos, c->depth ? c->field.data : NULL);
 }
 
+/* `unknown field "k" in ` (the caller says where), and the field path's last segment. */
+static void unknown_field_text(cx_strbuf *msg, cx_strbuf *field, const cx_node *key)
+{
+    cx_strbuf_puts(msg, "unknown field ");
+    cx_quote_bounded(msg, key->u.str, key->len, KEY_MAX);
+    cx_strbuf_puts(msg, " in ");
+    put_bounded(field, key->u.str, key->len, KEY_MAX);
+}
+
 cv_rc cv_unknown_field(cv *c, const cx_node *key)
 {
     cx_strbuf_clear(&c->msg);
     cx_strbuf_clear(&c->field);
-    cx_strbuf_puts(&c->msg, "unknown field ");
-    cx_quote_bounded(&c->msg, key->u.str, key->len, KEY_MAX);
-    cx_strbuf_puts(&c->msg, " in ");
-    put_path(c, &c->msg);
     put_path(c, &c->field);
     if (c->depth)
         cx_strbuf_putc(&c->field, '.');
-    put_bounded(&c->field, key->u.str, key->len, KEY_MAX);
+    unknown_field_text(&c->msg, &c->field, key);
+    /* At the top of the document the path is empty: the kind says where. */
+    if (c->depth)
+        put_path(c, &c->msg);
+    else
+        cx_strbuf_puts(&c->msg, contour_kind_name(c->o->kind));
     return add_diag(c, CONTOUR_SEVERITY_WARNING, "unknown-field", key->pos, c->field.data);
 }
 
@@ -318,8 +332,12 @@ cv_rc cv_string_list(cv *c, const char *key, const cx_node *v, const char ***out
             cv_push_index(c, i);
             cv_rc rc = cv_wrong_type(c, item, "a string");
             cv_pop(c);
-            cv_pop(c);
-            return rc;
+            if (rc != CV_OK) {
+                cv_pop(c);
+                return rc;
+            }
+            items[i] = ""; /* the object is rejected; the next items are still checked */
+            continue;
         }
         /* []string: a null item decodes as "" */
         if (!(items[i] = r == CX_READ_OK ? cv_node_str(c, item) : "")) {
@@ -385,7 +403,17 @@ typedef struct kind_info {
     contour_kind k;
     const char *const *api_versions; /* NULL-terminated */
     cv_rc (*read)(cv *c, const cx_node *root);
+    const char *const *own_fields; /* top-level fields besides top_fields; NULL-terminated */
 } kind_info;
+
+/* The top-level fields every kind has (spec §1): anything else, unless the kind has it
+ * (own_fields), is an unknown field. Their values are only read where a reader needs
+ * them; the builder does not even build the others (tree.h). */
+static const char *const top_fields[] = {"apiVersion", "kind", "metadata", "spec", "status", NULL};
+static const char *const no_fields[] = {NULL};
+/* A Secret has no spec; `immutable` is a Secret field since Kubernetes 1.19. */
+static const char *const secret_fields[] = {"data", "stringData", "type", "immutable", NULL};
+static const char *const list_fields[] = {"items", NULL};
 
 static const char *const contour_apis[] = {"contour.heptio.com/v1beta1", NULL};
 /* In the order of cx_ingress_api. */
@@ -394,12 +422,12 @@ static const char *const ingress_apis[] = {"extensions/v1beta1", "networking.k8s
 static const char *const core_apis[] = {"v1", NULL};
 
 static const kind_info kinds[] = {
-    {"IngressRoute", CONTOUR_KIND_INGRESSROUTE, contour_apis, cv_read_ingressroute},
+    {"IngressRoute", CONTOUR_KIND_INGRESSROUTE, contour_apis, cv_read_ingressroute, no_fields},
     {"TLSCertificateDelegation", CONTOUR_KIND_TLSCERTIFICATEDELEGATION, contour_apis,
-     cv_read_tlscertdelegation},
-    {"Ingress", CONTOUR_KIND_INGRESS, ingress_apis, cv_read_ingress},
-    {"Service", CONTOUR_KIND_SERVICE, core_apis, cv_read_service},
-    {"Secret", CONTOUR_KIND_SECRET, core_apis, cv_read_secret},
+     cv_read_tlscertdelegation, no_fields},
+    {"Ingress", CONTOUR_KIND_INGRESS, ingress_apis, cv_read_ingress, no_fields},
+    {"Service", CONTOUR_KIND_SERVICE, core_apis, cv_read_service, no_fields},
+    {"Secret", CONTOUR_KIND_SECRET, core_apis, cv_read_secret, secret_fields},
 };
 
 /* Every field of a Kubernetes ObjectMeta. */
@@ -528,7 +556,8 @@ static cv_rc read_annotations(cv *c, const cx_node *v)
             return rc;
         }
         a->key = cv_node_str(c, k);
-        /* map[string]string: a null value decodes as "" */
+        /* map[string]string: a null value decodes as "" (a bad one too: the object is
+         * rejected, the other annotations are still checked) */
         a->value = r == CX_READ_OK ? cv_node_str(c, val) : "";
         a->pos = val->pos;
         if (!a->key || !a->value) {
@@ -539,6 +568,18 @@ static cv_rc read_annotations(cv *c, const cx_node *v)
     cv_pop(c);
     o->annotation_count = map->len;
     return CV_OK;
+}
+
+/* Unknown fields at the top of the document (their values were never built). */
+static cv_rc read_top_level(cv *c, const cx_node *root, const char *const *own)
+{
+    cv_rc rc = CV_OK;
+    for (uint32_t i = 0; i < root->len && rc == CV_OK; i++) {
+        const cx_node *k = root->u.pairs[i].key;
+        if (!cv_known(k, top_fields) && !cv_known(k, own))
+            rc = cv_unknown_field(c, k);
+    }
+    return rc;
 }
 
 /* The rest of metadata, once name and namespace are known: unknown fields, annotations. */
@@ -590,21 +631,29 @@ static cv_rc read_identity(cv *c, const cx_node *root, const cx_pending_error *p
     c->o->name_len = c->o->name ? (uint32_t)strlen(c->o->name) : 0;
     c->ref = (cx_objref){c->o->kind, c->o->ns, c->o->name};
 
-    if (pending && pending->set)
-        return cv_diag(c, CONTOUR_SEVERITY_ERROR, pending->code, pending->pos, pending->message,
-                       strnlen(pending->message, sizeof pending->message));
+    if (pending && pending->set) {
+        /* The builder's tree is not what was written (a repeated key, a NUL, ...): that
+         * problem alone is reported, and reading stops. */
+        cv_rc rc = cv_diag(c, CONTOUR_SEVERITY_ERROR, pending->code, pending->pos, pending->message,
+                           strnlen(pending->message, sizeof pending->message));
+        return rc == CV_OK ? CV_FAIL : rc;
+    }
 
     const cx_node *m = NULL;
+    bool meta_bad = meta && !cx_node_is_null(meta) && meta->type != CX_NODE_MAP;
     if (meta)
         CV_TRY(cv_map(c, "metadata", meta, &m));
     cv_push_field(c, "metadata");
     /* Both were read above when they are strings; here only their types are checked. */
     cv_rc rc = CV_OK;
-    if (name && cx_read_string(name, &s, &len) == CX_READ_TYPE)
+    bool name_bad = name && cx_read_string(name, &s, &len) == CX_READ_TYPE;
+    if (name_bad)
         rc = type_error_at(c, "name", name, "a string");
-    else if (ns && cx_read_string(ns, &s, &len) == CX_READ_TYPE)
+    if (rc == CV_OK && ns && cx_read_string(ns, &s, &len) == CX_READ_TYPE)
         rc = type_error_at(c, "namespace", ns, "a string");
-    if (rc == CV_OK && !c->o->name) {
+    /* Without a usable name, unless that was just reported (a name that is not a string,
+     * metadata that is not a map). */
+    if (rc == CV_OK && !c->o->name && !name_bad && !meta_bad) {
         static const char msg[] = "metadata.name must be specified";
         cv_push_field(c, "name");
         rc = cv_diag(c, CONTOUR_SEVERITY_ERROR, "missing-name",
@@ -690,6 +739,8 @@ static cx_convert_result convert_object(const cx_convert_ctx *ctx, const kind_in
 
     const cx_node *meta = NULL;
     cv_rc rc = read_identity(&c, root, pending, &meta);
+    if (rc == CV_OK)
+        rc = read_top_level(&c, root, ki->own_fields);
     if (rc == CV_OK && meta)
         rc = read_metadata(&c, meta);
     if (rc == CV_OK)
@@ -702,7 +753,7 @@ static cx_convert_result convert_object(const cx_convert_ctx *ctx, const kind_in
         cx_map_release(&c.copies);
 
     cx_convert_result result = CX_CONVERT_OBJECT;
-    if (rc == CV_FAIL)
+    if (rc == CV_FAIL || (rc == CV_OK && c.errors))
         result = reject(ctx, o);
     else if (rc == CV_NOMEM)
         result = CX_CONVERT_NOMEM;
@@ -717,17 +768,44 @@ static cx_convert_result convert_object(const cx_convert_ctx *ctx, const kind_in
     return result;
 }
 
+/* unknown-field warnings for a List's own top level (`kind` is its kind as written). */
+static cx_convert_result list_unknown_fields(const cx_convert_ctx *ctx, const cx_node *root,
+                                             const char *kind, size_t kind_len)
+{
+    cx_strbuf msg, field;
+    cx_strbuf_init(&msg, ctx->alloc);
+    cx_strbuf_init(&field, ctx->alloc);
+    cx_convert_result r = CX_CONVERT_LIST;
+    for (uint32_t i = 0; i < root->len && r == CX_CONVERT_LIST; i++) {
+        const cx_node *k = root->u.pairs[i].key;
+        if (cv_known(k, top_fields) || cv_known(k, list_fields))
+            continue;
+        cx_strbuf_clear(&msg);
+        cx_strbuf_clear(&field);
+        unknown_field_text(&msg, &field, k);
+        put_bounded(&msg, kind, kind_len, KEY_MAX);
+        r = msg.oom || field.oom
+                ? CX_CONVERT_NOMEM
+                : report_doc(ctx, CONTOUR_SEVERITY_WARNING, "unknown-field", k->pos, field.data,
+                             msg.data, msg.len, CX_CONVERT_LIST);
+    }
+    cx_strbuf_release(&msg);
+    cx_strbuf_release(&field);
+    return r;
+}
+
 /* A List's items: the builder streams a top-level `items` list to the handler; anything
  * else there that is not a list is a type error. */
 static cx_convert_result convert_list(const cx_convert_ctx *ctx, const cx_node *root,
-                                      const cx_pending_error *pending)
+                                      const cx_pending_error *pending, const char *kind,
+                                      size_t kind_len)
 {
     if (pending && pending->set)
         return report_pending(ctx, pending);
     const cx_node *items = cx_node_get(root, "items");
     if (!cx_node_is_null(items) && items->type != CX_NODE_SEQ)
         return report_doc_type(ctx, "items", items, "a list");
-    return CX_CONVERT_LIST;
+    return list_unknown_fields(ctx, root, kind, kind_len);
 }
 
 static const char missing_kind_msg[] = "document has no kind; skipped";
@@ -786,7 +864,7 @@ cx_convert_result cx_convert(const cx_convert_ctx *ctx, const cx_node *root,
     }
 
     if (ends_with_list(ks, klen))
-        return convert_list(ctx, root, pending);
+        return convert_list(ctx, root, pending, ks, klen);
 
     const kind_info *ki = NULL;
     for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++) {

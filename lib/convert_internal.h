@@ -3,8 +3,11 @@
  * convert_ingress.c, convert_ingressroute.c).
  *
  * A reader walks the tree along the fixed schema of its kind, filling the object in the
- * object's arena. Every step returns a cv_rc: CV_OK to go on, CV_FAIL once the document's
- * first error has been recorded (reading stops there: one error per document), CV_NOMEM.
+ * object's arena. Every step returns a cv_rc: CV_OK to go on, CV_FAIL when the document
+ * cannot be read further (a builder error: its tree is not what was written), CV_NOMEM.
+ * An error in a field (wrong type, integer range, missing name) is recorded (cv.errors)
+ * and reading goes on, so that a document's every error is reported at once, as a
+ * compiler reports every error in a file; a document with an error is still rejected.
  * The path of the field being read is kept as a small stack of segments and only turned
  * into text when a diagnostic needs it.
  */
@@ -50,6 +53,7 @@ typedef struct cv {
     contour_object *o;
     cx_arena *arena; /* &o->arena */
     cx_objref ref;   /* the object diagnostics name */
+    size_t errors;   /* error diagnostics recorded: the object is rejected */
     cv_seg path[CV_MAX_PATH];
     size_t depth;
     cx_strbuf msg; /* scratch for messages */

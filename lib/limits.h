@@ -7,7 +7,7 @@
 #include "contour/common.h"
 
 /* Number of contour_limit values (contour_limit_count() tells bindings). */
-#define CX_LIMIT_COUNT 6
+#define CX_LIMIT_COUNT 7
 
 typedef struct cx_limits {
     uint64_t v[CX_LIMIT_COUNT]; /* indexed by contour_limit */

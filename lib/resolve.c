@@ -6,6 +6,7 @@
 #include "resolve.h"
 #include "compare.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -593,7 +594,7 @@ cx_vbuild *cx_rs_vhost(cx_rs *rs, const char *fqdn)
     return v;
 }
 
-void cx_rs_publish(cx_rs *rs, cx_vbuild *vh, int listener, const cx_rtpl *t, bool redirect)
+void cx_rs_publish(cx_rs *rs, cx_vbuild *vh, int listener, cx_rtpl *t, bool redirect)
 {
     cx_rentry e = {t, cx_str_key(t->r.path), vh, rs->seq++, (uint8_t)listener, redirect};
     if (!cx_vec_push(&rs->routes, &e))
@@ -624,45 +625,308 @@ static int cmp_rentry(const void *a, const void *b)
     return (x->seq > y->seq) - (x->seq < y->seq);
 }
 
-typedef struct conflict {
-    const cx_vbuild *vh;
-    const cx_rtpl *loser;
-    const cx_rtpl *winner;
-} conflict;
-
-static int cmp_conflict(const void *a, const void *b)
+/* Records that `loser` lost its key on vh to `winner`. Called in fqdn order of vh. */
+static void note_loss(cx_rs *rs, const cx_vbuild *vh, cx_rtpl *loser, const cx_rtpl *winner)
 {
-    const conflict *x = a, *y = b;
-    if (x->vh != y->vh)
-        return x->vh->rank < y->vh->rank ? -1 : 1;
-    if (x->loser != y->loser)
-        return (uintptr_t)x->loser < (uintptr_t)y->loser ? -1 : 1;
-    if (x->winner->obj != y->winner->obj)
-        return (uintptr_t)x->winner->obj < (uintptr_t)y->winner->obj ? -1 : 1;
-    return 0;
+    if (!loser->lost_vh) {
+        loser->lost_vh = loser->lost_last = vh;
+        loser->lost_to = winner;
+        if (!cx_vec_push(&rs->losers, &loser))
+            rs->oom = true;
+    } else if (loser->lost_last != vh) {
+        loser->lost_last = vh;
+        loser->lost_more++;
+    }
 }
 
-static void conflict_diag(cx_rs *rs, const conflict *c)
+/* The field of the item a route template comes from: spec.routes[i] (IngressRoute),
+ * spec.rules[r].http.paths[i] or the default backend (Ingress). */
+static void route_field(const cx_rtpl *t, char *buf, size_t size)
 {
-    const cx_rtpl *l = c->loser, *w = c->winner;
+    const contour_object *o = t->obj;
+    if (o->kind == CONTOUR_KIND_INGRESSROUTE)
+        snprintf(buf, size, "spec.routes[%u]", t->index);
+    else if (t->rule < 0)
+        snprintf(buf, size, "%s",
+                 o->u.ing.api == CX_INGRESS_NETWORKING_V1 ? "spec.defaultBackend" : "spec.backend");
+    else
+        snprintf(buf, size, "spec.rules[%d].http.paths[%u]", t->rule, t->index);
+}
+
+/* The one route-conflict warning of a losing route: where it first lost, and on how many
+ * more virtual hosts. */
+static void conflict_diag(cx_rs *rs, const cx_rtpl *l)
+{
+    const cx_rtpl *w = l->lost_to;
+    char field[64];
     cx_rs_msg_reset(rs);
     cx_strbuf_puts(&rs->msg, l->r.match == CONTOUR_MATCH_EXACT ? "exact path " : "prefix ");
     cx_rs_msg_quote(rs, l->r.path);
     cx_strbuf_puts(&rs->msg, " on virtual host ");
-    cx_rs_msg_quote(rs, c->vh->fqdn);
-    cx_strbuf_printf(&rs->msg, " is already routed by %s %s/%s; this route is ignored",
-                     contour_kind_name(w->obj->kind), w->obj->ns, w->obj->name);
-    const contour_object *o = l->obj;
-    if (o->kind == CONTOUR_KIND_INGRESSROUTE)
-        cx_rs_diag(rs, CONTOUR_SEVERITY_WARNING, "route-conflict", o, l->pos, "spec.routes[%u]",
-                   l->index);
-    else if (l->rule < 0)
-        cx_rs_diag(rs, CONTOUR_SEVERITY_WARNING, "route-conflict", o, l->pos, "%s",
-                   o->u.ing.api == CX_INGRESS_NETWORKING_V1 ? "spec.defaultBackend"
-                                                            : "spec.backend");
-    else
-        cx_rs_diag(rs, CONTOUR_SEVERITY_WARNING, "route-conflict", o, l->pos,
-                   "spec.rules[%d].http.paths[%u]", l->rule, l->index);
+    cx_rs_msg_quote(rs, l->lost_vh->fqdn);
+    cx_strbuf_printf(&rs->msg, " is already routed by %s %s/%s", contour_kind_name(w->obj->kind),
+                     w->obj->ns, w->obj->name);
+    if (w->obj == l->obj) {
+        /* The loser's own object: the name alone would not say which route won. */
+        route_field(w, field, sizeof field);
+        cx_strbuf_printf(&rs->msg, " (%s)", field);
+    }
+    cx_strbuf_puts(&rs->msg, "; this route is ignored");
+    if (l->lost_more)
+        cx_strbuf_printf(&rs->msg, " (and on %u more virtual host%s)", l->lost_more,
+                         l->lost_more == 1 ? "" : "s");
+    route_field(l, field, sizeof field);
+    cx_rs_diag(rs, CONTOUR_SEVERITY_WARNING, "route-conflict", l->obj, l->pos, "%s", field);
+}
+
+/* ---- publishing, one vhost at a time ---- */
+
+/* How routes are kept and printed within a vhost: by listener, then as cmp_rentry. */
+static int cmp_settle(const void *a, const void *b)
+{
+    const cx_rentry *x = a, *y = b;
+    if (x->listener != y->listener)
+        return x->listener < y->listener ? -1 : 1;
+    return cmp_rentry(a, b);
+}
+
+static bool same_key(const cx_rentry *a, const cx_rentry *b)
+{
+    return a->listener == b->listener && a->t->r.match == b->t->r.match && a->key == b->key &&
+           strcmp(a->t->r.path, b->t->r.path) == 0;
+}
+
+/* A route looked up in rs->route_keys, whose values are 1 + an index into `base`. */
+typedef struct route_probe {
+    const cx_rentry *base;
+    const cx_rentry *e;
+} route_probe;
+
+static bool route_probe_eq(const void *value, const void *key)
+{
+    const route_probe *k = key;
+    return same_key(&k->base[(uintptr_t)value - 1], k->e);
+}
+
+/* The hash of a route's key. The path's is kept in the template: a route shared by many
+ * vhosts is hashed once. */
+static uint64_t route_hash(const cx_map *keys, const cx_rentry *e)
+{
+    cx_rtpl *t = e->t;
+    if (!t->hashed) {
+        t->path_hash = cx_hash_bytes(keys->key, t->r.path, strlen(t->r.path));
+        t->hashed = true;
+    }
+    uint64_t kind = (uint64_t)e->listener * 2 + (t->r.match == CONTOUR_MATCH_EXACT);
+    return t->path_hash ^ (kind * 0x9E3779B97F4A7C15ull);
+}
+
+/* Moves the Ingress routes (made before any walk, in the order of spec §3) out of
+ * rs->routes into rs->ing_routes, grouped by vhost rank, in their order within a vhost. */
+static void bucket_ingress(cx_rs *rs, size_t nv)
+{
+    size_t n = rs->routes.len, nb;
+    if (!cx_size_add(nv, 1, &nb) || !(rs->ing_start = cx_calloc(rs->alloc, nb, sizeof(size_t))) ||
+        !cx_vec_reserve(&rs->ing_routes, n)) {
+        rs->oom = true;
+        return;
+    }
+    size_t *start = rs->ing_start;
+    const cx_rentry *es = (const cx_rentry *)rs->routes.data;
+    cx_rentry *out = (cx_rentry *)rs->ing_routes.data;
+    for (size_t i = 0; i < n; i++)
+        start[es[i].vh->rank + 1]++;
+    for (size_t b = 1; b < nb; b++)
+        start[b] += start[b - 1];
+    for (size_t i = 0; i < n; i++)
+        out[start[es[i].vh->rank]++] = es[i];
+    /* start[b] is now the end of bucket b; shift back to starts. */
+    memmove(start + 1, start, nv * sizeof *start);
+    start[0] = 0;
+    rs->ing_routes.len = n;
+    rs->routes.len = 0;
+}
+
+/* One object's share of a vhost's routes, for limit-routes. */
+typedef struct contrib {
+    const contour_object *o;
+    uint64_t n;
+} contrib;
+
+static int cmp_contrib_obj(const void *a, const void *b)
+{
+    uintptr_t x = (uintptr_t)((const contrib *)a)->o, y = (uintptr_t)((const contrib *)b)->o;
+    return (x > y) - (x < y);
+}
+
+/* Most routes first, then by kind, namespace, name: the same order whatever the input's. */
+static int cmp_contrib_rank(const void *a, const void *b)
+{
+    const contrib *x = a, *y = b;
+    if (x->n != y->n)
+        return x->n > y->n ? -1 : 1;
+    int c;
+    if ((c = cx_cmp_i64(x->o->kind, y->o->kind)) || (c = strcmp(x->o->ns, y->o->ns)))
+        return c;
+    return strcmp(x->o->name, y->o->name);
+}
+
+/* Appends "A (n), B (n), C (n) and K more objects" for the routes es[0..n), grouped by
+ * the object they come from. */
+static void msg_contributors(cx_rs *rs, const cx_rentry *es, size_t n)
+{
+    enum { SHOWN = 3 };
+    cx_vec *v = &rs->contributors;
+    v->len = 0;
+    if (!cx_vec_reserve(v, n)) {
+        rs->oom = true;
+        return;
+    }
+    contrib *c = (contrib *)v->data;
+    for (size_t i = 0; i < n; i++)
+        c[i] = (contrib){es[i].t->obj, 1};
+    qsort(c, n, sizeof *c, cmp_contrib_obj);
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (m && c[m - 1].o == c[i].o)
+            c[m - 1].n++;
+        else
+            c[m++] = c[i];
+    }
+    qsort(c, m, sizeof *c, cmp_contrib_rank);
+    for (size_t i = 0; i < m && i < SHOWN; i++) {
+        if (i)
+            cx_strbuf_puts(&rs->msg, i + 1 == m ? " and " : ", ");
+        cx_strbuf_printf(&rs->msg, "%s %s/%s (%llu)", contour_kind_name(c[i].o->kind), c[i].o->ns,
+                         c[i].o->name, (unsigned long long)c[i].n);
+    }
+    if (m > SHOWN)
+        cx_strbuf_printf(&rs->msg, " and %zu more object%s", m - SHOWN, m - SHOWN == 1 ? "" : "s");
+}
+
+/* The limit-routes error of a vhost left out, whose n routes (after conflicts) are es: on
+ * its root's fqdn, or for a vhost only Ingresses route, on the first of them. */
+static void limit_diag(cx_rs *rs, const cx_vbuild *vh, const cx_rentry *es, size_t n)
+{
+    cx_rs_msg_reset(rs);
+    cx_strbuf_puts(&rs->msg, "virtual host ");
+    cx_rs_msg_quote(rs, vh->fqdn);
+    cx_strbuf_puts(&rs->msg, " is left out: ");
+    if (vh == rs->cut) {
+        cx_strbuf_printf(&rs->msg, "its %zu route%s would take", n, n == 1 ? "" : "s");
+    } else {
+        cx_strbuf_puts(&rs->msg, "it comes after virtual host ");
+        cx_rs_msg_quote(rs, rs->cut->fqdn);
+        cx_strbuf_puts(&rs->msg, ", whose routes would take");
+    }
+    cx_strbuf_printf(&rs->msg, " the graph past CONTOUR_LIMIT_ROUTES (%llu routes)",
+                     (unsigned long long)rs->cfg->limits.v[CONTOUR_LIMIT_ROUTES]);
+    if (n) {
+        if (vh == rs->cut)
+            cx_strbuf_puts(&rs->msg, n == 1 ? "; it comes from " : "; they come from ");
+        else
+            cx_strbuf_printf(&rs->msg, "; its %zu route%s come%s from ", n, n == 1 ? "" : "s",
+                             n == 1 ? "s" : "");
+        msg_contributors(rs, es, n);
+    }
+    if (vh->root) {
+        const cx_root *root = (const cx_root *)cx_vec_at(&rs->roots, vh->root - 1);
+        const contour_object *o = rs->s->sorted[CONTOUR_KIND_INGRESSROUTE][root->ord];
+        cx_pos pos = o->u.ir.fqdn_pos.line ? o->u.ir.fqdn_pos : o->pos;
+        cx_rs_diag(rs, CONTOUR_SEVERITY_ERROR, "limit-routes", o, pos, "spec.virtualhost.fqdn");
+        return;
+    }
+    /* Without a root only Ingresses route it; the first of them by (namespace, name). */
+    const cx_rentry *first = (const cx_rentry *)cx_vec_at(&rs->ing_routes, rs->ing_start[vh->rank]);
+    char field[64];
+    route_field(first->t, field, sizeof field);
+    cx_rs_diag(rs, CONTOUR_SEVERITY_ERROR, "limit-routes", first->t->obj, first->t->pos, "%s",
+               field);
+}
+
+/* Settles the vhost whose IngressRoute routes are rs->routes[begin..]: adds its Ingress
+ * routes after them (IngressRoutes win), sorts, keeps the first route of each key (the
+ * others lost a conflict), then keeps them all or, past CONTOUR_LIMIT_ROUTES, none. */
+static void settle_vhost(cx_rs *rs, cx_vbuild *vh, size_t begin)
+{
+    size_t ib = rs->ing_start[vh->rank], ie = rs->ing_start[vh->rank + 1];
+    if (!cx_vec_reserve(&rs->routes, ie - ib)) {
+        rs->oom = true;
+        return;
+    }
+    for (size_t i = ib; i < ie; i++) {
+        cx_rentry e = *(const cx_rentry *)cx_vec_at(&rs->ing_routes, i);
+        e.seq = rs->seq++;
+        cx_vec_push(&rs->routes, &e); /* reserved */
+    }
+    size_t n = rs->routes.len - begin, kept = 0;
+    if (!n && !(vh->secure && vh->has_tcp))
+        return; /* not in the graph anyway */
+    cx_rentry *es = n ? (cx_rentry *)cx_vec_at(&rs->routes, begin) : NULL;
+    /* The routes are in insertion order: the first of each key wins. A hash set finds the
+     * repeats without sorting what may be left out anyway (past the limit, every vhost is
+     * still settled, for its conflicts and its limit-routes message). */
+    cx_map *keys = &rs->route_keys;
+    if (!cx_map_reserve(keys, n)) {
+        rs->oom = true;
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        route_probe k = {es, &es[i]};
+        uint64_t h = route_hash(keys, &es[i]);
+        const void *found = cx_map_find(keys, h, route_probe_eq, &k);
+        if (found) {
+            /* Spec rule 10: every loser is told, also one that loses to an earlier route of
+             * its own object (one template cannot occur twice on a listener: an object is
+             * published once per vhost). */
+            const cx_rentry *w = &es[(uintptr_t)found - 1];
+            if (w->t != es[i].t)
+                note_loss(rs, vh, es[i].t, w->t);
+            continue;
+        }
+        es[kept] = es[i];
+        cx_map_put(keys, h, route_probe_eq, &k, (void *)(uintptr_t)(kept + 1));
+        kept++;
+    }
+    for (size_t i = 0; i < kept; i++) {
+        route_probe k = {es, &es[i]};
+        cx_map_remove(keys, route_hash(keys, &es[i]), route_probe_eq, &k);
+    }
+    rs->routes.len = begin + kept;
+    uint64_t limit = rs->cfg->limits.v[CONTOUR_LIMIT_ROUTES];
+    if (!rs->cut && kept <= limit - rs->route_total) {
+        rs->route_total += kept;
+        if (kept > 1)
+            qsort(es, kept, sizeof *es, cmp_settle);
+        return;
+    }
+    /* This vhost and every one after it in fqdn order are left out: which are does not
+     * depend on the input's order, and a vhost is never half published. */
+    if (!rs->cut)
+        rs->cut = vh;
+    vh->cut = true;
+    limit_diag(rs, vh, es, kept);
+    rs->routes.len = begin;
+}
+
+void cx_rs_publish_vhosts(cx_rs *rs)
+{
+    size_t nv = rs->vhosts.len;
+    cx_vbuild **vs = (cx_vbuild **)rs->vhosts.data;
+    if (nv > 1)
+        qsort(vs, nv, sizeof *vs, cmp_vhost_ptr);
+    for (size_t i = 0; i < nv; i++)
+        vs[i]->rank = (uint32_t)i;
+    bucket_ingress(rs, nv);
+    for (size_t i = 0; i < nv && !rs->oom; i++) {
+        /* Roots were made in fqdn order too: the walks run in the order they always did. */
+        size_t begin = rs->routes.len;
+        rs->seq = 0;
+        if (vs[i]->root)
+            cx_rs_ir_walk(rs, (const cx_root *)cx_vec_at(&rs->roots, vs[i]->root - 1));
+        if (!rs->oom)
+            settle_vhost(rs, vs[i], begin);
+    }
 }
 
 static contour_vhost *graph_vhosts(cx_rs *rs, uint32_t n)
@@ -677,79 +941,32 @@ static contour_vhost *graph_vhosts(cx_rs *rs, uint32_t n)
     return v;
 }
 
-/* Orders each (vhost, listener)'s routes, drops the losers of conflicts (warning about
- * them) and builds the listeners. */
+/* Groups the kept routes by (vhost, listener) - settled, they are in order and unique -
+ * warns about the conflicts' losers and builds the listeners. */
 static void assemble(cx_rs *rs)
 {
     size_t nv = rs->vhosts.len;
-    cx_vbuild **vs = (cx_vbuild **)rs->vhosts.data;
-    if (nv > 1)
-        qsort(vs, nv, sizeof *vs, cmp_vhost_ptr);
-    for (size_t i = 0; i < nv; i++)
-        vs[i]->rank = (uint32_t)i;
+    cx_vbuild **vs = (cx_vbuild **)rs->vhosts.data; /* in fqdn order (rank) */
 
-    /* Bucket the entries by (vhost rank, listener), then sort each bucket. */
+    /* Settled vhost by vhost in fqdn order, the kept routes are grouped by (vhost rank,
+     * listener) already, each group in order: only where each group starts is needed. */
     size_t nr = rs->routes.len, nb;
     size_t *start = NULL;
-    cx_rentry *sorted = NULL;
-    if (!cx_size_mul(nv, 2, &nb) || !cx_size_add(nb, 1, &nb)) {
+    if (!cx_size_mul(nv, 2, &nb) || !cx_size_add(nb, 1, &nb) ||
+        !(start = cx_calloc(rs->alloc, nb, sizeof *start))) {
         rs->oom = true;
         return;
     }
-    start = cx_calloc(rs->alloc, nb, sizeof *start);
-    sorted = nr ? cx_malloc(rs->alloc, nr * sizeof *sorted) : NULL;
-    if (!start || (nr && !sorted)) {
-        rs->oom = true;
-        goto out;
-    }
-    cx_rentry *es = (cx_rentry *)rs->routes.data;
+    const cx_rentry *sorted = (const cx_rentry *)rs->routes.data;
     for (size_t i = 0; i < nr; i++)
-        start[es[i].vh->rank * 2 + es[i].listener + 1]++;
-    for (size_t b = 1; b < nb; b++)
+        start[sorted[i].vh->rank * 2 + sorted[i].listener + 1]++;
+    for (size_t b = 1; b < nb; b++) {
+        if (start[b])
+            vs[(b - 1) / 2]->route_count[(b - 1) % 2] = (uint32_t)start[b];
         start[b] += start[b - 1];
-    for (size_t i = 0; i < nr; i++) {
-        size_t b = es[i].vh->rank * 2 + es[i].listener;
-        sorted[start[b]++] = es[i];
     }
-    /* start[b] is now the end of bucket b; shift back to starts. */
-    memmove(start + 1, start, (nb - 1) * sizeof *start);
-    start[0] = 0;
-
-    cx_vec conflicts;
-    cx_vec_init(&conflicts, rs->alloc, sizeof(conflict));
-    for (size_t b = 0; b + 1 < nb; b++) {
-        size_t lo = start[b], hi = start[b + 1];
-        if (hi - lo > 1)
-            qsort(sorted + lo, hi - lo, sizeof *sorted, cmp_rentry);
-        /* Keep the first of each key. */
-        size_t out = lo;
-        for (size_t i = lo; i < hi; i++) {
-            if (out > lo && sorted[out - 1].t->r.match == sorted[i].t->r.match &&
-                sorted[out - 1].key == sorted[i].key &&
-                strcmp(sorted[out - 1].t->r.path, sorted[i].t->r.path) == 0) {
-                if (sorted[out - 1].t->obj != sorted[i].t->obj) {
-                    conflict c = {sorted[i].vh, sorted[i].t, sorted[out - 1].t};
-                    if (!cx_vec_push(&conflicts, &c))
-                        rs->oom = true;
-                }
-                continue;
-            }
-            sorted[out++] = sorted[i];
-        }
-        /* The kept routes are sorted[lo .. out). */
-        if (hi > lo)
-            sorted[lo].vh->route_count[b % 2] = (uint32_t)(out - lo);
-    }
-    if (conflicts.len) {
-        conflict *cs = (conflict *)conflicts.data;
-        qsort(cs, conflicts.len, sizeof *cs, cmp_conflict);
-        for (size_t i = 0; i < conflicts.len; i++) {
-            if (i > 0 && cmp_conflict(&cs[i - 1], &cs[i]) == 0)
-                continue;
-            conflict_diag(rs, &cs[i]);
-        }
-    }
-    cx_vec_release(&conflicts);
+    for (size_t i = 0; i < rs->losers.len && !rs->oom; i++)
+        conflict_diag(rs, *(cx_rtpl **)cx_vec_at(&rs->losers, i));
     if (rs->oom)
         goto out;
 
@@ -758,6 +975,8 @@ static void assemble(cx_rs *rs)
     uint32_t counts[2] = {0, 0};
     for (size_t i = 0; i < nv; i++) {
         const cx_vbuild *v = vs[i];
+        if (v->cut)
+            continue; /* CONTOUR_LIMIT_ROUTES: its routes were dropped, its tcpproxy too */
         if (v->route_count[CX_L_INSECURE])
             counts[CX_L_INSECURE]++;
         if (v->secure && (v->route_count[CX_L_SECURE] || v->has_tcp))
@@ -778,7 +997,7 @@ static void assemble(cx_rs *rs)
     }
     for (size_t i = 0; i < nv; i++) {
         const cx_vbuild *v = vs[i];
-        for (int l = 0; l < 2; l++) {
+        for (int l = 0; l < 2 && !v->cut; l++) {
             uint32_t rc = v->route_count[l];
             if (l == CX_L_INSECURE ? rc == 0 : !(v->secure && (rc || v->has_tcp)))
                 continue;
@@ -823,7 +1042,6 @@ static void assemble(cx_rs *rs)
     rs->g->listener_count = nl;
 out:
     cx_free(rs->alloc, start);
-    cx_free(rs->alloc, sorted);
 }
 
 static void finish_diagnostics(cx_rs *rs)
@@ -864,6 +1082,11 @@ static void rs_release(cx_rs *rs)
     cx_vec_release(&rs->vhosts);
     cx_vec_release(&rs->routes);
     cx_vec_release(&rs->roots);
+    cx_vec_release(&rs->losers);
+    cx_vec_release(&rs->ing_routes);
+    cx_vec_release(&rs->contributors);
+    cx_map_release(&rs->route_keys);
+    cx_free(rs->alloc, rs->ing_start);
     cx_strbuf_release(&rs->msg);
     cx_strbuf_release(&rs->field);
     cx_arena_release(&rs->scratch);
@@ -889,6 +1112,10 @@ static bool rs_init(cx_rs *rs, const contour_snapshot *s, const contour_config *
     cx_vec_init(&rs->vhosts, rs->alloc, sizeof(cx_vbuild *));
     cx_vec_init(&rs->routes, rs->alloc, sizeof(cx_rentry));
     cx_vec_init(&rs->roots, rs->alloc, sizeof(cx_root));
+    cx_vec_init(&rs->losers, rs->alloc, sizeof(cx_rtpl *));
+    cx_vec_init(&rs->ing_routes, rs->alloc, sizeof(cx_rentry));
+    cx_vec_init(&rs->contributors, rs->alloc, sizeof(contrib));
+    cx_map_init(&rs->route_keys, rs->alloc);
     cx_strbuf_init(&rs->msg, rs->alloc);
     cx_strbuf_init(&rs->field, rs->alloc);
 
@@ -939,10 +1166,12 @@ contour_result contour_resolve(contour_graph **out, const contour_snapshot *snap
             cx_rs_ir_roots(&rs);
             if (!rs.oom)
                 cx_rs_ingress_tls(&rs);
-            if (!rs.oom)
-                cx_rs_ir_walks(&rs);
+            /* Ingress routes first (linear in the input), so that each vhost can be settled,
+             * conflicts and the route limit included, right after its walk. */
             if (!rs.oom)
                 cx_rs_ingress_routes(&rs);
+            if (!rs.oom)
+                cx_rs_publish_vhosts(&rs);
             if (!rs.oom)
                 assemble(&rs);
             if (!rs.oom)

@@ -45,6 +45,15 @@ typedef struct cx_rtpl {
     cx_pos pos;                /* the route item (IngressRoute) or path (Ingress) */
     int32_t rule;              /* Ingress: rule index, -1 for the default backend */
     uint32_t index;            /* IngressRoute route index, or Ingress path index */
+    /* Conflicts it lost, for one route-conflict warning per losing route (a route shared
+     * by N virtual hosts must not make N warnings: spec rule 11). Virtual hosts are
+     * settled in fqdn order, so lost_vh is the first in that order. */
+    const struct cx_vbuild *lost_vh;   /* NULL: never lost */
+    const struct cx_vbuild *lost_last; /* the last virtual host it lost on */
+    const struct cx_rtpl *lost_to;     /* the winner on lost_vh */
+    uint32_t lost_more;                /* other virtual hosts it lost on */
+    bool hashed;                       /* path_hash is set */
+    uint64_t path_hash;                /* of r.path, with rs->route_keys's key */
 } cx_rtpl;
 
 /* Per IngressRoute (by ordinal). */
@@ -104,11 +113,13 @@ typedef struct cx_vbuild {
     contour_cluster *tcp;
     uint32_t tcp_count;
     uint32_t route_count[2]; /* after conflict resolution */
+    uint32_t root;           /* 1 + index in rs->roots of its root, 0 when it has none */
+    bool cut;                /* left out of the graph by CONTOUR_LIMIT_ROUTES */
 } cx_vbuild;
 
 /* One route published on one (vhost, listener). */
 typedef struct cx_rentry {
-    const cx_rtpl *t;
+    cx_rtpl *t;
     uint64_t key; /* cx_str_key(t->r.path) */
     cx_vbuild *vh;
     uint32_t seq; /* insertion order: the first of equal keys wins */
@@ -168,9 +179,16 @@ typedef struct cx_rs {
 
     /* vhosts and routes */
     cx_map vhost_by_fqdn;
-    cx_vec vhosts; /* cx_vbuild * in creation order */
-    cx_vec routes; /* cx_rentry */
-    uint32_t seq;
+    cx_vec vhosts;     /* cx_vbuild * in creation order, then in fqdn order (rank) */
+    cx_vec routes;     /* cx_rentry: the kept routes of settled vhosts, then the one being built */
+    uint32_t seq;      /* insertion order within the vhost being built */
+    cx_vec ing_routes; /* cx_rentry: every Ingress route, by vhost rank, then as made */
+    size_t *ing_start; /* per vhost rank: its first entry in ing_routes (nv + 1) */
+    uint64_t route_total; /* routes kept so far, against CONTOUR_LIMIT_ROUTES */
+    const cx_vbuild *cut; /* the first vhost CONTOUR_LIMIT_ROUTES left out, or NULL */
+    cx_vec contributors;  /* scratch for limit-routes messages */
+    cx_map route_keys;    /* the keys of the vhost being settled (emptied after each) */
+    cx_vec losers;        /* cx_rtpl *: routes that lost a conflict, in the order first lost */
 } cx_rs;
 
 /* The first 8 bytes of s, big-endian, zero-padded: comparing keys orders strings as strcmp
@@ -248,7 +266,12 @@ cx_vbuild *cx_rs_vhost(cx_rs *rs, const char *fqdn);
 /* The existing vhost builder for fqdn, or NULL. */
 cx_vbuild *cx_rs_vhost_find(cx_rs *rs, const char *fqdn);
 /* Publishes a route on a vhost's listener. */
-void cx_rs_publish(cx_rs *rs, cx_vbuild *vh, int listener, const cx_rtpl *t, bool redirect);
+void cx_rs_publish(cx_rs *rs, cx_vbuild *vh, int listener, cx_rtpl *t, bool redirect);
+/* Publishes the routes of every vhost, one vhost at a time in fqdn order: its root's walk
+ * (cx_rs_ir_walk), then its Ingress routes; conflicts and CONTOUR_LIMIT_ROUTES are settled
+ * before the next vhost, so the routes kept never exceed the limit by more than the
+ * routes of one vhost. Ingress routes must have been made (cx_rs_ingress_routes). */
+void cx_rs_publish_vhosts(cx_rs *rs);
 
 /* Appends the "ignored because of its class" clause for an ignored object. */
 void cx_rs_msg_class_reason(cx_rs *rs, const contour_object *o);
@@ -286,7 +309,8 @@ void cx_rs_ingress_tls(cx_rs *rs);
 
 bool cx_rs_ir_prepare(cx_rs *rs);
 void cx_rs_ir_roots(cx_rs *rs);
-void cx_rs_ir_walks(cx_rs *rs);
+/* The delegation walk of one root's vhost (rules 3-7), publishing its routes. */
+void cx_rs_ir_walk(cx_rs *rs, const cx_root *root);
 void cx_rs_ir_statuses(cx_rs *rs);
 
 /* ---- resolve_ingress.c ---- */

@@ -19,6 +19,10 @@
 
 #define IR         CONTOUR_KIND_INGRESSROUTE
 #define CYCLE_HEAD 32 /* cycle messages keep this many names at each end */
+/* A duplicate-fqdn message names at most this many roots. Every root of the group shows
+ * the message, so a full list would make N roots print N^2 names (4,000 roots: 200 MB of
+ * JSON from 870 KB). Spec rule 11. */
+#define FQDN_LIST_MAX 64
 
 typedef struct frame {
     uint32_t ord;
@@ -417,11 +421,14 @@ void cx_rs_ir_roots(cx_rs *rs)
             cx_strbuf_puts(&rs->msg, "fqdn ");
             cx_rs_msg_quote(rs, fqdn);
             cx_strbuf_puts(&rs->msg, " is used in multiple IngressRoutes: ");
-            for (size_t k = lo; k < hi; k++) {
+            size_t shown = hi - lo > FQDN_LIST_MAX ? FQDN_LIST_MAX : hi - lo;
+            for (size_t k = lo; k < lo + shown; k++) {
                 if (k > lo)
                     cx_strbuf_puts(&rs->msg, ", ");
                 cx_strbuf_printf(&rs->msg, "%s/%s", c[k].o->ns, c[k].o->name);
             }
+            if (shown < hi - lo)
+                cx_strbuf_printf(&rs->msg, ", and %zu more", hi - lo - shown);
             const char *desc = cx_rs_msg(rs);
             for (size_t k = lo; k < hi; k++)
                 set_rule1(rs, c[k].o, desc, c[k].o->u.ir.fqdn_pos);
@@ -445,6 +452,8 @@ void cx_rs_ir_roots(cx_rs *rs)
         root_tls(rs, o, &root);
         if (!cx_vec_push(&rs->roots, &root))
             rs->oom = true;
+        else
+            root.vh->root = (uint32_t)rs->roots.len; /* roots are fewer than objects */
     }
     cx_free(rs->alloc, c);
 }
@@ -508,7 +517,8 @@ static void msg_path_item(cx_rs *rs, uint32_t ord, bool first)
 }
 
 /* Appends the current DFS path followed by `target`, shortened to CYCLE_HEAD names at each
- * end when longer than 2 * CYCLE_HEAD. */
+ * end when longer than 2 * CYCLE_HEAD, joined by " -> ... -> " (spec rule 11: a cycle of N
+ * objects would otherwise give each of them an N-name description). */
 static void msg_cycle_path(cx_rs *rs, uint32_t target)
 {
     const frame *fs = (const frame *)rs->stack.data;
@@ -819,15 +829,18 @@ static bool build_templates(cx_rs *rs, uint32_t ord)
             g->num_retries = n < 1 ? 1 : n > UINT32_MAX ? UINT32_MAX : (uint32_t)n;
             const char *pt = r->retry_per_try_timeout;
             if (pt && *pt) {
-                int64_t ns;
-                if (!cx_go_parse_duration(pt, strlen(pt), &ns) || ns < 0)
+                /* ns is only meaningful when the parse succeeded: which warning an
+                 * unparsable value gets must not depend on what the stack held. */
+                int64_t ns = 0;
+                bool parsed = cx_go_parse_duration(pt, strlen(pt), &ns);
+                if (!parsed || ns < 0)
                     duration_warning(rs, o, "retryPolicy.perTryTimeout", pt,
-                                     ns < 0 ? CX_TIMEOUT_NEGATIVE : CX_TIMEOUT_INVALID,
+                                     parsed ? CX_TIMEOUT_NEGATIVE : CX_TIMEOUT_INVALID,
                                      "no per-try timeout is set",
                                      r->per_try_pos.line ? r->per_try_pos : r->pos, i,
                                      "retryPolicy.perTryTimeout");
-                else if (cx_ns_to_ms(ns) > 0)
-                    g->per_try_timeout_ms = cx_ns_to_ms(ns);
+                else
+                    g->per_try_timeout_ms = cx_ns_to_ms(ns); /* 0 (not set) for 0s */
             }
         }
         g->source_kind = CONTOUR_KIND_INGRESSROUTE;
@@ -845,7 +858,7 @@ static void publish_object(cx_rs *rs, uint32_t ord, const cx_root *root)
         return;
     const contour_object *o = ir_obj(rs, ord);
     for (uint32_t i = 0; i < o->u.ir.route_count; i++) {
-        const cx_rtpl *t = rs->ir[ord].tpl[i];
+        cx_rtpl *t = rs->ir[ord].tpl[i];
         if (!t)
             continue;
         bool permit = o->u.ir.routes[i].permit_insecure;
@@ -948,14 +961,17 @@ static void tcp_walk(cx_rs *rs, const cx_root *root)
                 cx_rs_health_check(rs, c, s);
             }
             if (ok && !rs->oom) {
-                size_t n = rs->clusters.len;
+                /* Sorted (and made unique) like a route's clusters: the order written is
+                 * not part of the graph (spec §4: every cluster list). */
+                uint32_t n = cx_rs_sort_clusters((contour_cluster *)rs->clusters.data,
+                                                 (uint32_t)rs->clusters.len);
                 vh->tcp = cx_arena_array(rs->ga, n, sizeof *vh->tcp);
                 if (!vh->tcp) {
                     rs->oom = true;
                     return;
                 }
                 memcpy(vh->tcp, rs->clusters.data, n * sizeof *vh->tcp);
-                vh->tcp_count = (uint32_t)n;
+                vh->tcp_count = n;
                 vh->has_tcp = true;
             }
             break;
@@ -999,18 +1015,15 @@ static void tcp_walk(cx_rs *rs, const cx_root *root)
     }
 }
 
-void cx_rs_ir_walks(cx_rs *rs)
+void cx_rs_ir_walk(cx_rs *rs, const cx_root *root)
 {
-    const cx_root *roots = (const cx_root *)rs->roots.data;
-    for (size_t i = 0; i < rs->roots.len && !rs->oom; i++) {
-        rs->gen++;
-        if (roots[i].tcp) {
-            tcp_walk(rs, &roots[i]);
-        } else {
-            route_walk(rs, &roots[i]);
-            if (!rs->oom)
-                publish_walk(rs, &roots[i]);
-        }
+    rs->gen++;
+    if (root->tcp) {
+        tcp_walk(rs, root);
+    } else {
+        route_walk(rs, root);
+        if (!rs->oom)
+            publish_walk(rs, root);
     }
 }
 

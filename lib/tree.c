@@ -48,9 +48,13 @@ struct cx_builder {
     bool item_failed;
     uint64_t fail_depth;
 
-    /* Top-level values that no reader needs (status, unknown keys) are not built. */
+    /* Top-level values that no reader needs (status, unknown keys) are not built; their
+     * key is, with a placeholder value (CX_NODE_SKIPPED), so that the reader can warn
+     * about an unknown field at its key. */
     bool skip_value;
+    bool skip_placeholder; /* attach a placeholder when the skipped value ends */
     uint64_t skip_depth;
+    cx_pos skip_pos; /* where the skipped value starts */
 
     /* Per document (or, inside a List, per element) budgets. */
     uint64_t nodes;
@@ -397,12 +401,34 @@ static bool skip_failed(cx_builder *b, int delta, cx_rc *rc)
     return true; /* a scalar inside the failed element */
 }
 
+static cx_rc attach(cx_builder *b, cx_node *n);
+
+/* The value of a skipped top-level key: a null scalar flagged CX_NODE_SKIPPED at the
+ * value's first position. Not counted against the node limit: there is one per key,
+ * which was counted. */
+static cx_rc attach_placeholder(cx_builder *b)
+{
+    cx_node *n = cx_arena_alloc_aligned(node_arena(b), sizeof *n, _Alignof(cx_node));
+    if (!n)
+        return CX_RC_NOMEM;
+    n->type = CX_NODE_SCALAR;
+    n->tag = CX_TAG_NULL;
+    n->flags = CX_NODE_SKIPPED;
+    n->len = 0;
+    n->weight = 1;
+    n->pos = b->skip_pos;
+    n->u.str = "";
+    return attach(b, n);
+}
+
 /* Skipping the value of an unneeded top-level key; depth still counts against the limit. */
 static bool skip_unneeded(cx_builder *b, int delta, cx_pos pos, cx_rc *rc)
 {
     *rc = CX_RC_OK;
     if (!b->skip_value)
         return false;
+    if (delta >= 0 && b->skip_depth == 0)
+        b->skip_pos = pos;
     if (delta > 0) {
         b->skip_depth++;
         if (b->frames.len + b->skip_depth > b->limits->v[CONTOUR_LIMIT_DEPTH]) {
@@ -415,8 +441,11 @@ static bool skip_unneeded(cx_builder *b, int delta, cx_pos pos, cx_rc *rc)
     }
     if (delta < 0)
         b->skip_depth--;
-    if (b->skip_depth == 0)
+    if (b->skip_depth == 0) {
         b->skip_value = false;
+        if (b->skip_placeholder)
+            *rc = attach_placeholder(b);
+    }
     return true;
 }
 
@@ -688,6 +717,12 @@ static cx_rc finish_map(cx_builder *b, cx_node *n, cx_node **kids, size_t nkids)
         for (size_t i = 1; i < np; i++) {
             if (key_compare(tmp[i - 1].pair->key, tmp[i].pair->key) != 0)
                 continue;
+            if (tmp[i].pair->value->flags & CX_NODE_SKIPPED ||
+                tmp[i - 1].pair->value->flags & CX_NODE_SKIPPED) {
+                /* A repeated top-level key nobody reads: never an error (it was not even
+                 * kept before the unknown-field warning); each repetition is warned about. */
+                continue;
+            }
             if (tmp[i].order < nexplicit) {
                 /* Two explicit keys: an error. Report the one that comes first in the text. */
                 const cx_node *k = tmp[i].pair->key;
@@ -827,10 +862,16 @@ cx_rc cx_builder_scalar(cx_builder *b, cx_pos pos, cx_scalar_tag tag, const char
             if (b->capture_kind || (len == 10 && memcmp(text, "apiVersion", 10) == 0))
                 b->manifest_seen = true;
             if (!needed_top_key(text, len)) {
-                /* Neither the key nor its value is kept. */
+                /* The value is not built. The key is kept (for the unknown-field warning),
+                 * except a merge key, which names no field, and a key holding a NUL, which
+                 * no message could quote: neither is kept, as before the warning existed. */
                 b->skip_value = true;
                 b->skip_depth = 0;
-                return CX_RC_OK;
+                b->skip_placeholder =
+                    !(tag == CX_TAG_PLAIN && len == 2 && text[0] == '<' && text[1] == '<') &&
+                    !memchr(text, 0, len);
+                if (!b->skip_placeholder)
+                    return CX_RC_OK;
             }
         } else {
             if (b->capture_kind && len < sizeof b->kind && !memchr(text, 0, len)) {

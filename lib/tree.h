@@ -6,7 +6,9 @@
  * duplicate keys, resolves anchors, aliases and merge keys, and hands each complete
  * document to a handler. Elements of a top-level `items` list (a Kubernetes List) are
  * handed over one at a time as soon as each is complete, and their memory is reused, so a
- * List of 100,000 objects never exists as one tree.
+ * List of 100,000 objects never exists as one tree. The values of top-level keys no reader
+ * uses (`status`, unknown keys) are not built at all: such a key is kept with a
+ * placeholder value (CX_NODE_SKIPPED) so that the reader can warn about it.
  */
 #ifndef CX_TREE_H
 #define CX_TREE_H
@@ -35,6 +37,7 @@ typedef enum cx_scalar_tag {
 
 /* Node flags. */
 #define CX_NODE_STREAMED 0x1u /* a top-level `items` list whose elements went to the handler */
+#define CX_NODE_SKIPPED  0x2u /* stands for a top-level value that was not built (a null) */
 
 typedef struct cx_node cx_node;
 

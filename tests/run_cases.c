@@ -11,7 +11,7 @@
  * $CONTOUR_SHARED_ROOT (files, or directories read recursively in byte order), one per
  * line, loaded first and named by that relative path. `config` has one option per line:
  *   root-namespaces a,b | ingress-class NAME | http-port N | https-port N |
- *   default-namespace NS
+ *   default-namespace NS | limit-routes N
  * Blank lines and lines starting with '#' are ignored in both.
  *
  * On a mismatch the actual output is written to $CONTOUR_BUILD_ROOT/cases-actual/<case>.json
@@ -210,6 +210,8 @@ static bool apply_config(contour_config *cfg, const char *line, char *err, size_
         st = contour_config_set_ingress_class(cfg, val, strlen(val));
     } else if (klen == 17 && strncmp(line, "default-namespace", klen) == 0) {
         st = contour_config_set_default_namespace(cfg, v, strlen(v));
+    } else if (klen == 12 && strncmp(line, "limit-routes", klen) == 0) {
+        st = contour_config_set_limit(cfg, CONTOUR_LIMIT_ROUTES, strtoull(v, NULL, 10));
     }
     if (st != CONTOUR_OK) {
         snprintf(err, errlen, "bad config line: %s", line);

@@ -63,6 +63,12 @@ func caseConfig(t *testing.T, dir string) *Config {
 			}
 		case "default-namespace":
 			cfg.DefaultNamespace = val
+		case "limit-routes":
+			n, err := strconv.ParseUint(val, 10, 64)
+			if err != nil {
+				t.Fatalf("config: %s", l)
+			}
+			cfg.Limits.Routes = n
 		case "http-port", "https-port":
 			n, err := strconv.ParseUint(val, 10, 32)
 			if err != nil {

@@ -21,6 +21,7 @@ type Limits struct {
 	AliasExpansion uint64 // nodes YAML aliases may add to one document (default 10,000)
 	ScalarBytes    uint64 // bytes in one scalar or string (default 1 MiB)
 	DocumentNodes  uint64 // maps, lists and scalars in one document (default 1,000,000)
+	Routes         uint64 // routes one resolution publishes, both listeners (default 1,000,000)
 }
 
 func (l *Limits) fields() [C.CONTOUR_LIMIT_COUNT]*uint64 {
@@ -31,10 +32,11 @@ func (l *Limits) fields() [C.CONTOUR_LIMIT_COUNT]*uint64 {
 		C.CONTOUR_LIMIT_ALIAS_EXPANSION: &l.AliasExpansion,
 		C.CONTOUR_LIMIT_SCALAR_BYTES:    &l.ScalarBytes,
 		C.CONTOUR_LIMIT_DOCUMENT_NODES:  &l.DocumentNodes,
+		C.CONTOUR_LIMIT_ROUTES:          &l.Routes,
 	}
 }
 
-var limitNames = [C.CONTOUR_LIMIT_COUNT]string{"InputBytes", "Depth", "Documents", "AliasExpansion", "ScalarBytes", "DocumentNodes"}
+var limitNames = [C.CONTOUR_LIMIT_COUNT]string{"InputBytes", "Depth", "Documents", "AliasExpansion", "ScalarBytes", "DocumentNodes", "Routes"}
 
 // DefaultLimits returns the limits the library uses when none are set.
 func DefaultLimits() (Limits, error) {

@@ -230,7 +230,10 @@ func walkJSON(g *Graph) map[string]any {
 	diags := []any{}
 	for _, d := range g.Diagnostics() {
 		m := map[string]any{"severity": d.Severity.String(), "code": d.Code, "message": d.Message,
-			"file": d.File, "line": d.Line, "column": d.Column, "object": ref(d.Object)}
+			"file": d.File, "line": d.Line, "column": d.Column}
+		if d.Object.Kind != KindNone { // the JSON leaves "object" out when there is none
+			m["object"] = ref(d.Object)
+		}
 		if d.Field != "" {
 			m["field"] = d.Field
 		}

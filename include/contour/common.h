@@ -137,6 +137,9 @@ typedef enum contour_limit {
     CONTOUR_LIMIT_SCALAR_BYTES = 4, /**< Bytes in one scalar or string. Default 1 MiB. */
     CONTOUR_LIMIT_DOCUMENT_NODES =
         5, /**< Maps, lists and scalars in one document. Default 1,000,000. */
+    /** Routes one resolution may publish, both listeners counted (read by contour_resolve()
+     *  from its config). Default 1,000,000. */
+    CONTOUR_LIMIT_ROUTES = 6,
 } contour_limit;
 
 /** Number of limits: valid limits are 0 .. contour_limit_count()-1. Thread-safe. */

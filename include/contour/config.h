@@ -108,8 +108,15 @@ CONTOUR_API uint32_t contour_config_https_port(const contour_config *config);
 /**
  * Sets one limit. Value 0 is invalid; UINT64_MAX means "no limit beyond what the machine
  * can hold". Defaults: INPUT_BYTES 256 MiB, DEPTH 64, DOCUMENTS 1,000,000, ALIAS_EXPANSION
- * 10,000, SCALAR_BYTES 1 MiB, DOCUMENT_NODES 1,000,000. A loading setting: a snapshot
- * takes the limits from its config when it is created.
+ * 10,000, SCALAR_BYTES 1 MiB, DOCUMENT_NODES 1,000,000, ROUTES 1,000,000. The load limits
+ * are loading settings: a snapshot takes them from its config when it is created. ROUTES
+ * is a resolution setting: it bounds the routes one resolution publishes, both listeners
+ * counted. N roots delegating to one IngressRoute with M routes are legitimately N x M
+ * routes, so a small input can ask for a huge graph (1,000 x 1,000: 277 KB in, 500 MB of
+ * JSON). Virtual hosts are taken in fqdn order; the first whose routes would take the
+ * total past the limit, and every one after it, is left out of the graph, each with a
+ * "limit-routes" error diagnostic. Statuses do not change. 1,000,000 is more than real
+ * clusters publish.
  * @return CONTOUR_OK or CONTOUR_ERR_INVALID (unknown limit, value 0, NULL config).
  */
 CONTOUR_API contour_result contour_config_set_limit(contour_config *config, contour_limit limit,

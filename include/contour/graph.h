@@ -127,7 +127,8 @@ CONTOUR_API bool contour_route_websocket(const contour_route *route);
 CONTOUR_API const char *contour_route_prefix_rewrite(const contour_route *route);
 /** Whether a request timeout is set. */
 CONTOUR_API bool contour_route_has_timeout(const contour_route *route);
-/** The request timeout in milliseconds; -1 means infinity. 0 when unset. */
+/** The request timeout in milliseconds; -1 means infinity. 0 when unset (a set timeout is
+ * never 0: a zero duration is not set, and one under 1 ms is 1). */
 CONTOUR_API int64_t contour_route_timeout_ms(const contour_route *route);
 /** Whether a retry policy is set. */
 CONTOUR_API bool contour_route_has_retry(const contour_route *route);
@@ -135,7 +136,7 @@ CONTOUR_API bool contour_route_has_retry(const contour_route *route);
 CONTOUR_API const char *contour_route_retry_on(const contour_route *route);
 /** Number of retries (at least 1 when a retry policy is set). */
 CONTOUR_API uint32_t contour_route_retry_num_retries(const contour_route *route);
-/** Timeout per retry attempt in milliseconds, or 0 when unset. */
+/** Timeout per retry attempt in milliseconds (at least 1), or 0 when unset. */
 CONTOUR_API int64_t contour_route_retry_per_try_timeout_ms(const contour_route *route);
 /** Kind of the object the route comes from (IngressRoute or Ingress). */
 CONTOUR_API contour_kind contour_route_source_kind(const contour_route *route);

@@ -3,7 +3,8 @@
  * cx_yaml_parse / cx_json_parse with a handler that renders every delivered document and
  * List item as compact text, and records the sink's diagnostics as "code@line:col".
  *
- * Rendering: maps {k:v,...}, sequences [a,...], a streamed `items` list [~streamed~].
+ * Rendering: maps {k:v,...}, sequences [a,...], a streamed `items` list [~streamed~], the
+ * placeholder of a top-level value that was not built ~skipped~.
  * Scalars by tag: plain as written, "quoted" for STR, i:12 INT, f:1.5 FLOAT, b:true BOOL,
  * n:null NULL; control characters and NUL escaped (\n, \t, \0, \xNN). With `with_pos`,
  * every node is followed by @line:col.
@@ -181,6 +182,11 @@ static REC_UNUSED void rec_node(rec *r, rec_buf *b, const cx_node *n, int depth)
     assert_true(depth < 200); /* the builder's depth limit keeps trees shallow */
     switch (n->type) {
     case CX_NODE_SCALAR:
+        if (n->flags & CX_NODE_SKIPPED) {
+            assert_int_equal(n->tag, CX_TAG_NULL);
+            rec_puts(b, "~skipped~");
+            break;
+        }
         switch (n->tag) {
         case CX_TAG_PLAIN:
             rec_text(b, n->u.str, n->len, false);

@@ -98,16 +98,25 @@ static void test_timeout(void **state)
     assert_int_equal(ms, 1000);
     assert_int_equal(cx_parse_timeout("1999us", &ms), CX_TIMEOUT_VALUE);
     assert_int_equal(ms, 1); /* truncated toward zero */
+    /* Under 1 ms rounds up: 0 would mean "no timeout" to a literal reader. */
     assert_int_equal(cx_parse_timeout("1ns", &ms), CX_TIMEOUT_VALUE);
-    assert_int_equal(ms, 0);
-    assert_int_equal(cx_parse_timeout("0", &ms), CX_TIMEOUT_VALUE);
-    assert_int_equal(ms, 0);
+    assert_int_equal(ms, 1);
+    assert_int_equal(cx_parse_timeout("500us", &ms), CX_TIMEOUT_VALUE);
+    assert_int_equal(ms, 1);
+    /* A zero duration is not set (Contour), however it is written. */
+    assert_int_equal(cx_parse_timeout("0", &ms), CX_TIMEOUT_UNSET);
+    assert_int_equal(cx_parse_timeout("0s", &ms), CX_TIMEOUT_UNSET);
+    assert_int_equal(cx_parse_timeout("0.0h0ms", &ms), CX_TIMEOUT_UNSET);
+    assert_int_equal(cx_parse_timeout("-0s", &ms), CX_TIMEOUT_UNSET);
     assert_int_equal(cx_parse_timeout("-1s", &ms), CX_TIMEOUT_NEGATIVE);
     assert_int_equal(ms, -1);
-    assert_int_equal(cx_parse_timeout("-0s", &ms), CX_TIMEOUT_VALUE);
-    assert_int_equal(ms, 0);
     assert_int_equal(cx_parse_timeout("90 seconds", &ms), CX_TIMEOUT_INVALID);
     assert_int_equal(ms, -1);
+    assert_int_equal(cx_ns_to_ms(0), 0);
+    assert_int_equal(cx_ns_to_ms(1), 1);
+    assert_int_equal(cx_ns_to_ms(999999), 1);
+    assert_int_equal(cx_ns_to_ms(1000000), 1);
+    assert_int_equal(cx_ns_to_ms(2999999), 2);
 }
 
 /* ---- path prefixes ---- */

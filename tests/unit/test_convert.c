@@ -1660,9 +1660,9 @@ static void test_errors(void **state)
     }
 }
 
-/* The first error rejects the document: later errors are not reported, earlier warnings are,
- * with the object named. */
-static void test_first_error_only(void **state)
+/* Every error of a document is reported, as a compiler reports every error in a file,
+ * with the warnings around them and the object named; the document is still rejected. */
+static void test_every_error_reported(void **state)
 {
     (void)state;
     harness *h = h_yaml("apiVersion: contour.heptio.com/v1beta1\n"
@@ -1676,8 +1676,9 @@ static void test_first_error_only(void **state)
                         "      permitInsecure: true\n"
                         "    - port: ninety\n"
                         "  nope: 1\n");
+    assert_int_equal(h->n, 1);
     assert_int_equal(h->results[0], CX_CONVERT_REJECTED);
-    assert_int_equal(h->rejected.count, 3);
+    assert_int_equal(h->rejected.count, 6);
     const contour_diagnostic *d = h->rejected.head;
     expect_diag(d, CONTOUR_SEVERITY_WARNING, "unknown-field", 3, 36, "metadata.bogus",
                 "unknown field \"bogus\" in metadata");
@@ -1690,6 +1691,70 @@ static void test_first_error_only(void **state)
                 "spec.routes[0].services[0].port: expected an integer, found a string \"eighty\"");
     expect_objref(d, CONTOUR_KIND_INGRESSROUTE, "ns", "r");
     assert_string_equal(d->file, "test.yaml");
+    d = d->next;
+    expect_diag(d, CONTOUR_SEVERITY_WARNING, "unknown-field", 9, 7,
+                "spec.routes[0].services[0].permitInsecure",
+                "unknown field \"permitInsecure\" in spec.routes[0].services[0]");
+    d = d->next;
+    expect_diag(d, CONTOUR_SEVERITY_ERROR, "wrong-type", 10, 13, "spec.routes[0].services[1].port",
+                "spec.routes[0].services[1].port: expected an integer, found a string \"ninety\"");
+    d = d->next;
+    expect_diag(d, CONTOUR_SEVERITY_WARNING, "unknown-field", 11, 3, "spec.nope",
+                "unknown field \"nope\" in spec");
+    h_free(h);
+}
+
+/* Three different errors in one document: three error diagnostics, each at its place. */
+static void test_three_errors(void **state)
+{
+    (void)state;
+    harness *h = h_yaml("apiVersion: contour.heptio.com/v1beta1\n"         /* 1 */
+                        "kind: IngressRoute\n"                             /* 2 */
+                        "metadata: {namespace: ns}\n"                      /* 3 */
+                        "spec:\n"                                          /* 4 */
+                        "  virtualhost: {fqdn: [a, b]}\n"                  /* 5 */
+                        "  routes:\n"                                      /* 6 */
+                        "  - services: [{port: 99999999999999999999}]\n"); /* 7 */
+    assert_int_equal(h->results[0], CX_CONVERT_REJECTED);
+    assert_int_equal(h->rejected.count, 3);
+    const contour_diagnostic *d = h->rejected.head;
+    expect_diag(d, CONTOUR_SEVERITY_ERROR, "missing-name", 3, 11, "metadata.name",
+                "metadata.name must be specified");
+    expect_objref(d, CONTOUR_KIND_INGRESSROUTE, "ns", NULL);
+    d = d->next;
+    expect_diag(d, CONTOUR_SEVERITY_ERROR, "wrong-type", 5, 23, "spec.virtualhost.fqdn",
+                "spec.virtualhost.fqdn: expected a string, found a list");
+    d = d->next;
+    expect_diag(d, CONTOUR_SEVERITY_ERROR, "integer-range", 7, 23,
+                "spec.routes[0].services[0].port",
+                "spec.routes[0].services[0].port: 99999999999999999999 does not fit in a "
+                "64-bit integer");
+    h_free(h);
+
+    /* Lists of values, maps of values, and every kind: each bad entry is reported. */
+    h = h_yaml("apiVersion: v1\nkind: Secret\n"
+               "metadata: {name: s, annotations: {a: [1], b: ok, c: {x: 1}}}\n"
+               "data: {tls.crt: [1], tls.key: k, x: {}}\n"
+               "---\n"
+               "apiVersion: contour.heptio.com/v1beta1\nkind: TLSCertificateDelegation\n"
+               "metadata: {name: d}\n"
+               "spec: {delegations: [{secretName: [s], targetNamespaces: [a, [b], {c: 1}]}]}\n"
+               "---\n"
+               "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: i}\n"
+               "spec:\n  ingressClassName: [x]\n  rules:\n  - host: {}\n"
+               "    http: {paths: [{backend: {service: {name: 1x, port: {number: x}}}}]}\n");
+    assert_int_equal(h->n, 3);
+    /* Documents by line: the Secret is lines 1-4, the delegation 6-9, the Ingress 11-. */
+    size_t errors[3] = {0, 0, 0};
+    for (const contour_diagnostic *e = h->rejected.head; e; e = e->next) {
+        if (e->severity == CONTOUR_SEVERITY_ERROR)
+            errors[e->pos.line <= 4 ? 0 : e->pos.line <= 9 ? 1 : 2]++;
+    }
+    for (size_t i = 0; i < 3; i++)
+        assert_int_equal(h->results[i], CX_CONVERT_REJECTED);
+    assert_int_equal(errors[0], 4); /* annotations a and c, data tls.crt and x */
+    assert_int_equal(errors[1], 3); /* secretName, targetNamespaces[1] and [2] */
+    assert_int_equal(errors[2], 3); /* ingressClassName, host, port.number */
     h_free(h);
 }
 
@@ -2633,7 +2698,8 @@ int main(void)
         cmocka_unit_test(test_ingress_v1_unknown),
         cmocka_unit_test(test_unknown_field_long_key),
         cmocka_unit_test(test_errors),
-        cmocka_unit_test(test_first_error_only),
+        cmocka_unit_test(test_every_error_reported),
+        cmocka_unit_test(test_three_errors),
         cmocka_unit_test(test_pending_errors),
         cmocka_unit_test(test_pending_error_long_key),
         cmocka_unit_test(test_pending_direct),

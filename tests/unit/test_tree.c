@@ -198,14 +198,29 @@ static void test_failures_inside_list_items(void **state)
 static void test_skipped_top_level(void **state)
 {
     (void)state;
-    /* Fields no reader needs are not built... */
-    YAML_EXPECT("kind: X\nstatus: {a: [1, 2], b: {c: d}}\nspec: 1\n", "doc {kind:X,spec:1}\n", "");
-    JSON_EXPECT("{\"status\": [1, {\"a\": [2]}], \"kind\": \"X\"}", "doc {\"kind\":\"X\"}\n", "");
+    /* Fields no reader needs are not built: their key stays, with a placeholder (at the
+     * value's position) for the unknown-field warning... */
+    YAML_EXPECT("kind: X\nstatus: {a: [1, 2], b: {c: d}}\nspec: 1\n",
+                "doc {kind:X,status:~skipped~,spec:1}\n", "");
+    JSON_EXPECT("{\"status\": [1, {\"a\": [2]}], \"kind\": \"X\"}",
+                "doc {\"status\":~skipped~,\"kind\":\"X\"}\n", "");
+    rec r;
+    rec_init(&r);
+    r.with_pos = true;
+    rec_yaml(&r, "kind: X\nfoo:\n  [1, *nope]\nbar: *nope\nbaz: 1\n");
+    assert_string_equal(r.log.s, "doc {kind@1:1:X@1:7,foo@2:1:~skipped~@3:3,bar@4:1:~skipped~@4:6,"
+                                 "baz@5:1:~skipped~@5:6}@1:1\n");
+    assert_string_equal(r.diags.s, "");
+    rec_free(&r);
+    /* ...repeated, they are not an error (nobody reads them)... */
+    YAML_EXPECT("kind: X\nfoo: 1\nfoo: [2]\n", "doc {kind:X,foo:~skipped~,foo:~skipped~}\n", "");
+    /* ...except a merge key, which is read like PyYAML's: what it merges becomes top-level
+     * keys (built: the merged map is), and a quoted '<<' is an ordinary key. */
+    YAML_EXPECT("kind: X\n<<: {a: 1}\n'<<': 2\n", "doc {kind:X,\"<<\":2,a:1}\n", "");
     /* ...but still obey the depth limit... */
     size_t n;
     char *open = rec_repeat("kind: X\nstatus: ", "[", 70, "", &n);
     char *text = rec_repeat(open, "]", 70, "\n", &n);
-    rec r;
     rec_init(&r);
     rec_yaml(&r, text);
     assert_string_equal(r.log.s, "doc - kind=X\n");
@@ -222,6 +237,8 @@ static void test_skipped_top_level(void **state)
     rec_free(&r);
     /* Anchors in them are not kept (a later alias to one is an error). */
     YAML_EXPECT("x-common: &c {a: 1}\nspec: *c\n", "doc -\n", "yaml-alias@2:7;");
+    YAML_EXPECT("kind: X\nx-common: &c {a: 1}\nfoo: *c\n",
+                "doc {kind:X,x-common:~skipped~,foo:~skipped~}\n", "");
 }
 
 static void test_kind_of_abandoned_documents(void **state)

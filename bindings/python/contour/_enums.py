@@ -90,6 +90,7 @@ class Limit(enum.IntEnum):
     ALIAS_EXPANSION = 3
     SCALAR_BYTES = 4
     DOCUMENT_NODES = 5
+    ROUTES = 6
 
 
 class OutputFormat(enum.IntEnum):

@@ -14,6 +14,7 @@ DEFAULT_LIMITS = {
     Limit.ALIAS_EXPANSION: 10_000,
     Limit.SCALAR_BYTES: 1 << 20,
     Limit.DOCUMENT_NODES: 1_000_000,
+    Limit.ROUTES: 1_000_000,
 }
 
 
