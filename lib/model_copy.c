@@ -5,6 +5,7 @@
  * (YAML aliases) stay shared in the copy, so compaction never multiplies an alias.
  */
 #include "map.h"
+#include "annotations.h"
 #include "model.h"
 
 #include <stddef.h>
@@ -294,8 +295,9 @@ size_t cx_object_size(contour_kind kind)
 static void copy_object(copier *c, contour_object *dst, const contour_object *src)
 {
     /* Only the header and the kind's own part of the union exist in the copy. api_version
-     * is a static string; namespace and source are shared. */
+     * is a static string; the source is shared (and referenced). */
     memcpy(dst, src, cx_object_size(src->kind));
+    COPY_STR(c, dst->ns); /* its own copy: graphs may keep the object past its snapshot */
     COPY_STR(c, dst->name);
     const cx_annotation *ann = src->annotations;
     COPY_ARRAY(c, dst->annotations, dst->annotation_count);
@@ -335,6 +337,8 @@ static void release_shared(copier *c)
     cx_map_release(&c->shared);
 }
 
+static void object_destroy(cx_shared *self, const cx_alloc *alloc);
+
 contour_object *cx_object_compact(const cx_alloc *alloc, const contour_object *src)
 {
     copier c;
@@ -370,5 +374,152 @@ contour_object *cx_object_compact(const cx_alloc *alloc, const contour_object *s
         return NULL;
     }
     o->arena = a;
+    cx_shared_init(&o->rc, object_destroy);
+    if (o->source)
+        cx_shared_retain(&o->source->rc);
+    for (contour_diagnostic *d = o->diags.head; d; d = d->next)
+        d->owner = &o->rc;
     return o;
+}
+
+/* ---- references and lifetime ---- */
+
+/* The namespace a delegate names: as written, or the object's own when empty. */
+static const char *delegate_ns(const contour_object *o, const cx_delegate *d)
+{
+    return d->ns && *d->ns ? d->ns : o->ns;
+}
+
+static void ref_delegate(contour_object *o, cx_delegate *d, cx_ref_fn fn, void *ctx)
+{
+    const char *ns = delegate_ns(o, d), *name = d->name ? d->name : "";
+    fn(ctx, &d->key, CONTOUR_KIND_INGRESSROUTE, ns, strlen(ns), name, strlen(name));
+}
+
+static void ref_service(contour_object *o, contour_ingressroute_service *s, cx_ref_fn fn, void *ctx)
+{
+    const char *name = s->name ? s->name : "";
+    fn(ctx, &s->key, CONTOUR_KIND_SERVICE, o->ns, o->ns_len, name, strlen(name));
+}
+
+static void ref_secret(contour_object *o, const char *secret_name, cx_key **slot, cx_ref_fn fn,
+                       void *ctx)
+{
+    if (!secret_name || !*secret_name)
+        return;
+    const char *ns, *name;
+    size_t ns_len, name_len;
+    cx_split_secret(secret_name, o->ns, &ns, &ns_len, &name, &name_len);
+    fn(ctx, slot, CONTOUR_KIND_SECRET, ns, ns_len, name, name_len);
+}
+
+static void ref_backend(contour_object *o, contour_ingress_backend *b, cx_ref_fn fn, void *ctx)
+{
+    if (b->is_resource || !b->service || !*b->service)
+        return;
+    fn(ctx, &b->key, CONTOUR_KIND_SERVICE, o->ns, o->ns_len, b->service, strlen(b->service));
+}
+
+void cx_object_refs(contour_object *o, cx_ref_fn fn, void *ctx)
+{
+    switch (o->kind) {
+    case CONTOUR_KIND_INGRESSROUTE: {
+        cx_ingressroute *ir = &o->u.ir;
+        for (uint32_t i = 0; i < ir->route_count; i++) {
+            contour_ingressroute_route *r = &ir->routes[i];
+            if (r->has_delegate)
+                ref_delegate(o, &r->delegate, fn, ctx);
+            for (uint32_t j = 0; j < r->service_count; j++)
+                ref_service(o, &r->services[j], fn, ctx);
+        }
+        if (ir->tcp_has_delegate)
+            ref_delegate(o, &ir->tcp_delegate, fn, ctx);
+        for (uint32_t j = 0; j < ir->tcp_service_count; j++)
+            ref_service(o, &ir->tcp_services[j], fn, ctx);
+        if (ir->has_tls)
+            ref_secret(o, ir->tls_secret_name, &ir->tls_key, fn, ctx);
+        break;
+    }
+    case CONTOUR_KIND_INGRESS: {
+        cx_ingress *ing = &o->u.ing;
+        if (ing->has_default_backend)
+            ref_backend(o, &ing->default_backend, fn, ctx);
+        for (uint32_t r = 0; r < ing->rule_count; r++) {
+            contour_ingress_rule *rule = &ing->rules[r];
+            for (uint32_t p = 0; p < rule->path_count; p++) {
+                if (rule->paths[p].has_backend)
+                    ref_backend(o, &rule->paths[p].backend, fn, ctx);
+            }
+        }
+        for (uint32_t t = 0; t < ing->tls_count; t++)
+            ref_secret(o, ing->tls[t].secret_name, &ing->tls[t].key, fn, ctx);
+        break;
+    }
+    case CONTOUR_KIND_TLSCERTIFICATEDELEGATION: {
+        cx_tlscertdelegation *td = &o->u.td;
+        for (uint32_t d = 0; d < td->delegation_count; d++) {
+            cx_cert_delegation *cd = &td->delegations[d];
+            if (cd->secret_name)
+                fn(ctx, &cd->key, CONTOUR_KIND_SECRET, o->ns, o->ns_len, cd->secret_name,
+                   strlen(cd->secret_name));
+        }
+        break;
+    }
+    default:
+        break;
+    }
+}
+
+typedef struct release_ctx {
+    const cx_alloc *alloc;
+} release_ctx;
+
+static void release_ref(void *ctx, cx_key **slot, contour_kind kind, const char *ns, size_t ns_len,
+                        const char *name, size_t name_len)
+{
+    (void)kind, (void)ns, (void)ns_len, (void)name, (void)name_len;
+    cx_key_release(*slot, ((release_ctx *)ctx)->alloc);
+    *slot = NULL;
+}
+
+static void object_destroy(cx_shared *self, const cx_alloc *alloc)
+{
+    contour_object *o = (contour_object *)self;
+    release_ctx rc = {alloc};
+    cx_object_refs(o, release_ref, &rc);
+    cx_key_release(o->key, alloc);
+    cx_source *src = o->source;
+    cx_arena a = o->arena; /* the struct lives inside the arena it names */
+    cx_arena_release(&a);
+    if (src)
+        cx_shared_release(&src->rc, alloc);
+}
+
+/* ---- sources ---- */
+
+static void source_destroy(cx_shared *self, const cx_alloc *alloc)
+{
+    (void)alloc; /* the arena remembers its allocator */
+    cx_source *s = (cx_source *)self;
+    cx_vec_release(&s->objects);
+    cx_arena a = s->arena;
+    cx_arena_release(&a);
+}
+
+cx_source *cx_source_new(const cx_alloc *alloc, const char *name, size_t len)
+{
+    cx_arena a;
+    cx_arena_init(&a, alloc, len + 1 + sizeof(cx_source) + 256);
+    cx_source *s = cx_arena_zalloc(&a, sizeof *s);
+    char *n = s ? cx_arena_strndup(&a, name, len) : NULL;
+    if (!n) {
+        cx_arena_release(&a);
+        return NULL;
+    }
+    s->name = n;
+    s->name_len = len;
+    s->arena = a;
+    cx_vec_init(&s->objects, alloc, sizeof(contour_object *));
+    cx_shared_init(&s->rc, source_destroy);
+    return s;
 }
