@@ -356,6 +356,10 @@ func TestExportLayoutDoc(t *testing.T) {
 	if seen != numTables {
 		t.Errorf("docs/export.md has %d tables, the binding reads %d", seen, numTables)
 	}
+}
+
+// TestLimitCount: Limits has one field per limit the library has.
+func TestLimitCount(t *testing.T) {
 	if cLimitCount() != numLimits {
 		t.Errorf("contour_limit_count() = %d, numLimits = %d", cLimitCount(), numLimits)
 	}
