@@ -48,9 +48,9 @@ __all__ = [
 ]
 
 #: The ABI major version this binding was written for (the library's SONAME).
-ABI_MAJOR = 0
+ABI_MAJOR = 1
 #: The library version this binding was written and tested against.
-BUILT_AGAINST = "0.1.0"
+BUILT_AGAINST = "1.0.0"
 
 
 class LibraryNotFoundError(ImportError):
@@ -169,18 +169,28 @@ _pvp = POINTER(c_void_p)
 _DECLS: dict[str, tuple[Any, list[Any]]] = {
     # common.h
     "contour_result_str": (_s, [_e]),
+    "contour_kind_count": (_sz, []),
     "contour_kind_name": (_s, [_e]),
+    "contour_severity_count": (_sz, []),
     "contour_severity_name": (_s, [_e]),
+    "contour_limit_count": (_sz, []),
     "contour_version": (_u32, []),
     "contour_version_string": (_s, []),
     # config.h
     "contour_config_new": (_e, [_pvp]),
+    "contour_config_copy": (_e, [_pvp, _vp]),
     "contour_config_free": (None, [_vp]),
     "contour_config_set_default_namespace": (_e, [_vp, _s, _sz]),
+    "contour_config_default_namespace": (_s, [_vp]),
     "contour_config_set_ingress_class": (_e, [_vp, _s, _sz]),
+    "contour_config_ingress_class": (_s, [_vp]),
     "contour_config_add_root_namespace": (_e, [_vp, _s, _sz]),
     "contour_config_clear_root_namespaces": (None, [_vp]),
+    "contour_config_root_namespace_count": (_sz, [_vp]),
+    "contour_config_root_namespace_at": (_s, [_vp, _sz]),
     "contour_config_set_ports": (_e, [_vp, _u32, _u32]),
+    "contour_config_http_port": (_u32, [_vp]),
+    "contour_config_https_port": (_u32, [_vp]),
     "contour_config_set_limit": (_e, [_vp, _e, _u64]),
     "contour_config_limit": (_u64, [_vp, _e]),
     # diagnostic.h
@@ -196,16 +206,17 @@ _DECLS: dict[str, tuple[Any, list[Any]]] = {
     "contour_diagnostic_object_name": (_s, [_vp]),
     # snapshot.h
     "contour_snapshot_new": (_e, [_pvp, _vp]),
+    "contour_snapshot_config": (_vp, [_vp]),
     "contour_snapshot_free": (None, [_vp]),
     "contour_snapshot_load_path": (_e, [_vp, _s, _e]),
     "contour_snapshot_load_buffer": (_e, [_vp, _s, _sz, _s, _sz, _e]),
     "contour_snapshot_remove": (_e, [_vp, _e, _s, _sz, _s, _sz]),
     "contour_snapshot_object_count": (_sz, [_vp, _e]),
     "contour_snapshot_object_at": (_vp, [_vp, _e, _sz]),
-    "contour_snapshot_find": (_e, [_pvp, _vp, _e, _s, _sz, _s, _sz]),
+    "contour_snapshot_find": (_vp, [_vp, _e, _s, _sz, _s, _sz]),
     "contour_snapshot_diagnostic_count": (_sz, [_vp]),
     "contour_snapshot_diagnostic_at": (_vp, [_vp, _sz]),
-    "contour_snapshot_error_count": (_sz, [_vp]),
+    "contour_snapshot_diagnostic_count_by_severity": (_sz, [_vp, _e]),
     # object.h: any object
     "contour_object_kind": (_e, [_vp]),
     "contour_object_api_version": (_s, [_vp]),
@@ -215,11 +226,19 @@ _DECLS: dict[str, tuple[Any, list[Any]]] = {
     "contour_object_line": (_u32, [_vp]),
     "contour_object_column": (_u32, [_vp]),
     "contour_object_annotation_count": (_sz, [_vp]),
-    "contour_object_annotation_key": (_s, [_vp, _sz]),
-    "contour_object_annotation_value": (_s, [_vp, _sz]),
-    "contour_object_find_annotation": (_s, [_vp, _s, _sz]),
+    "contour_object_annotation_at": (_vp, [_vp, _sz]),
+    "contour_object_find_annotation": (_vp, [_vp, _s, _sz]),
+    "contour_annotation_key": (_s, [_vp]),
+    "contour_annotation_value": (_s, [_vp]),
     "contour_object_diagnostic_count": (_sz, [_vp]),
     "contour_object_diagnostic_at": (_vp, [_vp, _sz]),
+    # object.h: health checks (an IngressRoute service's, a cluster's)
+    "contour_health_check_path": (_s, [_vp]),
+    "contour_health_check_host": (_s, [_vp]),
+    "contour_health_check_interval_s": (_i64, [_vp]),
+    "contour_health_check_timeout_s": (_i64, [_vp]),
+    "contour_health_check_unhealthy_threshold": (_i64, [_vp]),
+    "contour_health_check_healthy_threshold": (_i64, [_vp]),
     # object.h: IngressRoute
     "contour_ingressroute_has_virtualhost": (_b, [_vp]),
     "contour_ingressroute_fqdn": (_s, [_vp]),
@@ -253,27 +272,23 @@ _DECLS: dict[str, tuple[Any, list[Any]]] = {
     "contour_ingressroute_service_port": (_i64, [_vp]),
     "contour_ingressroute_service_weight": (_i64, [_vp]),
     "contour_ingressroute_service_strategy": (_s, [_vp]),
-    "contour_ingressroute_service_has_health_check": (_b, [_vp]),
-    "contour_ingressroute_service_health_check_path": (_s, [_vp]),
-    "contour_ingressroute_service_health_check_host": (_s, [_vp]),
-    "contour_ingressroute_service_health_check_interval_seconds": (_i64, [_vp]),
-    "contour_ingressroute_service_health_check_timeout_seconds": (_i64, [_vp]),
-    "contour_ingressroute_service_health_check_unhealthy_threshold_count": (_i64, [_vp]),
-    "contour_ingressroute_service_health_check_healthy_threshold_count": (_i64, [_vp]),
+    "contour_ingressroute_service_health_check": (_vp, [_vp]),
     # object.h: TLSCertificateDelegation
-    "contour_tlscertdelegation_delegation_count": (_sz, [_vp]),
-    "contour_tlscertdelegation_secret_name": (_s, [_vp, _sz]),
-    "contour_tlscertdelegation_target_count": (_sz, [_vp, _sz]),
-    "contour_tlscertdelegation_target_at": (_s, [_vp, _sz, _sz]),
+    "contour_tlscertificatedelegation_delegation_count": (_sz, [_vp]),
+    "contour_tlscertificatedelegation_delegation_at": (_vp, [_vp, _sz]),
+    "contour_tlscertificatedelegation_delegation_secret_name": (_s, [_vp]),
+    "contour_tlscertificatedelegation_delegation_target_namespace_count": (_sz, [_vp]),
+    "contour_tlscertificatedelegation_delegation_target_namespace_at": (_s, [_vp, _sz]),
     # object.h: Ingress
     "contour_ingress_class_name": (_s, [_vp]),
     "contour_ingress_default_backend": (_vp, [_vp]),
     "contour_ingress_rule_count": (_sz, [_vp]),
     "contour_ingress_rule_at": (_vp, [_vp, _sz]),
     "contour_ingress_tls_count": (_sz, [_vp]),
-    "contour_ingress_tls_secret_name": (_s, [_vp, _sz]),
-    "contour_ingress_tls_host_count": (_sz, [_vp, _sz]),
-    "contour_ingress_tls_host_at": (_s, [_vp, _sz, _sz]),
+    "contour_ingress_tls_at": (_vp, [_vp, _sz]),
+    "contour_ingress_tls_secret_name": (_s, [_vp]),
+    "contour_ingress_tls_host_count": (_sz, [_vp]),
+    "contour_ingress_tls_host_at": (_s, [_vp, _sz]),
     "contour_ingress_rule_host": (_s, [_vp]),
     "contour_ingress_rule_has_http": (_b, [_vp]),
     "contour_ingress_rule_path_count": (_sz, [_vp]),
@@ -282,19 +297,20 @@ _DECLS: dict[str, tuple[Any, list[Any]]] = {
     "contour_ingress_path_path_type": (_s, [_vp]),
     "contour_ingress_path_backend": (_vp, [_vp]),
     "contour_ingress_backend_service_name": (_s, [_vp]),
-    "contour_ingress_backend_port_is_name": (_b, [_vp]),
     "contour_ingress_backend_port": (_i64, [_vp]),
     "contour_ingress_backend_port_name": (_s, [_vp]),
     "contour_ingress_backend_is_resource": (_b, [_vp]),
     # object.h: Service
     "contour_service_port_count": (_sz, [_vp]),
-    "contour_service_port_name": (_s, [_vp, _sz]),
-    "contour_service_port_number": (_i64, [_vp, _sz]),
+    "contour_service_port_at": (_vp, [_vp, _sz]),
+    "contour_service_port_name": (_s, [_vp]),
+    "contour_service_port_port": (_i64, [_vp]),
     # object.h: Secret
     "contour_secret_type": (_s, [_vp]),
     "contour_secret_key_count": (_sz, [_vp]),
-    "contour_secret_key_at": (_s, [_vp, _sz]),
-    "contour_secret_key_nonempty": (_b, [_vp, _sz]),
+    "contour_secret_key_at": (_vp, [_vp, _sz]),
+    "contour_secret_key_name": (_s, [_vp]),
+    "contour_secret_key_has_value": (_b, [_vp]),
     "contour_secret_is_tls": (_b, [_vp]),
     # graph.h
     "contour_resolve": (_e, [_pvp, _vp, _vp]),
@@ -340,13 +356,7 @@ _DECLS: dict[str, tuple[Any, list[Any]]] = {
     "contour_cluster_weight": (_i64, [_vp]),
     "contour_cluster_strategy": (_s, [_vp]),
     "contour_cluster_protocol": (_s, [_vp]),
-    "contour_cluster_has_health_check": (_b, [_vp]),
-    "contour_cluster_health_check_path": (_s, [_vp]),
-    "contour_cluster_health_check_host": (_s, [_vp]),
-    "contour_cluster_health_check_interval_s": (_i64, [_vp]),
-    "contour_cluster_health_check_timeout_s": (_i64, [_vp]),
-    "contour_cluster_health_check_unhealthy_threshold": (_i64, [_vp]),
-    "contour_cluster_health_check_healthy_threshold": (_i64, [_vp]),
+    "contour_cluster_health_check": (_vp, [_vp]),
     "contour_cluster_max_connections": (_u32, [_vp]),
     "contour_cluster_max_pending_requests": (_u32, [_vp]),
     "contour_cluster_max_requests": (_u32, [_vp]),
@@ -354,7 +364,7 @@ _DECLS: dict[str, tuple[Any, list[Any]]] = {
     "contour_state_name": (_s, [_e]),
     "contour_graph_status_count": (_sz, [_vp]),
     "contour_graph_status_at": (_vp, [_vp, _sz]),
-    "contour_graph_find_status": (_e, [_pvp, _vp, _s, _sz, _s, _sz]),
+    "contour_graph_find_status": (_vp, [_vp, _s, _sz, _s, _sz]),
     "contour_status_kind": (_e, [_vp]),
     "contour_status_namespace": (_s, [_vp]),
     "contour_status_name": (_s, [_vp]),
@@ -374,8 +384,17 @@ _DECLS: dict[str, tuple[Any, list[Any]]] = {
     "contour_buffer_free": (None, [_vp]),
 }
 
-# Without these the binding cannot even check what it loaded.
-_REQUIRED = ("contour_version", "contour_version_string", "contour_result_str")
+# Without these the binding cannot even check what it loaded, or size its enum tables.
+_REQUIRED = (
+    "contour_version",
+    "contour_version_string",
+    "contour_result_str",
+    "contour_kind_count",
+    "contour_kind_name",
+    "contour_severity_count",
+    "contour_severity_name",
+    "contour_limit_count",
+)
 
 
 class _Lib:
@@ -434,6 +453,6 @@ if library_version_number >> 16 != ABI_MAJOR:
     )
 
 
-def status_str(status: int) -> str:
+def result_str(result: int) -> str:
     """contour_result_str() as a str."""
-    return bytes(lib.contour_result_str(status)).decode("utf-8", "replace")
+    return bytes(lib.contour_result_str(result)).decode("utf-8", "replace")

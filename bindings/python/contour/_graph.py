@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from typing import Union
 
 from . import _ffi, _walk
-from ._enums import OutputFormat, Severity, StatusCode
-from ._errors import NotFoundError, raise_for
+from ._enums import OutputFormat, Severity
+from ._errors import not_found, raise_for
 from ._handle import Handle
 from ._model import Diagnostic, Listener, Status
 
@@ -42,8 +42,8 @@ class Graph(Handle):
     _free_name = "contour_graph_free"
     _what = "Graph"
 
-    def __init__(self, ptr: int) -> None:
-        super().__init__(ptr)
+    def _own(self, ptr: int) -> None:
+        super()._own(ptr)
         self._listeners: tuple[Listener, ...] | None = None
         self._statuses: tuple[Status, ...] | None = None
         self._diagnostics: tuple[Diagnostic, ...] | None = None
@@ -89,19 +89,10 @@ class Graph(Handle):
         ns_b = _name_bytes(namespace, "namespace")
         name_b = _name_bytes(name, "name")
         with self._reading() as g:
-            out = ctypes.c_void_p()
-            st = _ffi.lib.contour_graph_find_status(
-                ctypes.byref(out), g, ns_b, len(ns_b), name_b, len(name_b)
-            )
-            if st == StatusCode.ERR_NOT_FOUND:
-                raise NotFoundError(
-                    f"no status for IngressRoute {namespace}/{name}",
-                    status=StatusCode.ERR_NOT_FOUND,
-                )
-            if st != 0:
-                raise_for(st, f"looking up the status of {namespace}/{name}")
-            assert out.value is not None
-            return _walk.graph_status(out.value)
+            found = _ffi.lib.contour_graph_find_status(g, ns_b, len(ns_b), name_b, len(name_b))
+            if not found:
+                raise not_found(f"no status for IngressRoute {namespace}/{name}")
+            return _walk.graph_status(found)
 
     def count(self, severity: Severity) -> int:
         """Number of diagnostics of a severity."""

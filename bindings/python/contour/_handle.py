@@ -70,6 +70,18 @@ class Handle:
         self._ptr = ptr
         self._lock = _RWLock()
 
+    def _check_fresh(self) -> None:
+        pass
+
+    def _own(self, ptr: int) -> None:
+        Handle.__init__(self, ptr)
+
+    @classmethod
+    def _adopt(cls: type[_H], ptr: int) -> _H:
+        self = cls.__new__(cls)
+        self._own(ptr)
+        return self
+
     @classmethod
     def _free_fn(cls) -> Callable[[int], None]:
         from . import _ffi

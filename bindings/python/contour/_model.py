@@ -79,7 +79,9 @@ class Diagnostic:
 
 @dataclass(frozen=True)
 class HealthCheck:
-    """A cluster's health check, defaults filled in."""
+    """A health check (``contour_health_check``): a cluster's, with Contour's defaults
+    filled in, or an IngressRoute service's as written (0 / None where a field is
+    absent)."""
 
     path: str | None
     host: str | None

@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from typing import Any, Callable, Iterator
 
 from . import _ffi
-from ._enums import Kind, MatchType, Severity, State
+from ._enums import KINDS, SEVERITIES, Kind, MatchType, State
 from ._model import (
     TLS,
     Cluster,
@@ -37,7 +37,6 @@ from ._objects import (
     AnyObject,
     CertificateDelegation,
     Delegate,
-    HealthCheckSpec,
     Ingress,
     IngressBackend,
     IngressPath,
@@ -47,6 +46,7 @@ from ._objects import (
     IngressRouteTLS,
     IngressRule,
     IngressTLS,
+    KubeObject,
     RetryPolicy,
     Secret,
     SecretKey,
@@ -58,8 +58,8 @@ from ._objects import (
     VirtualHostSpec,
 )
 
-_KINDS = tuple(Kind)
-_SEVERITIES = tuple(Severity)
+_KINDS = KINDS
+_SEVERITIES = SEVERITIES
 _STATES = tuple(State)
 _MATCH = tuple(MatchType)
 
@@ -216,9 +216,12 @@ def _common(o: int) -> dict[str, Any]:
     L = _ffi.lib
     n = L.contour_object_annotation_count(o)
     if n:
-        key = L.contour_object_annotation_key
-        value = L.contour_object_annotation_value
-        annotations = Annotations(tuple([(_str(key(o, i)), _str(value(o, i))) for i in range(n)]))
+        at = L.contour_object_annotation_at
+        key = L.contour_annotation_key
+        value = L.contour_annotation_value
+        annotations = Annotations(
+            tuple([(_str(key(a)), _str(value(a))) for a in [at(o, i) for i in range(n)]])
+        )
     else:
         annotations = _NO_ANNOTATIONS
     has_diags = L.contour_object_diagnostic_count(o)
@@ -242,24 +245,29 @@ def _common(o: int) -> dict[str, Any]:
 _NO_ANNOTATIONS = Annotations()
 
 
+def health_check(h: int | None) -> HealthCheck | None:
+    """A ``contour_health_check`` (a service's or a cluster's), or None for NULL."""
+    if not h:
+        return None
+    L = _ffi.lib
+    return HealthCheck(
+        path=_opt(L.contour_health_check_path(h)),
+        host=_opt(L.contour_health_check_host(h)),
+        interval_s=L.contour_health_check_interval_s(h),
+        timeout_s=L.contour_health_check_timeout_s(h),
+        unhealthy_threshold=L.contour_health_check_unhealthy_threshold(h),
+        healthy_threshold=L.contour_health_check_healthy_threshold(h),
+    )
+
+
 def _ir_service(s: int) -> IngressRouteService:
     L = _ffi.lib
-    hc = None
-    if L.contour_ingressroute_service_has_health_check(s):
-        hc = HealthCheckSpec(
-            path=_opt(L.contour_ingressroute_service_health_check_path(s)),
-            host=_opt(L.contour_ingressroute_service_health_check_host(s)),
-            interval_seconds=L.contour_ingressroute_service_health_check_interval_seconds(s),
-            timeout_seconds=L.contour_ingressroute_service_health_check_timeout_seconds(s),
-            unhealthy_threshold_count=L.contour_ingressroute_service_health_check_unhealthy_threshold_count(s),
-            healthy_threshold_count=L.contour_ingressroute_service_health_check_healthy_threshold_count(s),
-        )
     return IngressRouteService(
         name=_opt(L.contour_ingressroute_service_name(s)),
         port=L.contour_ingressroute_service_port(s),
         weight=L.contour_ingressroute_service_weight(s),
         strategy=_opt(L.contour_ingressroute_service_strategy(s)),
-        health_check=hc,
+        health_check=health_check(L.contour_ingressroute_service_health_check(s)),
     )
 
 
@@ -303,7 +311,7 @@ def _ingressroute(o: int) -> IngressRoute:
         if L.contour_ingressroute_has_tls(o):
             tls = IngressRouteTLS(
                 secret_name=_opt(L.contour_ingressroute_tls_secret_name(o)),
-                minimum_protocol_version=_opt(L.contour_ingressroute_tls_min_protocol_version(o)),
+                min_protocol_version=_opt(L.contour_ingressroute_tls_min_protocol_version(o)),
                 passthrough=L.contour_ingressroute_tls_passthrough(o),
             )
         vh = VirtualHostSpec(fqdn=_opt(L.contour_ingressroute_fqdn(o)), tls=tls)
@@ -336,13 +344,17 @@ def _ingressroute(o: int) -> IngressRoute:
 def _tlscertdelegation(o: int) -> TLSCertificateDelegation:
     L = _ffi.lib
     delegations = []
-    for i in range(L.contour_tlscertdelegation_delegation_count(o)):
+    target_at = L.contour_tlscertificatedelegation_delegation_target_namespace_at
+    for i in range(L.contour_tlscertificatedelegation_delegation_count(o)):
+        d = L.contour_tlscertificatedelegation_delegation_at(o, i)
         delegations.append(
             CertificateDelegation(
-                secret_name=_opt(L.contour_tlscertdelegation_secret_name(o, i)),
+                secret_name=_opt(L.contour_tlscertificatedelegation_delegation_secret_name(d)),
                 target_namespaces=tuple(
-                    _str(L.contour_tlscertdelegation_target_at(o, i, t))
-                    for t in range(L.contour_tlscertdelegation_target_count(o, i))
+                    _str(target_at(d, t))
+                    for t in range(
+                        L.contour_tlscertificatedelegation_delegation_target_namespace_count(d)
+                    )
                 ),
             )
         )
@@ -355,7 +367,6 @@ def _backend(b: int | None) -> IngressBackend | None:
     L = _ffi.lib
     return IngressBackend(
         service=_opt(L.contour_ingress_backend_service_name(b)),
-        port_is_name=L.contour_ingress_backend_port_is_name(b),
         port_number=L.contour_ingress_backend_port(b),
         port_name=_opt(L.contour_ingress_backend_port_name(b)),
         is_resource=L.contour_ingress_backend_is_resource(b),
@@ -386,13 +397,13 @@ def _ingress(o: int) -> Ingress:
         )
     tls = tuple(
         IngressTLS(
-            secret_name=_opt(L.contour_ingress_tls_secret_name(o, i)),
+            secret_name=_opt(L.contour_ingress_tls_secret_name(t)),
             hosts=tuple(
-                _str(L.contour_ingress_tls_host_at(o, i, h))
-                for h in range(L.contour_ingress_tls_host_count(o, i))
+                _str(L.contour_ingress_tls_host_at(t, h))
+                for h in range(L.contour_ingress_tls_host_count(t))
             ),
         )
-        for i in range(L.contour_ingress_tls_count(o))
+        for t in [L.contour_ingress_tls_at(o, i) for i in range(L.contour_ingress_tls_count(o))]
     )
     return Ingress(
         **_common(o),
@@ -409,10 +420,10 @@ def _service(o: int) -> Service:
         **_common(o),
         ports=tuple(
             ServicePort(
-                name=_opt(L.contour_service_port_name(o, i)),
-                port=L.contour_service_port_number(o, i),
+                name=_opt(L.contour_service_port_name(p)),
+                port=L.contour_service_port_port(p),
             )
-            for i in range(L.contour_service_port_count(o))
+            for p in [L.contour_service_port_at(o, i) for i in range(L.contour_service_port_count(o))]
         ),
     )
 
@@ -424,10 +435,10 @@ def _secret(o: int) -> Secret:
         secret_type=_opt(L.contour_secret_type(o)),
         keys=tuple(
             SecretKey(
-                name=_str(L.contour_secret_key_at(o, i)),
-                nonempty=L.contour_secret_key_nonempty(o, i),
+                name=_str(L.contour_secret_key_name(k)),
+                has_value=L.contour_secret_key_has_value(k),
             )
-            for i in range(L.contour_secret_key_count(o))
+            for k in [L.contour_secret_key_at(o, i) for i in range(L.contour_secret_key_count(o))]
         ),
         is_tls=L.contour_secret_is_tls(o),
     )
@@ -443,11 +454,11 @@ _BUILDERS: dict[int, Callable[[int], AnyObject]] = {
 
 
 def snapshot_object(o: int) -> AnyObject:
-    """The Python value of one C object."""
-    kind = _ffi.lib.contour_object_kind(o)
-    builder = _BUILDERS.get(kind)
+    """The Python value of one C object (a plain KubeObject for a kind this binding was
+    not written for)."""
+    builder = _BUILDERS.get(_ffi.lib.contour_object_kind(o))
     if builder is None:
-        raise AssertionError(f"libcontour returned an object of unknown kind {kind}")
+        return KubeObject(**_common(o))
     return builder(o)
 
 
@@ -499,13 +510,13 @@ def graph_listeners(g: int) -> tuple[Listener, ...]:
     c_weight = L.contour_cluster_weight
     c_strategy = L.contour_cluster_strategy
     c_proto = L.contour_cluster_protocol
-    c_has_hc = L.contour_cluster_has_health_check
-    hc_path = L.contour_cluster_health_check_path
-    hc_host = L.contour_cluster_health_check_host
-    hc_interval = L.contour_cluster_health_check_interval_s
-    hc_timeout = L.contour_cluster_health_check_timeout_s
-    hc_unhealthy = L.contour_cluster_health_check_unhealthy_threshold
-    hc_healthy = L.contour_cluster_health_check_healthy_threshold
+    c_hc = L.contour_cluster_health_check
+    hc_path = L.contour_health_check_path
+    hc_host = L.contour_health_check_host
+    hc_interval = L.contour_health_check_interval_s
+    hc_timeout = L.contour_health_check_timeout_s
+    hc_unhealthy = L.contour_health_check_unhealthy_threshold
+    hc_healthy = L.contour_health_check_healthy_threshold
     c_maxc = L.contour_cluster_max_connections
     c_maxp = L.contour_cluster_max_pending_requests
     c_maxr = L.contour_cluster_max_requests
@@ -534,16 +545,17 @@ def graph_listeners(g: int) -> tuple[Listener, ...]:
         o.strategy = None if b is None else b.decode()
         b = c_proto(c)
         o.protocol = None if b is None else b.decode()
-        if c_has_hc(c):
+        hc = c_hc(c)
+        if hc:
             h = new(HealthB)
-            b = hc_path(c)
+            b = hc_path(hc)
             h.path = None if b is None else b.decode()
-            b = hc_host(c)
+            b = hc_host(hc)
             h.host = None if b is None else b.decode()
-            h.interval_s = hc_interval(c)
-            h.timeout_s = hc_timeout(c)
-            h.unhealthy_threshold = hc_unhealthy(c)
-            h.healthy_threshold = hc_healthy(c)
+            h.interval_s = hc_interval(hc)
+            h.timeout_s = hc_timeout(hc)
+            h.unhealthy_threshold = hc_unhealthy(hc)
+            h.healthy_threshold = hc_healthy(hc)
             h.__class__ = HealthT
             o.health_check = h
         else:

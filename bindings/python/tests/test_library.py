@@ -26,8 +26,8 @@ def run_import(env_changes: dict[str, str | None], code: str = "import contour")
 
 
 def test_versions() -> None:
-    assert contour.__version__ == "0.1.0"
-    assert contour.ABI_MAJOR == 0
+    assert contour.__version__ == "1.0.0"
+    assert contour.ABI_MAJOR == 1
     v = contour.library_version()
     major, minor, patch = contour.library_version_info()
     assert v == f"{major}.{minor}.{patch}"
@@ -42,7 +42,7 @@ def test_library_path_is_the_one_asked_for() -> None:
 
 
 def test_all_declared_functions_exist() -> None:
-    # Every function of the 0.1.0 headers is exported; a library missing some is
+    # Every function of the 1.0.0 headers is exported; a library missing some is
     # incomplete (the binding still imports, and the functions raise when called).
     missing = sorted(contour._ffi.missing_symbols)
     if missing:
@@ -99,8 +99,8 @@ def test_enum_values_match_c_names() -> None:
     if "contour_state_name" not in contour._ffi.missing_symbols:
         for st in contour.State:
             assert lib.contour_state_name(st).decode() == str(st)
-    for code in contour.StatusCode:
-        assert contour._ffi.status_str(code)
+    for code in contour.Result:
+        assert contour._ffi.result_str(code)
 
 
 def test_bad_contour_library_says_what_and_how() -> None:
@@ -157,10 +157,16 @@ def test_pkg_config_is_used(tmp_path: Path) -> None:
 
 FAKE_LIB = textwrap.dedent(
     """
+    #include <stddef.h>
     #include <stdint.h>
     uint32_t contour_version(void) { return (VMAJOR << 16) | (2 << 8) | 3; }
     const char *contour_version_string(void) { return VSTRING; }
     const char *contour_result_str(int s) { return "fake"; }
+    size_t contour_kind_count(void) { return 5; }
+    const char *contour_kind_name(int k) { return "Fake"; }
+    size_t contour_severity_count(void) { return 3; }
+    const char *contour_severity_name(int s) { return "fake"; }
+    size_t contour_limit_count(void) { return 6; }
     """
 )
 
@@ -180,16 +186,16 @@ def _fake_lib(tmp_path: Path, major: int) -> Path:
 
 
 def test_abi_major_mismatch_names_both_versions(tmp_path: Path) -> None:
-    fake = _fake_lib(tmp_path, 1)
+    fake = _fake_lib(tmp_path, 2)
     proc = run_import({"CONTOUR_LIBRARY": str(fake)})
     assert proc.returncode != 0
     assert "LibraryVersionError" in proc.stderr
-    assert "1.2.3" in proc.stderr and "0.1.0" in proc.stderr
-    assert "ABI major 0" in proc.stderr
+    assert "2.2.3" in proc.stderr and "1.0.0" in proc.stderr
+    assert "ABI major 1" in proc.stderr
 
 
 def test_missing_functions_raise_when_called(tmp_path: Path) -> None:
-    fake = _fake_lib(tmp_path, 0)
+    fake = _fake_lib(tmp_path, 1)
     proc = run_import(
         {"CONTOUR_LIBRARY": str(fake)},
         "import contour\n"
@@ -198,7 +204,7 @@ def test_missing_functions_raise_when_called(tmp_path: Path) -> None:
         "except contour.MissingSymbolError as e:\n print('missing:', e)\n",
     )
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.startswith("0.2.3\n")
+    assert proc.stdout.startswith("1.2.3\n")
     assert "does not export contour_config_new()" in proc.stdout or "does not export contour_snapshot_new()" in proc.stdout
 
 
@@ -232,4 +238,15 @@ def test_enum_values_match_the_headers() -> None:
         assert found, prefix
         assert {m.name: int(m) for m in enum} == found, prefix
     statuses = dict(re.findall(r"\bCONTOUR_(OK|ERR_\w+)\s*=\s*(-?\d+)", text))
-    assert {m.name: int(m) for m in contour.StatusCode} == {k: int(v) for k, v in statuses.items()}
+    assert {m.name: int(m) for m in contour.Result} == {k: int(v) for k, v in statuses.items()}
+
+
+def test_enum_tables_are_sized_by_the_running_library() -> None:
+    lib = contour._ffi.lib
+    assert len(contour._enums.OBJECT_KINDS) == lib.contour_kind_count()
+    assert len(contour._enums.SEVERITIES) == lib.contour_severity_count()
+    assert len(contour._enums.LIMITS) == lib.contour_limit_count()
+    with pytest.raises(ValueError):
+        contour.Kind(lib.contour_kind_count() + 1)
+    with pytest.raises(ValueError):
+        contour.Limit(lib.contour_limit_count())
