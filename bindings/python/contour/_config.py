@@ -216,6 +216,15 @@ class Config(Handle):
             f"https_port={s['https_port']}, limits={limits!r})"
         )
 
+    # -- copies are clones ---------------------------------------------------------------
+
+    def __copy__(self) -> Config:
+        with self._reading() as c:
+            return Config._copy_of(c)
+
+    def __deepcopy__(self, memo: dict[int, object]) -> Config:
+        return self.__copy__()
+
 
 def _str(raw: bytes | None) -> str:
     return "" if raw is None else raw.decode("utf-8")

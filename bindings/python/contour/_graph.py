@@ -41,6 +41,7 @@ class Graph(Handle):
     __slots__ = ("_listeners", "_statuses", "_diagnostics")
     _free_name = "contour_graph_free"
     _what = "Graph"
+    _made_by = "Snapshot.resolve()"
 
     def _own(self, ptr: int) -> None:
         super()._own(ptr)
@@ -155,6 +156,11 @@ class Graph(Handle):
 
 
 def _name_bytes(value: str, what: str) -> bytes:
+    """A name for the C library, UTF-8. The library compares names with the strings it
+    holds, which are NUL-terminated, so a name with a NUL is refused (ValueError) rather
+    than silently cut or never matched."""
     if not isinstance(value, str):
         raise TypeError(f"{what} must be a str, not {type(value).__name__}")
+    if "\0" in value:
+        raise ValueError(f"{what} contains a NUL character: {value!r}")
     return value.encode("utf-8")
