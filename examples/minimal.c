@@ -20,7 +20,7 @@ int main(int argc, char **argv)
         goto out;
 
     for (size_t i = 0; i < contour_graph_status_count(graph); i++) {
-        const contour_result *s = contour_graph_status_at(graph, i);
+        const contour_status *s = contour_graph_status_at(graph, i);
         printf("%s/%s: %s: %s\n", contour_status_namespace(s), contour_status_name(s),
                contour_state_name(contour_status_state(s)), contour_status_description(s));
     }

@@ -23,8 +23,8 @@ type Limits struct {
 	DocumentNodes  uint64 // maps, lists and scalars in one document (default 1,000,000)
 }
 
-func (l *Limits) fields() [C.CONTOUR_LIMIT_COUNT]*uint64 {
-	return [C.CONTOUR_LIMIT_COUNT]*uint64{
+func (l *Limits) fields() [numLimits]*uint64 {
+	return [numLimits]*uint64{
 		C.CONTOUR_LIMIT_INPUT_BYTES:     &l.InputBytes,
 		C.CONTOUR_LIMIT_DEPTH:           &l.Depth,
 		C.CONTOUR_LIMIT_DOCUMENTS:       &l.Documents,
@@ -34,7 +34,10 @@ func (l *Limits) fields() [C.CONTOUR_LIMIT_COUNT]*uint64 {
 	}
 }
 
-var limitNames = [C.CONTOUR_LIMIT_COUNT]string{"InputBytes", "Depth", "Documents", "AliasExpansion", "ScalarBytes", "DocumentNodes"}
+var limitNames = [numLimits]string{"InputBytes", "Depth", "Documents", "AliasExpansion", "ScalarBytes", "DocumentNodes"}
+
+// numLimits is the number of limits (contour_limit_count(); TestLimitCount checks it).
+const numLimits = 6
 
 // DefaultLimits returns the limits the library uses when none are set.
 func DefaultLimits() (Limits, error) {

@@ -357,9 +357,9 @@ func (g *Graph) Status(namespace, name string) (Status, error) {
 	}
 	nsp, nsl := cstr(namespace)
 	nap, nal := cstr(name)
-	var one *C.contour_status
-	if st := C.contour_graph_find_status(&one, g.ptr, nsp, nsl, nap, nal); st != C.CONTOUR_OK {
-		return Status{}, newError(st, op, namespace+"/"+name)
+	one := C.contour_graph_find_status(g.ptr, nsp, nsl, nap, nal)
+	if one == nil {
+		return Status{}, newError(C.CONTOUR_ERR_NOT_FOUND, op, namespace+"/"+name)
 	}
 	t := g.walk(func(out *C.cxgo_result) C.int {
 		return C.cxgo_graph_statuses(g.ptr, one, out)

@@ -265,12 +265,14 @@ func (s *Snapshot) Find(kind Kind, namespace, name string) (*Object, error) {
 	if s.ptr == nil {
 		return nil, closedError(op)
 	}
+	if !kind.valid() {
+		return nil, newError(C.CONTOUR_ERR_INVALID, op, kindDetail(kind))
+	}
 	nsp, nsl := cstr(namespace)
 	nap, nal := cstr(name)
-	var obj *C.contour_object
-	st := C.contour_snapshot_find(&obj, s.ptr, C.contour_kind(kind), nsp, nsl, nap, nal)
-	if st != C.CONTOUR_OK {
-		return nil, newError(st, op, kindDetail(kind)+" "+namespace+"/"+name)
+	obj := C.contour_snapshot_find(s.ptr, C.contour_kind(kind), nsp, nsl, nap, nal)
+	if obj == nil {
+		return nil, newError(C.CONTOUR_ERR_NOT_FOUND, op, kindDetail(kind)+" "+namespace+"/"+name)
 	}
 	t, err := runTape(func(out *C.cxgo_result) C.int {
 		return C.cxgo_snapshot_objects(s.ptr, C.int(kind), obj, out)

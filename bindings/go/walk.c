@@ -428,9 +428,9 @@ static void emit_secret(tape *t, const contour_object *o)
     size_t n = contour_secret_key_count(o);
     put(t, (int64_t)n);
     for (size_t i = 0; i < n; i++) {
-        put_str(t, contour_secret_key_name(contour_secret_key_name(contour_secret_key_at(o, i))));
+        put_str(t, contour_secret_key_name(contour_secret_key_at(o, i)));
         put_bool(
-            t, contour_secret_key_has_value(contour_secret_key_name(contour_secret_key_at(o, i))));
+            t, contour_secret_key_has_value(contour_secret_key_at(o, i)));
     }
     put_bool(t, contour_secret_is_tls(o));
 }
