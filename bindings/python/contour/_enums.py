@@ -104,7 +104,7 @@ class State(enum.IntEnum):
     ORPHANED = 2
 
     def __str__(self) -> str:
-        return self.name.lower()
+        return _STATE_NAMES[self]
 
 
 class MatchType(enum.IntEnum):
@@ -164,3 +164,4 @@ LIMITS: tuple[Limit, ...] = tuple(Limit(i) for i in range(_LIMIT_COUNT))
 
 _KIND_NAMES: dict[int, str] = {k: _name(_ffi.lib.contour_kind_name(k)) for k in KINDS}
 _SEVERITY_NAMES: dict[int, str] = {s: _name(_ffi.lib.contour_severity_name(s)) for s in SEVERITIES}
+_STATE_NAMES: dict[int, str] = {s: _name(_ffi.lib.contour_state_name(s)) for s in State}

@@ -6,7 +6,8 @@ import ctypes
 from dataclasses import dataclass
 from typing import Union
 
-from . import _ffi, _walk
+from . import _export, _ffi
+from ._export import PART_DIAGNOSTICS, PART_LISTENERS, PART_STATUSES, gc_paused
 from ._enums import OutputFormat, Severity
 from ._errors import not_found, raise_for
 from ._handle import Handle
@@ -35,7 +36,8 @@ class Graph(Handle):
     it stays valid after its snapshot changes or is closed. Release it with
     :meth:`close` or a ``with`` block; reading a closed graph raises ``ValueError``.
     The ``listeners``, ``statuses`` and ``diagnostics`` properties are read once and
-    cached; :meth:`walk` reads everything afresh.
+    cached; :meth:`walk` reads everything afresh. Each read is one bulk export of the
+    graph (``contour_graph_export()``), decoded in Python.
     """
 
     __slots__ = ("_listeners", "_statuses", "_diagnostics")
@@ -49,15 +51,15 @@ class Graph(Handle):
         self._statuses: tuple[Status, ...] | None = None
         self._diagnostics: tuple[Diagnostic, ...] | None = None
 
-    # -- typed walk ----------------------------------------------------------------------
+    # -- typed values --------------------------------------------------------------------
 
     @property
     def listeners(self) -> tuple[Listener, ...]:
         """Listeners with at least one virtual host, by port."""
         with self._reading() as g:
             if self._listeners is None:
-                with _walk.gc_paused():
-                    self._listeners = _walk.graph_listeners(g)
+                with gc_paused(), _export.graph_export(g, PART_LISTENERS) as x:
+                    self._listeners = _export.listeners(x)
             return self._listeners
 
     @property
@@ -65,8 +67,8 @@ class Graph(Handle):
         """One status per IngressRoute not ignored because of its class, by (ns, name)."""
         with self._reading() as g:
             if self._statuses is None:
-                with _walk.gc_paused():
-                    self._statuses = _walk.graph_statuses(g)
+                with gc_paused(), _export.graph_export(g, PART_STATUSES) as x:
+                    self._statuses = _export.statuses(x)
             return self._statuses
 
     @property
@@ -74,15 +76,16 @@ class Graph(Handle):
         """The snapshot's load diagnostics plus those of resolution, by position."""
         with self._reading() as g:
             if self._diagnostics is None:
-                with _walk.gc_paused():
-                    self._diagnostics = _walk.graph_diagnostics(g)
+                with gc_paused(), _export.graph_export(g, PART_DIAGNOSTICS) as x:
+                    self._diagnostics = tuple(_export.diagnostics(x))
             return self._diagnostics
 
     def walk(self) -> RouteGraph:
-        """Reads the whole graph into Python values (not cached)."""
-        with self._reading() as g, _walk.gc_paused():
+        """Reads the whole graph into Python values (one export; not cached)."""
+        parts = PART_LISTENERS | PART_STATUSES | PART_DIAGNOSTICS
+        with self._reading() as g, gc_paused(), _export.graph_export(g, parts) as x:
             return RouteGraph(
-                _walk.graph_listeners(g), _walk.graph_statuses(g), _walk.graph_diagnostics(g)
+                _export.listeners(x), _export.statuses(x), tuple(_export.diagnostics(x))
             )
 
     def status(self, namespace: str, name: str) -> Status:
@@ -93,7 +96,8 @@ class Graph(Handle):
             found = _ffi.lib.contour_graph_find_status(g, ns_b, len(ns_b), name_b, len(name_b))
             if not found:
                 raise not_found(f"no status for IngressRoute {namespace}/{name}")
-            return _walk.graph_status(found)
+            with _export.status_export(g, found) as x:
+                return _export.statuses(x)[0]
 
     def count(self, severity: Severity) -> int:
         """Number of diagnostics of a severity."""

@@ -7,7 +7,8 @@ import ctypes
 import os
 from typing import Callable, Iterable, Literal, Union, overload
 
-from . import _ffi, _walk
+from . import _export, _ffi
+from ._export import PART_DIAGNOSTICS, PART_OBJECTS, gc_paused
 from ._config import Config, config_ptr_arg
 from ._enums import OBJECT_KINDS, Format, Kind, Result, Severity
 from ._errors import (
@@ -79,6 +80,12 @@ def _data(data: BytesLike) -> bytes:
     if isinstance(data, (bytearray, memoryview)):
         return bytes(data)
     raise TypeError(f"data must be bytes-like, not {type(data).__name__}")
+
+
+def _diagnostics(snapshot: int) -> tuple[Diagnostic, ...]:
+    """The load diagnostics of a snapshot the caller holds the lock of."""
+    with _export.snapshot_export(snapshot, Kind.NONE, PART_DIAGNOSTICS) as x:
+        return tuple(_export.diagnostics(x))
 
 
 # One load step: a C call and what it loads (for messages and for finding the io-error
@@ -254,7 +261,7 @@ class Snapshot(Handle):
         with self._writing() as ptr:
             before: collections.Counter[Diagnostic] | None = None
             if strict and _ffi.lib.contour_snapshot_diagnostic_count(ptr):
-                before = collections.Counter(_walk.snapshot_diagnostics(ptr))
+                before = collections.Counter(_diagnostics(ptr))
             failed: list[tuple[int, str, Callable[[Diagnostic], bool]]] = []
             for call, what, about in ops:
                 st = call(ptr)
@@ -263,7 +270,7 @@ class Snapshot(Handle):
                 elif st != 0:
                     raise_for(st, what)
             if failed:
-                diags = _walk.snapshot_diagnostics(ptr)
+                diags = _diagnostics(ptr)
                 st, what, _ = failed[0]
                 related = [
                     d
@@ -276,7 +283,7 @@ class Snapshot(Handle):
                 related = [d for d in related if d.code == code] or related
                 raise error_for(st, what, related)
             if strict:
-                after = _walk.snapshot_diagnostics(ptr)
+                after = _diagnostics(ptr)
                 remaining = before or collections.Counter()
                 errors = []
                 for d in after:
@@ -333,15 +340,10 @@ class Snapshot(Handle):
     def objects(self, kind: Kind | None = None) -> tuple[AnyObject, ...]:
         """The objects of a kind (every kind, in Kind order, when None), by (namespace,
         name). The values are copies: they stay valid after the snapshot changes."""
-        kinds = OBJECT_KINDS if kind is None else (_kind(kind),)
-        lib = _ffi.lib
-        out: list[AnyObject] = []
-        with self._reading() as ptr, _walk.gc_paused():
-            for k in kinds:
-                at = lib.contour_snapshot_object_at
-                for i in range(lib.contour_snapshot_object_count(ptr, k)):
-                    out.append(_walk.snapshot_object(at(ptr, k, i)))
-        return tuple(out)
+        k = Kind.NONE if kind is None else _kind(kind)  # NONE: every kind
+        with self._reading() as ptr, gc_paused():
+            with _export.snapshot_export(ptr, k, PART_OBJECTS) as x:
+                return tuple(_export.objects(x))
 
     @overload
     def find(self, kind: Literal[Kind.INGRESSROUTE], namespace: str, name: str) -> IngressRoute: ...
@@ -372,7 +374,10 @@ class Snapshot(Handle):
         name_b = _name_bytes(name, "name")
         with self._reading() as ptr:
             found = _ffi.lib.contour_snapshot_find(ptr, k, ns_b, len(ns_b), name_b, len(name_b))
-            return None if not found else _walk.snapshot_object(found)
+            if not found:
+                return None
+            with _export.object_export(ptr, found) as x:
+                return _export.objects(x)[0]
 
     def __contains__(self, key: object) -> bool:
         """``(kind, namespace, name) in snapshot``."""
@@ -384,8 +389,8 @@ class Snapshot(Handle):
     @property
     def diagnostics(self) -> tuple[Diagnostic, ...]:
         """Every load diagnostic, by (file, line, column), then severity, code, message."""
-        with self._reading() as ptr, _walk.gc_paused():
-            return _walk.snapshot_diagnostics(ptr)
+        with self._reading() as ptr, gc_paused():
+            return _diagnostics(ptr)
 
     @property
     def error_count(self) -> int:

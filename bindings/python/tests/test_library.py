@@ -26,7 +26,7 @@ def run_import(env_changes: dict[str, str | None], code: str = "import contour")
 
 
 def test_versions() -> None:
-    assert contour.__version__ == "1.0.0"
+    assert contour.__version__ == "1.1.0"
     assert contour.ABI_MAJOR == 1
     v = contour.library_version()
     major, minor, patch = contour.library_version_info()
@@ -42,15 +42,18 @@ def test_library_path_is_the_one_asked_for() -> None:
 
 
 def test_all_declared_functions_exist() -> None:
-    # Every function of the 1.0.0 headers is exported; a library missing some is
+    # Every function the binding declares is exported; a library missing some is
     # incomplete (the binding still imports, and the functions raise when called).
     missing = sorted(contour._ffi.missing_symbols)
     if missing:
         pytest.skip(f"library incomplete: {len(missing)} functions missing, e.g. {missing[:3]}")
 
 
-def test_declarations_cover_the_headers() -> None:
-    """Each public function in include/contour/*.h is declared, with the right arity."""
+def test_declarations_match_the_headers_and_are_used() -> None:
+    """Each declaration matches its function in include/contour/*.h (arity and types),
+    every declared function is called by the package, and every function it calls is
+    declared. (The graph and the objects are read through the bulk export, so most
+    accessors are not declared.)"""
     import re
 
     headers = BINDING_ROOT.parent.parent / "include" / "contour"
@@ -60,18 +63,28 @@ def test_declarations_cover_the_headers() -> None:
     text = re.sub(r"/\*.*?\*/", "", text, flags=re.S)
     decls = re.findall(r"CONTOUR_API\s+([^;]*?)\b(contour_\w+)\s*\(([^)]*)\)\s*;", text, flags=re.S)
     assert len(decls) > 150
-    not_bound = {"contour_config_set_allocator"}  # callbacks into Python: not offered
+    in_headers = {name for _ret, name, _params in decls}
+    assert set(contour._ffi._DECLS) <= in_headers, set(contour._ffi._DECLS) - in_headers
+    package = BINDING_ROOT / "contour"
+    sources = {p.name: p.read_text() for p in package.glob("*.py")}
+    ffi = sources.pop("_ffi.py")
+    called = set(re.findall(r"\b(contour_\w+)\(", "\n".join(sources.values())))
+    called |= set(re.findall(r"lib\.(contour_\w+)", "\n".join(sources.values()) + ffi))
+    called |= set(re.findall(r"_free_name = \"(contour_\w+)\"", "\n".join(sources.values())))
+    called |= set(contour._ffi._REQUIRED)
+    called &= in_headers
+    assert called <= set(contour._ffi._DECLS), called - set(contour._ffi._DECLS)
+    assert set(contour._ffi._DECLS) <= called, set(contour._ffi._DECLS) - called
     for _ret, name, params in decls:
-        if name in not_bound:
+        if name not in contour._ffi._DECLS:
             continue
-        assert name in contour._ffi._DECLS, f"{name} is not declared"
         restype, argtypes = contour._ffi._DECLS[name]
         nparams = 0 if params.strip() in ("void", "") else params.count(",") + 1
         assert len(argtypes) == nparams, name
         ret = _ret.strip()
         if ret == "void":
             assert restype is None, name
-        elif name == "contour_buffer_data":
+        elif name in ("contour_buffer_data", "contour_export_strings"):
             # const char *, read as a pointer: string_at(data, size) copies the bytes
             # once (c_char_p would strlen() and copy the whole rendering first).
             assert restype is contour._ffi._vp
@@ -167,6 +180,7 @@ FAKE_LIB = textwrap.dedent(
     size_t contour_severity_count(void) { return 3; }
     const char *contour_severity_name(int s) { return "fake"; }
     size_t contour_limit_count(void) { return 6; }
+    const char *contour_state_name(int s) { return "fake"; }
     """
 )
 
@@ -190,7 +204,7 @@ def test_abi_major_mismatch_names_both_versions(tmp_path: Path) -> None:
     proc = run_import({"CONTOUR_LIBRARY": str(fake)})
     assert proc.returncode != 0
     assert "LibraryVersionError" in proc.stderr
-    assert "2.2.3" in proc.stderr and "1.0.0" in proc.stderr
+    assert "2.2.3" in proc.stderr and "1.1.0" in proc.stderr
     assert "ABI major 1" in proc.stderr
 
 

@@ -583,3 +583,40 @@ def test_non_utf8_paths(tmp_path: Path) -> None:
         assert svc.file  # the library's stand-in name for a path that is not UTF-8
     with Snapshot.load(tmp_path) as s:  # found by walking the directory
         assert s.count(Kind.SERVICE) == 1
+
+
+@pytest.mark.resolve
+def test_non_ascii_strings_survive_the_export() -> None:
+    # The export's string pool is decoded once; with non-ASCII text in it, offsets are
+    # bytes, not characters.
+    text = """\
+apiVersion: v1
+kind: Service
+metadata: {name: café, namespace: ns, annotations: {note: "é ü 雪", plain: x}}
+spec:
+  ports: [{name: http, port: 80}]
+---
+apiVersion: contour.heptio.com/v1beta1
+kind: IngressRoute
+metadata: {name: root, namespace: ns, annotations: {who: "Zoë"}}
+spec:
+  virtualhost: {fqdn: ünïcode.example.com}
+  routes:
+  - match: /caf\u00e9
+    services: [{name: café, port: 80}]
+"""
+    with Snapshot.from_text(text, name="näme.yaml") as snap:
+        svc = snap.find(Kind.SERVICE, "ns", "café")
+        assert dict(svc.annotations) == {"note": "é ü 雪", "plain": "x"}
+        assert svc.file == "näme.yaml"
+        root = snap.find(Kind.INGRESSROUTE, "ns", "root")
+        assert root.annotations == {"who": "Zoë"}
+        assert root.routes[0].match == "/café"
+        assert root.routes[0].services[0].name == "café"
+        with snap.resolve() as g:
+            (listener,) = g.listeners
+            (vhost,) = listener.virtual_hosts
+            assert vhost.fqdn == "ünïcode.example.com"
+            assert vhost.routes[0].path == "/café"
+            assert vhost.routes[0].clusters[0].service == "café"
+            assert g.status("ns", "root").file == "näme.yaml"
