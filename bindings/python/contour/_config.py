@@ -293,7 +293,7 @@ def _apply(
         )
 
 
-def config_ptr_arg(config: object) -> Config:
+def checked_config(config: object) -> Config:
     """``config`` checked to be a Config (TypeError otherwise)."""
     if not isinstance(config, Config):
         raise TypeError(f"config must be a contour.Config, not {type(config).__name__}")

@@ -9,7 +9,7 @@ from typing import Callable, Iterable, Literal, Union, overload
 
 from . import _export, _ffi
 from ._export import PART_DIAGNOSTICS, PART_OBJECTS, gc_paused
-from ._config import Config, config_ptr_arg
+from ._config import Config, checked_config
 from ._enums import OBJECT_KINDS, Format, Kind, Result, Severity
 from ._errors import (
     ContourError,
@@ -118,7 +118,7 @@ class Snapshot(Handle):
         if config is None:
             st = _ffi.lib.contour_snapshot_new(ctypes.byref(out), None)
         else:
-            with config_ptr_arg(config)._reading() as cfg:
+            with checked_config(config)._reading() as cfg:
                 st = _ffi.lib.contour_snapshot_new(ctypes.byref(out), cfg)
         if st != 0:
             raise_for(st, "creating a snapshot")
@@ -410,7 +410,7 @@ class Snapshot(Handle):
             with self._reading() as ptr:
                 st = _ffi.lib.contour_resolve(ctypes.byref(out), ptr, None)
         else:
-            with config_ptr_arg(config)._reading() as cfg, self._reading() as ptr:
+            with checked_config(config)._reading() as cfg, self._reading() as ptr:
                 st = _ffi.lib.contour_resolve(ctypes.byref(out), ptr, cfg)
         if st != 0:
             raise_for(st, "resolving the snapshot")
