@@ -124,7 +124,9 @@ class _Strings(dict[int, "str | None"]):
         # Each string is followed by a NUL and holds none, so splitting at NULs yields
         # the strings in pool order; their offsets are the running sums of len + 1.
         pieces = pool.decode("utf-8", "surrogateescape").split("\0")
-        offsets = accumulate(map((1).__add__, map(len, pool.split(b"\0"))), initial=0)
+        # Byte lengths: the pieces' own when the pool is ASCII (the usual case).
+        lengths = map(len, pieces if pool.isascii() else pool.split(b"\0"))
+        offsets = accumulate(map((1).__add__, lengths), initial=0)
         super().__init__(zip(offsets, pieces))
         self[-1] = None
         self._pool = pool
