@@ -743,19 +743,33 @@ size_t cx_json_offset(const char *data, size_t len, cx_pos pos)
     return p < end ? (size_t)(p - (const unsigned char *)data) : len;
 }
 
+/* The offset just past the string whose opening quote is at `open`: memchr to each quote,
+ * which ends the string unless an odd run of backslashes precedes it. Each backslash is
+ * counted once (it precedes one quote at most), so this is linear. */
+static size_t string_end(const unsigned char *s, size_t len, size_t open)
+{
+    size_t i = open + 1;
+    for (;;) {
+        const unsigned char *q = memchr(s + i, '"', len - i);
+        if (!q)
+            return len;
+        size_t at = (size_t)(q - s), k = at;
+        while (k > open + 1 && s[k - 1] == '\\')
+            k--;
+        if ((at - k) % 2 == 0)
+            return at + 1;
+        i = at + 1;
+    }
+}
+
 size_t cx_json_value_end(const char *data, size_t len, size_t start)
 {
     const unsigned char *s = (const unsigned char *)data;
     size_t i = start;
     if (i >= len)
         return len;
-    if (s[i] == '"') {
-        for (i++; i < len && s[i] != '"'; i++) {
-            if (s[i] == '\\')
-                i++;
-        }
-        return i < len ? i + 1 : len;
-    }
+    if (s[i] == '"')
+        return string_end(s, len, i);
     if (s[i] != '{' && s[i] != '[') {
         /* A number or a literal: ends at the first byte that cannot continue it. */
         while (i < len && (is_digit(s[i]) || (s[i] >= 'a' && s[i] <= 'z') || s[i] == '-' ||
@@ -765,19 +779,19 @@ size_t cx_json_value_end(const char *data, size_t len, size_t start)
     }
     /* A container: a counter suffices, the text is known to be balanced. */
     size_t depth = 0;
-    for (; i < len; i++) {
+    while (i < len) {
         unsigned char c = s[i];
         if (c == '"') {
-            for (i++; i < len && s[i] != '"'; i++) {
-                if (s[i] == '\\')
-                    i++;
-            }
-        } else if (c == '{' || c == '[') {
+            i = string_end(s, len, i);
+            continue;
+        }
+        if (c == '{' || c == '[') {
             depth++;
         } else if (c == '}' || c == ']') {
             if (--depth == 0)
                 return i + 1;
         }
+        i++;
     }
     return len;
 }

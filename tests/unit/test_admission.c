@@ -237,6 +237,41 @@ static void test_namespace_spliced(void **state)
     world_free(w);
 }
 
+/* The object's span is found from its position: a byte-order mark, CR LF and lone CR line
+ * breaks, multi-byte characters before it on its line, and strings inside it that hold
+ * quotes, backslash runs and brackets must not move it. */
+static void test_object_span(void **state)
+{
+    (void)state;
+    world w = empty_world();
+    static const char object[] =
+        "{\"apiVersion\":\"v1\",\"kind\":\"Secret\",\"metadata\":{\"name\":\"s\","
+        "\"namespace\":\"t\",\"annotations\":{\"a\\\\\":\"}\\\\\\\"]\",\"b\":\"\\\\\","
+        "\"c\":\"[{\\\"\"}},\"data\":{\"k\":\"\xC3\xA9\xE2\x82\xAC\"},\"x\":[[1,-2.5e3,true,null],{"
+        "}]}";
+    char text[2048];
+    snprintf(
+        text, sizeof text,
+        "\xEF\xBB\xBF{\"apiVersion\":\"admission.k8s.io/v1\",\r\n\"kind\":\"AdmissionReview\",\r"
+        "\"request\":{\"uid\":\"\xC3\xA9\xF0\x9F\x98\x80\",\"kind\":{\"group\":\"\",\"version\":"
+        "\"v1\",\"kind\":\"Secret\"},\"operation\":\"CREATE\",\"namespace\":\"t\",\n"
+        "  \"name\":\"\xE2\x82\xAC\", \"x\":\"\xC3\xA9\", \"object\":%s , \"oldObject\":null}}\n",
+        object);
+    contour_admission_request *r = NULL;
+    contour_buffer *reason = NULL;
+    /* request.name differs from the object's: first check the span with a matching name. */
+    char *euro = strstr(text, "\"name\":\"\xE2\x82\xAC\"");
+    assert_non_null(euro);
+    memcpy(euro, "\"name\":\"s\"  ", 12);
+    contour_result st = contour_admission_request_parse(&r, &reason, w.s, text, strlen(text));
+    if (st != CONTOUR_OK)
+        fail_msg("%s", contour_buffer_data(reason));
+    assert_string_equal(contour_admission_request_object(r), object);
+    assert_string_equal(contour_admission_request_uid(r), "\xC3\xA9\xF0\x9F\x98\x80");
+    contour_admission_request_free(r);
+    world_free(w);
+}
+
 /* Kinds the library does not model, and CONNECT, are allowed without a review. */
 static void test_unmodelled_allowed(void **state)
 {
@@ -679,6 +714,7 @@ int main(void)
         cmocka_unit_test(test_create),
         cmocka_unit_test(test_update_delete_dry_run),
         cmocka_unit_test(test_namespace_spliced),
+        cmocka_unit_test(test_object_span),
         cmocka_unit_test(test_unmodelled_allowed),
         cmocka_unit_test(test_uid_escaped),
         cmocka_unit_test(test_hostile_table),
