@@ -7,7 +7,7 @@
 #
 # OBJECTS (default 100000) objects in the generated cluster (build/bench/gen_cluster, with
 # --shape realistic when the generator has it); REQUESTS (default 20000) per scenario, 16
-# at a time over keep-alive connections. Every run is bounded: each hey run by a
+# at a time over keep-alive connections (and a quarter of them one at a time). Every run is bounded: each hey run by a
 # 120-second timeout, the server stopped by its PID when the script ends, however it ends.
 # $BUILD is the build directory (default build). Needs openssl and hey.
 set -euo pipefail
@@ -72,10 +72,10 @@ printf '%s,"kind":{"group":"contour.heptio.com","version":"v1beta1","kind":"Ingr
 } >"$work/secret-1mib.json"
 printf '{"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":' >"$work/malformed.json"
 
-run() { # name file requests
-    local out
+run() { # name file requests [concurrency]
+    local out c=${4:-16}
     # -host: hey would send "127.0.0.1:PORT" as the TLS server name, which GnuTLS refuses.
-    out=$(timeout 120 hey -n "$3" -c 16 -host localhost -m POST -T application/json -D "$2" "$url" 2>&1) || true
+    out=$(timeout 120 hey -n "$3" -c "$c" -host localhost -m POST -T application/json -D "$2" "$url" 2>&1) || true
     local rps p99 codes
     rps=$(awk '/Requests\/sec/ { print $2 }' <<<"$out")
     p99=$(awk '/99%% in/ || /99% in/ { print $3 * 1000 }' <<<"$out")
@@ -84,6 +84,7 @@ run() { # name file requests
 }
 
 echo
+run "unmodelled kind, 1 at a time" "$work/unmodelled.json" $((requests / 4)) 1
 run "unmodelled kind (allowed at once)" "$work/unmodelled.json" "$requests"
 run "malformed (400)" "$work/malformed.json" "$requests"
 run "IngressRoute CREATE (the review)" "$work/ingressroute.json" "$requests"
