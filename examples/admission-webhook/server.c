@@ -1019,7 +1019,7 @@ static int parse_args(int argc, char **argv)
         const char *a = argv[i];
         if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
             fputs(usage_text, stdout);
-            exit(0);
+            return 0;
         }
         if (strcmp(a, "--track-admitted") == 0) {
             cfg.track_admitted = true;
@@ -1089,15 +1089,35 @@ static int parse_args(int argc, char **argv)
     return -1;
 }
 
+/* What main() releases, however it ends. */
+static void release_all(char *cert, char *key)
+{
+    install_cluster(NULL);
+    for (size_t i = 0; i < tracked.count; i++)
+        admitted_free(&tracked.items[i]);
+    free(tracked.items);
+    contour_snapshot_free(parser);
+    contour_policy_free(policy);
+    contour_config_free(config);
+    free(cfg.cluster);
+    free(cert);
+    free(key);
+}
+
 int main(int argc, char **argv)
 {
+    char *cert = NULL, *key = NULL;
+    int fd = -1;
+    struct MHD_Daemon *d = NULL;
     if (contour_config_new(&config) != CONTOUR_OK || contour_policy_new(&policy) != CONTOUR_OK) {
         logmsg("out of memory");
-        return EXIT_START_FAILED;
+        goto fail;
     }
     int code = parse_args(argc, argv);
-    if (code >= 0)
+    if (code >= 0) {
+        release_all(cert, key);
         return code;
+    }
 
     /* Signals are taken by the main thread only (sigtimedwait); every thread started
      * from here on inherits the mask. */
@@ -1109,14 +1129,14 @@ int main(int argc, char **argv)
     pthread_sigmask(SIG_BLOCK, &signals, NULL);
     signal(SIGPIPE, SIG_IGN);
 
-    char *cert = read_file(cfg.cert_file, "certificate");
-    char *key = cert ? read_file(cfg.key_file, "key") : NULL;
+    cert = read_file(cfg.cert_file, "certificate");
+    key = cert ? read_file(cfg.key_file, "key") : NULL;
     if (!cert || !key || !check_tls(cert, key))
-        return EXIT_START_FAILED;
+        goto fail;
     unsigned port = 0;
-    int fd = listen_on(cfg.listen, &port);
+    fd = listen_on(cfg.listen, &port);
     if (fd < 0)
-        return EXIT_START_FAILED;
+        goto fail;
 
     pthread_rwlockattr_t attr;
     pthread_rwlockattr_init(&attr);
@@ -1127,7 +1147,7 @@ int main(int argc, char **argv)
     tracked.items = calloc(cfg.track_max, sizeof *tracked.items);
     if (!tracked.items || contour_snapshot_new(&parser, config) != CONTOUR_OK) {
         logmsg("out of memory");
-        return EXIT_START_FAILED;
+        goto fail;
     }
 
     double t0 = now_s();
@@ -1136,12 +1156,12 @@ int main(int argc, char **argv)
     cluster *c = load_cluster(&why);
     if (!c) {
         logmsg("cannot load the cluster: %s", why);
-        return EXIT_START_FAILED;
+        goto fail;
     }
     logmsg("loaded %zu objects in %.3f s", c->objects, now_s() - t0);
     install_cluster(c);
 
-    struct MHD_Daemon *d = MHD_start_daemon(
+    d = MHD_start_daemon(
         MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_TLS | MHD_USE_ITC |
             MHD_USE_ERROR_LOG,
         0, NULL, NULL, on_request, NULL, MHD_OPTION_LISTEN_SOCKET, fd, MHD_OPTION_HTTPS_MEM_CERT,
@@ -1153,20 +1173,19 @@ int main(int argc, char **argv)
         on_completed, NULL, MHD_OPTION_NOTIFY_CONNECTION, on_connection, NULL, MHD_OPTION_END);
     if (!d) {
         logmsg("cannot start the HTTPS server on %s", cfg.listen);
-        return EXIT_START_FAILED;
+        goto fail;
     }
+    fd = -1; /* the daemon's now */
     pthread_t reload_thread;
     if (pthread_create(&reload_thread, NULL, reloader, &signature) != 0) {
         logmsg("cannot start the reload thread");
-        return EXIT_START_FAILED;
+        goto fail;
     }
     if (cfg.port_file) {
         FILE *f = fopen(cfg.port_file, "w");
         if (!f || fprintf(f, "%u\n", port) < 0 || fclose(f) != 0)
             logmsg("cannot write %s: %s", cfg.port_file, strerror(errno));
     }
-    logmsg("listening on %s (port %u), %u threads", cfg.listen, port, cfg.threads);
-
     /* The main thread: signals, and the deadline on each request. */
     for (;;) {
         struct timespec tick = {0, 250 * 1000 * 1000};
@@ -1195,16 +1214,15 @@ int main(int argc, char **argv)
     pthread_mutex_unlock(&reload.lock);
     pthread_join(reload_thread, NULL);
 
-    install_cluster(NULL);
-    for (size_t i = 0; i < tracked.count; i++)
-        admitted_free(&tracked.items[i]);
-    free(tracked.items);
-    contour_snapshot_free(parser);
-    contour_policy_free(policy);
-    contour_config_free(config);
-    free(cfg.cluster);
-    free(cert);
-    free(key);
+    release_all(cert, key);
     logmsg("stopped");
     return 0;
+
+fail:
+    if (d)
+        MHD_stop_daemon(d);
+    if (fd >= 0)
+        close(fd);
+    release_all(cert, key);
+    return EXIT_START_FAILED;
 }
