@@ -716,7 +716,9 @@ cx_rc cx_json_parse_whole(const cx_load_ctx *ctx, const char *data, size_t len)
 
 size_t cx_json_offset(const char *data, size_t len, cx_pos pos)
 {
-    const unsigned char *p = (const unsigned char *)(data ? data : ""), *end = p + len;
+    if (!data)
+        return len;
+    const unsigned char *p = (const unsigned char *)data, *end = p + len;
     if (len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
         p += 3; /* line 1 starts after the byte-order mark, as in cx_json_parse() */
     if (pos.line == 0 || pos.col == 0)

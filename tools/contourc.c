@@ -457,14 +457,16 @@ static char *admit_read(const char *path, size_t max, size_t *len)
         return NULL;
     size_t cap = 65536, n = 0;
     char *buf = malloc(cap);
-    while (buf) {
+    for (;;) {
+        if (!buf)
+            break;
         if (n == cap) {
-            if (cap > max)
-                break;
-            char *p = realloc(buf, cap * 2);
+            char *p = cap > max ? NULL : realloc(buf, cap * 2);
             if (!p) {
-                free(buf);
-                buf = NULL;
+                if (cap <= max) { /* out of memory, not the size cap */
+                    free(buf);
+                    buf = NULL;
+                }
                 break;
             }
             buf = p;

@@ -66,6 +66,7 @@ typedef struct settings {
     bool track_admitted;
     size_t track_max;
     size_t max_body;
+    unsigned long long review_nodes;
     unsigned threads;
     unsigned max_connections;
     unsigned request_timeout_s;
@@ -77,6 +78,7 @@ typedef struct settings {
 static settings cfg = {
     .track_max = 10000,
     .max_body = 3u * 1024 * 1024,
+    .review_nodes = 250000,
     .threads = 4,
     .max_connections = 256,
     .request_timeout_s = 10,
@@ -93,6 +95,7 @@ static const char usage_text[] =
     "                            the cluster (at most --track-max of them)\n"
     "  --track-max N             objects kept by --track-admitted (default 10000)\n"
     "  --max-body BYTES          largest request body (default 3145728; more is a 413)\n"
+    "  --max-nodes N             JSON values in one request at most (default 250000)\n"
     "  --threads N               request threads (default 4)\n"
     "  --max-connections N       open connections at most (default 256)\n"
     "  --request-timeout S       seconds a connection has for each request, from the end\n"
@@ -866,7 +869,9 @@ static char *read_file(const char *path, const char *what)
     }
     size_t cap = 4096, n = 0;
     char *b = malloc(cap);
-    while (b) {
+    for (;;) {
+        if (!b)
+            break;
         if (n + 1 >= cap) {
             if (cap >= 1u << 20) { /* a certificate chain or key is a few KiB */
                 logmsg("the %s %s is larger than 1 MiB", what, path);
@@ -875,13 +880,11 @@ static char *read_file(const char *path, const char *what)
                 break;
             }
             char *nb = realloc(b, cap * 2);
-            if (!nb) {
+            if (!nb)
                 free(b);
-                b = NULL;
-                break;
-            }
             b = nb;
             cap *= 2;
+            continue;
         }
         size_t got = fread(b + n, 1, cap - n - 1, f);
         n += got;
@@ -1058,6 +1061,8 @@ static int parse_args(int argc, char **argv)
         else if (strcmp(name, "--max-body") == 0 &&
                  parse_uint(v, CONTOUR_ADMISSION_MAX_REQUEST_BYTES, &n) && n > 0)
             cfg.max_body = (size_t)n;
+        else if (strcmp(name, "--max-nodes") == 0 && parse_uint(v, 1000000, &n) && n > 0)
+            cfg.review_nodes = n;
         else if (strcmp(name, "--threads") == 0 && parse_uint(v, 256, &n) && n > 0)
             cfg.threads = (unsigned)n;
         else if (strcmp(name, "--max-connections") == 0 && parse_uint(v, 100000, &n) && n > 0)
@@ -1144,8 +1149,17 @@ int main(int argc, char **argv)
     pthread_rwlockattr_setkind_np(&attr, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
     pthread_rwlock_init(&cluster_lock, &attr);
     pthread_rwlockattr_destroy(&attr);
+    /* Requests are read with the cluster's limits but fewer nodes: a request at the
+     * library's default of 1,000,000 costs about 60 MB while it is read, and every thread
+     * may be reading one. */
+    contour_config *request_config = NULL;
     tracked.items = calloc(cfg.track_max, sizeof *tracked.items);
-    if (!tracked.items || contour_snapshot_new(&parser, config) != CONTOUR_OK) {
+    bool ok = tracked.items && contour_config_copy(&request_config, config) == CONTOUR_OK &&
+              contour_config_set_limit(request_config, CONTOUR_LIMIT_DOCUMENT_NODES,
+                                       cfg.review_nodes) == CONTOUR_OK &&
+              contour_snapshot_new(&parser, request_config) == CONTOUR_OK;
+    contour_config_free(request_config);
+    if (!ok) {
         logmsg("out of memory");
         goto fail;
     }

@@ -234,6 +234,15 @@ def test_ten_megabytes_refused_fast(start, tmp_path):
     assert srv.request("GET", "/healthz")[0] == 200
 
 
+def test_node_limit(start):
+    """Requests are read with fewer nodes than the library's default (--max-nodes)."""
+    srv = start(None, "--max-nodes", "1000")
+    small = admission(DEPLOYMENT, "CREATE", obj={"a": [0] * 900})
+    assert srv.review(small)[0] == 200
+    status, text = srv.review(admission(DEPLOYMENT, "CREATE", obj={"a": [0] * 1000}))
+    assert status == 400 and "more than 1000 nodes in one document" in text, text
+
+
 def test_metrics(start):
     srv = start()
     for i in range(3):
