@@ -107,6 +107,7 @@ typedef struct reader {
     contour_result status; /* CONTOUR_OK until the request is found wrong */
     cx_strbuf *reason;     /* why, one line */
     bool nomem;
+    const char *default_ns; /* the snapshot's: where an object without a namespace goes */
 } reader;
 
 static void wrong(reader *r, contour_result status, const char *fmt, ...)
@@ -264,6 +265,15 @@ static void read_object(reader *r, const cx_node *obj, const char *path, const m
             return;
         }
     }
+
+    /* The object's key, as it will be loaded: request.name is empty on a CREATE whose
+     * name the API server generates, and an object in no namespace goes to the default. */
+    if (!name || !name->len)
+        req->name = keep(r, oname);
+    if ((!ns || !ns->len) && ons && ons->len)
+        req->ns = keep(r, ons);
+    else if ((!ns || !ns->len))
+        req->ns = r->default_ns;
 
     size_t start, end, mstart = 0;
     if (!object_span(r, obj, &start, &end))
@@ -506,7 +516,7 @@ contour_result contour_admission_request_parse(contour_admission_request **out,
     cx_strbuf_init(&req->object, &req->alloc);
     req->uid = req->ns = req->name = "";
 
-    reader r = {req, data ? data : "", len, 0, CONTOUR_OK, &reason, false};
+    reader r = {req, data ? data : "", len, 0, CONTOUR_OK, &reason, false, snapshot->default_ns};
     cx_arena diag_arena;
     cx_arena_init(&diag_arena, alloc, 1024);
     cx_diag_list diags = {NULL, NULL, 0};

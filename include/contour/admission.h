@@ -207,7 +207,12 @@ CONTOUR_API contour_kind contour_admission_request_kind(const contour_admission_
 CONTOUR_API contour_operation
 contour_admission_request_operation(const contour_admission_request *request);
 
-/** request.namespace and request.name ("" when absent or for NULL). Borrowed. */
+/**
+ * The namespace and name of the object: request.namespace and request.name; for a modelled
+ * kind, when they are empty, the object's own (request.name is empty on a CREATE whose name
+ * the API server generates), and the snapshot's default namespace for an object in none.
+ * "" when absent, or for NULL. Borrowed.
+ */
 CONTOUR_API const char *
 contour_admission_request_namespace(const contour_admission_request *request);
 CONTOUR_API const char *contour_admission_request_name(const contour_admission_request *request);

@@ -272,6 +272,32 @@ static void test_object_span(void **state)
     world_free(w);
 }
 
+/* request.name is empty on a CREATE whose name the API server generated: the object's
+ * own name is the key; an object in no namespace is in the snapshot's default one. */
+static void test_key_from_object(void **state)
+{
+    (void)state;
+    world w = empty_world();
+    char *text = review("", "v1", "Service",
+                        ",\"operation\":\"CREATE\",\"object\":{\"apiVersion\":\"v1\",\"kind\":"
+                        "\"Service\",\"metadata\":{\"name\":\"web-x7k2p\",\"generateName\":"
+                        "\"web-\"}}");
+    contour_admission_request *r = parse_ok(w.s, text);
+    assert_string_equal(contour_admission_request_name(r), "web-x7k2p");
+    assert_string_equal(contour_admission_request_namespace(r), "default");
+    contour_admission_request_free(r);
+    free(text);
+    text = review("", "v1", "Service",
+                  ",\"operation\":\"CREATE\",\"name\":\"\",\"object\":{\"apiVersion\":\"v1\","
+                  "\"kind\":\"Service\",\"metadata\":{\"name\":\"a\",\"namespace\":\"ns1\"}}");
+    r = parse_ok(w.s, text);
+    assert_string_equal(contour_admission_request_name(r), "a");
+    assert_string_equal(contour_admission_request_namespace(r), "ns1");
+    contour_admission_request_free(r);
+    free(text);
+    world_free(w);
+}
+
 /* Kinds the library does not model, and CONNECT, are allowed without a review. */
 static void test_unmodelled_allowed(void **state)
 {
@@ -715,6 +741,7 @@ int main(void)
         cmocka_unit_test(test_update_delete_dry_run),
         cmocka_unit_test(test_namespace_spliced),
         cmocka_unit_test(test_object_span),
+        cmocka_unit_test(test_key_from_object),
         cmocka_unit_test(test_unmodelled_allowed),
         cmocka_unit_test(test_uid_escaped),
         cmocka_unit_test(test_hostile_table),

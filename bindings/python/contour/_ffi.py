@@ -372,6 +372,27 @@ _DECLS: dict[str, tuple[Any, list[Any]]] = {
     "contour_buffer_data": (_vp, [_vp]),
     "contour_buffer_size": (_sz, [_vp]),
     "contour_buffer_free": (None, [_vp]),
+    # admission.h (declared so the binding knows the whole ABI; no Python API yet)
+    "contour_operation_name": (_s, [_e]),
+    "contour_finding_count": (_sz, []),
+    "contour_finding_name": (_s, [_e]),
+    "contour_policy_new": (_e, [_pvp]),
+    "contour_policy_free": (None, [_vp]),
+    "contour_policy_set_action": (_e, [_vp, _e, _e]),
+    "contour_policy_action_of": (_e, [_vp, _e]),
+    "contour_policy_set_max_listed": (_e, [_vp, _u32]),
+    "contour_admission_review": (_e, [_pvp, _vp, _vp, _vp, _s, _sz]),
+    "contour_admission_request_parse": (_e, [_pvp, _pvp, _vp, _s, _sz]),
+    "contour_admission_request_free": (None, [_vp]),
+    "contour_admission_request_answer": (_e, [_pvp, _vp, _vp, _vp, _vp]),
+    "contour_admission_request_uid": (_s, [_vp]),
+    "contour_admission_request_kind": (_e, [_vp]),
+    "contour_admission_request_operation": (_e, [_vp]),
+    "contour_admission_request_namespace": (_s, [_vp]),
+    "contour_admission_request_name": (_s, [_vp]),
+    "contour_admission_request_dry_run": (_b, [_vp]),
+    "contour_admission_request_object": (_s, [_vp]),
+    "contour_admission_request_object_size": (_sz, [_vp]),
 }
 
 # Without these the binding cannot even check what it loaded.
