@@ -632,14 +632,13 @@ static void put_text(cx_strbuf *out, cx_strbuf *tmp, const char *s, size_t len, 
     cx_strbuf_json_string(out, tmp->data ? tmp->data : "", tmp->len);
 }
 
-static bool write_response(cx_strbuf *out, const contour_admission_request *req,
-                           const cx_admission_decision *d)
+bool cx_admission_write_response(cx_strbuf *out, const char *uid, const cx_admission_decision *d)
 {
     cx_strbuf tmp;
     cx_strbuf_init(&tmp, out->alloc);
     cx_strbuf_puts(out, "{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\","
                         "\"response\":{\"uid\":");
-    cx_strbuf_json_string(out, req->uid, strlen(req->uid));
+    cx_strbuf_json_string(out, uid, strlen(uid));
     bool allowed = !d || d->allowed;
     cx_strbuf_printf(out, ",\"allowed\":%s", allowed ? "true" : "false");
     if (!allowed) {
@@ -679,7 +678,7 @@ contour_result contour_admission_request_answer(contour_buffer **out,
     cx_strbuf sb;
     cx_strbuf_init(&sb, alloc);
     if (request->kind == CONTOUR_KIND_NONE) {
-        if (!write_response(&sb, request, NULL)) {
+        if (!cx_admission_write_response(&sb, request->uid, NULL)) {
             cx_strbuf_release(&sb);
             return CONTOUR_ERR_NOMEM;
         }
@@ -703,7 +702,7 @@ contour_result contour_admission_request_answer(contour_buffer **out,
     contour_result st =
         cx_admission_decide(snapshot, base, policy ? policy : &cx_policy_defaults, &change, &d);
     if (st == CONTOUR_OK) {
-        if (!write_response(&sb, request, &d))
+        if (!cx_admission_write_response(&sb, request->uid, &d))
             st = CONTOUR_ERR_NOMEM;
     } else if (st != CONTOUR_ERR_NOMEM) {
         /* The reason, on one line, for an HTTP 500 body. */

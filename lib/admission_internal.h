@@ -68,6 +68,11 @@ void cx_admission_decision_release(cx_admission_decision *d);
 /* Adds a warning (len bytes, copied). False on OOM (the buffer's oom flag is set too). */
 bool cx_admission_decision_warn(cx_admission_decision *d, const char *s, size_t len);
 
+/* Appends the AdmissionReview response for a decision (NULL: allowed, nothing to say) to
+ * `out`: uid echoed, a denial as status {code 403, reason Forbidden, message}, warnings one
+ * line each; text from the decision that is not UTF-8 gets U+FFFD. False on OOM. */
+bool cx_admission_write_response(cx_strbuf *out, const char *uid, const cx_admission_decision *d);
+
 /*
  * Reviews one change. `policy` is never NULL (the defaults stand in). Returns CONTOUR_OK
  * with the decision filled; CONTOUR_ERR_NOMEM; or CONTOUR_ERR_INVALID / CONTOUR_ERR_LIMIT

@@ -4,6 +4,8 @@
  * failing in turn. The verdicts themselves are the what-if engine's (tests/webhook). */
 #include "testutil.h"
 
+#include "admission_internal.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -348,6 +350,39 @@ static void test_uid_escaped(void **state)
                         "\"allowed\":true}}");
     contour_buffer_free(out);
     world_free(w);
+}
+
+/* The response from a decision: whatever the reviewer says, the JSON is valid and each
+ * warning one line. */
+static void test_response_writer(void **state)
+{
+    (void)state;
+    cx_admission_decision d;
+    cx_admission_decision_init(&d, &cx_default_alloc);
+    d.allowed = false;
+    cx_strbuf_puts(&d.message, "fqdn \"a.example.com\" is used by team/a\nand \xFF\xC3 too\t.");
+    assert_true(cx_admission_decision_warn(&d, "one\r\nline\x01", 10));
+    assert_true(cx_admission_decision_warn(&d, "\xE2\x82\xAC \\ \xE2\x82", 8));
+    cx_strbuf out;
+    cx_strbuf_init(&out, &cx_default_alloc);
+    assert_true(cx_admission_write_response(&out, "u\"1", &d));
+    assert_string_equal(
+        out.data,
+        "{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\",\"response\":{"
+        "\"uid\":\"u\\\"1\",\"allowed\":false,\"status\":{\"code\":403,\"reason\":\"Forbidden\","
+        "\"message\":\"fqdn \\\"a.example.com\\\" is used by team/a\\nand \xEF\xBF\xBD\xEF\xBF\xBD "
+        "too\\t.\"},\"warnings\":[\"one  line \",\"\xE2\x82\xAC \\\\ "
+        "\xEF\xBF\xBD\xEF\xBF\xBD\"]}}");
+    /* Allowed with nothing to say. */
+    cx_strbuf_clear(&out);
+    d.allowed = true;
+    d.warning_count = 0;
+    assert_true(cx_admission_write_response(&out, "u", &d));
+    assert_string_equal(out.data,
+                        "{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":"
+                        "\"AdmissionReview\",\"response\":{\"uid\":\"u\",\"allowed\":true}}");
+    cx_strbuf_release(&out);
+    cx_admission_decision_release(&d);
 }
 
 /* ---- hostile requests ---- */
@@ -744,6 +779,7 @@ int main(void)
         cmocka_unit_test(test_key_from_object),
         cmocka_unit_test(test_unmodelled_allowed),
         cmocka_unit_test(test_uid_escaped),
+        cmocka_unit_test(test_response_writer),
         cmocka_unit_test(test_hostile_table),
         cmocka_unit_test(test_null_arguments),
         cmocka_unit_test(test_snapshot_limit_caps_request),
