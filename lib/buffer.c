@@ -1,6 +1,7 @@
 /* contour_graph_render() and the contour_buffer it returns. The buffer allocates through the
  * graph's allocator and keeps a copy of it, so it may outlive the graph. */
 #include "buffer.h"
+#include "filter.h"
 #include "graph_model.h"
 #include "strbuf.h"
 #include "write.h"
@@ -14,12 +15,19 @@ struct contour_buffer {
 contour_result contour_graph_render(contour_buffer **out, const contour_graph *graph,
                                     contour_output_format format)
 {
+    return contour_graph_render_filtered(out, graph, format, NULL);
+}
+
+contour_result contour_graph_render_filtered(contour_buffer **out, const contour_graph *graph,
+                                             contour_output_format format,
+                                             const contour_graph_filter *filter)
+{
     if (!out)
         return CONTOUR_ERR_INVALID;
     *out = NULL;
     if (!graph)
         return CONTOUR_ERR_INVALID;
-    bool (*writer)(cx_strbuf *, const contour_graph *);
+    bool (*writer)(cx_strbuf *, const cx_view *);
     switch (format) {
     case CONTOUR_OUTPUT_JSON:
         writer = cx_write_json;
@@ -41,8 +49,11 @@ contour_result contour_graph_render(contour_buffer **out, const contour_graph *g
 
     cx_strbuf sb;
     cx_strbuf_init(&sb, &buf->alloc);
+    cx_view view;
+    bool ok = cx_view_init(&view, graph, filter, &buf->alloc);
     /* Reserve up front so even an empty rendering has a NUL-terminated array. */
-    bool ok = cx_strbuf_reserve(&sb, 0) && writer(&sb, graph) && !sb.oom;
+    ok = ok && cx_strbuf_reserve(&sb, 0) && writer(&sb, &view) && !sb.oom;
+    cx_view_release(&view);
     if (!ok) {
         cx_strbuf_release(&sb);
         cx_free(&graph->alloc, buf);

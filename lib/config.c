@@ -90,6 +90,7 @@ bool cx_config_copy_into(contour_config *dst, const contour_config *src, const c
     dst->limits = src->limits;
     dst->http_port = src->http_port;
     dst->https_port = src->https_port;
+    dst->follow_links = src->follow_links;
     dst->default_ns = dup_str(mem, src->default_ns, strlen(src->default_ns));
     dst->ingress_class = dup_str(mem, src->ingress_class, strlen(src->ingress_class));
     bool ok = dst->default_ns && dst->ingress_class;
@@ -248,6 +249,19 @@ uint64_t contour_config_limit(const contour_config *c, contour_limit limit)
     if (!c || (unsigned)limit >= CX_LIMIT_COUNT)
         return 0;
     return c->limits.v[limit];
+}
+
+contour_result contour_config_set_follow_links(contour_config *c, bool follow)
+{
+    if (!c)
+        return CONTOUR_ERR_INVALID;
+    c->follow_links = follow;
+    return CONTOUR_OK;
+}
+
+bool contour_config_follow_links(const contour_config *c)
+{
+    return c && c->follow_links;
 }
 
 contour_result contour_config_set_allocator(contour_config *c, contour_malloc_fn malloc_fn,

@@ -16,6 +16,7 @@ struct contour_config {
     size_t root_namespace_count;
     uint32_t http_port;
     uint32_t https_port;
+    bool follow_links; /* directory loads follow symbolic links that leave the directory */
 };
 
 /* The defaults, for a NULL config argument. */

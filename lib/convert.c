@@ -486,6 +486,27 @@ static size_t arena_hint(const cx_node *root)
     return hint < 1024 ? 1024 : hint;
 }
 
+cv_rc cv_string_entry(cv *c, const cx_node *k, const cx_node *v, cx_read *r, size_t *len)
+{
+    const char *s;
+    cx_read kr = cx_read_string(k, &s, len);
+    *len = 0;
+    *r = cx_read_string(v, &s, len);
+    if (kr == CX_READ_OK && (*r == CX_READ_OK || *r == CX_READ_ABSENT))
+        return CV_OK;
+    /* A key that is not a string (`80:`, `true:`, `~:`) is one to PyYAML and to kubectl's
+     * reader: such a map is no map of strings. */
+    cv_rc rc;
+    if (kr != CX_READ_OK) {
+        rc = cv_wrong_type(c, k, "a string key");
+    } else {
+        cv_push_key(c, k->u.str, k->len);
+        rc = cv_wrong_type(c, v, "a string");
+        cv_pop(c);
+    }
+    return rc;
+}
+
 /* metadata.annotations */
 static cv_rc read_annotations(cv *c, const cx_node *v)
 {
@@ -499,13 +520,10 @@ static cv_rc read_annotations(cv *c, const cx_node *v)
     for (uint32_t i = 0; i < map->len; i++) {
         const cx_node *k = map->u.pairs[i].key, *val = map->u.pairs[i].value;
         cx_annotation *a = &o->annotations[i];
-        const char *s;
         size_t len;
-        cx_read r = cx_read_string(val, &s, &len);
-        if (r != CX_READ_OK && r != CX_READ_ABSENT) {
-            cv_push_key(c, k->u.str, k->len);
-            cv_rc rc = cv_wrong_type(c, val, "a string");
-            cv_pop(c);
+        cx_read r;
+        cv_rc rc = cv_string_entry(c, k, val, &r, &len);
+        if (rc != CV_OK) {
             cv_pop(c);
             return rc;
         }
@@ -727,8 +745,9 @@ cx_convert_result cx_convert(const cx_convert_ctx *ctx, const cx_node *root,
             return report_pending(ctx, pending);
         cx_strbuf b;
         cx_strbuf_init(&b, ctx->alloc);
+        /* Only the type: such a document is no manifest, and its text is not quoted. */
         cx_strbuf_puts(&b, "a document must be a Kubernetes object (a map), found ");
-        cx_node_describe(&b, root);
+        cx_node_describe_type(&b, root);
         cx_convert_result r = CX_CONVERT_NOMEM;
         if (!b.oom)
             r = report_doc(ctx, CONTOUR_SEVERITY_ERROR, "not-an-object", root->pos, NULL, b.data,
@@ -747,6 +766,14 @@ cx_convert_result cx_convert(const cx_convert_ctx *ctx, const cx_node *root,
     case CX_READ_OK:
         break;
     case CX_READ_ABSENT:
+        if (pending && !cx_node_get(root, "apiVersion") && pending->code &&
+            strcmp(pending->code, "duplicate-key") == 0) {
+            /* Neither apiVersion nor kind: no manifest, whose keys are not shown. */
+            static const char msg[] = "duplicate key (not shown: the document is not a "
+                                      "Kubernetes manifest)";
+            return report_doc(ctx, CONTOUR_SEVERITY_ERROR, pending->code, pending->pos, NULL, msg,
+                              sizeof msg - 1, CX_CONVERT_REJECTED);
+        }
         if (pending)
             return report_pending(ctx, pending);
         return report_doc(ctx, CONTOUR_SEVERITY_WARNING, "missing-kind",

@@ -110,13 +110,10 @@ static cv_rc secret_keys(cv *c, const char *field, const cx_node *map, key_ref *
     cv_push_field(c, field);
     for (uint32_t i = 0; i < map->len; i++) {
         const cx_node *k = CV_KEY(map, i), *v = CV_VAL(map, i);
-        const char *s;
-        size_t len = 0;
-        cx_read r = cx_read_string(v, &s, &len);
-        if (r != CX_READ_OK && r != CX_READ_ABSENT) {
-            cv_push_key(c, k->u.str, k->len);
-            cv_rc rc = cv_wrong_type(c, v, "a string");
-            cv_pop(c);
+        size_t len;
+        cx_read r;
+        cv_rc rc = cv_string_entry(c, k, v, &r, &len);
+        if (rc != CV_OK) {
             cv_pop(c);
             return rc;
         }

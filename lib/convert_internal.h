@@ -73,6 +73,10 @@ void cv_pop(cv *c);
 cv_rc cv_unknown_field(cv *c, const cx_node *key);
 /* Error `wrong-type` at n: <path>: expected <what>, found <description of n>. */
 cv_rc cv_wrong_type(cv *c, const cx_node *n, const char *what);
+/* An entry of a map of strings (annotations, a Secret's data): the key must read as a
+ * string and the value as a string or null (*r says which; *len is the value's length).
+ * Otherwise a wrong-type error about the key or the value. */
+cv_rc cv_string_entry(cv *c, const cx_node *k, const cx_node *v, cx_read *r, size_t *len);
 /* Error `integer-range` at n: <path>: <text> does not fit in a 32-bit (or 64-bit) integer
  * (min and max are the field's int32 or int64 range). */
 cv_rc cv_out_of_range(cv *c, const cx_node *n, int64_t min, int64_t max);

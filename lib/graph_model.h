@@ -83,6 +83,7 @@ typedef struct cx_edge {
     const char *ns; /* target namespace */
     const char *name;
     const char *label; /* route match for routes, "port N" for services */
+    const char *route; /* service edges of a route: that route's match; NULL otherwise */
 } cx_edge;
 
 struct contour_status {

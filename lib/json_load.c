@@ -117,10 +117,21 @@ static void fail(json_reader *j, const char *code, cx_pos pos, const char *fmt, 
         j->rc = CX_RC_NOMEM;
 }
 
+/* Whether messages may show the input's characters: only once it has shown itself to be a
+ * Kubernetes manifest (docs/decisions.md, "Quoting input"). */
+static bool may_quote(const json_reader *j)
+{
+    return cx_builder_manifest_seen(j->b);
+}
+
 /* Describes the character at `at` for a message (valid UTF-8 in all cases). */
 static void describe_char(const json_reader *j, const unsigned char *at, char *out, size_t size)
 {
     unsigned char c = *at;
+    if (!may_quote(j)) {
+        snprintf(out, size, "a character");
+        return;
+    }
     uint32_t cp = c;
     if (c >= 0x80 && !cx_utf8_decode(at, (size_t)(j->end - at), &cp))
         cp = 0xFFFD;
@@ -142,7 +153,8 @@ static void unexpected(json_reader *j, const unsigned char *at, const char *expe
     if (*at == 0) {
         fail(j, "nul-byte", pos, "a NUL byte is not allowed in JSON");
     } else if (*at >= 0x80 && !cx_utf8_decode(at, (size_t)(j->end - at), &cp)) {
-        fail(j, "invalid-utf8", pos, "invalid UTF-8 (byte 0x%02X)", (unsigned)*at);
+        fail(j, "invalid-utf8", pos, may_quote(j) ? "invalid UTF-8 (byte 0x%02X)" : "invalid UTF-8",
+             (unsigned)*at);
     } else {
         char what[16];
         describe_char(j, at, what, sizeof what);
@@ -290,8 +302,8 @@ static bool scan_string(json_reader *j, const char **text, size_t *len)
             uint32_t cp;
             size_t n = cx_utf8_decode(q, (size_t)(end - q), &cp);
             if (!n) {
-                fail(j, "invalid-utf8", pos_at(j, q, cont), "invalid UTF-8 (byte 0x%02X)",
-                     (unsigned)c);
+                fail(j, "invalid-utf8", pos_at(j, q, cont),
+                     may_quote(j) ? "invalid UTF-8 (byte 0x%02X)" : "invalid UTF-8", (unsigned)c);
                 return false;
             }
             q += n;
@@ -303,7 +315,9 @@ static bool scan_string(json_reader *j, const char **text, size_t *len)
                 fail(j, "nul-byte", pos_at(j, q, cont), "a NUL byte is not allowed in JSON");
             else
                 fail(j, "json-syntax", pos_at(j, q, cont),
-                     "control character U+%04X in a string must be escaped", (unsigned)c);
+                     may_quote(j) ? "control character U+%04X in a string must be escaped"
+                                  : "a control character in a string must be escaped",
+                     (unsigned)c);
             return false;
         }
         /* A backslash: from here on the string is decoded into the scratch buffer. */

@@ -7,6 +7,7 @@
 #include "config_internal.h"
 #include "convert.h"
 #include "load.h"
+#include "scalar.h"
 #include "snapshot_load.h"
 #include "strbuf.h"
 #include "utf8.h"
@@ -19,6 +20,10 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#ifndef PATH_MAX
+#define PATH_MAX 4096 /* realpath's buffer (POSIX leaves PATH_MAX optional) */
+#endif
 
 /* State of one load call. */
 typedef struct staging {
@@ -40,6 +45,52 @@ static bool is_list_kind(const char *kind)
 {
     size_t n = kind ? strlen(kind) : 0;
     return n >= 4 && strcmp(kind + n - 4, "List") == 0;
+}
+
+/* Whether an apiVersion's group is Contour's: projectcontour.io, contour.heptio.com, or a
+ * subdomain of either. */
+static bool contour_group(const char *api, size_t len)
+{
+    const char *slash = memchr(api, '/', len);
+    size_t n = slash ? (size_t)(slash - api) : 0; /* "v1" alone is the core group */
+    static const char *const groups[] = {"projectcontour.io", "contour.heptio.com"};
+    for (size_t i = 0; i < 2; i++) {
+        size_t g = strlen(groups[i]);
+        if (n == g && memcmp(api, groups[i], g) == 0)
+            return true;
+        if (n > g && api[n - g - 1] == '.' && memcmp(api + n - g, groups[i], g) == 0)
+            return true;
+    }
+    return false;
+}
+
+/* A skipped document of a Contour kind the library does not model (HTTPProxy, a
+ * projectcontour.io/v1 TLSCertificateDelegation, ExtensionService, ...) is said, at its
+ * position: a user checking Contour manifests expects those to be looked at. Other kinds
+ * (Deployments, ConfigMaps) stay silent. */
+static cx_rc report_unsupported(staging *st, const cx_node *root)
+{
+    const char *kind, *api;
+    size_t klen, alen;
+    if (!root || root->type != CX_NODE_MAP ||
+        cx_read_string(cx_node_get(root, "kind"), &kind, &klen) != CX_READ_OK ||
+        cx_read_string(cx_node_get(root, "apiVersion"), &api, &alen) != CX_READ_OK ||
+        !contour_group(api, alen))
+        return CX_RC_OK;
+    cx_strbuf b;
+    cx_strbuf_init(&b, st->conv.alloc);
+    cx_strbuf_puts(&b, "kind ");
+    cx_strbuf_go_quote(&b, kind, klen);
+    cx_strbuf_puts(&b, " of ");
+    cx_strbuf_go_quote(&b, api, alen);
+    cx_strbuf_puts(&b, " is not checked (libcontour models contour.heptio.com/v1beta1 "
+                       "IngressRoute and TLSCertificateDelegation); skipped");
+    cx_objref none = {CONTOUR_KIND_NONE, NULL, NULL};
+    bool ok = !b.oom && cx_diag_add(st->conv.rejected, CONTOUR_SEVERITY_INFO, "unsupported-kind",
+                                    st->conv.source ? st->conv.source->name : NULL, root->pos, none,
+                                    NULL, b.data, b.len);
+    cx_strbuf_release(&b);
+    return ok ? CX_RC_OK : CX_RC_NOMEM;
 }
 
 /* Converts one document or item; objects go to `into`, nested Lists to st->nested. */
@@ -65,6 +116,7 @@ static cx_rc convert_into(staging *st, const cx_node *root, const cx_pending_err
         return CX_RC_OK;
     }
     case CX_CONVERT_SKIPPED:
+        return report_unsupported(st, root);
     case CX_CONVERT_REJECTED:
         return CX_RC_OK;
     case CX_CONVERT_NOMEM:
@@ -177,15 +229,21 @@ static contour_result txn_end(contour_snapshot *s, load_txn *t, contour_result s
 }
 
 /* Adds a source-level diagnostic about a whole input (committed with the transaction). */
-static contour_result source_error(contour_snapshot *s, const char *file, const char *code,
-                                   const char *message)
+static contour_result source_diag(contour_snapshot *s, contour_severity severity, const char *file,
+                                  const char *code, const char *message)
 {
     cx_diag_sink sink = {&s->source_arena, &s->source_diags, NULL};
     cx_objref none = {CONTOUR_KIND_NONE, NULL, NULL};
-    if (!cx_diag_add(sink, CONTOUR_SEVERITY_ERROR, code, file, (cx_pos){0, 0}, none, NULL, message,
+    if (!cx_diag_add(sink, severity, code, file, (cx_pos){0, 0}, none, NULL, message,
                      strlen(message)))
         return CONTOUR_ERR_NOMEM;
     return CONTOUR_OK;
+}
+
+static contour_result source_error(contour_snapshot *s, const char *file, const char *code,
+                                   const char *message)
+{
+    return source_diag(s, CONTOUR_SEVERITY_ERROR, file, code, message);
 }
 
 static cx_source *add_source(contour_snapshot *s, const char *name, size_t len)
@@ -284,6 +342,14 @@ contour_result contour_snapshot_load_buffer(contour_snapshot *s, const char *nam
 
 /* ---- files and directories ---- */
 
+/* A path as a source name: paths need not be UTF-8, source names must be. */
+static cx_source *add_path_source(contour_snapshot *s, const char *path)
+{
+    size_t plen = strlen(path);
+    return cx_utf8_valid(path, plen) ? add_source(s, path, plen)
+                                     : add_source(s, "<non-UTF-8 path>", 16);
+}
+
 static contour_result io_error(contour_snapshot *s, const char *path, const char *what, int err)
 {
     cx_strbuf msg;
@@ -293,32 +359,33 @@ static contour_result io_error(contour_snapshot *s, const char *path, const char
         cx_strbuf_release(&msg);
         return CONTOUR_ERR_NOMEM;
     }
-    /* The path names the source; it must be valid UTF-8 to be shown. */
-    size_t plen = strlen(path);
-    cx_source *src = cx_utf8_valid(path, plen) ? add_source(s, path, plen)
-                                               : add_source(s, "<non-UTF-8 path>", 16);
+    cx_source *src = add_path_source(s, path);
     contour_result st = src ? source_error(s, src->name, "io-error", msg.data) : CONTOUR_ERR_NOMEM;
     cx_strbuf_release(&msg);
     return st == CONTOUR_OK ? CONTOUR_ERR_IO : st;
 }
 
-/* Reads a whole file into memory (at most limit + 1 bytes, so an oversized file is seen
- * without reading it all). */
-static contour_result read_file(contour_snapshot *s, const char *path, char **out, size_t *out_len)
+/* Reads a whole file into memory: at most limit + 1 bytes, so that an oversized file is
+ * seen (and refused by stage_bytes) without reading it all. limit + 1 saturates at
+ * SIZE_MAX: a limit of UINT64_MAX ("unlimited"), or one past what a size_t can hold on a
+ * 32-bit system, means "read to the end" instead of wrapping to a 0-byte buffer. The
+ * descriptor is closed. */
+static contour_result read_fd(contour_snapshot *s, int fd, const char *path, char **out,
+                              size_t *out_len)
 {
     *out = NULL;
     *out_len = 0;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return io_error(s, path, "open", errno);
     uint64_t limit = s->limits.v[CONTOUR_LIMIT_INPUT_BYTES];
+    size_t read_max = limit >= SIZE_MAX ? SIZE_MAX : (size_t)limit + 1;
     size_t cap = 64 * 1024, len = 0;
+    if (cap > read_max)
+        cap = read_max;
     struct stat sb;
     if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size > 0) {
-        uint64_t want = (uint64_t)sb.st_size + 1;
-        if (want > limit + 1)
-            want = limit + 1;
-        cap = (size_t)want;
+        /* One read of the whole file, plus a byte to see its end. st_size < read_max here
+         * implies st_size + 1 <= SIZE_MAX. */
+        uint64_t size = (uint64_t)sb.st_size;
+        cap = size >= read_max ? read_max : (size_t)size + 1;
     }
     char *buf = cx_malloc(&s->alloc, cap);
     if (!buf) {
@@ -327,11 +394,9 @@ static contour_result read_file(contour_snapshot *s, const char *path, char **ou
     }
     for (;;) {
         if (len == cap) {
-            if ((uint64_t)len > limit)
+            if ((uint64_t)len > limit || cap == read_max)
                 break;
-            size_t ncap = cap * 2;
-            if ((uint64_t)ncap > limit + 1)
-                ncap = (size_t)(limit + 1);
+            size_t ncap = cap > read_max / 2 ? read_max : cap * 2;
             char *p = cx_realloc(&s->alloc, buf, ncap);
             if (!p) {
                 cx_free(&s->alloc, buf);
@@ -360,12 +425,98 @@ static contour_result read_file(contour_snapshot *s, const char *path, char **ou
     return CONTOUR_OK;
 }
 
-static contour_result load_file(contour_snapshot *s, load_txn *txn, const char *path,
-                                contour_format format)
+/* Whether `path` (absolute, resolved) is `root` (absolute, resolved) or below it. */
+static bool path_under(const char *path, const char *root)
 {
+    size_t rl = strlen(root);
+    while (rl > 1 && root[rl - 1] == '/')
+        rl--;
+    if (rl == 1 && root[0] == '/')
+        return path[0] == '/';
+    return strncmp(path, root, rl) == 0 && (path[rl] == '\0' || path[rl] == '/');
+}
+
+/* Where an open descriptor really leads, through /proc: what was opened, whatever was
+ * renamed or relinked since the path was checked. False where /proc is not mounted. */
+static bool fd_path(int fd, char *out, size_t size)
+{
+    char link[64];
+    snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+    ssize_t n = readlink(link, out, size - 1);
+    if (n <= 0 || (size_t)n >= size - 1)
+        return false;
+    out[n] = '\0';
+    return true;
+}
+
+/* A file found by walking a directory leads outside it: skipped with a warning that says
+ * why, never opened (so neither its content nor its target's name is shown). */
+static contour_result link_outside(contour_snapshot *s, const char *path, bool dir)
+{
+    cx_source *src = add_path_source(s, path);
+    if (!src)
+        return CONTOUR_ERR_NOMEM;
+    return source_diag(s, CONTOUR_SEVERITY_WARNING, src->name, "link-outside",
+                       dir ? "not followed: a symbolic link to a directory outside the directory "
+                             "being loaded (contour_config_set_follow_links allows it)"
+                           : "not read: a symbolic link to a file outside the directory being "
+                             "loaded (contour_config_set_follow_links allows it)");
+}
+
+/* Opens a file found by walking the directory whose resolved path is `root`: unless the
+ * snapshot follows links, the file must resolve to a place under root, checked before it
+ * is opened (nothing outside is even opened: a FIFO or a device there could block or have
+ * effects) and again on the open descriptor (closing the gap between the check and the
+ * open, where /proc shows what a descriptor is). *skipped tells a file left alone, with a
+ * warning. O_NONBLOCK: a FIFO put in the tree does not hang the load; only regular files
+ * are read. */
+static contour_result open_walked(contour_snapshot *s, const char *path, const char *root,
+                                  int *out_fd, bool *skipped)
+{
+    *out_fd = -1;
+    *skipped = false;
+    char real[PATH_MAX];
+    bool confine = !s->config.follow_links;
+    if (confine && realpath(path, real) && !path_under(real, root)) {
+        *skipped = true;
+        return link_outside(s, path, false);
+    }
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0)
+        return io_error(s, path, "open", errno);
+    if (confine && fd_path(fd, real, sizeof real) && !path_under(real, root)) {
+        close(fd);
+        *skipped = true;
+        return link_outside(s, path, false);
+    }
+    struct stat sb;
+    if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+        close(fd);
+        return io_error(s, path, "read a file that is not a regular file", EINVAL);
+    }
+    *out_fd = fd;
+    return CONTOUR_OK;
+}
+
+/* Loads a file: one named by the caller (root NULL: always read, link or not) or one found
+ * by walking the directory whose resolved path is root (see open_walked). */
+static contour_result load_file(contour_snapshot *s, load_txn *txn, const char *path,
+                                const char *root, contour_format format)
+{
+    int fd = -1;
+    if (root) {
+        bool skipped;
+        contour_result st = open_walked(s, path, root, &fd, &skipped);
+        if (st != CONTOUR_OK || skipped)
+            return st;
+    } else {
+        fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+            return io_error(s, path, "open", errno);
+    }
     char *data;
     size_t len;
-    contour_result st = read_file(s, path, &data, &len);
+    contour_result st = read_fd(s, fd, path, &data, &len);
     if (st != CONTOUR_OK)
         return st;
     size_t plen = strlen(path);
@@ -413,10 +564,32 @@ static void free_paths(const cx_alloc *a, cx_vec *v)
     cx_vec_release(v);
 }
 
-/* Collects the wanted files under `root` with an explicit stack of directories. Symbolic
- * links to directories are not followed, so there are no cycles; depth is bounded. */
-static contour_result collect_files(contour_snapshot *s, const char *root, cx_vec *files,
-                                    bool *io_failed)
+/* Classifies a symbolic link met while walking: a link to a wanted file is collected
+ * (open_walked checks it again when it is opened); a link to a directory is never followed
+ * (no cycles). Unless the snapshot follows links, one that leads outside `real_root` is
+ * reported with a warning instead. A dangling link is collected: loading it says why it
+ * cannot be read. */
+static contour_result classify_link(contour_snapshot *s, const char *path, const char *name,
+                                    const char *real_root, bool *is_file)
+{
+    char real[PATH_MAX];
+    struct stat sb;
+    bool resolved = realpath(path, real) != NULL;
+    bool is_dir = resolved && stat(real, &sb) == 0 && S_ISDIR(sb.st_mode);
+    *is_file = !is_dir && wanted_file(name);
+    if (s->config.follow_links || !resolved || path_under(real, real_root))
+        return CONTOUR_OK;
+    if (!is_dir && !*is_file)
+        return CONTOUR_OK; /* not a manifest by its name: it would not be read anyway */
+    *is_file = false;
+    return link_outside(s, path, is_dir);
+}
+
+/* Collects the wanted files under `root` (resolved: `real_root`) with an explicit stack of
+ * directories. Symbolic links to directories are not followed, so there are no cycles;
+ * depth is bounded. */
+static contour_result collect_files(contour_snapshot *s, const char *root, const char *real_root,
+                                    cx_vec *files, bool *io_failed)
 {
     const cx_alloc *a = &s->alloc;
     cx_vec dirs;
@@ -452,17 +625,18 @@ static contour_result collect_files(contour_snapshot *s, const char *root, cx_ve
             struct stat sb;
             bool is_dir = false, is_file = false;
             if (lstat(path, &sb) != 0) {
-                is_file = true; /* vanished or unreadable: loading it reports why */
+                is_file = wanted_file(ent->d_name); /* vanished: loading it reports why */
             } else if (S_ISLNK(sb.st_mode)) {
-                /* Follow links to files only; a dangling link is reported when loaded. */
-                is_file = stat(path, &sb) != 0 || S_ISREG(sb.st_mode);
+                st = classify_link(s, path, ent->d_name, real_root, &is_file);
             } else {
                 is_dir = S_ISDIR(sb.st_mode);
-                is_file = S_ISREG(sb.st_mode);
+                is_file = S_ISREG(sb.st_mode) && wanted_file(ent->d_name);
             }
-            if (is_dir && !cx_vec_push(&dirs, &path)) {
+            if (st != CONTOUR_OK) {
+                /* path is freed below */
+            } else if (is_dir && !cx_vec_push(&dirs, &path)) {
                 st = CONTOUR_ERR_NOMEM;
-            } else if (is_file && wanted_file(ent->d_name)) {
+            } else if (is_file) {
                 if (!cx_vec_push(files, &path))
                     st = CONTOUR_ERR_NOMEM;
             } else if (!is_dir) {
@@ -490,16 +664,20 @@ contour_result contour_snapshot_load_path(contour_snapshot *s, const char *path,
     if (stat(path, &sb) != 0)
         return txn_end(s, &txn, io_error(s, path, "open", errno));
     if (!S_ISDIR(sb.st_mode))
-        return txn_end(s, &txn, load_file(s, &txn, path, format));
+        return txn_end(s, &txn, load_file(s, &txn, path, NULL, format));
+    /* What "inside the directory" means for the links found in it. */
+    char real_root[PATH_MAX];
+    if (!realpath(path, real_root))
+        return txn_end(s, &txn, io_error(s, path, "open directory", errno));
 
     cx_vec files;
     cx_vec_init(&files, &s->alloc, sizeof(char *));
     bool io_failed = false, over_limit = false;
-    contour_result st = collect_files(s, path, &files, &io_failed);
+    contour_result st = collect_files(s, path, real_root, &files, &io_failed);
     if (st == CONTOUR_OK && files.len > 1)
         qsort(files.data, files.len, sizeof(char *), path_compare);
     for (size_t i = 0; st == CONTOUR_OK && i < files.len; i++) {
-        contour_result fs = load_file(s, &txn, *(char **)cx_vec_at(&files, i), format);
+        contour_result fs = load_file(s, &txn, *(char **)cx_vec_at(&files, i), real_root, format);
         if (fs == CONTOUR_ERR_IO)
             io_failed = true;
         else if (fs == CONTOUR_ERR_LIMIT)

@@ -100,6 +100,7 @@ static void edges(cx_rs *rs, uint32_t ord, cx_ir_state *st)
         rs->oom = true;
         return;
     }
+    memset(e, 0, n * sizeof *e); /* fields an edge type does not use stay NULL */
     size_t k = 0;
     uint32_t base = rs->ir[ord].route_base;
     for (uint32_t i = 0; i < ir->route_count; i++) {
@@ -114,6 +115,7 @@ static void edges(cx_rs *rs, uint32_t ord, cx_ir_state *st)
         for (uint32_t j = 0; j < r->service_count; j++) {
             e[k].type = CX_EDGE_SERVICE;
             edge_service(rs, &e[k], rs->svc_obj[rs->route_svc[base + i] + j], ord, &r->services[j]);
+            e[k].route = rs->route_match[base + i]; /* the picture names the route */
             k++;
         }
     }

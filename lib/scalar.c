@@ -197,6 +197,189 @@ cx_plain_kind cx_plain_resolve(const char *s, size_t len)
 
 /* ---- reading nodes ---- */
 
+/* ---- the reference reader's resolution (PyYAML, YAML 1.1) ---- */
+
+/* Matches chars of `set` (a string of allowed bytes) from *i on; returns how many. */
+static size_t span(const char *s, size_t len, size_t *i, const char *set)
+{
+    size_t start = *i;
+    while (*i < len && s[*i] && strchr(set, s[*i]))
+        (*i)++;
+    return *i - start;
+}
+
+#define DIGITS   "0123456789"
+#define DIGITS_U "0123456789_"
+
+/* (:[0-5]?[0-9])+ : the sexagesimal tail; at least one group. */
+static bool sexagesimal_tail(const char *s, size_t len, size_t *i)
+{
+    size_t groups = 0;
+    while (*i < len && s[*i] == ':') {
+        size_t j = *i + 1;
+        if (j + 1 < len && s[j] >= '0' && s[j] <= '5' && is_digit(s[j + 1]))
+            j += 2;
+        else if (j < len && is_digit(s[j]))
+            j += 1;
+        else
+            return groups > 0;
+        *i = j;
+        groups++;
+    }
+    return groups > 0;
+}
+
+static bool ref_int(const char *s, size_t len)
+{
+    size_t i = 0;
+    if (i < len && (s[i] == '+' || s[i] == '-'))
+        i++;
+    if (i >= len)
+        return false;
+    size_t b = i;
+    if (len - i > 2 && s[i] == '0' && s[i + 1] == 'b') {
+        i += 2;
+        return span(s, len, &i, "01_") > 0 && i == len;
+    }
+    if (len - i > 2 && s[i] == '0' && s[i + 1] == 'x') {
+        i += 2;
+        return span(s, len, &i, "0123456789abcdefABCDEF_") > 0 && i == len;
+    }
+    if (s[i] == '0') {
+        i++;
+        span(s, len, &i, "01234567_");
+        return i == len;
+    }
+    if (s[i] < '1' || s[i] > '9')
+        return false;
+    i++;
+    span(s, len, &i, DIGITS_U);
+    if (i == len)
+        return true;
+    (void)b;
+    return sexagesimal_tail(s, len, &i) && i == len;
+}
+
+/* ([eE][-+][0-9]+)? to the end */
+static bool exponent_to_end(const char *s, size_t len, size_t i)
+{
+    if (i == len)
+        return true;
+    if ((s[i] != 'e' && s[i] != 'E') || i + 1 >= len || (s[i + 1] != '+' && s[i + 1] != '-'))
+        return false;
+    i += 2;
+    return span(s, len, &i, DIGITS) > 0 && i == len;
+}
+
+static bool ref_float(const char *s, size_t len)
+{
+    static const char *const specials[] = {".inf",  ".Inf",  ".INF",  "+.inf", "+.Inf", "+.INF",
+                                           "-.inf", "-.Inf", "-.INF", ".nan",  ".NaN",  ".NAN"};
+    if (text_in(s, len, specials, COUNT(specials)))
+        return true;
+    size_t i = 0;
+    if (len && s[0] == '.') {
+        i = 1;
+        return span(s, len, &i, DIGITS_U) > 0 && exponent_to_end(s, len, i);
+    }
+    if (i < len && (s[i] == '+' || s[i] == '-'))
+        i++;
+    if (i >= len || !is_digit(s[i]))
+        return false;
+    span(s, len, &i, DIGITS_U);
+    if (i < len && s[i] == ':') {
+        if (!sexagesimal_tail(s, len, &i) || i >= len || s[i] != '.')
+            return false;
+        i++;
+        span(s, len, &i, DIGITS_U);
+        return i == len;
+    }
+    if (i >= len || s[i] != '.')
+        return false;
+    i++;
+    span(s, len, &i, DIGITS_U);
+    return exponent_to_end(s, len, i);
+}
+
+/* [0-9]{n} at *i */
+static bool digits_n(const char *s, size_t len, size_t *i, size_t n)
+{
+    for (size_t k = 0; k < n; k++, (*i)++) {
+        if (*i >= len || !is_digit(s[*i]))
+            return false;
+    }
+    return true;
+}
+
+/* [0-9][0-9]? at *i */
+static bool digits_1_2(const char *s, size_t len, size_t *i)
+{
+    if (!digits_n(s, len, i, 1))
+        return false;
+    if (*i < len && is_digit(s[*i]))
+        (*i)++;
+    return true;
+}
+
+static bool ref_timestamp(const char *s, size_t len)
+{
+    size_t i = 0;
+    if (!digits_n(s, len, &i, 4) || i >= len || s[i++] != '-')
+        return false;
+    size_t after_year = i;
+    if (digits_n(s, len, &i, 2) && i < len && s[i] == '-' && (i++, digits_n(s, len, &i, 2)) &&
+        i == len)
+        return true; /* 2001-12-14 */
+    i = after_year;
+    if (!digits_1_2(s, len, &i) || i >= len || s[i++] != '-' || !digits_1_2(s, len, &i))
+        return false;
+    if (i < len && (s[i] == 'T' || s[i] == 't'))
+        i++;
+    else if (span(s, len, &i, " \t") == 0)
+        return false;
+    if (!digits_1_2(s, len, &i) || i >= len || s[i++] != ':' || !digits_n(s, len, &i, 2) ||
+        i >= len || s[i++] != ':' || !digits_n(s, len, &i, 2))
+        return false;
+    if (i < len && s[i] == '.') {
+        i++;
+        span(s, len, &i, DIGITS);
+    }
+    span(s, len, &i, " \t");
+    if (i == len)
+        return true;
+    if (s[i] == 'Z')
+        return i + 1 == len;
+    if (s[i] != '+' && s[i] != '-')
+        return false;
+    i++;
+    if (!digits_1_2(s, len, &i))
+        return false;
+    if (i < len && s[i] == ':') {
+        i++;
+        if (!digits_n(s, len, &i, 2))
+            return false;
+    }
+    return i == len;
+}
+
+cx_ref_kind cx_ref_resolve(const char *s, size_t len)
+{
+    bool b;
+    if (cx_yaml_is_null(s, len))
+        return CX_REF_NULL;
+    if (text_is(s, len, "<<") || text_is(s, len, "="))
+        return CX_REF_OTHER;
+    if (len > 1 && cx_yaml_bool(s, len, &b))
+        return CX_REF_BOOL; /* PyYAML's booleans are go-yaml's less y/Y/n/N */
+    if (ref_int(s, len))
+        return CX_REF_INT;
+    if (ref_float(s, len))
+        return CX_REF_FLOAT;
+    if (ref_timestamp(s, len))
+        return CX_REF_TIMESTAMP;
+    return CX_REF_STRING;
+}
+
 bool cx_node_is_null(const cx_node *n)
 {
     if (!n)
@@ -213,6 +396,11 @@ cx_read cx_read_string(const cx_node *n, const char **s, size_t *len)
     if (cx_node_is_null(n))
         return CX_READ_ABSENT;
     if (n->type != CX_NODE_SCALAR || (n->tag != CX_TAG_PLAIN && n->tag != CX_TAG_STR))
+        return CX_READ_TYPE;
+    /* A plain scalar is a string only when both readers say so: `name: 80` is the number
+     * 80 to PyYAML and to kubectl, `fqdn: 2001-12-14` a date to PyYAML. */
+    if (n->tag == CX_TAG_PLAIN && (cx_plain_resolve(n->u.str, n->len) != CX_PLAIN_STRING ||
+                                   cx_ref_resolve(n->u.str, n->len) != CX_REF_STRING))
         return CX_READ_TYPE;
     *s = n->u.str;
     *len = n->len;
@@ -241,6 +429,10 @@ cx_read cx_read_int(const cx_node *n, int64_t min, int64_t max, int64_t *out)
         return CX_READ_ABSENT;
     if (n->type != CX_NODE_SCALAR || (n->tag != CX_TAG_PLAIN && n->tag != CX_TAG_INT))
         return CX_READ_TYPE;
+    /* Both readers must see an integer (they agree on its value when they do): `0o120` is
+     * a string to PyYAML, `1:20` (80) one to go-yaml. */
+    if (n->tag == CX_TAG_PLAIN && cx_ref_resolve(n->u.str, n->len) != CX_REF_INT)
+        return CX_READ_TYPE;
     return int_in_range(n->u.str, n->len, min, max, out);
 }
 
@@ -249,6 +441,9 @@ cx_read cx_read_bool(const cx_node *n, bool *out)
     if (cx_node_is_null(n))
         return CX_READ_ABSENT;
     if (n->type != CX_NODE_SCALAR || (n->tag != CX_TAG_PLAIN && n->tag != CX_TAG_BOOL))
+        return CX_READ_TYPE;
+    /* `y` and `n` are booleans to go-yaml only. */
+    if (n->tag == CX_TAG_PLAIN && cx_ref_resolve(n->u.str, n->len) != CX_REF_BOOL)
         return CX_READ_TYPE;
     return cx_yaml_bool(n->u.str, n->len, out) ? CX_READ_OK : CX_READ_TYPE;
 }
@@ -290,10 +485,16 @@ cx_read cx_read_int_or_string(const cx_node *n, int64_t min, int64_t max, cx_int
     switch (n->tag) {
     case CX_TAG_INT:
         return int_in_range(n->u.str, n->len, min, max, &out->num);
-    case CX_TAG_PLAIN:
-        if (cx_yaml_int(n->u.str, n->len, &out->num) != CX_INT_NONE)
+    case CX_TAG_PLAIN: {
+        cx_ref_kind ref = cx_ref_resolve(n->u.str, n->len);
+        bool go_int = cx_yaml_int(n->u.str, n->len, &out->num) != CX_INT_NONE;
+        if (go_int && ref == CX_REF_INT)
             return int_in_range(n->u.str, n->len, min, max, &out->num);
+        /* A name only when both readers see a string. */
+        if (go_int || ref != CX_REF_STRING || cx_plain_resolve(n->u.str, n->len) != CX_PLAIN_STRING)
+            return CX_READ_TYPE;
         break;
+    }
     case CX_TAG_STR:
         if (all_ascii_digits(n->u.str, n->len))
             return decimal_in_range(n->u.str, n->len, min, max, &out->num);
@@ -334,7 +535,8 @@ static void put_raw_bounded(cx_strbuf *b, const char *s, size_t len)
     cx_strbuf_puts(b, "...");
 }
 
-void cx_node_describe(cx_strbuf *b, const cx_node *n)
+/* cx_node_describe, or with `value` false only what type the node is. */
+static void describe(cx_strbuf *b, const cx_node *n, bool value)
 {
     if (!n) {
         cx_strbuf_puts(b, "nothing");
@@ -365,6 +567,9 @@ void cx_node_describe(cx_strbuf *b, const cx_node *n)
     case CX_TAG_BOOL:
         k = CX_PLAIN_BOOL;
         break;
+    case CX_TAG_OTHER:
+        cx_strbuf_puts(b, "a value with an unsupported tag");
+        return;
     default:
         k = CX_PLAIN_NULL;
         break;
@@ -374,19 +579,22 @@ void cx_node_describe(cx_strbuf *b, const cx_node *n)
         cx_strbuf_puts(b, "null");
         return;
     case CX_PLAIN_BOOL:
-        cx_strbuf_puts(b, "a boolean ");
+        cx_strbuf_puts(b, value ? "a boolean " : "a boolean");
         break;
     case CX_PLAIN_INT:
-        cx_strbuf_puts(b, "an integer ");
+        cx_strbuf_puts(b, value ? "an integer " : "an integer");
         break;
     case CX_PLAIN_FLOAT:
-        cx_strbuf_puts(b, "a number ");
+        cx_strbuf_puts(b, value ? "a number " : "a number");
         break;
     default:
-        cx_strbuf_puts(b, "a string ");
-        cx_quote_bounded(b, n->u.str, n->len, DESCRIBE_MAX);
+        cx_strbuf_puts(b, value ? "a string " : "a string");
+        if (value)
+            cx_quote_bounded(b, n->u.str, n->len, DESCRIBE_MAX);
         return;
     }
+    if (!value)
+        return;
     /* Tagged scalars may hold any text (`!!int foo`): quote unless it is plain number text. */
     bool plain_text = true;
     for (uint32_t i = 0; i < n->len; i++) {
@@ -399,4 +607,14 @@ void cx_node_describe(cx_strbuf *b, const cx_node *n)
         put_raw_bounded(b, n->u.str, n->len);
     else
         cx_quote_bounded(b, n->u.str, n->len, DESCRIBE_MAX);
+}
+
+void cx_node_describe(cx_strbuf *b, const cx_node *n)
+{
+    describe(b, n, true);
+}
+
+void cx_node_describe_type(cx_strbuf *b, const cx_node *n)
+{
+    describe(b, n, false);
 }

@@ -52,6 +52,21 @@ bool cx_yaml_is_float(const char *s, size_t len);
 /* go-yaml v2's resolution of a plain scalar. */
 cx_plain_kind cx_plain_resolve(const char *s, size_t len);
 
+/* What a plain scalar resolves to in the reference YAML reader (PyYAML's YAML 1.1
+ * resolvers; docs/decisions.md, "Scalar typing"). It differs from go-yaml's: `y`/`n` are
+ * strings, `0o17` is a string, `1:30` is 90, `1e3` is a string, `2001-12-14` a date, and
+ * `<<` and `=` are no values at all. Fields accept a plain scalar only where both agree. */
+typedef enum cx_ref_kind {
+    CX_REF_STRING = 0,
+    CX_REF_NULL,
+    CX_REF_BOOL,
+    CX_REF_INT,
+    CX_REF_FLOAT,
+    CX_REF_TIMESTAMP,
+    CX_REF_OTHER, /* `<<`, `=`: PyYAML constructs no value from them */
+} cx_ref_kind;
+cx_ref_kind cx_ref_resolve(const char *s, size_t len);
+
 /* ---- reading nodes as fields ---- */
 
 /* Whether a node reads as null in any field: no node, a NULL-tagged scalar, or a plain
@@ -83,6 +98,10 @@ cx_read cx_read_int_or_string(const cx_node *n, int64_t min, int64_t max, cx_int
  * `a string "x"`, `an integer 5`, `a number 1.5`, `a boolean true`, `null`. Quoted text is
  * cut to a bounded length. */
 void cx_node_describe(cx_strbuf *b, const cx_node *n);
+/* The same without the value (`a string`, `an integer`): for a document that is not a
+ * Kubernetes object, whose text may be anything (a secrets file reached by mistake) and
+ * must not reach a log. */
+void cx_node_describe_type(cx_strbuf *b, const cx_node *n);
 /* Appends s quoted with Go's %q, cut after `max` bytes (on a character boundary) with
  * `...` after the closing quote when it was cut. */
 void cx_quote_bounded(cx_strbuf *b, const char *s, size_t len, size_t max);

@@ -27,9 +27,11 @@ void cx_strbuf_vprintf(cx_strbuf *b, const char *fmt, va_list ap)
     __attribute__((format(printf, 2, 0)));
 void cx_strbuf_put_i64(cx_strbuf *b, int64_t v);
 void cx_strbuf_put_u64(cx_strbuf *b, uint64_t v);
-/* Go's strconv.Quote: "..." with \" \\ \n \t \xNN \uNNNN escapes, printable UTF-8 kept. */
+/* Go's strconv.Quote (%q): "..." with \" \\ \n \xNN \uNNNN \UNNNNNNNN escapes for what Go's
+ * strconv.IsPrint rejects, printable UTF-8 kept (escape.c). */
 void cx_strbuf_go_quote(cx_strbuf *b, const char *s, size_t len);
-/* A JSON string literal with the escapes RFC 8259 requires (and \u00XX for other C0). */
+/* A JSON string literal with the escapes RFC 8259 requires, and \uXXXX for every other
+ * character Go's strconv.IsPrint rejects (escape.c). */
 void cx_strbuf_json_string(cx_strbuf *b, const char *s, size_t len);
 /* Empties the buffer, keeping its memory. */
 static inline void cx_strbuf_clear(cx_strbuf *b)

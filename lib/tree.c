@@ -64,15 +64,18 @@ struct cx_builder {
     bool items_key_seen; /* the key just read at top level was `items` */
     bool capture_kind;   /* the key just read at top level was `kind` */
     bool in_item;
+    bool manifest_seen; /* see cx_builder_manifest_seen; for the whole input */
     size_t item_anchor_mark;
     uint64_t saved_nodes;
     uint64_t saved_alias_nodes;
     char kind[128];
 };
 
-/* Top-level keys some reader uses; the values of all others are skipped unbuilt. */
-static const char *const needed_top_keys[] = {"apiVersion", "kind",       "metadata", "spec",
-                                              "data",       "stringData", "type",     "items"};
+/* Top-level keys some reader uses; the values of all others are skipped unbuilt. A merge
+ * key (`<<`) is needed: it may bring any of the others (YAML reads merge keys at every
+ * level, the top one included, and so does kubectl). */
+static const char *const needed_top_keys[] = {"apiVersion", "kind", "metadata", "spec", "data",
+                                              "stringData", "type", "items",    "<<"};
 
 /* ---- helpers ---- */
 
@@ -228,6 +231,11 @@ bool cx_builder_failed(const cx_builder *b)
     return b->doc_failed;
 }
 
+bool cx_builder_manifest_seen(const cx_builder *b)
+{
+    return b->manifest_seen;
+}
+
 uint64_t cx_builder_document_count(const cx_builder *b)
 {
     return b->docs;
@@ -327,10 +335,32 @@ cx_rc cx_builder_begin_document(cx_builder *b, cx_pos pos)
     return CX_RC_OK;
 }
 
+/* The kind of a complete document, read from its root after merge keys were applied (a
+ * merged `kind` was not seen as a top-level key), and whether it is a manifest. */
+static void note_root(cx_builder *b)
+{
+    const cx_node *root = b->root;
+    if (!root || root->type != CX_NODE_MAP)
+        return;
+    if (cx_node_get(root, "apiVersion"))
+        b->manifest_seen = true;
+    const cx_node *kind = cx_node_get(root, "kind");
+    if (!kind)
+        return;
+    b->manifest_seen = true;
+    if (kind->type == CX_NODE_SCALAR && kind->len < sizeof b->kind &&
+        !memchr(kind->u.str, 0, kind->len)) {
+        memcpy(b->kind, kind->u.str, kind->len);
+        b->kind[kind->len] = '\0';
+    }
+}
+
 cx_rc cx_builder_end_document(cx_builder *b)
 {
     if (!b->in_doc)
         return CX_RC_OK;
+    if (!b->doc_failed)
+        note_root(b);
     cx_rc rc;
     if (b->doc_failed)
         rc = b->handler.document(b->handler.ctx, NULL, NULL, b->kind[0] ? b->kind : NULL);
@@ -577,7 +607,8 @@ static bool is_merge_key(const cx_node *k)
 
 /* Finishes a map from its key/value children: rejects non-scalar and duplicate keys
  * (a pending error, reported later with the object's name), and applies YAML merge keys
- * (`<<: *base`): explicit keys win over merged ones, earlier merge sources over later. */
+ * (`<<: *base`): explicit keys win over merged ones; see the merge loop for the order
+ * among sources. */
 static cx_rc finish_map(cx_builder *b, cx_node *n, cx_node **kids, size_t nkids)
 {
     /* kids alternate key, value; the loops step over pairs while i + 1 < nkids, which
@@ -631,8 +662,12 @@ static cx_rc finish_map(cx_builder *b, cx_node *n, cx_node **kids, size_t nkids)
     }
     size_t nexplicit = np;
     if (has_merge) {
-        for (size_t i = 0; i + 1 < nkids; i += 2) {
-            cx_node *k = kids[i], *v = kids[i + 1];
+        /* Priority, as PyYAML (the reference reader, docs/decisions.md) gives it: explicit
+         * keys, then the sources of the last merge key before those of earlier ones (a map
+         * with two `<<` keys takes the later one's values), and within one list of
+         * sources the earlier before the later. nkids is even here (key/value pairs). */
+        for (size_t i = nkids & ~(size_t)1; i >= 2; i -= 2) {
+            cx_node *k = kids[i - 2], *v = kids[i - 1];
             if (k->type != CX_NODE_SCALAR || !is_merge_key(k))
                 continue;
             size_t nsrc = v->type == CX_NODE_SEQ ? v->len : 1;
@@ -796,6 +831,8 @@ cx_rc cx_builder_scalar(cx_builder *b, cx_pos pos, cx_scalar_tag tag, const char
         if (expecting_key(b)) {
             b->items_key_seen = len == 5 && memcmp(text, "items", 5) == 0;
             b->capture_kind = len == 4 && memcmp(text, "kind", 4) == 0;
+            if (b->capture_kind || (len == 10 && memcmp(text, "apiVersion", 10) == 0))
+                b->manifest_seen = true;
             if (!needed_top_key(text, len)) {
                 /* Neither the key nor its value is kept. */
                 b->skip_value = true;

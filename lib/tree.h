@@ -30,6 +30,7 @@ typedef enum cx_scalar_tag {
     CX_TAG_FLOAT = 3, /* !!float, JSON number with fraction or exponent */
     CX_TAG_BOOL = 4,  /* !!bool, JSON true/false */
     CX_TAG_NULL = 5,  /* !!null, JSON null */
+    CX_TAG_OTHER = 6, /* any other tag (`!custom`, !!binary, !!timestamp): no field reads it */
 } cx_scalar_tag;
 
 /* Node flags. */
@@ -121,6 +122,10 @@ cx_rc cx_builder_abandon_document(cx_builder *b);
 /* Whether a document is open, and whether it is being skipped after an error. */
 bool cx_builder_in_document(const cx_builder *b);
 bool cx_builder_failed(const cx_builder *b);
+/* Whether this input has shown itself to be a Kubernetes manifest: a document (or List
+ * item) so far had a top-level `apiVersion` or `kind` key. Until then messages do not
+ * quote the input's text (it may be any file: a secrets file, /proc/self/environ). */
+bool cx_builder_manifest_seen(const cx_builder *b);
 /* Documents and List items begun so far (for the documents limit). */
 uint64_t cx_builder_document_count(const cx_builder *b);
 

@@ -1,4 +1,5 @@
 #include "utf8.h"
+#include "isprint_table.h"
 
 size_t cx_utf8_decode(const unsigned char *s, size_t len, uint32_t *cp)
 {
@@ -79,23 +80,21 @@ size_t cx_utf8_encode(uint32_t cp, char *out)
     return 4;
 }
 
+/* Go's strconv.IsPrint, from the table scripts/isprint/main.go generates. */
 bool cx_rune_is_print(uint32_t cp)
 {
-    if (cp < 0x20 || cp == 0x7F)
-        return false;
-    if (cp < 0x7F)
-        return true;
-    if (cp < 0xA0 || cp == 0xA0 || cp == 0xAD)
-        return false;
-    if ((cp >= 0x2000 && cp <= 0x200F) || (cp >= 0x2028 && cp <= 0x202F) ||
-        (cp >= 0x205F && cp <= 0x206F) || cp == 0x3000 || cp == 0xFEFF ||
-        (cp >= 0xFFF9 && cp <= 0xFFFB) || cp == 0x1680 || cp == 0x180E)
-        return false;
-    if ((cp & 0xFFFE) == 0xFFFE || (cp >= 0xFDD0 && cp <= 0xFDEF))
-        return false;
-    if (cp >= 0xE000 && cp <= 0xF8FF) /* private use */
-        return false;
-    if (cp >= 0xF0000)
-        return false;
-    return true;
+    /* Latin-1 first, as Go does: most text never reaches the table. */
+    if (cp < 0x100)
+        return (cp >= 0x20 && cp <= 0x7E) || (cp >= 0xA1 && cp != 0xAD);
+    size_t lo = 0, hi = sizeof cx_print_ranges / sizeof cx_print_ranges[0];
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (cp < cx_print_ranges[mid][0])
+            hi = mid;
+        else if (cp > cx_print_ranges[mid][1])
+            lo = mid + 1;
+        else
+            return true;
+    }
+    return false;
 }

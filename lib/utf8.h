@@ -17,8 +17,10 @@ static inline bool cx_utf8_valid(const char *s, size_t len)
 }
 /* Encodes cp (<= 0x10FFFF, not a surrogate) into out (4 bytes); returns bytes written. */
 size_t cx_utf8_encode(uint32_t cp, char *out);
-/* Whether Go's unicode.IsPrint would keep cp unescaped (an approximation outside ASCII:
- * controls, format characters, non-ASCII spaces and noncharacters are not printable). */
+/* Go's strconv.IsPrint, exactly (lib/isprint_table.h): letters, marks, numbers,
+ * punctuation, symbols and U+0020 are printable; controls, format characters (bidi
+ * controls, U+200B, U+061C, tags), other spaces, private use, surrogates, noncharacters
+ * and unassigned code points are not. What Go's %q escapes is what is not printable. */
 bool cx_rune_is_print(uint32_t cp);
 
 #endif

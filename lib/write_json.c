@@ -168,7 +168,7 @@ static void route(jw *w, const contour_route *r)
     jclose(w, '}');
 }
 
-static void vhost(jw *w, const contour_vhost *v)
+static void vhost(jw *w, const cx_view *view, const contour_vhost *v)
 {
     item(w);
     jopen(w, '{');
@@ -190,9 +190,10 @@ static void vhost(jw *w, const contour_vhost *v)
     key(w, "routes");
     jopen(w, '[');
     for (uint32_t i = 0; i < v->route_count; i++)
-        route(w, &v->routes[i]);
+        if (cx_view_route(view, v, &v->routes[i]))
+            route(w, &v->routes[i]);
     jclose(w, ']');
-    if (v->has_tcpproxy) {
+    if (cx_view_tcpproxy(view, v)) {
         key(w, "tcpproxy");
         jopen(w, '{');
         clusters(w, v->tcp_clusters, v->tcp_cluster_count);
@@ -237,14 +238,17 @@ static void diagnostic(jw *w, const contour_diagnostic *d)
     jclose(w, '}');
 }
 
-bool cx_write_json(cx_strbuf *out, const contour_graph *g)
+bool cx_write_json(cx_strbuf *out, const cx_view *view)
 {
+    const contour_graph *g = view->g;
     jw w = {out, 0, true};
     jopen(&w, '{');
     key(&w, "listeners");
     jopen(&w, '[');
     for (uint32_t i = 0; i < g->listener_count; i++) {
         const contour_listener *l = &g->listeners[i];
+        if (!cx_view_listener(view, l))
+            continue;
         item(&w);
         jopen(&w, '{');
         kv_str(&w, "name", l->name);
@@ -252,7 +256,8 @@ bool cx_write_json(cx_strbuf *out, const contour_graph *g)
         key(&w, "virtualhosts");
         jopen(&w, '[');
         for (uint32_t v = 0; v < l->vhost_count; v++)
-            vhost(&w, &l->vhosts[v]);
+            if (cx_view_vhost(view, &l->vhosts[v]))
+                vhost(&w, view, &l->vhosts[v]);
         jclose(&w, ']');
         jclose(&w, '}');
     }
@@ -260,12 +265,14 @@ bool cx_write_json(cx_strbuf *out, const contour_graph *g)
     key(&w, "statuses");
     jopen(&w, '[');
     for (uint32_t i = 0; i < g->status_count; i++)
-        status(&w, &g->statuses[i]);
+        if (cx_view_status(view, &g->statuses[i]))
+            status(&w, &g->statuses[i]);
     jclose(&w, ']');
     key(&w, "diagnostics");
     jopen(&w, '[');
     for (uint32_t i = 0; i < g->diag_count; i++)
-        diagnostic(&w, g->diags[i]);
+        if (cx_view_diag(view, g->diags[i]))
+            diagnostic(&w, g->diags[i]);
     jclose(&w, ']');
     jclose(&w, '}');
     cx_strbuf_putc(out, '\n');

@@ -9,125 +9,23 @@
  *   diagnostics
  *     in.yaml:3:5: warning: unknown field "x" in spec [default/root]
  *
- * Names are printed as they are when they consist of printable, non-blank characters other
- * than '"' and '\'; otherwise they are quoted with Go's rules, so a hostile name can neither
- * break a line nor pass for two names. Messages and descriptions (which already quote the
- * user strings they contain) are printed with non-printable characters escaped. */
-#include "utf8.h"
+ * Namespaces, names and fqdns are printed as they are when they consist of letters, digits,
+ * '-', '.', '_' and '*', and Go-quoted otherwise, so a hostile name can neither break a line
+ * nor pass for two (a/b/c is never ambiguous); paths and other values are quoted only when
+ * they hold blanks, quotes, backslashes or non-printable characters (escape.h). Messages
+ * and descriptions (which already quote the user strings they contain) are printed with
+ * non-printable characters escaped. */
+#include "escape.h"
 #include "write.h"
 
 #include <string.h>
 
-bool cx_write_is_bare(const char *s)
-{
-    const unsigned char *p = (const unsigned char *)s;
-    size_t len = strlen(s);
-    if (len == 0)
-        return false;
-    size_t i = 0;
-    while (i < len) {
-        if (p[i] < 0x80) {
-            if (p[i] <= ' ' || p[i] >= 0x7F || p[i] == '"' || p[i] == '\\')
-                return false;
-            i++;
-            continue;
-        }
-        uint32_t cp;
-        size_t n = cx_utf8_decode(p + i, len - i, &cp);
-        if (!n || !cx_rune_is_print(cp))
-            return false;
-        i += n;
-    }
-    return true;
-}
-
-static void put_name(cx_strbuf *b, const char *s)
-{
-    if (!s)
-        s = "";
-    if (cx_write_is_bare(s))
-        cx_strbuf_puts(b, s);
-    else
-        cx_strbuf_go_quote(b, s, strlen(s));
-}
-
-/* ns/name, each part on its own terms. */
-static void put_ref(cx_strbuf *b, const char *ns, const char *name)
-{
-    if (ns) {
-        put_name(b, ns);
-        cx_strbuf_putc(b, '/');
-    }
-    put_name(b, name);
-}
-
-/* A non-printable code point as Go would escape it. */
-static void put_escape(cx_strbuf *b, uint32_t cp)
-{
-    switch (cp) {
-    case '\a':
-        cx_strbuf_puts(b, "\\a");
-        return;
-    case '\b':
-        cx_strbuf_puts(b, "\\b");
-        return;
-    case '\f':
-        cx_strbuf_puts(b, "\\f");
-        return;
-    case '\n':
-        cx_strbuf_puts(b, "\\n");
-        return;
-    case '\r':
-        cx_strbuf_puts(b, "\\r");
-        return;
-    case '\t':
-        cx_strbuf_puts(b, "\\t");
-        return;
-    case '\v':
-        cx_strbuf_puts(b, "\\v");
-        return;
-    }
-    if (cp < 0x80)
-        cx_strbuf_printf(b, "\\x%02x", (unsigned)cp);
-    else if (cp < 0x10000)
-        cx_strbuf_printf(b, "\\u%04x", (unsigned)cp);
-    else
-        cx_strbuf_printf(b, "\\U%08x", (unsigned)cp);
-}
-
-/* Prose: printable characters as they are, the others as Go escapes (without quotes). */
+/* Prose (messages, descriptions, file names): printable characters as they are, the
+ * others as Go escapes, without quotes. */
 static void put_prose(cx_strbuf *b, const char *s)
 {
-    if (!s)
-        return;
-    const unsigned char *p = (const unsigned char *)s;
-    size_t len = strlen(s);
-    size_t i = 0;
-    while (i < len) {
-        size_t start = i;
-        while (i < len && p[i] >= ' ' && p[i] < 0x7F)
-            i++;
-        cx_strbuf_append(b, s + start, i - start);
-        if (i >= len)
-            break;
-        uint32_t cp = p[i];
-        size_t n = 1;
-        if (p[i] >= 0x80) {
-            n = cx_utf8_decode(p + i, len - i, &cp);
-            if (!n) {
-                cx_strbuf_printf(b, "\\x%02x", p[i]);
-                i++;
-                continue;
-            }
-            if (cx_rune_is_print(cp)) {
-                cx_strbuf_append(b, s + i, n);
-                i += n;
-                continue;
-            }
-        }
-        put_escape(b, cp);
-        i += n;
-    }
+    if (s)
+        cx_esc_append(b, s, strlen(s), CX_ESC_TEXT);
 }
 
 /* Separator for the comma-separated details after a "...: " head. */
@@ -145,22 +43,22 @@ static void detail(details *d)
 static void write_cluster(cx_strbuf *b, const contour_cluster *c, const char *indent)
 {
     cx_strbuf_printf(b, "%scluster ", indent);
-    put_ref(b, c->ns, c->service);
+    cx_esc_put_ref(b, c->ns, c->service);
     cx_strbuf_printf(b, ":%u", c->port);
     if (c->port_name) {
         cx_strbuf_puts(b, " (");
-        put_name(b, c->port_name);
+        cx_esc_put_name(b, c->port_name);
         cx_strbuf_putc(b, ')');
     }
     cx_strbuf_puts(b, ": weight ");
     cx_strbuf_put_i64(b, c->weight);
     if (c->strategy) {
         cx_strbuf_puts(b, ", strategy ");
-        put_name(b, c->strategy);
+        cx_esc_put_token(b, c->strategy);
     }
     if (c->protocol) {
         cx_strbuf_puts(b, ", protocol ");
-        put_name(b, c->protocol);
+        cx_esc_put_token(b, c->protocol);
     }
     cx_strbuf_putc(b, '\n');
 
@@ -171,12 +69,12 @@ static void write_cluster(cx_strbuf *b, const contour_cluster *c, const char *in
         if (h->path) {
             detail(&d);
             cx_strbuf_puts(b, "path ");
-            put_name(b, h->path);
+            cx_esc_put_token(b, h->path);
         }
         if (h->host) {
             detail(&d);
             cx_strbuf_puts(b, "host ");
-            put_name(b, h->host);
+            cx_esc_put_token(b, h->host);
         }
         detail(&d);
         cx_strbuf_printf(b, "interval %llds, timeout %llds, unhealthy %lld, healthy %lld\n",
@@ -204,9 +102,9 @@ static void write_cluster(cx_strbuf *b, const contour_cluster *c, const char *in
 static void write_route(cx_strbuf *b, const contour_route *r)
 {
     cx_strbuf_puts(b, r->match == CONTOUR_MATCH_EXACT ? "    route exact " : "    route prefix ");
-    put_name(b, r->path);
+    cx_esc_put_token(b, r->path);
     cx_strbuf_printf(b, " (%s ", contour_kind_name(r->source_kind));
-    put_ref(b, r->source_ns, r->source_name);
+    cx_esc_put_ref(b, r->source_ns, r->source_name);
     cx_strbuf_putc(b, ')');
 
     details d = {b, false};
@@ -221,7 +119,7 @@ static void write_route(cx_strbuf *b, const contour_route *r)
     if (r->prefix_rewrite) {
         detail(&d);
         cx_strbuf_puts(b, "rewrite ");
-        put_name(b, r->prefix_rewrite);
+        cx_esc_put_token(b, r->prefix_rewrite);
     }
     if (r->has_timeout) {
         detail(&d);
@@ -233,7 +131,7 @@ static void write_route(cx_strbuf *b, const contour_route *r)
     if (r->has_retry) {
         detail(&d);
         cx_strbuf_puts(b, "retry ");
-        put_name(b, r->retry_on);
+        cx_esc_put_token(b, r->retry_on);
         cx_strbuf_printf(b, " x%u", r->num_retries);
         if (r->per_try_timeout_ms)
             cx_strbuf_printf(b, ", per-try timeout %lldms", (long long)r->per_try_timeout_ms);
@@ -246,27 +144,28 @@ static void write_route(cx_strbuf *b, const contour_route *r)
         cx_strbuf_puts(b, "      (no clusters)\n");
 }
 
-static void write_vhost(cx_strbuf *b, const contour_vhost *v)
+static void write_vhost(cx_strbuf *b, const cx_view *view, const contour_vhost *v)
 {
     cx_strbuf_puts(b, "  vhost ");
-    put_name(b, v->fqdn);
+    cx_esc_put_name(b, v->fqdn);
     if (v->has_tls) {
         cx_strbuf_puts(b, ": tls");
         if (v->secret_name) {
             cx_strbuf_puts(b, " secret ");
-            put_ref(b, v->secret_ns, v->secret_name);
+            cx_esc_put_ref(b, v->secret_ns, v->secret_name);
             cx_strbuf_putc(b, ',');
         }
         cx_strbuf_puts(b, " min ");
-        put_name(b, v->min_version ? v->min_version : "1.1");
+        cx_esc_put_token(b, v->min_version ? v->min_version : "1.1");
         if (v->passthrough)
             cx_strbuf_puts(b, ", passthrough");
     }
     cx_strbuf_putc(b, '\n');
 
     for (uint32_t i = 0; i < v->route_count; i++)
-        write_route(b, &v->routes[i]);
-    if (v->has_tcpproxy) {
+        if (cx_view_route(view, v, &v->routes[i]))
+            write_route(b, &v->routes[i]);
+    if (cx_view_tcpproxy(view, v)) {
         cx_strbuf_puts(b, v->tcp_cluster_count ? "    tcpproxy\n" : "    tcpproxy (no clusters)\n");
         for (uint32_t i = 0; i < v->tcp_cluster_count; i++)
             write_cluster(b, &v->tcp_clusters[i], "      ");
@@ -276,7 +175,7 @@ static void write_vhost(cx_strbuf *b, const contour_vhost *v)
 static void write_status(cx_strbuf *b, const contour_status *s)
 {
     cx_strbuf_puts(b, "  ");
-    put_ref(b, s->ns, s->name);
+    cx_esc_put_ref(b, s->ns, s->name);
     cx_strbuf_printf(b, ": %s: ", contour_state_name(s->state));
     put_prose(b, s->description);
     if (s->vhost_count) {
@@ -284,7 +183,7 @@ static void write_status(cx_strbuf *b, const contour_status *s)
         for (uint32_t i = 0; i < s->vhost_count; i++) {
             if (i)
                 cx_strbuf_puts(b, ", ");
-            put_name(b, s->vhosts[i]);
+            cx_esc_put_name(b, s->vhosts[i]);
         }
         cx_strbuf_putc(b, ']');
     }
@@ -307,31 +206,62 @@ static void write_diagnostic(cx_strbuf *b, const contour_diagnostic *d)
     put_prose(b, d->message);
     if (d->obj_name) {
         cx_strbuf_puts(b, " [");
-        put_ref(b, d->obj_ns, d->obj_name);
+        cx_esc_put_ref(b, d->obj_ns, d->obj_name);
         cx_strbuf_putc(b, ']');
     }
     cx_strbuf_putc(b, '\n');
 }
 
-bool cx_write_text(cx_strbuf *out, const contour_graph *g)
+/* Whether a section has anything to show, so empty ones say "none". */
+static bool any_listener(const cx_view *v)
 {
-    if (g->listener_count == 0)
+    for (uint32_t i = 0; i < v->g->listener_count; i++)
+        if (cx_view_listener(v, &v->g->listeners[i]))
+            return true;
+    return false;
+}
+
+static bool any_status(const cx_view *v)
+{
+    for (uint32_t i = 0; i < v->g->status_count; i++)
+        if (cx_view_status(v, &v->g->statuses[i]))
+            return true;
+    return false;
+}
+
+static bool any_diag(const cx_view *v)
+{
+    for (uint32_t i = 0; i < v->g->diag_count; i++)
+        if (cx_view_diag(v, v->g->diags[i]))
+            return true;
+    return false;
+}
+
+bool cx_write_text(cx_strbuf *out, const cx_view *view)
+{
+    const contour_graph *g = view->g;
+    if (!any_listener(view))
         cx_strbuf_puts(out, "listeners: none\n");
     for (uint32_t l = 0; l < g->listener_count; l++) {
         const contour_listener *li = &g->listeners[l];
+        if (!cx_view_listener(view, li))
+            continue;
         cx_strbuf_puts(out, "listener ");
-        put_name(out, li->name);
+        cx_esc_put_token(out, li->name);
         cx_strbuf_printf(out, " port %u\n", li->port);
         for (uint32_t v = 0; v < li->vhost_count; v++)
-            write_vhost(out, &li->vhosts[v]);
+            if (cx_view_vhost(view, &li->vhosts[v]))
+                write_vhost(out, view, &li->vhosts[v]);
     }
 
-    cx_strbuf_puts(out, g->status_count ? "statuses\n" : "statuses: none\n");
+    cx_strbuf_puts(out, any_status(view) ? "statuses\n" : "statuses: none\n");
     for (uint32_t i = 0; i < g->status_count; i++)
-        write_status(out, &g->statuses[i]);
+        if (cx_view_status(view, &g->statuses[i]))
+            write_status(out, &g->statuses[i]);
 
-    cx_strbuf_puts(out, g->diag_count ? "diagnostics\n" : "diagnostics: none\n");
+    cx_strbuf_puts(out, any_diag(view) ? "diagnostics\n" : "diagnostics: none\n");
     for (uint32_t i = 0; i < g->diag_count; i++)
-        write_diagnostic(out, g->diags[i]);
+        if (cx_view_diag(view, g->diags[i]))
+            write_diagnostic(out, g->diags[i]);
     return !out->oom;
 }

@@ -303,14 +303,20 @@ static cx_pos offset_pos(yaml_run *r, size_t off)
     return p;
 }
 
-static void bad_byte_message(const source *s, char *msg, size_t size)
+/* `quote`: the input has shown itself to be a Kubernetes manifest, so its bytes may be
+ * shown (docs/decisions.md, "Quoting input"). */
+static void bad_byte_message(const source *s, bool quote, char *msg, size_t size)
 {
     if (strcmp(s->bad_code, "nul-byte") == 0)
         snprintf(msg, size, "a NUL byte is not allowed in YAML");
-    else if (strcmp(s->bad_code, "invalid-utf8") == 0)
+    else if (strcmp(s->bad_code, "invalid-utf8") == 0 && quote)
         snprintf(msg, size, "invalid UTF-8 (byte 0x%02X)", (unsigned)s->bad_cp);
-    else
+    else if (strcmp(s->bad_code, "invalid-utf8") == 0)
+        snprintf(msg, size, "invalid UTF-8");
+    else if (quote)
         snprintf(msg, size, "control character U+%04X is not allowed in YAML", (unsigned)s->bad_cp);
+    else
+        snprintf(msg, size, "a control character is not allowed in YAML");
 }
 
 /* ---- events ---- */
@@ -334,7 +340,12 @@ static cx_scalar_tag scalar_tag(const yaml_char_t *tag, yaml_scalar_style_t styl
                 return CX_TAG_BOOL;
             if (strcmp(t, "null") == 0)
                 return CX_TAG_NULL;
+            if (strcmp(t, "merge") == 0 && style == YAML_PLAIN_SCALAR_STYLE)
+                return CX_TAG_PLAIN; /* `!!merge <<` is the merge key written out */
         }
+        /* A tag PyYAML's safe loader constructs otherwise or not at all (!!binary is bytes,
+         * `!custom` an error): a type error in whatever field reads it. */
+        return CX_TAG_OTHER;
     }
     /* Untagged, or a tag we do not know: as written. */
     return style == YAML_PLAIN_SCALAR_STYLE || style == YAML_ANY_SCALAR_STYLE ? CX_TAG_PLAIN
@@ -478,7 +489,7 @@ static outcome on_error(yaml_run *r, const yaml_parser_t *p, events *st, yaml_ma
         if (off > r->src.len)
             off = r->src.len;
         code = r->src.bad_code;
-        bad_byte_message(&r->src, msg, sizeof msg);
+        bad_byte_message(&r->src, cx_builder_manifest_seen(r->b), msg, sizeof msg);
         pos = offset_pos(r, off);
     } else {
         code = "yaml-syntax";

@@ -14,7 +14,7 @@ if [[ ! -f $build/include/contour/version.h ]]; then
     echo "no $build/include/contour/version.h: configure and build $build first" >&2
     exit 2
 fi
-inc=(-Iinclude -I"$build/include" -Ilib)
+inc=(-Iinclude -I"$build/include" -Ilib -Itools -I"$build/tools") # build/tools: rules.h
 files=(lib/*.c tools/*.c)
 status=0
 

@@ -1,21 +1,22 @@
 /* contourc: check IngressRoute manifests and print their route graph (docs/cli.md).
  *
- *   contourc check [options] PATH...
+ *   contourc check [options] [--format text|json|sarif|junit] PATH...
  *   contourc graph [options] [--format json|text|dot] PATH...
  *
- * Exit codes: 0 all valid and no error diagnostics; 1 (check only) an object invalid or
- * orphaned, or an error diagnostic; 2 bad usage, unreadable input, or a failure of the
- * tool itself (out of memory, cannot write the output).
+ * Exit codes: 0 nothing fails the check; 1 (check only) something does (--fail-on decides
+ * what); 2 bad usage, unreadable input, or a failure of the tool itself (out of memory,
+ * cannot write the output).
  *
  * Uses the public API only. Every path out of main() goes through one cleanup, so nothing
  * is held when the process ends. */
-#include <contour/contour.h>
+#include "report.h"
 
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 enum {
     EXIT_VALID = 0,
@@ -25,20 +26,31 @@ enum {
 
 typedef enum command { CMD_NONE, CMD_CHECK, CMD_GRAPH } command;
 
+/* Every --format value; which command takes which is checked after parsing. */
+typedef enum format { FMT_DEFAULT, FMT_JSON, FMT_TEXT, FMT_DOT, FMT_SARIF, FMT_JUNIT } format;
+
+typedef enum color_when { COLOR_AUTO, COLOR_ALWAYS, COLOR_NEVER } color_when;
+
 typedef struct options {
     command cmd;
-    contour_output_format format;
-    bool format_given;
+    format format;
     const char **paths; /* borrowed from argv */
     size_t path_count;
     uint32_t http_port;
     uint32_t https_port;
+    fail_level fail_on;
+    color_when color;
+    bool quiet;
+    bool per_file;
+    contour_graph_filter *filter; /* --vhost, --namespace; NULL when neither is given */
+    const char *check_only;       /* a check option that was given, for the usage error */
+    const char *graph_only;       /* a graph option that was given */
     bool help;
     bool version;
 } options;
 
 static const char usage_text[] =
-    "usage: contourc check [options] PATH...\n"
+    "usage: contourc check [options] [--format text|json|sarif|junit] PATH...\n"
     "       contourc graph [options] [--format json|text|dot] PATH...\n"
     "       contourc --help | --version\n";
 
@@ -58,15 +70,31 @@ static const char help_text[] =
     "  --http-port N                 port of the insecure listener (default: 80)\n"
     "  --https-port N                port of the secure listener (default: 443)\n"
     "  --default-namespace NS        namespace of objects without one (default: default)\n"
-    "  --format FORMAT               graph only: json (default), text or dot\n"
+    "  --format FORMAT               check: text (default), json, sarif or junit;\n"
+    "                                graph: json (default), text or dot\n"
     "  -h, --help                    print this help and exit\n"
     "  --version                     print the version and exit\n"
+    "\n"
+    "check options:\n"
+    "  --fail-on LEVEL               what fails the check: error (error diagnostics),\n"
+    "                                invalid (also invalid or orphaned IngressRoutes;\n"
+    "                                the default) or warning (anything but info)\n"
+    "  --strict                      the same as --fail-on warning\n"
+    "  -q, --quiet                   text: print only what fails; no summary\n"
+    "  --color WHEN                  text: colour severity words: auto (on a terminal,\n"
+    "                                unless NO_COLOR is set; the default), always, never\n"
+    "  --per-file                    check each file as its own cluster\n"
+    "\n"
+    "graph options:\n"
+    "  --vhost FQDN                  show only what concerns this virtual host\n"
+    "  --namespace NS                show only what concerns this namespace\n"
+    "                                (both repeatable; see docs/cli.md)\n"
     "\n"
     "PATH is a file, a directory (its *.yaml, *.yml and *.json files, recursively) or -\n"
     "for standard input. Options may also be written --name=value.\n"
     "\n"
-    "exit status: 0 everything valid; 1 (check) an IngressRoute invalid or orphaned, or an\n"
-    "error diagnostic; 2 bad usage or unreadable input.\n";
+    "exit status: 0 nothing fails the check; 1 (check) something does; 2 bad usage or\n"
+    "unreadable input.\n";
 
 /* Prints "contourc: <message>" and the short usage to stderr. Returns EXIT_TROUBLE. */
 static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -81,32 +109,6 @@ static int usage_error(const char *fmt, ...)
     fputs(usage_text, stderr);
     fputs("Try 'contourc --help' for more information.\n", stderr);
     return EXIT_TROUBLE;
-}
-
-/* Writes s to f with control characters (C0, DEL, C1) and bidirectional overrides escaped,
- * so that names and messages from the input cannot move the cursor, forge lines or reorder
- * text on a terminal. */
-static void put_safe(FILE *f, const char *s)
-{
-    const unsigned char *p = (const unsigned char *)(s ? s : "");
-    for (; *p; p++) {
-        unsigned char c = *p;
-        if (c == '\n')
-            fputs("\\n", f);
-        else if (c == '\t')
-            fputs("\\t", f);
-        else if (c < 0x20 || c == 0x7F)
-            fprintf(f, "\\x%02x", c);
-        else if (c == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F) /* U+0080..U+009F */
-            fprintf(f, "\\u%04x", (unsigned)*++p);
-        else if (c == 0xE2 && ((p[1] == 0x80 && p[2] >= 0xAA && p[2] <= 0xAE) ||
-                               (p[1] == 0x81 && p[2] >= 0xA6 && p[2] <= 0xA9))) {
-            /* Bidirectional overrides and isolates (U+202A..E, U+2066..9). */
-            fprintf(f, "\\u%04x", 0x2000u | ((p[1] & 0x3Fu) << 6) | (p[2] & 0x3Fu));
-            p += 2;
-        } else
-            fputc(c, f);
-    }
 }
 
 static bool parse_port(const char *s, uint32_t *out)
@@ -154,11 +156,164 @@ static const char *option_value(int argc, char **argv, int *i, const char *arg, 
     return argv[++*i];
 }
 
+/* Index of `value` in a NULL-terminated list of names, or -1. */
+static int lookup(const char *const *names, const char *value)
+{
+    for (int i = 0; names[i]; i++)
+        if (strcmp(names[i], value) == 0)
+            return i;
+    return -1;
+}
+
+enum valued_option {
+    OPT_ROOT_NAMESPACES,
+    OPT_INGRESS_CLASS,
+    OPT_HTTP_PORT,
+    OPT_HTTPS_PORT,
+    OPT_DEFAULT_NAMESPACE,
+    OPT_FORMAT,
+    OPT_FAIL_ON,
+    OPT_COLOR,
+    OPT_VHOST,
+    OPT_NAMESPACE,
+    OPT_COUNT
+};
+
+static const char *const valued[OPT_COUNT] = {
+    "--root-namespaces", "--ingress-class", "--http-port", "--https-port", "--default-namespace",
+    "--format",          "--fail-on",       "--color",     "--vhost",      "--namespace"};
+
+/* Applies one valued option. Returns -1 to go on, or an exit code. */
+static int apply_option(enum valued_option which, const char *value, options *opts,
+                        contour_config *config)
+{
+    static const char *const formats[] = {"", "json", "text", "dot", "sarif", "junit", NULL};
+    static const char *const levels[] = {"error", "invalid", "warning", NULL};
+    static const char *const whens[] = {"auto", "always", "never", NULL};
+    contour_result st = CONTOUR_OK;
+    int k;
+    switch (which) {
+    case OPT_ROOT_NAMESPACES:
+        st = add_root_namespaces(config, value);
+        break;
+    case OPT_INGRESS_CLASS:
+        st = contour_config_set_ingress_class(config, value, strlen(value));
+        break;
+    case OPT_HTTP_PORT:
+        if (!parse_port(value, &opts->http_port))
+            return usage_error("--http-port: '%s' is not a port number (1-65535)", value);
+        break;
+    case OPT_HTTPS_PORT:
+        if (!parse_port(value, &opts->https_port))
+            return usage_error("--https-port: '%s' is not a port number (1-65535)", value);
+        break;
+    case OPT_DEFAULT_NAMESPACE:
+        st = contour_config_set_default_namespace(config, value, strlen(value));
+        if (st == CONTOUR_ERR_INVALID)
+            return usage_error("--default-namespace: '%s' is not a namespace", value);
+        break;
+    case OPT_FORMAT:
+        if ((k = lookup(formats, value)) <= 0)
+            return usage_error("--format: unknown format '%s' (check: text, json, sarif, junit; "
+                               "graph: json, text, dot)",
+                               value);
+        opts->format = (format)k;
+        break;
+    case OPT_FAIL_ON:
+        if ((k = lookup(levels, value)) < 0)
+            return usage_error("--fail-on: unknown level '%s' (error, invalid or warning)", value);
+        opts->fail_on = (fail_level)k;
+        opts->check_only = "--fail-on";
+        break;
+    case OPT_COLOR:
+        if ((k = lookup(whens, value)) < 0)
+            return usage_error("--color: '%s' is not auto, always or never", value);
+        opts->color = (color_when)k;
+        opts->check_only = "--color";
+        break;
+    case OPT_VHOST:
+    case OPT_NAMESPACE:
+        if (!opts->filter && (st = contour_graph_filter_new(&opts->filter)) != CONTOUR_OK)
+            break;
+        st = which == OPT_VHOST
+                 ? contour_graph_filter_add_vhost(opts->filter, value, strlen(value))
+                 : contour_graph_filter_add_namespace(opts->filter, value, strlen(value));
+        opts->graph_only = valued[which];
+        if (st == CONTOUR_ERR_INVALID)
+            return usage_error("%s: '%s' is not a %s", valued[which], value,
+                               which == OPT_VHOST ? "virtual host" : "namespace");
+        break;
+    case OPT_COUNT:
+        break;
+    }
+    if (st == CONTOUR_ERR_NOMEM) {
+        fputs("contourc: out of memory\n", stderr);
+        return EXIT_TROUBLE;
+    }
+    if (st != CONTOUR_OK)
+        return usage_error("invalid value '%s'", value);
+    return -1;
+}
+
+/* Applies a flag (an option without a value). Returns false when arg is none. */
+static bool apply_flag(const char *arg, options *opts)
+{
+    if (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0) {
+        opts->help = true;
+    } else if (strcmp(arg, "--version") == 0) {
+        opts->version = true;
+    } else if (strcmp(arg, "--strict") == 0) {
+        opts->fail_on = FAIL_ON_WARNING;
+        opts->check_only = arg;
+    } else if (strcmp(arg, "-q") == 0 || strcmp(arg, "--quiet") == 0) {
+        opts->quiet = true;
+        opts->check_only = arg;
+    } else if (strcmp(arg, "--per-file") == 0) {
+        opts->per_file = true;
+        opts->check_only = arg;
+    } else {
+        return false;
+    }
+    return true;
+}
+
+/* What is left to check once every argument is read. Returns -1 to go on, or an exit code. */
+static int check_args(options *opts, contour_config *config)
+{
+    if (opts->help || opts->version)
+        return -1;
+    if (opts->cmd == CMD_NONE)
+        return usage_error("%s", "no command given");
+    if (opts->cmd == CMD_GRAPH && opts->check_only)
+        return usage_error("%s is an option of 'check'", opts->check_only);
+    if (opts->cmd == CMD_CHECK && opts->graph_only)
+        return usage_error("%s is an option of 'graph'", opts->graph_only);
+    bool for_check = opts->format == FMT_DEFAULT || opts->format == FMT_TEXT ||
+                     opts->format == FMT_JSON || opts->format == FMT_SARIF ||
+                     opts->format == FMT_JUNIT;
+    bool for_graph = opts->format == FMT_DEFAULT || opts->format == FMT_TEXT ||
+                     opts->format == FMT_JSON || opts->format == FMT_DOT;
+    if (opts->cmd == CMD_CHECK && !for_check)
+        return usage_error("%s", "check --format: text, json, sarif or junit");
+    if (opts->cmd == CMD_GRAPH && !for_graph)
+        return usage_error("%s", "graph --format: json, text or dot");
+    if (opts->path_count == 0)
+        return usage_error("%s", "no PATH given");
+    size_t stdin_count = 0;
+    for (size_t i = 0; i < opts->path_count; i++)
+        stdin_count += strcmp(opts->paths[i], "-") == 0;
+    if (stdin_count > 1)
+        return usage_error("%s", "'-' (standard input) given more than once");
+    if (opts->http_port == opts->https_port)
+        return usage_error("%s", "--http-port and --https-port must differ");
+    if (contour_config_set_ports(config, opts->http_port, opts->https_port) != CONTOUR_OK)
+        return usage_error("%s", "invalid ports");
+    return -1;
+}
+
 /* Parses argv into opts and config. Returns -1 to go on, or an exit code. */
 static int parse_args(int argc, char **argv, options *opts, contour_config *config)
 {
-    static const char *const valued[] = {"--root-namespaces", "--ingress-class",     "--http-port",
-                                         "--https-port",      "--default-namespace", "--format"};
     bool options_done = false;
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i];
@@ -179,18 +334,12 @@ static int parse_args(int argc, char **argv, options *opts, contour_config *conf
             options_done = true;
             continue;
         }
-        if (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0) {
-            opts->help = true;
+        if (apply_flag(arg, opts))
             continue;
-        }
-        if (strcmp(arg, "--version") == 0) {
-            opts->version = true;
-            continue;
-        }
 
-        size_t which = sizeof valued / sizeof valued[0];
+        int which = -1;
         size_t name_len = 0;
-        for (size_t k = 0; k < sizeof valued / sizeof valued[0]; k++) {
+        for (int k = 0; k < OPT_COUNT; k++) {
             size_t n = strlen(valued[k]);
             if (strncmp(arg, valued[k], n) == 0 && (arg[n] == '\0' || arg[n] == '=')) {
                 which = k;
@@ -198,71 +347,16 @@ static int parse_args(int argc, char **argv, options *opts, contour_config *conf
                 break;
             }
         }
-        if (which == sizeof valued / sizeof valued[0])
+        if (which < 0)
             return usage_error("unknown option '%s'", arg);
         const char *value = option_value(argc, argv, &i, arg, name_len);
         if (!value)
             return usage_error("option '%s' needs a value", valued[which]);
-
-        contour_result st = CONTOUR_OK;
-        switch (which) {
-        case 0:
-            st = add_root_namespaces(config, value);
-            break;
-        case 1:
-            st = contour_config_set_ingress_class(config, value, strlen(value));
-            break;
-        case 2:
-            if (!parse_port(value, &opts->http_port))
-                return usage_error("--http-port: '%s' is not a port number (1-65535)", value);
-            break;
-        case 3:
-            if (!parse_port(value, &opts->https_port))
-                return usage_error("--https-port: '%s' is not a port number (1-65535)", value);
-            break;
-        case 4:
-            st = contour_config_set_default_namespace(config, value, strlen(value));
-            if (st == CONTOUR_ERR_INVALID)
-                return usage_error("--default-namespace: '%s' is not a namespace", value);
-            break;
-        case 5:
-            if (strcmp(value, "json") == 0)
-                opts->format = CONTOUR_OUTPUT_JSON;
-            else if (strcmp(value, "text") == 0)
-                opts->format = CONTOUR_OUTPUT_TEXT;
-            else if (strcmp(value, "dot") == 0)
-                opts->format = CONTOUR_OUTPUT_DOT;
-            else
-                return usage_error("--format: unknown format '%s' (json, text or dot)", value);
-            opts->format_given = true;
-            break;
-        }
-        if (st == CONTOUR_ERR_NOMEM) {
-            fputs("contourc: out of memory\n", stderr);
-            return EXIT_TROUBLE;
-        }
-        if (st != CONTOUR_OK)
-            return usage_error("invalid value '%s'", value);
+        int code = apply_option((enum valued_option)which, value, opts, config);
+        if (code >= 0)
+            return code;
     }
-
-    if (opts->help || opts->version)
-        return -1;
-    if (opts->cmd == CMD_NONE)
-        return usage_error("%s", "no command given");
-    if (opts->format_given && opts->cmd != CMD_GRAPH)
-        return usage_error("%s", "--format is an option of 'graph'");
-    if (opts->path_count == 0)
-        return usage_error("%s", "no PATH given");
-    size_t stdin_count = 0;
-    for (size_t i = 0; i < opts->path_count; i++)
-        stdin_count += strcmp(opts->paths[i], "-") == 0;
-    if (stdin_count > 1)
-        return usage_error("%s", "'-' (standard input) given more than once");
-    if (opts->http_port == opts->https_port)
-        return usage_error("%s", "--http-port and --https-port must differ");
-    if (contour_config_set_ports(config, opts->http_port, opts->https_port) != CONTOUR_OK)
-        return usage_error("%s", "invalid ports");
-    return -1;
+    return check_args(opts, config);
 }
 
 /* Reads all of stdin, at most `limit` + 1 bytes (one more than a snapshot accepts, so that
@@ -304,33 +398,44 @@ static contour_result read_stdin(char **out, size_t *len, uint64_t limit)
     return CONTOUR_OK;
 }
 
-/* Loads every PATH. Returns CONTOUR_OK, CONTOUR_ERR_IO (something could not be read; what
- * could is loaded), or another failure (printed). */
-static contour_result load_all(contour_snapshot *snapshot, const options *opts,
+static const char stdin_name[] = "<stdin>";
+
+/* Standard input, read once: --per-file loads it again. */
+typedef struct input {
+    char *stdin_data;
+    size_t stdin_len;
+    bool stdin_read;
+} input;
+
+/* Loads one PATH (or standard input for "-"). Returns the load's status. */
+static contour_result load_one(contour_snapshot *snapshot, const char *path, input *in,
                                const contour_config *config)
 {
-    static const char stdin_name[] = "<stdin>";
-    bool io_error = false;
-    for (size_t i = 0; i < opts->path_count; i++) {
-        const char *path = opts->paths[i];
-        contour_result st;
-        if (strcmp(path, "-") == 0) {
-            char *data;
-            size_t len;
-            st = read_stdin(&data, &len, contour_config_limit(config, CONTOUR_LIMIT_INPUT_BYTES));
-            if (st == CONTOUR_ERR_IO) {
-                fprintf(stderr, "contourc: cannot read standard input: %s\n", strerror(errno));
-                io_error = true;
-                continue;
-            }
-            if (st == CONTOUR_OK) {
-                st = contour_snapshot_load_buffer(snapshot, stdin_name, sizeof stdin_name - 1, data,
-                                                  len, CONTOUR_FORMAT_AUTO);
-                free(data);
-            }
-        } else {
-            st = contour_snapshot_load_path(snapshot, path, CONTOUR_FORMAT_AUTO);
+    if (strcmp(path, "-") != 0)
+        return contour_snapshot_load_path(snapshot, path, CONTOUR_FORMAT_AUTO);
+    if (!in->stdin_read) {
+        contour_result st = read_stdin(&in->stdin_data, &in->stdin_len,
+                                       contour_config_limit(config, CONTOUR_LIMIT_INPUT_BYTES));
+        if (st == CONTOUR_ERR_IO) {
+            fprintf(stderr, "contourc: cannot read standard input: %s\n", strerror(errno));
+            return CONTOUR_ERR_IO;
         }
+        if (st != CONTOUR_OK)
+            return st;
+        in->stdin_read = true;
+    }
+    return contour_snapshot_load_buffer(snapshot, stdin_name, sizeof stdin_name - 1, in->stdin_data,
+                                        in->stdin_len, CONTOUR_FORMAT_AUTO);
+}
+
+/* Loads PATHs. Returns CONTOUR_OK, CONTOUR_ERR_IO (something could not be read; what
+ * could is loaded), or another failure (printed). */
+static contour_result load_paths(contour_snapshot *snapshot, const char *const *paths, size_t count,
+                                 input *in, const contour_config *config)
+{
+    bool io_error = false;
+    for (size_t i = 0; i < count; i++) {
+        contour_result st = load_one(snapshot, paths[i], in, config);
         switch (st) {
         case CONTOUR_OK:
         case CONTOUR_ERR_LIMIT: /* an error diagnostic, like a malformed document */
@@ -340,7 +445,7 @@ static contour_result load_all(contour_snapshot *snapshot, const options *opts,
             break;
         default:
             fputs("contourc: ", stderr);
-            put_safe(stderr, path);
+            put_esc(stderr, paths[i], CONTOUR_ESCAPE_TEXT);
             fprintf(stderr, ": %s\n", contour_result_str(st));
             return st;
         }
@@ -348,82 +453,57 @@ static contour_result load_all(contour_snapshot *snapshot, const options *opts,
     return io_error ? CONTOUR_ERR_IO : CONTOUR_OK;
 }
 
-/* "file:line:col: " (parts that are unknown left out). */
-static void put_location(FILE *f, const char *file, uint32_t line, uint32_t col)
+/* The check report in the chosen format, the summary on stderr. Returns the exit code. */
+static int report(const options *opts, const check_unit *units, size_t count)
 {
-    if (!file || !*file)
-        return;
-    put_safe(f, file);
-    if (line) {
-        fprintf(f, ":%u", line);
-        if (col)
-            fprintf(f, ":%u", col);
+    bool color = opts->color == COLOR_ALWAYS;
+    if (opts->color == COLOR_AUTO) {
+        /* https://no-color.org: NO_COLOR set and not empty turns colour off. */
+        const char *no_color = getenv("NO_COLOR"), *term = getenv("TERM");
+        color = isatty(fileno(stdout)) && !(no_color && *no_color) &&
+                !(term && strcmp(term, "dumb") == 0);
     }
-    fputs(": ", f);
-}
-
-static void put_object(FILE *f, const char *ns, const char *name)
-{
-    if (!name)
-        return;
-    fputs(" [", f);
-    if (ns) {
-        put_safe(f, ns);
-        fputc('/', f);
+    check_report r = {.units = units,
+                      .unit_count = count,
+                      .fail_on = opts->fail_on,
+                      .quiet = opts->quiet,
+                      .color = color};
+    count_report(&r);
+    bool ok;
+    switch (opts->format) {
+    case FMT_JSON:
+        ok = write_check_json(stdout, &r);
+        break;
+    case FMT_SARIF:
+        ok = write_check_sarif(stdout, &r);
+        break;
+    case FMT_JUNIT:
+        ok = write_check_junit(stdout, &r);
+        break;
+    default:
+        ok = write_check_text(stdout, &r);
+        break;
     }
-    put_safe(f, name);
-    fputc(']', f);
-}
-
-static void print_diagnostic(FILE *f, const contour_diagnostic *d)
-{
-    put_location(f, contour_diagnostic_file(d), contour_diagnostic_line(d),
-                 contour_diagnostic_column(d));
-    fprintf(f, "%s: ", contour_severity_name(contour_diagnostic_severity(d)));
-    put_safe(f, contour_diagnostic_message(d));
-    put_object(f, contour_diagnostic_object_namespace(d), contour_diagnostic_object_name(d));
-    fputc('\n', f);
-}
-
-static const char *plural(size_t n, const char *one, const char *many)
-{
-    return n == 1 ? one : many;
-}
-
-/* The check report on stdout, the summary on stderr. Returns the exit code. */
-static int report(const contour_graph *graph)
-{
-    for (size_t i = 0; i < contour_graph_diagnostic_count(graph); i++)
-        print_diagnostic(stdout, contour_graph_diagnostic_at(graph, i));
-
-    size_t objects = contour_graph_status_count(graph), invalid = 0, orphaned = 0;
-    for (size_t i = 0; i < objects; i++) {
-        const contour_status *s = contour_graph_status_at(graph, i);
-        contour_state state = contour_status_state(s);
-        if (state == CONTOUR_STATE_VALID)
-            continue;
-        invalid += state == CONTOUR_STATE_INVALID;
-        orphaned += state == CONTOUR_STATE_ORPHANED;
-        put_location(stdout, contour_status_file(s), contour_status_line(s),
-                     contour_status_column(s));
-        fprintf(stdout, "%s: ", contour_state_name(state));
-        put_safe(stdout, contour_status_description(s));
-        put_object(stdout, contour_status_namespace(s), contour_status_name(s));
-        fputc('\n', stdout);
+    if (!ok) {
+        fputs("contourc: out of memory\n", stderr);
+        return EXIT_TROUBLE;
     }
-
-    size_t errors = contour_graph_diagnostic_count_by_severity(graph, CONTOUR_SEVERITY_ERROR);
-    size_t warnings = contour_graph_diagnostic_count_by_severity(graph, CONTOUR_SEVERITY_WARNING);
-    fprintf(stderr, "%zu %s, %zu invalid, %zu orphaned, %zu %s, %zu %s\n", objects,
-            plural(objects, "object", "objects"), invalid, orphaned, errors,
-            plural(errors, "error", "errors"), warnings, plural(warnings, "warning", "warnings"));
-    return invalid || orphaned || errors ? EXIT_PROBLEMS : EXIT_VALID;
+    if (!opts->quiet)
+        put_summary(stderr, &r);
+    return r.counts.failures ? EXIT_PROBLEMS : EXIT_VALID;
 }
 
-static int render(const contour_graph *graph, contour_output_format format)
+static int render(const contour_graph *graph, const options *opts)
 {
+    static const contour_output_format outputs[] = {
+        [FMT_DEFAULT] = CONTOUR_OUTPUT_JSON,
+        [FMT_JSON] = CONTOUR_OUTPUT_JSON,
+        [FMT_TEXT] = CONTOUR_OUTPUT_TEXT,
+        [FMT_DOT] = CONTOUR_OUTPUT_DOT,
+    };
     contour_buffer *buf = NULL;
-    contour_result st = contour_graph_render(&buf, graph, format);
+    contour_result st =
+        contour_graph_render_filtered(&buf, graph, outputs[opts->format], opts->filter);
     if (st != CONTOUR_OK) {
         fprintf(stderr, "contourc: cannot render the graph: %s\n", contour_result_str(st));
         return EXIT_TROUBLE;
@@ -444,6 +524,122 @@ static int finish_output(int code)
         return EXIT_TROUBLE;
     }
     return code;
+}
+
+static int cmp_name(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The source names a snapshot holds something from (objects or diagnostics), sorted and
+ * unique, copied (malloc). With --per-file each is loaded again on its own: the library's
+ * directory walk decides what the files are, so contourc does not repeat it. */
+static char **source_files(const contour_snapshot *s, size_t *count)
+{
+    size_t n = contour_snapshot_diagnostic_count(s);
+    for (int k = 1; k <= (int)contour_kind_count(); k++)
+        n += contour_snapshot_object_count(s, (contour_kind)k);
+    char **names = calloc(n ? n : 1, sizeof *names);
+    if (!names)
+        return NULL;
+    size_t c = 0;
+    bool ok = true;
+    for (int k = 1; ok && k <= (int)contour_kind_count(); k++)
+        for (size_t i = 0; ok && i < contour_snapshot_object_count(s, (contour_kind)k); i++)
+            ok = (names[c++] = strdup(contour_object_file(
+                      contour_snapshot_object_at(s, (contour_kind)k, i)))) != NULL;
+    for (size_t i = 0; ok && i < contour_snapshot_diagnostic_count(s); i++)
+        ok = (names[c++] = strdup(contour_diagnostic_file(contour_snapshot_diagnostic_at(s, i)))) !=
+             NULL;
+    if (ok && c)
+        qsort(names, c, sizeof *names, cmp_name);
+    size_t out = 0;
+    for (size_t i = 0; i < c; i++) {
+        if (ok && names[i] && (!out || strcmp(names[out - 1], names[i]) != 0))
+            names[out++] = names[i];
+        else
+            free(names[i]);
+    }
+    if (!ok) {
+        for (size_t i = 0; i < out; i++)
+            free(names[i]);
+        free(names);
+        return NULL;
+    }
+    *count = out;
+    return names;
+}
+
+static void free_units(check_unit *units, size_t count)
+{
+    for (size_t i = 0; units && i < count; i++) {
+        contour_graph_free(units[i].graph);
+        contour_snapshot_free(units[i].snapshot);
+    }
+    free(units);
+}
+
+/* Loads (and resolves) what check and graph look at: one unit of every PATH, or with
+ * --per-file one unit per file. Returns CONTOUR_OK, CONTOUR_ERR_IO (reported; what could be
+ * read is in the units) or another failure (printed). */
+static contour_result load_units(const options *opts, const contour_config *config, input *in,
+                                 check_unit **units_out, size_t *count_out)
+{
+    *units_out = NULL;
+    *count_out = 0;
+    contour_snapshot *all = NULL;
+    if (contour_snapshot_new(&all, config) != CONTOUR_OK) {
+        fputs("contourc: out of memory\n", stderr);
+        return CONTOUR_ERR_NOMEM;
+    }
+    contour_result loaded = load_paths(all, opts->paths, opts->path_count, in, config);
+    if (loaded != CONTOUR_OK && loaded != CONTOUR_ERR_IO) {
+        contour_snapshot_free(all);
+        return loaded;
+    }
+    char **files = NULL;
+    size_t file_count = 1;
+    if (opts->per_file && !(files = source_files(all, &file_count))) {
+        contour_snapshot_free(all);
+        fputs("contourc: out of memory\n", stderr);
+        return CONTOUR_ERR_NOMEM;
+    }
+    check_unit *units = calloc(file_count ? file_count : 1, sizeof *units);
+    contour_result st = units ? CONTOUR_OK : CONTOUR_ERR_NOMEM;
+    size_t count = 0;
+    for (size_t i = 0; st == CONTOUR_OK && i < file_count; i++) {
+        check_unit *u = &units[count++];
+        if (!opts->per_file) {
+            u->snapshot = all;
+            all = NULL;
+        } else if (contour_snapshot_new(&u->snapshot, config) != CONTOUR_OK) {
+            st = CONTOUR_ERR_NOMEM;
+            break;
+        } else {
+            const char *path = in->stdin_read && strcmp(files[i], stdin_name) == 0 ? "-" : files[i];
+            st = load_paths(u->snapshot, &path, 1, in, config);
+            if (st == CONTOUR_ERR_IO) /* reported by the first load too */
+                st = CONTOUR_OK;
+            if (st != CONTOUR_OK)
+                break;
+        }
+        st = contour_resolve(&u->graph, u->snapshot, config);
+        if (st != CONTOUR_OK)
+            fprintf(stderr, "contourc: cannot resolve: %s\n", contour_result_str(st));
+    }
+    if (st == CONTOUR_ERR_NOMEM && units)
+        fputs("contourc: out of memory\n", stderr);
+    for (size_t i = 0; files && i < file_count; i++)
+        free(files[i]);
+    free(files);
+    contour_snapshot_free(all);
+    if (st != CONTOUR_OK) {
+        free_units(units, count);
+        return st;
+    }
+    *units_out = units;
+    *count_out = count;
+    return loaded;
 }
 
 /* ---- contourc admit (docs/cli.md, "contourc admit") ---- */
@@ -577,7 +773,7 @@ static int cmd_admit(int argc, char **argv)
         contour_result st = contour_snapshot_load_path(cluster, paths[i], CONTOUR_FORMAT_AUTO);
         if (st != CONTOUR_OK && st != CONTOUR_ERR_LIMIT) {
             fputs("contourc: admit: ", stderr);
-            put_safe(stderr, paths[i]);
+            put_esc(stderr, paths[i], CONTOUR_ESCAPE_TEXT);
             fprintf(stderr, ": %s\n", contour_result_str(st));
             goto done;
         }
@@ -591,7 +787,7 @@ static int cmd_admit(int argc, char **argv)
     review = admit_read(review_path, CONTOUR_ADMISSION_MAX_REQUEST_BYTES, &len);
     if (!review) {
         fputs("contourc: admit: cannot read ", stderr);
-        put_safe(stderr, review_path);
+        put_esc(stderr, review_path, CONTOUR_ESCAPE_TEXT);
         fprintf(stderr, ": %s\n", strerror(errno));
         goto done;
     }
@@ -612,7 +808,7 @@ static int cmd_admit(int argc, char **argv)
         fputs("contourc: out of memory\n", stderr);
     } else {
         fprintf(stderr, "contourc: admit: %s: ", req ? "cannot review" : "malformed review");
-        put_safe(stderr, contour_buffer_data(out));
+        put_esc(stderr, contour_buffer_data(out), CONTOUR_ESCAPE_TEXT);
         fputc('\n', stderr);
     }
 
@@ -634,10 +830,15 @@ int main(int argc, char **argv)
         return cmd_admit(argc - 1, argv + 1);
     int code = EXIT_TROUBLE;
     contour_config *config = NULL;
-    contour_snapshot *snapshot = NULL;
-    contour_graph *graph = NULL;
-    options opts = {
-        .cmd = CMD_NONE, .format = CONTOUR_OUTPUT_JSON, .http_port = 80, .https_port = 443};
+    check_unit *units = NULL;
+    size_t unit_count = 0;
+    input in = {0};
+    options opts = {.cmd = CMD_NONE,
+                    .format = FMT_DEFAULT,
+                    .http_port = 80,
+                    .https_port = 443,
+                    .fail_on = FAIL_ON_INVALID,
+                    .color = COLOR_AUTO};
     opts.paths = calloc(argc > 0 ? (size_t)argc : 1, sizeof *opts.paths);
 
     if (!opts.paths || contour_config_new(&config) != CONTOUR_OK) {
@@ -660,39 +861,33 @@ int main(int argc, char **argv)
     }
 
     code = EXIT_TROUBLE;
-    if (contour_snapshot_new(&snapshot, config) != CONTOUR_OK) {
-        fputs("contourc: out of memory\n", stderr);
-        goto done;
-    }
-    contour_result loaded = load_all(snapshot, &opts, config);
+    contour_result loaded = load_units(&opts, config, &in, &units, &unit_count);
     if (loaded != CONTOUR_OK && loaded != CONTOUR_ERR_IO)
         goto done;
-    contour_result st = contour_resolve(&graph, snapshot, config);
-    if (st != CONTOUR_OK) {
-        fprintf(stderr, "contourc: cannot resolve: %s\n", contour_result_str(st));
-        goto done;
-    }
 
     if (opts.cmd == CMD_CHECK) {
-        code = report(graph);
+        code = report(&opts, units, unit_count);
     } else if (loaded == CONTOUR_ERR_IO) {
         /* No graph of partial input: say what could not be read. */
-        for (size_t i = 0; i < contour_graph_diagnostic_count(graph); i++) {
-            const contour_diagnostic *d = contour_graph_diagnostic_at(graph, i);
+        check_report r = {.fail_on = FAIL_ON_INVALID};
+        const contour_graph *g = units[0].graph;
+        for (size_t i = 0; i < contour_graph_diagnostic_count(g); i++) {
+            const contour_diagnostic *d = contour_graph_diagnostic_at(g, i);
             if (contour_diagnostic_severity(d) == CONTOUR_SEVERITY_ERROR)
-                print_diagnostic(stderr, d);
+                print_diagnostic(stderr, &r, d);
         }
     } else {
-        code = render(graph, opts.format);
+        code = render(units[0].graph, &opts);
     }
     code = finish_output(code);
-    if (loaded == CONTOUR_ERR_IO)
+    if (loaded == CONTOUR_ERR_IO || out_of_memory)
         code = EXIT_TROUBLE;
 
 done:
-    contour_graph_free(graph);
-    contour_snapshot_free(snapshot);
+    free_units(units, unit_count);
+    contour_graph_filter_free(opts.filter);
     contour_config_free(config);
+    free(in.stdin_data);
     free(opts.paths);
     return code;
 }

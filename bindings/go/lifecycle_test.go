@@ -583,7 +583,7 @@ func TestCopiesAreIndependent(t *testing.T) {
 func TestObjectOrder(t *testing.T) {
 	var b strings.Builder
 	for _, ref := range [][2]string{{"b", "x"}, {"a", "z"}, {"a", "y"}, {"B", "w"}} {
-		b.WriteString("---\napiVersion: v1\nkind: Service\nmetadata: {namespace: " + ref[0] + ", name: " + ref[1] + "}\n")
+		b.WriteString("---\napiVersion: v1\nkind: Service\nmetadata: {namespace: " + ref[0] + ", name: \"" + ref[1] + "\"}\n")
 	}
 	s := load(t, b.String(), nil)
 	var got []string

@@ -143,6 +143,43 @@ typedef enum contour_limit {
 CONTOUR_API size_t contour_limit_count(void);
 
 /* ------------------------------------------------------------------------------------------ */
+/* Printing what came from the input                                                         */
+/* ------------------------------------------------------------------------------------------ */
+
+/** How contour_escape() writes a string. */
+typedef enum contour_escape_style {
+    /** Prose (a message, a description, a file name): Go escapes without quotes
+     *  (\n, \x1b, \u202e, \U000e0041); '"' and '\' are kept. */
+    CONTOUR_ESCAPE_TEXT = 0,
+    /** A Go string literal, as Go's %q / strconv.Quote. */
+    CONTOUR_ESCAPE_QUOTE = 1,
+    /** A namespace, name or fqdn: as it is when it is non-empty and consists only of ASCII
+     *  letters, digits, '-', '.', '_' and '*' (every name Kubernetes accepts), else as
+     *  CONTOUR_ESCAPE_QUOTE, so that NAMESPACE/NAME can never pass for another pair. */
+    CONTOUR_ESCAPE_NAME = 2,
+    /** A JSON string literal (with its quotes), escaped characters as \uXXXX (surrogate
+     *  pairs above U+FFFF); bytes that are not UTF-8 become \ufffd. */
+    CONTOUR_ESCAPE_JSON = 3,
+} contour_escape_style;
+
+/**
+ * Escapes a string the way every output of the library does (text, DOT, JSON), so that a
+ * program printing names and messages from the input cannot be made to forge lines,
+ * repaint a terminal or hide text: every character Go's strconv.IsPrint rejects
+ * (controls, bidirectional controls such as U+202E and U+2066..2069, zero-width and other
+ * format characters such as U+200B, U+061C and U+FEFF, tag characters, line and paragraph
+ * separators, spaces other than U+0020, private-use, unassigned code points) and every byte
+ * that is not UTF-8 is escaped. An unknown style is treated as CONTOUR_ESCAPE_QUOTE.
+ *
+ * Works like snprintf(): writes at most `size` bytes, a terminating NUL included, to dst
+ * (which may be NULL when size is 0), and returns the length of the whole escaped string,
+ * so a return value >= size means the output was truncated. Never allocates; thread-safe.
+ * @param s the string, len bytes (need not be NUL-terminated; NULL means empty).
+ */
+CONTOUR_API size_t contour_escape(char *dst, size_t size, const char *s, size_t len,
+                                  contour_escape_style style);
+
+/* ------------------------------------------------------------------------------------------ */
 /* Version                                                                                    */
 /* ------------------------------------------------------------------------------------------ */
 

@@ -118,6 +118,22 @@ CONTOUR_API contour_result contour_config_set_limit(contour_config *config, cont
 /** The current value of a limit, or 0 for an unknown limit or a NULL config. */
 CONTOUR_API uint64_t contour_config_limit(const contour_config *config, contour_limit limit);
 
+/**
+ * Whether loading a directory (contour_snapshot_load_path() on a directory) reads files
+ * through symbolic links that lead outside that directory. Off by default: such a link, to
+ * a file or to a directory, is skipped with a `link-outside` warning, so that a tree from
+ * an untrusted source cannot make a CI job read (and quote in its log) /etc/passwd,
+ * /proc/self/environ or a secrets file next to the checkout. Links that stay inside the
+ * directory are read either way; links to directories are never followed (no cycles). A
+ * path passed to contour_snapshot_load_path() itself is always read, link or not. A
+ * loading setting: a snapshot takes it from its config when it is created.
+ * @return CONTOUR_OK or CONTOUR_ERR_INVALID (NULL config).
+ */
+CONTOUR_API contour_result contour_config_set_follow_links(contour_config *config, bool follow);
+
+/** Whether loading follows links out of a directory (false for a NULL config). */
+CONTOUR_API bool contour_config_follow_links(const contour_config *config);
+
 /** An allocation function of a custom allocator: returns NULL on failure. */
 typedef void *(*contour_malloc_fn)(size_t size, void *user_data);
 /** A reallocation function of a custom allocator: like realloc(), NULL on failure. */

@@ -260,6 +260,56 @@ typedef struct contour_buffer contour_buffer;
 CONTOUR_API contour_result contour_graph_render(contour_buffer **out, const contour_graph *graph,
                                                 contour_output_format format);
 
+/**
+ * Which part of a graph contour_graph_render_filtered() shows: the virtual hosts and
+ * namespaces a person asks about, so that a picture of a large cluster can be cut down.
+ * Opaque; create with contour_graph_filter_new(). A plain value: not thread-safe while
+ * being changed, safe to read from many threads (as rendering does).
+ *
+ * With vhosts added, a rendering keeps the routes and tcpproxy of those virtual hosts, the
+ * statuses of IngressRoutes reached through (or rooted at) one of them, and the
+ * diagnostics about the objects shown (those IngressRoutes, the sources of the routes
+ * kept, the Services of their clusters, the TLS secrets of the virtual hosts). With
+ * namespaces added, it keeps the routes whose source object is in one of them, the
+ * tcpproxy clusters there, the statuses of IngressRoutes there, and the diagnostics about
+ * objects there. With both, both conditions hold. Listeners and virtual hosts left with
+ * nothing to show are left out; diagnostics about no object (a file that cannot be read,
+ * a YAML syntax error) are left out of any filtered rendering. A filter with nothing
+ * added shows everything.
+ */
+typedef struct contour_graph_filter contour_graph_filter;
+
+/**
+ * Creates an empty filter (it shows everything).
+ * @return CONTOUR_OK, CONTOUR_ERR_INVALID (out is NULL) or CONTOUR_ERR_NOMEM.
+ */
+CONTOUR_API contour_result contour_graph_filter_new(contour_graph_filter **out);
+/** Releases a filter. Accepts NULL. */
+CONTOUR_API void contour_graph_filter_free(contour_graph_filter *filter);
+/**
+ * Adds a virtual host (an fqdn, compared byte for byte; "*" is the Ingress catch-all).
+ * @return CONTOUR_OK, CONTOUR_ERR_INVALID (NULL filter, empty or non-UTF-8 fqdn) or
+ *         CONTOUR_ERR_NOMEM (the filter is unchanged).
+ */
+CONTOUR_API contour_result contour_graph_filter_add_vhost(contour_graph_filter *filter,
+                                                          const char *fqdn, size_t len);
+/**
+ * Adds a namespace.
+ * @return CONTOUR_OK, CONTOUR_ERR_INVALID (NULL filter, empty or non-UTF-8 namespace) or
+ *         CONTOUR_ERR_NOMEM (the filter is unchanged).
+ */
+CONTOUR_API contour_result contour_graph_filter_add_namespace(contour_graph_filter *filter,
+                                                              const char *ns, size_t len);
+/**
+ * Renders the part of a graph a filter selects, in any format; the output has the same
+ * form as contour_graph_render()'s, with fewer entries. filter NULL renders everything.
+ * @return CONTOUR_OK, CONTOUR_ERR_INVALID or CONTOUR_ERR_NOMEM.
+ */
+CONTOUR_API contour_result contour_graph_render_filtered(contour_buffer **out,
+                                                         const contour_graph *graph,
+                                                         contour_output_format format,
+                                                         const contour_graph_filter *filter);
+
 /** The bytes (NUL-terminated for convenience; the NUL is not counted by contour_buffer_size()). */
 CONTOUR_API const char *contour_buffer_data(const contour_buffer *buffer);
 /** Number of bytes. */

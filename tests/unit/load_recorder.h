@@ -189,7 +189,7 @@ static REC_UNUSED void rec_node(rec *r, rec_buf *b, const cx_node *n, int depth)
             rec_text(b, n->u.str, n->len, true);
             break;
         default: {
-            static const char prefix[] = "??ifbn";
+            static const char prefix[] = "??ifbno"; /* o: CX_TAG_OTHER */
             rec_printf(b, "%c:", prefix[n->tag]);
             rec_text(b, n->u.str, n->len, false);
         }

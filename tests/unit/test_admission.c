@@ -332,7 +332,8 @@ static void test_unmodelled_allowed(void **state)
     world_free(w);
 }
 
-/* The uid is echoed with JSON's escapes, whatever it holds. */
+/* The uid is echoed with JSON's escapes (and the library's: what Go's IsPrint rejects,
+ * such as U+2028), whatever it holds. */
 static void test_uid_escaped(void **state)
 {
     (void)state;
@@ -346,7 +347,7 @@ static void test_uid_escaped(void **state)
                      CONTOUR_OK);
     assert_string_equal(contour_buffer_data(out),
                         "{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\","
-                        "\"response\":{\"uid\":\"a\\\"b\\\\c\\n\\u0001\xE2\x80\xA8\xC3\xA9/\","
+                        "\"response\":{\"uid\":\"a\\\"b\\\\c\\n\\u0001\\u2028\xC3\xA9/\","
                         "\"allowed\":true}}");
     contour_buffer_free(out);
     world_free(w);
@@ -500,7 +501,7 @@ static void test_hostile_table(void **state)
         t[n++] = h;
     }
     snprintf(buf, sizeof buf, "%s\"request\":{\"uid\":\"u\xC3\x28\",%s}}", env, ir_kind);
-    t[n++] = make("invalid UTF-8", dup(buf), CONTOUR_ERR_INVALID, "invalid UTF-8 (byte 0xC3)");
+    t[n++] = make("invalid UTF-8", dup(buf), CONTOUR_ERR_INVALID, "invalid UTF-8");
     snprintf(buf, sizeof buf, "%s\"request\":{\"uid\":\"u\xED\xA0\x80\",%s}}", env, ir_kind);
     t[n++] = make("surrogate", dup(buf), CONTOUR_ERR_INVALID, "invalid UTF-8");
     snprintf(buf, sizeof buf, "%s\"request\":{\"uid\":\"u\"}}{}", env);

@@ -5,6 +5,7 @@
 #include "arena.h"
 #include "config_internal.h"
 #include "diag.h"
+#include "escape.h"
 #include "map.h"
 #include "strbuf.h"
 #include "utf8.h"
@@ -185,6 +186,88 @@ static void test_json_string(void **state)
     assert_string_equal(quoted(cx_strbuf_json_string, "a\"\\/\n\x01", 6),
                         "\"a\\\"\\\\/\\n\\u0001\"");
     assert_string_equal(quoted(cx_strbuf_json_string, "\xc3\xa9", 2), "\"\xc3\xa9\"");
+}
+
+/* Go's strconv.IsPrint at the places the old approximation got wrong, and a few it got
+ * right (tests/isprint.sh compares every code point with Go itself). */
+static void test_rune_is_print(void **state)
+{
+    (void)state;
+    static const uint32_t printable[] = {0x20,   0x7E,    0xA1,   0xE9,   0x3A9,
+                                         0x4E2D, 0x1F600, 0xFFFD, 0x20000};
+    static const uint32_t not_printable[] = {
+        0x00,     0x1F,   0x7F,   0x85,   0xA0,   0xAD,    0x378, /* unassigned */
+        0x61C,                                                    /* ARABIC LETTER MARK */
+        0x200B,   0x200E, 0x200F, 0x2028, 0x2029, 0x202A,  0x202E,  0x2066,  0x2069,
+        0x3000,   0xFEFF, 0xE000, 0xFFFE, 0xD800, 0xE0001, 0xE0041, 0xE007F, /* tags */
+        0x10FFFF, 0x40000 /* unassigned: plane 4 */};
+    for (size_t i = 0; i < sizeof printable / sizeof *printable; i++)
+        assert_true(cx_rune_is_print(printable[i]));
+    for (size_t i = 0; i < sizeof not_printable / sizeof *not_printable; i++)
+        assert_false(cx_rune_is_print(not_printable[i]));
+}
+
+/* The Go quote of the characters Trojan Source uses. */
+static void test_go_quote_invisible(void **state)
+{
+    (void)state;
+    assert_string_equal(quoted(cx_strbuf_go_quote, "a\xd8\x9c", 3), "\"a\\u061c\"");
+    assert_string_equal(quoted(cx_strbuf_go_quote, "\xf3\xa0\x81\x81", 4), "\"\\U000e0041\"");
+    assert_string_equal(quoted(cx_strbuf_go_quote, "\xe2\x80\x8b\xe2\x81\xa6\xef\xbb\xbf", 9),
+                        "\"\\u200b\\u2066\\ufeff\"");
+}
+
+/* JSON keeps its own escapes, and escapes what Go's IsPrint rejects as \uXXXX. */
+static void test_json_string_invisible(void **state)
+{
+    (void)state;
+    assert_string_equal(quoted(cx_strbuf_json_string, "\x7f\xe2\x80\xae", 4), "\"\\u007f\\u202e\"");
+    assert_string_equal(quoted(cx_strbuf_json_string, "\xf3\xa0\x81\x81", 4), "\"\\udb40\\udc41\"");
+    assert_string_equal(quoted(cx_strbuf_json_string, "\xf0\x9f\x98\x80", 4),
+                        "\"\xf0\x9f\x98\x80\"");
+}
+
+static const char *escaped(const char *s, size_t len, contour_escape_style style)
+{
+    static char out[256];
+    size_t n = contour_escape(out, sizeof out, s, len, style);
+    assert_true(n < sizeof out);
+    assert_int_equal(strlen(out), n);
+    return out;
+}
+
+static void test_public_escape(void **state)
+{
+    (void)state;
+    assert_string_equal(escaped("a\"b\n\xe2\x80\xae", 7, CONTOUR_ESCAPE_TEXT), "a\"b\\n\\u202e");
+    assert_string_equal(escaped("a\"b", 3, CONTOUR_ESCAPE_QUOTE), "\"a\\\"b\"");
+    assert_string_equal(escaped("web-1.x_y", 9, CONTOUR_ESCAPE_NAME), "web-1.x_y");
+    assert_string_equal(escaped("b/c", 3, CONTOUR_ESCAPE_NAME), "\"b/c\"");
+    assert_string_equal(escaped("", 0, CONTOUR_ESCAPE_NAME), "\"\"");
+    assert_string_equal(escaped("a b", 3, CONTOUR_ESCAPE_NAME), "\"a b\"");
+    assert_string_equal(escaped("\xff\n", 2, CONTOUR_ESCAPE_JSON), "\"\\ufffd\\n\"");
+    assert_string_equal(escaped("x", 1, (contour_escape_style)99), "\"x\"");
+    assert_string_equal(escaped(NULL, 5, CONTOUR_ESCAPE_QUOTE), "\"\"");
+    /* snprintf's contract: the whole length, a truncated NUL-terminated copy. */
+    char small[4];
+    assert_int_equal(contour_escape(small, sizeof small, "\n\n", 2, CONTOUR_ESCAPE_QUOTE), 6);
+    assert_string_equal(small, "\"\\n");
+    assert_int_equal(contour_escape(NULL, 0, "\xe2\x80\xae", 3, CONTOUR_ESCAPE_TEXT), 6);
+}
+
+/* The name rule: a name that could be read as two never prints bare. */
+static void test_name_rule(void **state)
+{
+    (void)state;
+    assert_true(cx_esc_name_is_plain("kube-system", 11));
+    assert_true(cx_esc_name_is_plain("*", 1));
+    static const char *const quoted_names[] = {"a/b", "a:b",         "a,b",  "a b", "a[b]",
+                                               "\"",  "caf\xc3\xa9", "a\\b", ""};
+    for (size_t i = 0; i < sizeof quoted_names / sizeof *quoted_names; i++)
+        assert_false(cx_esc_name_is_plain(quoted_names[i], strlen(quoted_names[i])));
+    assert_true(cx_esc_token_is_plain("/api/v1", 7));
+    assert_false(cx_esc_token_is_plain("/a b", 4));
+    assert_false(cx_esc_token_is_plain("/a\xe2\x80\x8b", 5));
 }
 
 static void test_strbuf_printf_and_numbers(void **state)
@@ -370,6 +453,11 @@ int main(void)
         cmocka_unit_test(test_hash_pair_unambiguous),
         cmocka_unit_test(test_go_quote),
         cmocka_unit_test(test_json_string),
+        cmocka_unit_test(test_rune_is_print),
+        cmocka_unit_test(test_go_quote_invisible),
+        cmocka_unit_test(test_json_string_invisible),
+        cmocka_unit_test(test_public_escape),
+        cmocka_unit_test(test_name_rule),
         cmocka_unit_test(test_strbuf_printf_and_numbers),
         cmocka_unit_test(test_strbuf_oom_latches),
         cmocka_unit_test(test_utf8),

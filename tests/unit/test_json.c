@@ -6,14 +6,13 @@
 
 #include <time.h>
 
-/* Wall-clock bounds are relaxed under sanitizers and valgrind (testutil.h). */
-#define SLOW tu_time_factor()
+/* Time bounds are on CPU time and scaled by the machine's measured speed (and relaxed
+ * under sanitizers and valgrind): a busy machine does not fail them (testutil.h). */
+#define SLOW tu_bound_factor(false)
 
 static double now(void)
 {
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+    return tu_cpu_now();
 }
 
 /* Asserts the diagnostics and the first message of parsing text (n bytes). */
@@ -128,34 +127,34 @@ static void test_bad_escapes(void **state)
     ERR("{\"spec\": [\"\\u12G4\"]}", "doc -\n", "json-syntax@1:12;",
         "invalid \\u escape: expected 4 hexadecimal digits");
     ERR("{\"spec\": [\"\\q\"]}", "doc -\n", "json-syntax@1:12;",
-        "invalid escape sequence: '\\' then 'q'");
+        "invalid escape sequence: '\\' then a character");
     ERR("{\"spec\": [\"\\'\"]}", "doc -\n", "json-syntax@1:12;",
-        "invalid escape sequence: '\\' then U+0027");
+        "invalid escape sequence: '\\' then a character");
     ERR("{\"spec\": [\"\\\xc3\xa9\"]}", "doc -\n", "json-syntax@1:12;",
-        "invalid escape sequence: '\\' then U+00E9");
+        "invalid escape sequence: '\\' then a character");
 }
 
 static void test_control_characters(void **state)
 {
     (void)state;
     ERR("{\"spec\": \"a\tb\"}", "doc -\n", "json-syntax@1:12;",
-        "control character U+0009 in a string must be escaped");
+        "a control character in a string must be escaped");
     ERR("{\"spec\": \"a\nb\"}", "doc -\n", "json-syntax@1:12;", NULL);
     ERR("{\"spec\": \"a\x1f\"}", "doc -\n", "json-syntax@1:12;", NULL);
     /* DEL and C1 controls are allowed in JSON strings. */
     JSON_EXPECT("{\"spec\": \"\x7f\xc2\x80\"}", "doc {\"spec\":\"\\x7F\xc2\x80\"}\n", "");
     /* Outside strings only JSON whitespace is allowed. */
-    ERR("{\"spec\":\x01 1}", "doc -\n", "json-syntax@1:9;", "expected a value, found U+0001");
+    ERR("{\"spec\":\x01 1}", "doc -\n", "json-syntax@1:9;", "expected a value, found a character");
     ERR("{\"spec\":\f1}", "doc -\n", "json-syntax@1:9;", NULL);
 }
 
 static void test_invalid_utf8(void **state)
 {
     (void)state;
-    ERR("{\"spec\": \"ab\xff\"}", "doc -\n", "invalid-utf8@1:13;", "invalid UTF-8 (byte 0xFF)");
+    ERR("{\"spec\": \"ab\xff\"}", "doc -\n", "invalid-utf8@1:13;", "invalid UTF-8");
     /* After multi-byte characters, in code points. */
     ERR("{\"spec\": \"\xc3\xa9\xe2\x82\xac\xed\xa0\x80\"}", "doc -\n", "invalid-utf8@1:13;",
-        "invalid UTF-8 (byte 0xED)");
+        "invalid UTF-8");
     ERR("{\"spec\": \"\xc0\xaf\"}", "doc -\n", "invalid-utf8@1:11;", NULL);
     ERR("{\"spec\": \"abcdefghijkl\xe2\x82\"}", "doc -\n", "invalid-utf8@1:23;", NULL);
     ERR("{\"spec\": \"\xf4\x90\x80\x80\"}", "doc -\n", "invalid-utf8@1:11;", NULL);
@@ -163,7 +162,8 @@ static void test_invalid_utf8(void **state)
     ERR("{\"spec\": \"\xe2\x82", "doc -\n", "invalid-utf8@1:11;", NULL);
     /* Outside a string: invalid UTF-8, or valid but not JSON. */
     ERR("{\"spec\": \xff}", "doc -\n", "invalid-utf8@1:10;", NULL);
-    ERR("{\"spec\": \xc3\xa9}", "doc -\n", "json-syntax@1:10;", "expected a value, found U+00E9");
+    ERR("{\"spec\": \xc3\xa9}", "doc -\n", "json-syntax@1:10;",
+        "expected a value, found a character");
     ERR("\xff", "", "invalid-utf8@1:1;", NULL);
     ERR("[1]\n\xc3\xa9", "doc [i:1]\n", "json-syntax@2:1;", NULL);
 }
@@ -193,14 +193,15 @@ static void test_numbers(void **state)
                 "");
     ERR("[01]", "doc -\n", "json-syntax@1:2;", "a number cannot have leading zeros");
     ERR("[-01]", "doc -\n", "json-syntax@1:2;", "a number cannot have leading zeros");
-    ERR("[+1]", "doc -\n", "json-syntax@1:2;", "expected a value, found '+'");
-    ERR("[-]", "doc -\n", "json-syntax@1:3;", "expected a digit after '-', found ']'");
-    ERR("[1.]", "doc -\n", "json-syntax@1:4;", "expected a digit after '.', found ']'");
-    ERR("[1e]", "doc -\n", "json-syntax@1:4;", "expected a digit in the exponent, found ']'");
+    ERR("[+1]", "doc -\n", "json-syntax@1:2;", "expected a value, found a character");
+    ERR("[-]", "doc -\n", "json-syntax@1:3;", "expected a digit after '-', found a character");
+    ERR("[1.]", "doc -\n", "json-syntax@1:4;", "expected a digit after '.', found a character");
+    ERR("[1e]", "doc -\n", "json-syntax@1:4;",
+        "expected a digit in the exponent, found a character");
     ERR("[1.5e+]", "doc -\n", "json-syntax@1:7;", NULL);
-    ERR("[.5]", "doc -\n", "json-syntax@1:2;", "expected a value, found '.'");
+    ERR("[.5]", "doc -\n", "json-syntax@1:2;", "expected a value, found a character");
     ERR("[0x1]", "doc -\n", "json-syntax@1:3;",
-        "expected ',' or ']' after array element, found 'x'");
+        "expected ',' or ']' after array element, found a character");
     ERR("[1 2]", "doc -\n", "json-syntax@1:4;", NULL);
     ERR("-", "doc -\n", "json-syntax@1:2;", "unexpected end of input, expected a digit after '-'");
     ERR("[NaN]", "doc -\n", "json-syntax@1:2;", NULL);
@@ -215,30 +216,33 @@ static void test_trailing_commas(void **state)
     ERR("{\"spec\": [1,]}", "doc -\n", "json-syntax@1:12;", "trailing comma before ']'");
     ERR("{\"spec\": {\"a\": 1,}}", "doc -\n", "json-syntax@1:17;", "trailing comma before '}'");
     ERR("{\"a\":1 , }", "doc -\n", "json-syntax@1:8;", "trailing comma before '}'");
-    ERR("[,1]", "doc -\n", "json-syntax@1:2;", "expected a value, found ','");
-    ERR("[1,,2]", "doc -\n", "json-syntax@1:4;", "expected a value, found ','");
-    ERR("{,}", "doc -\n", "json-syntax@1:2;", "expected a string key or '}', found ','");
-    ERR("{\"a\":1,,}", "doc -\n", "json-syntax@1:8;", "expected a string key after ',', found ','");
+    ERR("[,1]", "doc -\n", "json-syntax@1:2;", "expected a value, found a character");
+    ERR("[1,,2]", "doc -\n", "json-syntax@1:4;", "expected a value, found a character");
+    ERR("{,}", "doc -\n", "json-syntax@1:2;", "expected a string key or '}', found a character");
+    ERR("{\"a\":1,,}", "doc -\n", "json-syntax@1:8;",
+        "expected a string key after ',', found a character");
     /* A comma in an array followed by '}' is not a trailing comma. */
-    ERR("[1,}", "doc -\n", "json-syntax@1:4;", "expected a value, found '}'");
+    ERR("[1,}", "doc -\n", "json-syntax@1:4;", "expected a value, found a character");
 }
 
 static void test_syntax_errors(void **state)
 {
     (void)state;
-    ERR("{\"spec\" 1}", "doc -\n", "json-syntax@1:9;", "expected ':' after object key, found '1'");
-    ERR("{1: 2}", "doc -\n", "json-syntax@1:2;", "expected a string key or '}', found '1'");
+    ERR("{\"spec\" 1}", "doc -\n", "json-syntax@1:9;",
+        "expected ':' after object key, found a character");
+    ERR("{1: 2}", "doc -\n", "json-syntax@1:2;", "expected a string key or '}', found a character");
     ERR("{\"a\": 1 \"b\": 2}", "doc -\n", "json-syntax@1:9;",
-        "expected ',' or '}' after object member, found '\"'");
+        "expected ',' or '}' after object member, found a character");
     ERR("{\"a\": 1]", "doc -\n", "json-syntax@1:8;", NULL);
     ERR("[1}", "doc -\n", "json-syntax@1:3;", NULL);
-    ERR("{'a': 1}", "doc -\n", "json-syntax@1:2;", "expected a string key or '}', found U+0027");
-    ERR("[tru]", "doc -\n", "json-syntax@1:5;", "expected 'true', found ']'");
-    ERR("[nul]", "doc -\n", "json-syntax@1:5;", "expected 'null', found ']'");
+    ERR("{'a': 1}", "doc -\n", "json-syntax@1:2;",
+        "expected a string key or '}', found a character");
+    ERR("[tru]", "doc -\n", "json-syntax@1:5;", "expected 'true', found a character");
+    ERR("[nul]", "doc -\n", "json-syntax@1:5;", "expected 'null', found a character");
     ERR("[fals", "doc -\n", "json-syntax@1:6;", "unexpected end of input, expected 'false'");
-    ERR("[True]", "doc -\n", "json-syntax@1:2;", "expected a value, found 'T'");
+    ERR("[True]", "doc -\n", "json-syntax@1:2;", "expected a value, found a character");
     /* A value that cannot start a document is reported without opening one. */
-    ERR("}", "", "json-syntax@1:1;", "expected a value, found '}'");
+    ERR("}", "", "json-syntax@1:1;", "expected a value, found a character");
     ERR("{\"spec\": 1}\n]", "doc {\"spec\":i:1}\n", "json-syntax@2:1;", NULL);
     ERR("# comment\n{}", "", "json-syntax@1:1;", NULL);
     /* The first error ends the input: later values are not read. */
@@ -277,7 +281,7 @@ static void test_line_endings(void **state)
     ERR("{\r\"spec\":\r1 2}", "doc -\n", "json-syntax@3:3;", NULL);
     /* Code points before the error on its line. */
     ERR("{\"\xc3\xa9\xe2\x82\xac\": 1, \"x\": tru}", "doc -\n", "json-syntax@1:19;",
-        "expected 'true', found '}'");
+        "expected 'true', found a character");
 }
 
 /* ---- limits ---- */

@@ -16,7 +16,7 @@
 
 static const char two_routes[] =
     IR("b", "z", "  routes:\n  - match: /\n    services: [{name: s, port: 80}]\n") "---\n" IR(
-        "a", "y",
+        "a", "\"y\"",
         "  routes:\n  - match: /\n    services: [{name: s, port: 80}]\n") "---\n"
                                                                           "apiVersion: v1\nkind: "
                                                                           "Service\nmetadata: "
@@ -57,6 +57,37 @@ static void test_load_and_lookup(void **state)
     assert_null(contour_snapshot_find(s, CONTOUR_KIND_SERVICE, NULL, 1, "s", 1));
     assert_null(contour_snapshot_find(NULL, CONTOUR_KIND_SERVICE, "a", 1, "s", 1));
     assert_int_equal(tu_diag_count(s, NULL), 0);
+    contour_snapshot_free(s);
+}
+
+/* Contour kinds the library does not model are said to be skipped (an info diagnostic at
+ * the document, in a List too); other kinds stay silent. */
+static void test_unsupported_contour_kinds(void **state)
+{
+    (void)state;
+    contour_snapshot *s =
+        tu_load("kinds.yaml", "apiVersion: projectcontour.io/v1\nkind: HTTPProxy\n"
+                              "metadata: {name: p}\n"
+                              "---\n"
+                              "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\n"
+                              "---\n"
+                              "apiVersion: v1\nkind: List\nitems:\n"
+                              "- apiVersion: contour.heptio.com/v1\n"
+                              "  kind: IngressRoute\n  metadata: {name: r}\n"
+                              "- apiVersion: x.projectcontour.io/v1\n  kind: Thing\n"
+                              "- apiVersion: notprojectcontour.io/v1\n  kind: Thing\n"
+                              "- apiVersion: projectcontour.io\n  kind: Thing\n");
+    assert_int_equal(contour_snapshot_diagnostic_count(s), 3);
+    static const uint32_t lines[] = {1, 12, 15};
+    for (size_t i = 0; i < 3; i++) {
+        const contour_diagnostic *d = contour_snapshot_diagnostic_at(s, i);
+        assert_string_equal(contour_diagnostic_code(d), "unsupported-kind");
+        assert_int_equal(contour_diagnostic_severity(d), CONTOUR_SEVERITY_INFO);
+        assert_int_equal(contour_diagnostic_line(d), lines[i]);
+    }
+    assert_non_null(strstr(contour_diagnostic_message(contour_snapshot_diagnostic_at(s, 0)),
+                           "kind \"HTTPProxy\" of \"projectcontour.io/v1\" is not checked"));
+    assert_int_equal(contour_snapshot_diagnostic_count_by_severity(s, CONTOUR_SEVERITY_ERROR), 0);
     contour_snapshot_free(s);
 }
 
@@ -131,7 +162,7 @@ static void test_remove_and_reload(void **state)
     assert_string_equal(contour_object_name(o), "z");
     assert_int_equal(s->sorted[CONTOUR_KIND_INGRESSROUTE][0]->ordinal, 0);
     /* Remove then load: no duplicate warning. */
-    static const char y[] = IR("a", "y", "  routes: []\n");
+    static const char y[] = IR("a", "\"y\"", "  routes: []\n");
     assert_int_equal(contour_snapshot_load_buffer(s, "y", 1, y, strlen(y), CONTOUR_FORMAT_AUTO),
                      CONTOUR_OK);
     assert_int_equal(tu_diag_count(s, "duplicate-object"), 0);
@@ -309,6 +340,138 @@ static void test_load_directory(void **state)
     assert_int_equal(system(cmd), 0);
 }
 
+/* What a CI runner must not leak: a fake secret outside the tree. */
+#define SECRET "wJalrXUtnFEMI-K7MDENG-bPxRfiCYEXAMPLEKEY"
+
+/* Asserts that no diagnostic of s mentions the secret (or a piece of it). */
+static void assert_no_secret(const contour_snapshot *s)
+{
+    for (size_t i = 0; i < contour_snapshot_diagnostic_count(s); i++) {
+        const contour_diagnostic *d = contour_snapshot_diagnostic_at(s, i);
+        const char *m = contour_diagnostic_message(d);
+        if (strstr(m, "wJalr") || strstr(m, "AWS_") || strstr(m, "EXAMPLEKEY") ||
+            strstr(m, "root:x"))
+            fail_msg("a diagnostic quotes the secret: %s", m);
+    }
+}
+
+static size_t objects_in(const contour_snapshot *s)
+{
+    size_t n = 0;
+    for (int k = 1; k <= (int)contour_kind_count(); k++)
+        n += contour_snapshot_object_count(s, (contour_kind)k);
+    return n;
+}
+
+/* A tree from an untrusted source holds links to a secrets file, a directory and
+ * /etc/passwd outside it: loading the directory reads none of them (link-outside
+ * warnings), and no diagnostic ever quotes a file that is not a manifest. */
+static void test_links_outside_and_secrets(void **state)
+{
+    (void)state;
+    snprintf(tmpdir, sizeof tmpdir, "/tmp/contour-test-XXXXXX");
+    assert_non_null(mkdtemp(tmpdir));
+    make_dir("outside");
+    make_dir("outside/dir");
+    make_dir("tree");
+    make_dir("tree/sub");
+    write_file("outside/ci.env", "AWS_SECRET_ACCESS_KEY=" SECRET "\n");
+    write_file("outside/ci.json", "{\"AWS_SECRET_ACCESS_KEY\": " SECRET "}\n");
+    write_file("outside/dir/x.yaml", "AWS_SECRET_ACCESS_KEY=" SECRET "\n");
+    write_file("tree/sub/svc.yaml", "apiVersion: v1\nkind: Service\nmetadata: {name: s}\n");
+    char link[600], target[600], tree[600];
+    snprintf(tree, sizeof tree, "%s/tree", tmpdir);
+    static const char *const links[][2] = {
+        {"tree/secret.yaml", "../outside/ci.env"},         /* relative, to a file */
+        {"tree/sub/secret.json", "../../outside/ci.json"}, /* deeper */
+        {"tree/outdir", "../outside/dir"},                 /* to a directory */
+        {"tree/passwd.yaml", "/etc/passwd"},               /* absolute */
+        {"tree/environ.yaml", "/proc/self/environ"},
+        {"tree/inside.yaml", "sub/svc.yaml"}, /* stays inside: read */
+    };
+    for (size_t i = 0; i < sizeof links / sizeof *links; i++) {
+        snprintf(link, sizeof link, "%s/%s", tmpdir, links[i][0]);
+        assert_int_equal(symlink(links[i][1], link), 0);
+    }
+
+    /* By default: nothing outside is read; each link says why. */
+    contour_snapshot *s;
+    assert_int_equal(contour_snapshot_new(&s, NULL), CONTOUR_OK);
+    assert_int_equal(contour_snapshot_load_path(s, tree, CONTOUR_FORMAT_AUTO), CONTOUR_OK);
+    assert_int_equal(tu_diag_count(s, "link-outside"), 5);
+    const contour_diagnostic *d = tu_diag(s, "link-outside");
+    assert_int_equal(contour_diagnostic_severity(d), CONTOUR_SEVERITY_WARNING);
+    assert_int_equal(tu_diag_count(s, "not-an-object"), 0);
+    assert_int_equal(objects_in(s), 1); /* svc.yaml, and inside.yaml: the same object */
+    assert_int_equal(tu_diag_count(s, "duplicate-object"), 1);
+    assert_no_secret(s);
+    contour_snapshot_free(s);
+
+    /* The root itself may be reached through a link: "inside" is where it leads. */
+    snprintf(link, sizeof link, "%s/tree-link", tmpdir);
+    assert_int_equal(symlink("tree", link), 0);
+    assert_int_equal(contour_snapshot_new(&s, NULL), CONTOUR_OK);
+    assert_int_equal(contour_snapshot_load_path(s, link, CONTOUR_FORMAT_AUTO), CONTOUR_OK);
+    assert_int_equal(tu_diag_count(s, "link-outside"), 5);
+    assert_int_equal(objects_in(s), 1);
+    contour_snapshot_free(s);
+
+    /* Following links on: the files are read (not directories), and still not quoted. */
+    contour_config *c;
+    assert_int_equal(contour_config_new(&c), CONTOUR_OK);
+    assert_int_equal(contour_config_set_follow_links(NULL, true), CONTOUR_ERR_INVALID);
+    assert_int_equal(contour_config_set_follow_links(c, true), CONTOUR_OK);
+    assert_int_equal(contour_snapshot_new(&s, c), CONTOUR_OK);
+    contour_snapshot_load_path(s, tree, CONTOUR_FORMAT_AUTO);
+    assert_int_equal(tu_diag_count(s, "link-outside"), 0);
+    assert_true(tu_diag_count(s, "not-an-object") >= 2);  /* ci.env, /etc/passwd */
+    assert_int_equal(tu_diag_count(s, "json-syntax"), 1); /* ci.json */
+    assert_no_secret(s);
+    contour_snapshot_free(s);
+    contour_config_free(c);
+
+    /* A path given directly is read, link or not, and not quoted either. */
+    assert_int_equal(contour_snapshot_new(&s, NULL), CONTOUR_OK);
+    snprintf(target, sizeof target, "%s/tree/secret.yaml", tmpdir);
+    assert_int_equal(contour_snapshot_load_path(s, target, CONTOUR_FORMAT_AUTO), CONTOUR_OK);
+    snprintf(target, sizeof target, "%s/tree/sub/secret.json", tmpdir);
+    assert_int_equal(contour_snapshot_load_path(s, target, CONTOUR_FORMAT_AUTO), CONTOUR_OK);
+    assert_int_equal(tu_diag_count(s, "not-an-object"), 1);
+    d = tu_diag(s, "not-an-object");
+    assert_string_equal(contour_diagnostic_message(d),
+                        "a document must be a Kubernetes object (a map), found a string");
+    assert_int_equal(contour_diagnostic_line(d), 1);
+    d = tu_diag(s, "json-syntax");
+    assert_non_null(d);
+    assert_string_equal(contour_diagnostic_message(d), "expected a value, found a character");
+    assert_no_secret(s);
+    contour_snapshot_free(s);
+
+    /* A duplicate key in a document with neither apiVersion nor kind is not named. */
+    static const char dup[] = "spec: {AWS_KEY: 1, AWS_KEY: 2}\n";
+    assert_int_equal(contour_snapshot_new(&s, NULL), CONTOUR_OK);
+    assert_int_equal(
+        contour_snapshot_load_buffer(s, "d", 1, dup, sizeof dup - 1, CONTOUR_FORMAT_AUTO),
+        CONTOUR_OK);
+    assert_non_null(tu_diag(s, "duplicate-key"));
+    assert_no_secret(s);
+    contour_snapshot_free(s);
+
+    /* Once an input has shown itself to be a manifest, syntax errors quote as before. */
+    static const char manifest[] = "{\"apiVersion\": \"v1\", \"kind\": Service}";
+    assert_int_equal(contour_snapshot_new(&s, NULL), CONTOUR_OK);
+    assert_int_equal(
+        contour_snapshot_load_buffer(s, "m", 1, manifest, sizeof manifest - 1, CONTOUR_FORMAT_AUTO),
+        CONTOUR_OK);
+    assert_string_equal(contour_diagnostic_message(tu_diag(s, "json-syntax")),
+                        "expected a value, found 'S'");
+    contour_snapshot_free(s);
+
+    char cmd[700];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+    assert_int_equal(system(cmd), 0);
+}
+
 static void test_examples_load_clean(void **state)
 {
     (void)state;
@@ -398,6 +561,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_load_and_lookup),
+        cmocka_unit_test(test_unsupported_contour_kinds),
         cmocka_unit_test(test_argument_checks),
         cmocka_unit_test(test_duplicates_later_wins),
         cmocka_unit_test(test_remove_and_reload),
@@ -405,6 +569,7 @@ int main(void)
         cmocka_unit_test(test_lists),
         cmocka_unit_test(test_input_limit),
         cmocka_unit_test(test_load_directory),
+        cmocka_unit_test(test_links_outside_and_secrets),
         cmocka_unit_test(test_examples_load_clean),
         cmocka_unit_test(test_every_allocation_failure),
     };

@@ -98,12 +98,12 @@ static void build_small(fixture *f, const cx_alloc *alloc)
     g->listener_count = 2;
 
     f->root_vhosts[0] = "example.com";
-    f->root_edges[0] = (cx_edge){CX_EDGE_DELEGATE, false, "team", "api", "/api"};
-    f->root_edges[1] = (cx_edge){CX_EDGE_SERVICE, false, "default", "web", "port 80"};
-    f->root_edges[2] = (cx_edge){CX_EDGE_DELEGATE, false, "team", "bad", "/bad"};
-    f->api_edges[0] = (cx_edge){CX_EDGE_SERVICE, false, "team", "api", "port 8080"};
-    f->bad_edges[0] = (cx_edge){CX_EDGE_SERVICE, true, "team", "gone", "port 0"};
-    f->orphan_edges[0] = (cx_edge){CX_EDGE_DELEGATE, true, "team", "nowhere", "/x"};
+    f->root_edges[0] = (cx_edge){CX_EDGE_DELEGATE, false, "team", "api", "/api", NULL};
+    f->root_edges[1] = (cx_edge){CX_EDGE_SERVICE, false, "default", "web", "port 80", "/"};
+    f->root_edges[2] = (cx_edge){CX_EDGE_DELEGATE, false, "team", "bad", "/bad", NULL};
+    f->api_edges[0] = (cx_edge){CX_EDGE_SERVICE, false, "team", "api", "port 8080", "/api"};
+    f->bad_edges[0] = (cx_edge){CX_EDGE_SERVICE, true, "team", "gone", "port 0", "/bad"};
+    f->orphan_edges[0] = (cx_edge){CX_EDGE_DELEGATE, true, "team", "nowhere", "/x", NULL};
 
     f->statuses[0] = (contour_status){.kind = CONTOUR_KIND_INGRESSROUTE,
                                       .state = CONTOUR_STATE_VALID,
@@ -194,6 +194,8 @@ static char *render(const contour_graph *g, contour_output_format format)
     char *copy = malloc(n + 1);
     assert_non_null(copy);
     memcpy(copy, data, n + 1);
+    if (getenv("TEST_WRITE_DUMP"))
+        fputs(copy, stderr);
     contour_buffer_free(b);
     return copy;
 }
@@ -219,9 +221,9 @@ static void assert_dot_accepts(const char *dot)
     char cmd[256];
     snprintf(cmd, sizeof cmd, "dot -Tsvg %s -o /dev/null 2>/dev/null", path);
     int rc = system(cmd);
+    if (rc != 0) /* the file is kept: cmocka cuts long messages */
+        fail_msg("dot rejected %s (kept)", path);
     unlink(path);
-    if (rc != 0)
-        fail_msg("dot rejected:\n%s", dot);
 }
 
 /* ---- text ---- */
@@ -313,7 +315,7 @@ static void test_text_hostile(void **state)
     char *text = render(&f.g, CONTOUR_OUTPUT_TEXT);
     assert_non_null(strstr(text, "  \"te am\"/\"a\\\"b\\\\c\\nd\": valid: line1\\nline2\\x1b[31m "
                                  "[example.com]\n"));
-    assert_non_null(strstr(text, "  vhost caf\xc3\xa9.example\n"));
+    assert_non_null(strstr(text, "  vhost \"caf\xc3\xa9.example\"\n"));
     assert_non_null(strstr(text, "  vhost \"\": tls"));
     assert_non_null(strstr(text, "  dir/evil\\nfile.yaml: error: "));
     assert_non_null(strstr(text, "[default/\"x\\u202e\"]\n"));
@@ -335,23 +337,33 @@ static void test_dot_small(void **state)
     assert_non_null(strstr(dot, "  \"vhost/tcp.example.com\" [shape=box"));
     assert_non_null(strstr(dot, "  \"ir/default/root\" [shape=box, label=\"default/root\", "
                                 "tooltip=\"valid IngressRoute\"];\n"));
-    assert_non_null(strstr(dot, "  \"ir/team/bad\" [shape=box, label=\"team/bad\\n(invalid)\", "
-                                "tooltip=\"route \\\"/bad\\\": service \\\"gone\\\": port must be "
-                                "in the range 1-65535\", color=red"));
+    /* The reason is in the label, wrapped, and in the tooltip whole. */
+    assert_non_null(strstr(dot, "  \"ir/team/bad\" [shape=box, label=\"team/bad\\ninvalid: "
+                                "route \\\"/bad\\\": service \\\"gone\\\": port must\\nbe in "
+                                "the range 1-65535\", tooltip=\"route \\\"/bad\\\": service "
+                                "\\\"gone\\\": port must be in the range 1-65535\", color=red"));
     assert_non_null(strstr(dot, "  \"ir/team/orphan\" [shape=box, label=\"team/orphan\\n"
-                                "(orphaned)\""));
+                                "orphaned: this IngressRoute is not part of a delegation\\n"
+                                "chain from a root IngressRoute\""));
+    /* A secure virtual host says so, with its secret or passthrough. */
+    assert_non_null(strstr(dot, "label=\"example.com\\nTLS secret default/cert, min 1.2\""));
+    assert_non_null(strstr(dot, "label=\"tcp.example.com\\nTLS passthrough\""));
     assert_non_null(strstr(dot, "style=dashed];\n"));
     assert_non_null(strstr(dot, "  \"svc/default/web\" [shape=ellipse, label=\"default/web\""));
+    /* A Service not in the input is neutral, not an error. */
     assert_non_null(strstr(dot, "  \"missing-svc/team/gone\" [shape=ellipse, "
-                                "label=\"team/gone\\n(missing)\""));
+                                "label=\"team/gone\\n(not in input)\", tooltip=\"Service "
+                                "team/gone is not in the input\", color=grey50, "
+                                "fontcolor=grey50, style=dashed];\n"));
     assert_non_null(strstr(dot, "  \"missing-ir/team/nowhere\" [shape=box, "
                                 "label=\"team/nowhere\\n(missing)\""));
     assert_non_null(strstr(dot, "  \"vhost/example.com\" -> \"ir/default/root\";\n"));
     assert_non_null(strstr(dot, "  \"ir/default/root\" -> \"ir/team/api\" [label=\"/api\"];\n"));
+    /* Service edges name the route and the port. */
     assert_non_null(strstr(dot, "  \"ir/default/root\" -> \"svc/default/web\" "
-                                "[label=\"port 80\"];\n"));
-    assert_non_null(strstr(dot, "  \"ir/team/bad\" -> \"missing-svc/team/gone\" [label=\"port "
-                                "0\", style=dashed, color=red, fontcolor=red];\n"));
+                                "[label=\"/\\nport 80\"];\n"));
+    assert_non_null(strstr(dot, "  \"ir/team/bad\" -> \"missing-svc/team/gone\" [label=\"/bad\\n"
+                                "port 0\", style=dashed, color=grey50, fontcolor=grey50];\n"));
     /* Each service node once, though two edges could name it. */
     const char *first = strstr(dot, "  \"svc/team/api\" [");
     assert_non_null(first);
@@ -365,14 +377,14 @@ static void test_dot_tcpproxy(void **state)
 {
     fixture f;
     build_small(&f, &cx_default_alloc);
-    cx_edge tcp_edges[2] = {{CX_EDGE_TCP_SERVICE, false, "default", "tcp", "port 443"},
-                            {CX_EDGE_TCP_DELEGATE, true, "default", "tcp-child", NULL}};
+    cx_edge tcp_edges[2] = {{CX_EDGE_TCP_SERVICE, false, "default", "tcp", "port 443", NULL},
+                            {CX_EDGE_TCP_DELEGATE, true, "default", "tcp-child", NULL, NULL}};
     f.statuses[1].root_fqdn = "tcp.example.com";
     f.statuses[1].edges = tcp_edges;
     f.statuses[1].edge_count = 2;
     char *dot = render(&f.g, CONTOUR_OUTPUT_DOT);
     assert_non_null(strstr(dot, "  \"vhost/tcp.example.com\" -> \"ir/team/api\";\n"));
-    assert_non_null(strstr(dot, "  \"ir/team/api\" -> \"svc/default/tcp\" [label=\"tcpproxy "
+    assert_non_null(strstr(dot, "  \"ir/team/api\" -> \"svc/default/tcp\" [label=\"tcpproxy\\n"
                                 "port 443\", style=bold, color=blue, fontcolor=blue];\n"));
     assert_non_null(strstr(dot, "  \"ir/team/api\" -> \"missing-ir/default/tcp-child\" "
                                 "[label=\"tcpproxy\", style=\"bold,dashed\", color=red, "
@@ -390,7 +402,7 @@ static void test_dot_unserved_root_and_empty(void **state)
     f.statuses[3].root_fqdn = "dup.example.com";
     char *dot = render(&f.g, CONTOUR_OUTPUT_DOT);
     assert_non_null(strstr(dot, "  \"vhost/dup.example.com\" [shape=box, style=\"rounded,filled\", "
-                                "fillcolor=lightblue, label=\"dup.example.com\", "
+                                "fillcolor=lightblue, label=\"dup.example.com\\n(not served)\", "
                                 "tooltip=\"not served\"];\n"));
     assert_non_null(strstr(dot, "  \"vhost/dup.example.com\" -> \"ir/team/orphan\";\n"));
     assert_dot_accepts(dot);
@@ -459,7 +471,8 @@ static void test_dot_hostile(void **state)
                                 "label=\"\\\"\\\\t\\\"/\\\"\\\\u202e\\\"\""));
     assert_non_null(strstr(dot, "  \"vhost/tcp%22.example.com%5C\" [shape=box, "
                                 "style=\"rounded,filled\", fillcolor=lightblue, "
-                                "label=\"\\\"tcp\\\\\\\".example.com\\\\\\\\\\\"\""));
+                                "label=\"\\\"tcp\\\\\\\".example.com\\\\\\\\\\\"\\nTLS "
+                                "passthrough\""));
     assert_dot_accepts(dot);
     free(dot);
 }
@@ -507,8 +520,8 @@ static void test_dot_random_names(void **state)
         snprintf(names[i][1] + strlen(names[i][1]), 8, "#%zu", i);
     }
     for (size_t i = 0; i < N; i++) {
-        edges[i] = (cx_edge){(uint8_t)(i % 4), i % 3 == 0, names[(i + 1) % N][0],
-                             names[(i + 1) % N][1], names[i][0]};
+        edges[i] = (cx_edge){(uint8_t)(i % 4),      i % 3 == 0,  names[(i + 1) % N][0],
+                             names[(i + 1) % N][1], names[i][0], names[i][1]};
         statuses[i] = (contour_status){.kind = CONTOUR_KIND_INGRESSROUTE,
                                        .state = (contour_state)(i % 3),
                                        .ns = names[i][0],
@@ -703,6 +716,176 @@ static void test_render_nomem(void **state)
 }
 
 /* A buffer outlives its graph: it carries its own copy of the allocator. */
+static char *render_filtered(const contour_graph *g, contour_output_format format,
+                             const contour_graph_filter *filter)
+{
+    contour_buffer *b = NULL;
+    assert_int_equal(contour_graph_render_filtered(&b, g, format, filter), CONTOUR_OK);
+    char *copy = strdup(contour_buffer_data(b));
+    assert_non_null(copy);
+    contour_buffer_free(b);
+    return copy;
+}
+
+/* The filters of docs/cli.md on the small graph: example.com's routes come from
+ * default/root and team/api, tcp.example.com is a tcpproxy to default/tcp. */
+static void test_filtered_render(void **state)
+{
+    fixture f;
+    build_small(&f, &cx_default_alloc);
+    contour_graph_filter *filter = NULL;
+    assert_int_equal(contour_graph_filter_new(&filter), CONTOUR_OK);
+    /* An empty filter shows everything. */
+    char *all = render(&f.g, CONTOUR_OUTPUT_TEXT);
+    char *text = render_filtered(&f.g, CONTOUR_OUTPUT_TEXT, filter);
+    assert_string_equal(all, text);
+    free(text);
+    free(all);
+
+    assert_int_equal(contour_graph_filter_add_vhost(filter, "tcp.example.com", 15), CONTOUR_OK);
+    text = render_filtered(&f.g, CONTOUR_OUTPUT_TEXT, filter);
+    assert_string_equal(text, "listener ingress_https port 443\n"
+                              "  vhost tcp.example.com: tls min 1.1, passthrough\n"
+                              "    tcpproxy\n"
+                              "      cluster default/tcp:443: weight 0\n"
+                              "statuses: none\n"
+                              "diagnostics: none\n");
+    free(text);
+    contour_graph_filter_free(filter);
+
+    /* A namespace: team's routes, team's statuses, diagnostics about team's objects. */
+    assert_int_equal(contour_graph_filter_new(&filter), CONTOUR_OK);
+    assert_int_equal(contour_graph_filter_add_namespace(filter, "team", 4), CONTOUR_OK);
+    text = render_filtered(&f.g, CONTOUR_OUTPUT_TEXT, filter);
+    assert_non_null(strstr(text, "route prefix /api (IngressRoute team/api)"));
+    assert_null(strstr(text, "IngressRoute default/root"));
+    assert_null(strstr(text, "tcp.example.com"));
+    assert_non_null(strstr(text, "  team/bad: invalid"));
+    assert_null(strstr(text, "default/root: valid"));
+    assert_null(strstr(text, "gone.yaml")); /* about no object */
+    free(text);
+    char *dot = render_filtered(&f.g, CONTOUR_OUTPUT_DOT, filter);
+    assert_null(strstr(dot, "\"ir/default/root\" ["));
+    assert_non_null(strstr(dot, "\"ir/team/bad\" [shape=box"));
+    assert_dot_accepts(dot);
+    free(dot);
+    /* And a vhost: both must hold. */
+    assert_int_equal(contour_graph_filter_add_vhost(filter, "example.com", 11), CONTOUR_OK);
+    char *json = render_filtered(&f.g, CONTOUR_OUTPUT_JSON, filter);
+    assert_non_null(strstr(json, "\"fqdn\": \"example.com\""));
+    assert_null(strstr(json, "\"name\": \"root\""));
+    free(json);
+
+    /* Arguments. */
+    assert_int_equal(contour_graph_filter_add_vhost(filter, "", 0), CONTOUR_ERR_INVALID);
+    assert_int_equal(contour_graph_filter_add_vhost(filter, "\xff", 1), CONTOUR_ERR_INVALID);
+    assert_int_equal(contour_graph_filter_add_namespace(NULL, "a", 1), CONTOUR_ERR_INVALID);
+    assert_int_equal(contour_graph_filter_new(NULL), CONTOUR_ERR_INVALID);
+    contour_buffer *b = (contour_buffer *)&f;
+    assert_int_equal(contour_graph_render_filtered(&b, NULL, CONTOUR_OUTPUT_TEXT, filter),
+                     CONTOUR_ERR_INVALID);
+    assert_null(b);
+    contour_graph_filter_free(filter);
+    contour_graph_filter_free(NULL);
+}
+
+/* A vhost filter allocates (the objects it shows): every failure is reported, nothing
+ * leaks. */
+static void test_filtered_render_nomem(void **state)
+{
+    counting c = {0, 0, 0};
+    cx_alloc alloc = {count_malloc, count_realloc, count_free, &c};
+    fixture f;
+    build_small(&f, &alloc);
+    contour_graph_filter *filter = NULL;
+    assert_int_equal(contour_graph_filter_new(&filter), CONTOUR_OK);
+    assert_int_equal(contour_graph_filter_add_vhost(filter, "example.com", 11), CONTOUR_OK);
+    long failures = 0;
+    for (long n = 0; n < 1000; n++) {
+        c = (counting){0, n, 0};
+        contour_buffer *b = NULL;
+        contour_result st = contour_graph_render_filtered(&b, &f.g, CONTOUR_OUTPUT_DOT, filter);
+        if (st == CONTOUR_OK) {
+            contour_buffer_free(b);
+            assert_int_equal(c.live, 0);
+            break;
+        }
+        assert_int_equal(st, CONTOUR_ERR_NOMEM);
+        assert_int_equal(c.live, 0);
+        failures++;
+    }
+    assert_true(failures >= 3);
+    contour_graph_filter_free(filter);
+}
+
+/* Every quoted string of a DOT line, checked against Graphviz's 16,384-byte limit. */
+static void assert_dot_strings_short(const char *dot)
+{
+    for (const char *p = dot; *p; p++) {
+        if (*p != '"')
+            continue;
+        const char *start = ++p;
+        while (*p && *p != '"')
+            p += *p == '\\' ? 2 : 1;
+        assert_true((size_t)(p - start) < 16384);
+    }
+}
+
+/* Labels and tooltips are cut, at a character boundary and never inside an escape, and
+ * marked; long names keep distinct ids. */
+static void test_dot_long_text(void **state)
+{
+    fixture f;
+    build_small(&f, &cx_default_alloc);
+    size_t n = 40000;
+    char *desc = malloc(n + 1), *name1 = malloc(n + 1), *name2 = malloc(n + 1);
+    assert_true(desc && name1 && name2);
+    for (size_t i = 0; i < n;) { /* é, U+202E, '&' and '"': multibyte, escaped, expanded */
+        static const char unit[] = "\xc3\xa9\xe2\x80\xae&\"";
+        size_t k = sizeof unit - 1 < n - i ? sizeof unit - 1 : n - i;
+        memcpy(desc + i, unit, k);
+        i += k;
+    }
+    desc[n] = '\0';
+    memset(name1, 'x', n);
+    name1[n] = '\0';
+    memcpy(name2, name1, n + 1);
+    name2[n - 1] = 'y'; /* differs only at the end */
+    f.statuses[2].description = desc;
+    f.statuses[3].name = name1;
+    f.statuses[1].name = name2;
+    f.root_edges[0].name = name2;
+    f.api_edges[0].route = desc;
+    char *dot = render(&f.g, CONTOUR_OUTPUT_DOT);
+    assert_dot_lines_well_formed(dot);
+    assert_dot_strings_short(dot);
+    assert_non_null(strstr(dot, "\xe2\x80\xa6\"")); /* the cut, then the closing quote */
+    /* Never half an escape or half a character before the cut. */
+    for (const char *p = strstr(dot, "\xe2\x80\xa6"); p; p = strstr(p + 1, "\xe2\x80\xa6")) {
+        assert_false(p[-1] == '\\');
+        assert_true(((unsigned char)p[-1] & 0xC0) != 0xC0); /* no lead byte left alone */
+        const char *q = p - 1;
+        while (*q != '"' && *q != '\\' && q > dot)
+            q--;
+        if (*q == '\\' && q[1] == '\\') /* a Go escape: complete (\\u202e) */
+            assert_true(p - q >= 7 || q[2] == 'n' || q[2] == '"' || q[2] == '\\');
+    }
+    /* Two long names that differ at the end keep distinct, bounded ids. */
+    const char *a = strstr(dot, "\"ir/team/xxxxxxxx"), *b = strstr(dot, "\"ir/team/xxxx");
+    assert_non_null(a);
+    assert_non_null(b);
+    assert_non_null(strstr(dot, "%~"));
+    assert_dot_accepts(dot);
+    /* The JSON keeps every byte. */
+    char *json = render(&f.g, CONTOUR_OUTPUT_JSON);
+    assert_true(strlen(json) > 3 * n);
+    free(json);
+    free(dot);
+    free(desc);
+    free(name1);
+    free(name2);
+}
+
 static void test_buffer_outlives_graph(void **state)
 {
     counting c = {0, -1, 0};
@@ -736,6 +919,9 @@ int main(void)
         cmocka_unit_test(test_render_invalid),
         cmocka_unit_test(test_render_nomem),
         cmocka_unit_test(test_buffer_outlives_graph),
+        cmocka_unit_test(test_filtered_render),
+        cmocka_unit_test(test_filtered_render_nomem),
+        cmocka_unit_test(test_dot_long_text),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -9,14 +9,13 @@
 #include <sys/stat.h>
 #include <time.h>
 
-/* Wall-clock bounds are relaxed under sanitizers and valgrind (testutil.h). */
-#define SLOW tu_time_factor()
+/* Time bounds are on CPU time and scaled by the machine's measured speed (and relaxed
+ * under sanitizers and valgrind): a busy machine does not fail them (testutil.h). */
+#define SLOW tu_bound_factor(false)
 
 static double now(void)
 {
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+    return tu_cpu_now();
 }
 
 static long maxrss_kb(void)
@@ -137,7 +136,7 @@ static void test_explicit_tags(void **state)
     (void)state;
     YAML_EXPECT("spec: [!!str 1, !!int \"2\", !!bool yes, !!null ~, !!float 1, ! x, !custom y,\n"
                 "  !custom 'z', !!binary aGk=, !<tag:yaml.org,2002:int> 7, !!str, !!map {a: b}]\n",
-                "doc {spec:[\"1\",i:2,b:yes,n:~,f:1,\"x\",y,\"z\",aGk=,i:7,\"\",{a:b}]}\n", "");
+                "doc {spec:[\"1\",i:2,b:yes,n:~,f:1,\"x\",o:y,o:z,o:aGk=,i:7,\"\",{a:b}]}\n", "");
     /* Tag shorthands declared with %TAG resolve to the core schema too. */
     YAML_EXPECT("%TAG !e! tag:yaml.org,2002:\n---\nspec: [!e!int 3, !e!str 4]\n",
                 "doc {spec:[i:3,\"4\"]}\n", "");
@@ -339,7 +338,7 @@ static void test_invalid_utf8_and_nul(void **state)
     assert_int_equal(rec_yaml_n(&r, text, sizeof text - 1), CX_RC_OK);
     assert_string_equal(r.log.s, "doc {spec:1}\ndoc -\ndoc {spec:3}\ndoc -\ndoc -\ndoc {spec:5}\n");
     assert_string_equal(r.diags.s, "invalid-utf8@3:9;nul-byte@7:9;nul-byte@9:9;");
-    assert_string_equal(rec_message(&r, 0), "invalid UTF-8 (byte 0xFF)");
+    assert_string_equal(rec_message(&r, 0), "invalid UTF-8");
     assert_string_equal(rec_message(&r, 1), "a NUL byte is not allowed in YAML");
     rec_free(&r);
 }
@@ -377,11 +376,11 @@ static void test_control_characters(void **state)
         const char *text;
         const char *message;
     } cases[] = {
-        {"spec: a\x01\n", "control character U+0001 is not allowed in YAML"},
-        {"spec: a\x7f\n", "control character U+007F is not allowed in YAML"},
-        {"spec: a\xc2\x80\n", "control character U+0080 is not allowed in YAML"},
-        {"spec: a\xef\xbf\xbe\n", "control character U+FFFE is not allowed in YAML"},
-        {"spec: a\x1b[0m\n", "control character U+001B is not allowed in YAML"},
+        {"spec: a\x01\n", "a control character is not allowed in YAML"},
+        {"spec: a\x7f\n", "a control character is not allowed in YAML"},
+        {"spec: a\xc2\x80\n", "a control character is not allowed in YAML"},
+        {"spec: a\xef\xbf\xbe\n", "a control character is not allowed in YAML"},
+        {"spec: a\x1b[0m\n", "a control character is not allowed in YAML"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         rec r;

@@ -48,6 +48,76 @@ long tu_maxrss_kb(void)
     return ru.ru_maxrss;
 }
 
+double tu_cpu_now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* CPU seconds of one calibration_run() on the machine the bounds were set on (an -O2
+ * build, the fastest of many runs on an idle machine). */
+#define CALIBRATION_REFERENCE 0.016
+
+/* The library's own work on a fixed input that costs time in proportion to its size: a
+ * Service with 2,000 ports, followed by 1 MiB of blank lines inside a plain scalar. The
+ * library, not an arbitrary loop, because what slows it on a busy machine (a cold cache
+ * after every context switch, a neighbour's memory traffic) is what slows the cases
+ * under test. */
+static double calibration_run(void)
+{
+    static char *input;
+    static size_t len;
+    if (!input) {
+        const char head[] = "apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec:\n  ports:\n";
+        const char port[] = "  - {name: p, port: 80}\n";
+        const char tail[] = "  x: a\n";
+        size_t blank = (size_t)1 << 20;
+        size_t cap = sizeof head + 2000 * sizeof port + sizeof tail + blank + 8;
+        input = malloc(cap);
+        if (!input)
+            return 0;
+        len = 0;
+        memcpy(input, head, sizeof head - 1);
+        len += sizeof head - 1;
+        for (int i = 0; i < 2000; i++) {
+            memcpy(input + len, port, sizeof port - 1);
+            len += sizeof port - 1;
+        }
+        memcpy(input + len, tail, sizeof tail - 1);
+        len += sizeof tail - 1;
+        memset(input + len, '\n', blank);
+        len += blank;
+        memcpy(input + len, "  b\n", 4);
+        len += 4;
+    }
+    contour_snapshot *s = NULL;
+    double t0 = tu_cpu_now();
+    if (contour_snapshot_new(&s, NULL) == CONTOUR_OK)
+        contour_snapshot_load_buffer(s, "calibration", 11, input, len, CONTOUR_FORMAT_YAML);
+    contour_snapshot_free(s);
+    return tu_cpu_now() - t0;
+}
+
+double tu_bound_factor(bool remeasure)
+{
+    static double speed = 0;
+    if (speed == 0 || remeasure) {
+        /* The fastest of five runs: preemption and cache misses only ever add time. */
+        double best = calibration_run();
+        for (int i = 0; i < 4; i++) {
+            double t = calibration_run();
+            if (t < best)
+                best = t;
+        }
+        speed = best / CALIBRATION_REFERENCE;
+        if (speed < 1)
+            speed = 1;
+    }
+    double f = tu_time_factor();
+    return speed > f ? speed : f;
+}
+
 double tu_now(void)
 {
     struct timespec t;

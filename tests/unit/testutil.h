@@ -39,8 +39,8 @@ void tu_assert_diag_at(const contour_snapshot *s, const char *code, uint32_t lin
 /* Prints every snapshot diagnostic to stderr (debugging aid). */
 void tu_dump_diags(const contour_snapshot *s);
 
-/* Wall-clock bounds in tests are multiplied by this: $CONTOUR_TIME_FACTOR when set (the
- * valgrind setup and the sanitizer stages of .ci/run set it), else 10 in a build with
+/* Time bounds in tests are multiplied by this (through tu_bound_factor()): $CONTOUR_TIME_FACTOR
+ * when set (the valgrind setup and the sanitizer stages of .ci/run set it), else 10 in a build with
  * AddressSanitizer or ThreadSanitizer, else 1. */
 double tu_time_factor(void);
 /* Whether the tests run under valgrind ($CONTOUR_UNDER_VALGRIND, set by
@@ -55,6 +55,18 @@ bool tu_rss_meaningful(void);
 long tu_maxrss_kb(void);
 /* Monotonic seconds. */
 double tu_now(void);
+/* CPU seconds this process has used (CLOCK_PROCESS_CPUTIME_ID). Time bounds measure this,
+ * not wall-clock time: a busy machine (other builds on its two cores) stretches wall time
+ * by whatever share it takes, but not the CPU time of the work. */
+double tu_cpu_now(void);
+/* What CPU-time bounds are multiplied by: how much slower than the reference machine this
+ * one is (a fixed calibration workload, timed here and compared with its time there; never
+ * below 1), or tu_time_factor() when that is larger. Measured once, or again when
+ * `remeasure` is set (a test that is over its bound measures again before it fails, in
+ * case the machine slowed down meanwhile, e.g. a throttled CPU). A quadratic blow-up still
+ * fails: bounds are within a few times of the linear cost, and such a blow-up costs
+ * hundreds of times more on the inputs of the time-bounded tests. */
+double tu_bound_factor(bool remeasure);
 
 /* An allocator for failure injection: fails the allocation attempt numbered `fail_at`
  * (1-based, counting malloc and realloc calls; 0 = never) and counts blocks, so a test

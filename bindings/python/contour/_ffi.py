@@ -173,6 +173,7 @@ _DECLS: dict[str, tuple[Any, list[Any]]] = {
     "contour_severity_name": (_s, [_e]),
     "contour_version": (_u32, []),
     "contour_version_string": (_s, []),
+    "contour_escape": (_sz, [_vp, _sz, _s, _sz, _e]),  # 0.2; dst is a writable buffer
     # config.h
     "contour_config_new": (_e, [_pvp]),
     "contour_config_free": (None, [_vp]),
@@ -183,6 +184,7 @@ _DECLS: dict[str, tuple[Any, list[Any]]] = {
     "contour_config_set_ports": (_e, [_vp, _u32, _u32]),
     "contour_config_set_limit": (_e, [_vp, _e, _u64]),
     "contour_config_limit": (_u64, [_vp, _e]),
+    "contour_config_set_follow_links": (_e, [_vp, _b]),
     # diagnostic.h
     "contour_diagnostic_severity": (_e, [_vp]),
     "contour_diagnostic_code": (_s, [_vp]),
@@ -393,6 +395,12 @@ _DECLS: dict[str, tuple[Any, list[Any]]] = {
     "contour_admission_request_dry_run": (_b, [_vp]),
     "contour_admission_request_object": (_s, [_vp]),
     "contour_admission_request_object_size": (_sz, [_vp]),
+    # graph.h, 0.2: graph filters
+    "contour_graph_filter_new": (_e, [_pvp]),
+    "contour_graph_filter_free": (None, [_vp]),
+    "contour_graph_filter_add_vhost": (_e, [_vp, _s, _sz]),
+    "contour_graph_filter_add_namespace": (_e, [_vp, _s, _sz]),
+    "contour_graph_render_filtered": (_e, [_pvp, _vp, _e, _vp]),
 }
 
 # Without these the binding cannot even check what it loaded.
