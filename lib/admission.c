@@ -312,6 +312,8 @@ static void make_object(reader *r, const modelled *m, const cx_node *ns, const c
         wrong(r, CONTOUR_ERR_INVALID, "a DELETE without request.oldObject needs request.name");
         return;
     }
+    if (!ns || !ns->len)
+        r->req->ns = r->default_ns; /* where the made-up object loads */
     cx_strbuf *b = &r->req->object;
     cx_strbuf_printf(b,
                      "{\"apiVersion\":\"%s%s%s\",\"kind\":\"%s\",\"metadata\":{\"name\":", m->group,

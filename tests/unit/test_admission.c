@@ -297,6 +297,17 @@ static void test_key_from_object(void **state)
     assert_string_equal(contour_admission_request_namespace(r), "ns1");
     contour_admission_request_free(r);
     free(text);
+    /* A DELETE without oldObject nor namespace: the made-up object is in the default one
+     * (found by fuzz_admission). */
+    text =
+        review("networking.k8s.io", "v1", "Ingress", ",\"operation\":\"DELETE\",\"name\":\"ing\"");
+    r = parse_ok(w.s, text);
+    assert_string_equal(contour_admission_request_namespace(r), "default");
+    assert_string_equal(contour_admission_request_object(r),
+                        "{\"apiVersion\":\"networking.k8s.io/v1\",\"kind\":\"Ingress\","
+                        "\"metadata\":{\"name\":\"ing\"}}");
+    contour_admission_request_free(r);
+    free(text);
     world_free(w);
 }
 
