@@ -5,7 +5,8 @@
  * documents into a snapshot (snapshot.h), inspect them (object.h), resolve the snapshot
  * into a route graph with one status per IngressRoute (graph.h), and render it as JSON,
  * text or Graphviz; bindings copy a graph or snapshot out in one call as flat records
- * (export.h). See docs/api.md for the ownership, error and threading rules.
+ * (export.h); answer Kubernetes AdmissionReviews about changes (admission.h). See
+ * docs/api.md for the ownership, error and threading rules.
  */
 #ifndef CONTOUR_CONTOUR_H
 #define CONTOUR_CONTOUR_H
@@ -18,5 +19,6 @@
 #include "object.h"
 #include "graph.h"
 #include "export.h"
+#include "admission.h"
 
 #endif
