@@ -176,7 +176,6 @@ _DECLS: dict[str, tuple[Any, list[Any]]] = {
     "contour_limit_count": (_sz, []),
     "contour_version": (_u32, []),
     "contour_version_string": (_s, []),
-    "contour_escape": (_sz, [_vp, _sz, _s, _sz, _e]),  # 0.2; dst is a writable buffer
     # config.h
     "contour_config_new": (_e, [_pvp]),
     "contour_config_copy": (_e, [_pvp, _vp]),
