@@ -4,9 +4,11 @@
 set -euo pipefail
 
 # scdoc builds the contourc(1) man page; python3-jsonschema validates the SARIF reports in
-# the CLI test.
+# the CLI test. libmicrohttpd, GnuTLS, openssl and curl: the admission webhook example and
+# its tests (examples/admission-webhook; without them the server is not built, its tests
+# skipped).
 packages=(meson ninja-build pkg-config gcc libyaml-dev libjson-c-dev libcmocka-dev python3 scdoc
-          python3-jsonschema)
+          python3-jsonschema libmicrohttpd-dev libgnutls28-dev openssl curl)
 if [[ "${CONTOUR_DEPS_FULL:-0}" == 1 ]]; then
     # Extra tools the full CI uses (.ci/run): clang and its runtimes (sanitizers, libFuzzer),
     # llvm (llvm-symbolizer for sanitizer reports), valgrind, abigail-tools (abidw, abidiff),
