@@ -522,8 +522,9 @@ contour_result contour_admission_request_parse(contour_admission_request **out,
     cx_arena diag_arena;
     cx_arena_init(&diag_arena, alloc, 1024);
     cx_diag_list diags = {NULL, NULL, 0};
-    cx_diag_budget budget = {REQUEST_DIAGNOSTICS, REQUEST_DIAGNOSTICS, &diag_arena, &diags, NULL};
-    cx_diag_sink sink = {&diag_arena, &diags, &budget};
+    cx_diag_budget budget = {
+        REQUEST_DIAGNOSTICS, REQUEST_DIAGNOSTICS, &diag_arena, &diags, NULL, NULL};
+    cx_diag_sink sink = {&diag_arena, &diags, &budget, NULL};
     cx_load_ctx ctx = {
         alloc, &snapshot->limits, "<admission-review>", sink, {&r, on_item, on_document}};
     cx_rc rc = cx_json_parse_whole(&ctx, r.data, len);

@@ -92,6 +92,7 @@ bool cx_config_copy_into(contour_config *dst, const contour_config *src, const c
     dst->http_port = src->http_port;
     dst->https_port = src->https_port;
     dst->follow_links = src->follow_links;
+    dst->threads = src->threads;
     dst->default_ns = dup_str(mem, src->default_ns, strlen(src->default_ns));
     dst->ingress_class = dup_str(mem, src->ingress_class, strlen(src->ingress_class));
     bool ok = dst->default_ns && dst->ingress_class;

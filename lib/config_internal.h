@@ -17,6 +17,7 @@ struct contour_config {
     uint32_t http_port;
     uint32_t https_port;
     bool follow_links; /* directory loads follow symbolic links that leave the directory */
+    uint32_t threads;  /* resolution (and large loads) may use this many threads; 0: one */
 };
 
 /* The defaults, for a NULL config argument. */

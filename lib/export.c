@@ -14,7 +14,7 @@
  * from the model directly: a call per field through the PLT would cost more than the
  * copy.
  */
-#include "graph_model.h"
+#include "resolve_build.h"
 #include "model.h"
 #include "snapshot_internal.h"
 #include "contour/export.h"
@@ -299,7 +299,7 @@ static void emit_listener(emitter *e, const contour_listener *l)
     uint32_t vhosts = put_range(&r);
     begin_list(e, &r, vhosts, T_VHOST, l->vhost_count);
     for (uint32_t i = 0; i < l->vhost_count; i++)
-        emit_vhost(e, &l->vhosts[i]);
+        emit_vhost(e, contour_listener_vhost_at(l, i));
 }
 
 static void emit_status(emitter *e, const contour_status *s)
@@ -550,12 +550,16 @@ static void walk_graph(emitter *e, const job *j)
             emit_listener(e, &g->listeners[i]);
     }
     if (j->parts & CONTOUR_EXPORT_PART_STATUSES) {
-        for (uint32_t i = 0; i < g->status_count; i++)
-            emit_status(e, &g->statuses[i]);
+        cx_pt_iter it;
+        cx_pt_iter_init(&it, &g->statuses, 0);
+        for (const contour_status *st; (st = cx_pt_iter_next(&it));)
+            emit_status(e, st);
     }
     if (j->parts & CONTOUR_EXPORT_PART_DIAGNOSTICS) {
-        for (uint32_t i = 0; i < g->diag_count; i++)
-            emit_diagnostic(e, T_DIAGNOSTIC, g->diags[i]);
+        cx_pt_iter it;
+        cx_pt_iter_init(&it, &g->diags, 0);
+        for (const contour_diagnostic *d; (d = cx_pt_iter_next(&it));)
+            emit_diagnostic(e, T_DIAGNOSTIC, d);
     }
 }
 
@@ -570,13 +574,17 @@ static void walk_snapshot(emitter *e, const job *j)
         int first = j->kind == CONTOUR_KIND_NONE ? 1 : (int)j->kind;
         int last = j->kind == CONTOUR_KIND_NONE ? CX_KIND_COUNT : (int)j->kind;
         for (int k = first; k <= last; k++) {
-            for (size_t i = 0; i < s->count[k]; i++)
-                emit_object(e, s->sorted[k][i]);
+            cx_pt_iter it;
+            cx_pt_iter_init(&it, &s->order[k], 0);
+            for (const contour_object *o; (o = cx_pt_iter_next(&it));)
+                emit_object(e, o);
         }
     }
     if (j->parts & CONTOUR_EXPORT_PART_DIAGNOSTICS) {
-        for (size_t i = 0; i < s->diag_count; i++)
-            emit_diagnostic(e, T_DIAGNOSTIC, s->diag_index[i]);
+        cx_pt_iter it;
+        cx_pt_iter_init(&it, &s->diags, 0);
+        for (const contour_diagnostic *d; (d = cx_pt_iter_next(&it));)
+            emit_diagnostic(e, T_DIAGNOSTIC, d);
     }
 }
 
@@ -698,11 +706,7 @@ contour_result contour_graph_export_status(contour_export **out, const contour_g
     *out = NULL;
     if (!graph || !status)
         return CONTOUR_ERR_INVALID;
-    /* One of this graph's statuses: compared as addresses, without forming a pointer
-     * outside the array. */
-    uintptr_t p = (uintptr_t)status, lo = (uintptr_t)graph->statuses;
-    if (p < lo || (p - lo) / sizeof *status >= graph->status_count ||
-        (p - lo) % sizeof *status != 0)
+    if (!cx_graph_holds_status(graph, status))
         return CONTOUR_ERR_INVALID;
     job j = {graph, NULL, status, NULL, CONTOUR_KIND_NONE, CONTOUR_EXPORT_PART_STATUSES};
     return build(out, &graph->alloc, &j);
@@ -730,10 +734,8 @@ contour_result contour_snapshot_export_object(contour_export **out,
     *out = NULL;
     if (!snapshot || !object)
         return CONTOUR_ERR_INVALID;
-    /* One of this snapshot's objects: its slot in the sorted array of its kind is it. */
     contour_kind k = object->kind;
-    if (k < 1 || (unsigned)k > CX_KIND_COUNT || object->ordinal >= snapshot->count[k] ||
-        snapshot->sorted[k][object->ordinal] != object)
+    if (k < 1 || (unsigned)k > CX_KIND_COUNT || !cx_snapshot_holds(snapshot, object))
         return CONTOUR_ERR_INVALID;
     job j = {NULL, snapshot, NULL, object, k, CONTOUR_EXPORT_PART_OBJECTS};
     return build(out, &snapshot->alloc, &j);

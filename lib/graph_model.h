@@ -66,7 +66,7 @@ struct contour_vhost {
     bool has_tcpproxy;
     const char *secret_ns; /* NULL: passthrough */
     const char *secret_name;
-    const char *min_version; /* "1.1" | "1.2" | "1.3" when has_tls */
+    const char *min_version;     /* "1.1" | "1.2" | "1.3" when has_tls */
     const contour_route *routes; /* sorted */
     uint32_t route_count;
     const contour_cluster *tcp_clusters; /* sorted */
@@ -80,7 +80,7 @@ struct contour_listener {
     const char *name; /* "ingress_http" | "ingress_https" */
     uint32_t port;
     bool secure;
-    uint8_t slot;  /* CX_L_* */
+    uint8_t slot; /* CX_L_* */
     size_t vhost_count;
     const contour_graph *graph;
 };
@@ -98,17 +98,17 @@ typedef enum cx_edge_type {
 } cx_edge_type;
 
 typedef struct cx_edge {
-    const cx_shared *owner;      /* the record the edge lives in */
-    const contour_object *from;  /* the object that refers */
-    const cx_key *to;            /* what it names (kind, namespace, name) */
-    uint64_t to_hash;            /* the graph lineage's hash of `to`: the refs order */
-    uint8_t type;                /* cx_edge_type */
-    bool missing;                /* nothing of that name (or it is ignored for its class) */
-    int32_t rule;                /* Ingress: rule index (-1: default backend) */
-    uint32_t index;              /* route / path / tls / delegation index */
-    uint32_t sub;                /* service index within a route, host index within a tls */
-    const char *label;           /* route match, "port N", host, "tcpproxy" (DOT) */
-    const char *route;           /* the route prefix a service edge serves (DOT), or NULL */
+    const cx_shared *owner;     /* the record the edge lives in */
+    const contour_object *from; /* the object that refers */
+    const cx_key *to;           /* what it names (kind, namespace, name) */
+    uint64_t to_hash;           /* the graph lineage's hash of `to`: the refs order */
+    uint8_t type;               /* cx_edge_type */
+    bool missing;               /* nothing of that name (or it is ignored for its class) */
+    int32_t rule;               /* Ingress: rule index (-1: default backend) */
+    uint32_t index;             /* route / path / tls / delegation index */
+    uint32_t sub;               /* service index within a route, host index within a tls */
+    const char *label;          /* route match, "port N", host, "tcpproxy" (DOT) */
+    const char *route;          /* the route prefix a service edge serves (DOT), or NULL */
 } cx_edge;
 
 /* ---- records ---- */
@@ -154,6 +154,15 @@ typedef struct cx_unit {
     uint32_t ndiags;
     const cx_shared **pins; /* blocks whose memory it shows */
     uint32_t npins;
+    /* For a limit-routes error, should CONTOUR_LIMIT_ROUTES leave it out: where to report
+     * (its root, or its first Ingress route), and for a truncated unit the objects with the
+     * most routes (the others' routes are counted in limit_more). */
+    const contour_object *root;
+    const struct cx_rtpl *first_ingress;
+    const contour_object *limit_top[3];
+    uint64_t limit_top_n[3];
+    uint64_t limit_more;
+    uint32_t limit_more_objects;
     cx_arena arena;
 } cx_unit;
 
@@ -175,7 +184,7 @@ struct contour_status {
     struct cx_reach *reach;
     uint32_t nreach;
     uint32_t entered, published, tcpmiss; /* how many names set each flag */
-    const contour_diagnostic **diags; /* its diagnostics that are on (in res, or its own) */
+    const contour_diagnostic **diags;     /* its diagnostics that are on (in res, or its own) */
     uint32_t ndiags;
     cx_arena arena;
 };
@@ -191,16 +200,17 @@ typedef struct cx_reach {
 } cx_reach;
 
 struct contour_graph {
-    atomic_uint refs; /* the caller's, and every diff's that shows it */
+    atomic_uint refcount; /* the caller's, and every diff's that shows it */
     cx_alloc alloc;
     uint64_t uid;     /* the snapshot it came from */
     uint64_t version; /* the snapshot version it shows */
     struct cx_settings *settings;
-    cx_hash_key refs_key; /* orders refs; inherited by versions made from this one */
+    cx_hash_key refs_key;          /* orders refs; inherited by versions made from this one */
     contour_listener listeners[2]; /* by port */
     uint32_t listener_count;
     cx_ptree units;
-    uint64_t cutoff; /* units [0, cutoff) are shown: CONTOUR_LIMIT_ROUTES */
+    uint64_t cutoff;           /* units [0, cutoff) are shown: CONTOUR_LIMIT_ROUTES */
+    struct cx_limitrec *limit; /* the errors about the units past it, or NULL */
     cx_ptree statuses;
     cx_ptree records;
     cx_ptree refs;

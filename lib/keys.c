@@ -79,6 +79,7 @@ static bool take_id(cx_keytab *t, uint32_t *id)
         t->cap = cap;
     }
     *id = t->top++;
+    t->by_id[*id] = NULL; /* a failed intern gives the id back with no key behind it */
     return true;
 }
 

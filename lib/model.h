@@ -207,7 +207,13 @@ typedef struct contour_service_port cx_service_port;
 typedef struct cx_service {
     cx_service_port *ports;
     uint32_t port_count;
+    /* Services with many ports: port indexes sorted by (number, index) and (name, index),
+     * so a lookup never scans them all (NULL for CX_PORT_SCAN_MAX ports or fewer). */
+    uint32_t *by_number;
+    uint32_t *by_name;
 } cx_service;
+
+#define CX_PORT_SCAN_MAX 16
 
 /* ---- Secret: key names only, never values ---- */
 
@@ -234,7 +240,7 @@ struct contour_object {
     const char *name;
     cx_source *source;    /* holds a reference */
     uint32_t source_slot; /* snapshot side: its index in source->objects */
-    cx_pos pos; /* the document or List item */
+    cx_pos pos;           /* the document or List item */
     cx_annotation *annotations;
     uint32_t annotation_count;
     uint32_t ns_len;    /* strlen(ns): lookups compare lengths first */

@@ -212,6 +212,39 @@ static void copy_ingress(copier *c, cx_ingress *ing)
     }
 }
 
+/* Port index orders: by number or by name, then by index (stable: the first wins). */
+static int port_cmp(const cx_service *svc, bool by_name, uint32_t x, uint32_t y)
+{
+    const cx_service_port *a = &svc->ports[x], *b = &svc->ports[y];
+    int c;
+    if (by_name)
+        c = strcmp(a->name ? a->name : "", b->name ? b->name : "");
+    else
+        c = (a->port > b->port) - (a->port < b->port);
+    return c ? c : (x > y) - (x < y);
+}
+
+/* Bottom-up merge sort of port indexes: no recursion, no comparator context needed. */
+static void sort_ports(const cx_service *svc, bool by_name, uint32_t *a, uint32_t *tmp, uint32_t n)
+{
+    for (uint32_t x = 0; x < n; x++)
+        a[x] = x;
+    for (uint64_t w = 1; w < n; w *= 2) {
+        for (uint64_t lo = 0; lo < n; lo += 2 * w) {
+            uint64_t mid = lo + w < n ? lo + w : n;
+            uint64_t hi = mid + w < n ? mid + w : n;
+            uint64_t i = lo, j = mid, k = lo;
+            while (i < mid && j < hi)
+                tmp[k++] = port_cmp(svc, by_name, a[i], a[j]) <= 0 ? a[i++] : a[j++];
+            while (i < mid)
+                tmp[k++] = a[i++];
+            while (j < hi)
+                tmp[k++] = a[j++];
+        }
+        memcpy(a, tmp, n * sizeof *a);
+    }
+}
+
 static void copy_service_object(copier *c, cx_service *svc)
 {
     const cx_service_port *ports = svc->ports;
@@ -222,6 +255,18 @@ static void copy_service_object(copier *c, cx_service *svc)
         if (!c->measure && svc->ports)
             svc->ports[i] = p;
     }
+    svc->by_number = svc->by_name = NULL;
+    uint32_t n = svc->port_count;
+    if (n <= CX_PORT_SCAN_MAX)
+        return;
+    uint32_t *num = take(c, n * sizeof *num, 8), *nam = take(c, n * sizeof *nam, 8);
+    uint32_t *tmp = take(c, n * sizeof *tmp, 8); /* scratch in the block: 4 bytes a port */
+    if (c->measure || !num || !nam || !tmp || !svc->ports)
+        return;
+    sort_ports(svc, false, num, tmp, n);
+    sort_ports(svc, true, nam, tmp, n);
+    svc->by_number = num;
+    svc->by_name = nam;
 }
 
 static void copy_secret(copier *c, cx_secret *sec)
@@ -489,8 +534,7 @@ static void object_destroy(cx_shared *self, const cx_alloc *alloc)
     cx_object_refs(o, release_ref, &rc);
     cx_key_release(o->key, alloc);
     cx_source *src = o->source;
-    cx_arena a = o->arena; /* the struct lives inside the arena it names */
-    cx_arena_release(&a);
+    cx_arena_release_with(o->arena, alloc);
     if (src)
         cx_shared_release(&src->rc, alloc);
 }
@@ -499,11 +543,9 @@ static void object_destroy(cx_shared *self, const cx_alloc *alloc)
 
 static void source_destroy(cx_shared *self, const cx_alloc *alloc)
 {
-    (void)alloc; /* the arena remembers its allocator */
     cx_source *s = (cx_source *)self;
-    cx_vec_release(&s->objects);
-    cx_arena a = s->arena;
-    cx_arena_release(&a);
+    cx_vec_release_with(&s->objects, alloc);
+    cx_arena_release_with(s->arena, alloc);
 }
 
 cx_source *cx_source_new(const cx_alloc *alloc, const char *name, size_t len)

@@ -7,6 +7,11 @@
  * Destruction may release other blocks (a status releases its object, an object its key
  * and source). That chain follows the fixed shape of the model — never input — so it is
  * at most a handful of calls deep.
+ *
+ * A block may outlive whoever made it (a graph outlives its snapshot), so a destroy
+ * function frees with the allocator it is given, never with one remembered inside the
+ * block: arenas and vectors in blocks are released with cx_arena_release_with() and
+ * cx_vec_release_with().
  */
 #ifndef CX_SHARED_H
 #define CX_SHARED_H

@@ -51,6 +51,12 @@ static void count_severity(const void *e, uint64_t agg[CX_PT_AGG])
 static const cx_pt_ops object_ops = {object_order, NULL, NULL, NULL};
 static const cx_pt_ops diag_ops = {diag_order, NULL, NULL, count_severity};
 
+bool cx_snapshot_holds(const contour_snapshot *s, const contour_object *o)
+{
+    const cx_key *k = o ? o->key : NULL;
+    return k && k->id < s->keys.top && s->keys.by_id[k->id] == k && k->obj == o;
+}
+
 const contour_object *cx_snapshot_find(const contour_snapshot *s, contour_kind kind, const char *ns,
                                        size_t ns_len, const char *name, size_t name_len)
 {

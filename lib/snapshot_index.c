@@ -360,6 +360,13 @@ void cx_tcdindex_remove(cx_tcdindex *x, const contour_object *o)
     tcd_pairs(o, tcd_dec, x);
 }
 
+uint32_t cx_tcdindex_count(const cx_tcdindex *x, const cx_key *secret, const char *target,
+                           size_t target_len)
+{
+    const tcd_entry *e = x->map.count ? tcd_find(x, secret, target, target_len) : NULL;
+    return e ? e->count : 0;
+}
+
 bool cx_tcdindex_allows(const cx_tcdindex *x, const cx_key *secret, const char *target,
                         size_t target_len)
 {

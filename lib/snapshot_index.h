@@ -26,14 +26,14 @@ typedef struct cx_vh_entry {
     const char *name;
     uint32_t len;
     uint64_t hash;
-    cx_vec list[CX_VH_LISTS]; /* cx_key * of the objects, in no particular order */
+    cx_vec list[CX_VH_LISTS];      /* cx_key * of the objects, in no particular order */
     uint32_t pending[CX_VH_LISTS]; /* room reserved by cx_vhindex_prepare, not yet added */
 } cx_vh_entry;
 
 typedef struct cx_vhindex {
     const cx_alloc *alloc;
-    cx_map map;      /* name -> entry */
-    cx_ptree order;  /* entries by name (byte order) */
+    cx_map map;     /* name -> entry */
+    cx_ptree order; /* entries by name (byte order) */
 } cx_vhindex;
 
 void cx_vhindex_init(cx_vhindex *x, const cx_alloc *alloc);
@@ -64,6 +64,9 @@ bool cx_tcdindex_prepare(cx_tcdindex *x, const contour_object *o);
 void cx_tcdindex_abort(cx_tcdindex *x);
 void cx_tcdindex_add(cx_tcdindex *x, const contour_object *o);
 void cx_tcdindex_remove(cx_tcdindex *x, const contour_object *o);
+/* How many (delegation, target) pairs name exactly (secret, target). */
+uint32_t cx_tcdindex_count(const cx_tcdindex *x, const cx_key *secret, const char *target,
+                           size_t target_len);
 /* Whether some TLSCertificateDelegation lets `secret` serve namespace `target`. */
 bool cx_tcdindex_allows(const cx_tcdindex *x, const cx_key *secret, const char *target,
                         size_t target_len);

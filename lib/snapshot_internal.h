@@ -76,6 +76,11 @@ struct contour_snapshot {
 const contour_object *cx_snapshot_find(const contour_snapshot *s, contour_kind kind, const char *ns,
                                        size_t ns_len, const char *name, size_t name_len);
 
+/* True when `o` is the current definition of one of this snapshot's keys: what an API
+ * taking a snapshot and an object checks, since the object may come from another
+ * snapshot (or be an older definition kept alive by a graph). O(1). */
+bool cx_snapshot_holds(const contour_snapshot *s, const contour_object *o);
+
 /* Byte order on (namespace, name): the order of object lists and statuses. */
 int cx_object_key_compare(const contour_object *a, const contour_object *b);
 
