@@ -1,39 +1,45 @@
 /*
- * Loading throughput and memory on a generated cluster (issue: foundation).
+ * Loading throughput and memory (issue: foundation).
  *
- *   bench_load [N] [RUNS]     (defaults 100000 objects, 5 runs)
+ *   bench_load [--shape units|realistic] [--seed N] [N] [RUNS]   a generated cluster of N
+ *                                                  objects (100000), as YAML and as JSON
+ *   bench_load --cluster PATH... [--runs RUNS]     files or directories instead
  *
  * YAML: libyaml's own event parse of the same bytes vs contour_snapshot_load_buffer.
- * JSON (one List): json-c's json_tokener_parse of the same bytes vs our load.
- * Peak memory: a forked child reads the input from a file and loads it; its peak RSS
- * minus an idle child's, against the input size.
+ * JSON (a List, or any JSON file): json-c's json_tokener_parse of the same bytes vs our
+ * load. Medians of RUNS runs (5). Peak memory: a fresh process reads the input files and
+ * loads them; its peak RSS minus an idle one's, against the input size. Every figure is
+ * followed by the shape of the cluster it was measured on.
  */
 #include "benchutil.h"
-#include "gen.h"
+#include "cluster.h"
+#include "shape.h"
 
 #include <json-c/json.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <yaml.h>
 
-static double time_libyaml(const char *data, size_t len)
+extern char **environ;
+
+static double time_libyaml(const bench_input *in)
 {
     double t0 = bench_now();
     yaml_parser_t p;
     yaml_event_t ev;
     yaml_parser_initialize(&p);
-    yaml_parser_set_input_string(&p, (const unsigned char *)data, len);
-    size_t events = 0;
+    yaml_parser_set_input_string(&p, (const unsigned char *)in->data, in->len);
     for (;;) {
         if (!yaml_parser_parse(&p, &ev)) {
-            fprintf(stderr, "libyaml: %s\n", p.problem);
+            fprintf(stderr, "libyaml: %s: %s\n", in->name, p.problem);
             exit(1);
         }
         int done = ev.type == YAML_STREAM_END_EVENT;
         yaml_event_delete(&ev);
-        events++;
         if (done)
             break;
     }
@@ -41,13 +47,14 @@ static double time_libyaml(const char *data, size_t len)
     return bench_now() - t0;
 }
 
-static double time_jsonc(const char *data, size_t len)
+static double time_jsonc(const bench_input *in)
 {
     double t0 = bench_now();
     json_tokener *tok = json_tokener_new_ex(JSON_TOKENER_DEFAULT_DEPTH);
-    json_object *obj = json_tokener_parse_ex(tok, data, (int)len);
+    json_object *obj = json_tokener_parse_ex(tok, in->data, (int)in->len);
     if (!obj) {
-        fprintf(stderr, "json-c: %s\n", json_tokener_error_desc(json_tokener_get_error(tok)));
+        fprintf(stderr, "json-c: %s: %s\n", in->name,
+                json_tokener_error_desc(json_tokener_get_error(tok)));
         exit(1);
     }
     json_object_put(obj);
@@ -55,135 +62,216 @@ static double time_jsonc(const char *data, size_t len)
     return bench_now() - t0;
 }
 
-static contour_config *big_config(void)
+/* Loads the inputs into a fresh snapshot: the time, the live bytes; the snapshot's shape
+ * when `shape` is not NULL. */
+static double time_contour(const bench_input *in, size_t n, size_t *live_bytes, bench_shape *shape)
 {
-    contour_config *c;
-    contour_config_new(&c);
-    contour_config_set_limit(c, CONTOUR_LIMIT_INPUT_BYTES, (uint64_t)4 << 30);
-    contour_config_set_limit(c, CONTOUR_LIMIT_DOCUMENTS, (uint64_t)1 << 40);
-    return c;
-}
-
-static double time_contour(const char *data, size_t len, size_t *objects, size_t *live_bytes)
-{
-    contour_config *c = big_config();
+    contour_config *c = bench_config_new();
     bench_counter counter = {0, 0};
     bench_counter_install(c, &counter);
     contour_snapshot *s;
     double t0 = bench_now();
     contour_snapshot_new(&s, c);
-    if (contour_snapshot_load_buffer(s, "bench", 5, data, len, CONTOUR_FORMAT_AUTO) != CONTOUR_OK) {
+    if (bench_load_inputs(s, in, n) != CONTOUR_OK) {
         fprintf(stderr, "load failed\n");
         exit(1);
     }
     double t = bench_now() - t0;
-    *objects = 0;
-    for (int k = 1; k <= (int)contour_kind_count(); k++)
-        *objects += contour_snapshot_object_count(s, (contour_kind)k);
     *live_bytes = counter.live;
-    if (contour_snapshot_diagnostic_count_by_severity(s, CONTOUR_SEVERITY_ERROR)) {
-        fprintf(stderr, "unexpected load errors: %zu\n",
+    if (contour_snapshot_diagnostic_count_by_severity(s, CONTOUR_SEVERITY_ERROR))
+        fprintf(stderr, "note: %zu load errors\n",
                 contour_snapshot_diagnostic_count_by_severity(s, CONTOUR_SEVERITY_ERROR));
-        exit(1);
-    }
+    if (shape)
+        bench_shape_measure(shape, s);
     contour_snapshot_free(s);
     contour_config_free(c);
     return t;
 }
 
-/* Peak RSS (KiB) of a fresh process (this program re-executed) that reads `path` and, if
- * `load`, loads it. A forked child would inherit the parent's resident pages. */
-static long child_peak_kb(const char *path, int load)
+/* Peak RSS (KiB) of a fresh process (this program re-executed) that reads `paths` and,
+ * if `load`, loads them: its VmHWM, since ru_maxrss would keep the parent's peak. */
+static long child_peak_kb(const char *const *paths, size_t n, int load)
 {
-    char cmd[1024];
-    snprintf(cmd, sizeof cmd, "/proc/%d/exe --child %s %d", (int)getpid(), path ? path : "-", load);
-    FILE *p = popen(cmd, "r");
+    char exe[4096];
+    ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (len < 0)
+        return -1;
+    exe[len] = 0;
+    const char **args = malloc((n + 4) * sizeof *args);
+    if (!args)
+        abort();
+    args[0] = exe;
+    args[1] = "--child";
+    args[2] = load ? "1" : "0";
+    for (size_t i = 0; i < n; i++)
+        args[3 + i] = paths[i];
+    args[3 + n] = NULL;
+    int fd[2];
     long kb = -1;
-    if (!p || fscanf(p, "%ld", &kb) != 1)
+    if (pipe(fd) != 0)
+        abort();
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_adddup2(&fa, fd[1], 1);
+    posix_spawn_file_actions_addclose(&fa, fd[0]);
+    posix_spawn_file_actions_addclose(&fa, fd[1]);
+    pid_t pid;
+    int err = posix_spawn(&pid, exe, &fa, NULL, (char *const *)args, environ);
+    posix_spawn_file_actions_destroy(&fa);
+    close(fd[1]);
+    FILE *f = fdopen(fd[0], "r");
+    if (err || !f || fscanf(f, "%ld", &kb) != 1)
         kb = -1;
-    if (p)
-        pclose(p);
+    if (f)
+        fclose(f);
+    if (!err)
+        waitpid(pid, NULL, 0);
+    free(args);
     return kb;
 }
 
-static int child_main(const char *path, int load)
+static int child_main(int load, int argc, char **argv)
 {
-    if (strcmp(path, "-") != 0) {
-        FILE *f = fopen(path, "rb");
-        if (!f)
-            return 1;
-        fseek(f, 0, SEEK_END);
-        long n = ftell(f);
-        fseek(f, 0, SEEK_SET);
-        char *buf = malloc((size_t)n);
-        if (!buf || fread(buf, 1, (size_t)n, f) != (size_t)n)
-            return 1;
-        fclose(f);
-        if (load) {
-            contour_config *c = big_config();
-            contour_snapshot *s;
-            contour_snapshot_new(&s, c);
-            contour_snapshot_load_buffer(s, "bench", 5, buf, (size_t)n, CONTOUR_FORMAT_AUTO);
-            contour_snapshot_free(s);
-            contour_config_free(c);
-        }
-        free(buf);
+    bench_source src;
+    bench_source_init(&src);
+    src.paths = (const char **)argv;
+    src.npaths = (size_t)argc;
+    bench_input *in = NULL;
+    size_t n = argc ? bench_read_paths(&src, &in) : 0;
+    if (load) {
+        contour_config *c = bench_config_new();
+        contour_snapshot *s;
+        contour_snapshot_new(&s, c);
+        bench_load_inputs(s, in, n);
+        contour_snapshot_free(s);
+        contour_config_free(c);
     }
+    bench_inputs_free(in, n);
+    free(in);
     printf("%ld\n", bench_maxrss_kb());
     return 0;
 }
 
-static void write_file(const char *path, const char *data, size_t len)
+/* Measures one group of inputs of one format, which are the files `paths`. */
+static void run(const char *label, const bench_input *in, size_t n, const char *const *paths,
+                size_t npaths, int runs)
 {
-    FILE *f = fopen(path, "wb");
-    fwrite(data, 1, len, f);
-    fclose(f);
-}
-
-static void run(const char *label, gen_format fmt, size_t n, int runs)
-{
-    size_t len;
-    char *data = gen_cluster(n, fmt, &len);
-    double ref[32], ours[32];
-    size_t objects = 0, live = 0;
+    int json = in[0].json;
+    double ref[64], ours[64];
+    size_t live = 0, bytes = 0;
+    bench_shape shape;
+    for (size_t i = 0; i < n; i++)
+        bytes += in[i].len;
     for (int r = 0; r < runs; r++) {
-        ref[r] = fmt == GEN_YAML ? time_libyaml(data, len) : time_jsonc(data, len);
-        ours[r] = time_contour(data, len, &objects, &live);
+        ref[r] = 0;
+        for (size_t i = 0; i < n; i++)
+            ref[r] += json ? time_jsonc(&in[i]) : time_libyaml(&in[i]);
+        ours[r] = time_contour(in, n, &live, r == runs - 1 ? &shape : NULL);
     }
     double mref = bench_median(ref, (size_t)runs), mours = bench_median(ours, (size_t)runs);
-    double mb = (double)len / 1e6;
+    double mb = (double)bytes / 1e6;
+    long idle = child_peak_kb(NULL, 0, 0);
+    long read_only = child_peak_kb(paths, npaths, 0);
+    long loaded = child_peak_kb(paths, npaths, 1);
+    double peak = (double)(loaded - idle) * 1024.0;
+    printf("%s: %zu objects, %.1f MB input\n", label, shape.objects, mb);
+    bench_shape_print_summary(stdout, &shape);
+    printf("  %-28s %8.3f s  %7.1f MB/s   (median of %d)\n",
+           json ? "json-c json_tokener_parse" : "libyaml event parse", mref, mb / mref, runs);
+    printf("  %-28s %8.3f s  %7.1f MB/s   ratio to reference %.2f (target %s)\n", "contour load",
+           mours, mb / mours, mref / mours, json ? ">= 1.00" : ">= 0.50");
+    printf("  snapshot live bytes          %8.1f MB  (%.2fx input)\n", (double)live / 1e6,
+           (double)live / (double)bytes);
+    printf("  peak RSS, read + load        %8.1f MB  (%.2fx input; target <= 3x; "
+           "reading alone %.2fx)\n",
+           peak / 1e6, peak / (double)bytes, (double)(read_only - idle) * 1024.0 / (double)bytes);
+}
+
+static void write_file(const char *path, const bench_input *in)
+{
+    FILE *f = fopen(path, "wb");
+    if (!f || fwrite(in->data, 1, in->len, f) != in->len || fclose(f) != 0) {
+        perror(path);
+        exit(1);
+    }
+}
+
+static void run_generated(const bench_source *src, gen_format fmt, size_t n, int runs)
+{
+    bench_input in = bench_generate(src, n, fmt);
     char path[] = "/tmp/contour-bench-XXXXXX";
     int fd = mkstemp(path);
     close(fd);
-    write_file(path, data, len);
-    long idle = child_peak_kb(NULL, 0);
-    long read_only = child_peak_kb(path, 0);
-    long loaded = child_peak_kb(path, 1);
+    write_file(path, &in);
+    bench_source_describe(stdout, src, n, &in, 1);
+    const char *paths[] = {path};
+    char label[128];
+    snprintf(label, sizeof label, "%s, shape %s", fmt == GEN_YAML ? "YAML stream" : "JSON List",
+             src->shape.name);
+    run(label, &in, 1, paths, 1, runs);
     unlink(path);
-    double peak = (double)(loaded - idle) * 1024.0;
-    printf("%s: %zu objects, %.1f MB input\n", label, objects, mb);
-    printf("  %-28s %8.3f s  %7.1f MB/s   (median of %d)\n",
-           fmt == GEN_YAML ? "libyaml event parse" : "json-c json_tokener_parse", mref, mb / mref,
-           runs);
-    printf("  %-28s %8.3f s  %7.1f MB/s   ratio to reference %.2f (target %s)\n", "contour load",
-           mours, mb / mours, mref / mours, fmt == GEN_YAML ? ">= 0.50" : ">= 1.00");
-    printf("  snapshot live bytes          %8.1f MB  (%.2fx input)\n", (double)live / 1e6,
-           (double)live / (double)len);
-    printf("  peak RSS, read + load        %8.1f MB  (%.2fx input; target <= 3x; "
-           "reading alone %.2fx)\n",
-           peak / 1e6, peak / (double)len, (double)(read_only - idle) * 1024.0 / (double)len);
-    free(data);
+    bench_inputs_free(&in, 1);
+}
+
+/* The files' YAML inputs, then their JSON inputs, each group measured on its own. */
+static void run_files(const bench_source *src, int runs)
+{
+    bench_input *in;
+    size_t n = bench_read_paths(src, &in);
+    bench_source_describe(stdout, src, 0, in, n);
+    bench_input *group = malloc((n ? n : 1) * sizeof *group);
+    const char **paths = malloc((n ? n : 1) * sizeof *paths);
+    if (!group || !paths)
+        abort();
+    for (int json = 0; json <= 1; json++) {
+        size_t k = 0;
+        for (size_t i = 0; i < n; i++)
+            if (in[i].json == json) {
+                paths[k] = in[i].name;
+                group[k++] = in[i];
+            }
+        if (k)
+            run(json ? "JSON files" : "YAML files", group, k, paths, k, runs);
+    }
+    free(group);
+    free(paths);
+    bench_inputs_free(in, n);
+    free(in);
 }
 
 int main(int argc, char **argv)
 {
-    if (argc == 4 && strcmp(argv[1], "--child") == 0)
-        return child_main(argv[2], atoi(argv[3]));
-    size_t n = argc > 1 ? (size_t)strtoull(argv[1], NULL, 10) : 100000;
-    int runs = argc > 2 ? atoi(argv[2]) : 5;
-    if (runs < 1 || runs > 32)
+    if (argc >= 3 && strcmp(argv[1], "--child") == 0)
+        return child_main(atoi(argv[2]), argc - 3, argv + 3);
+    bench_source src;
+    bench_source_init(&src);
+    size_t n = 100000;
+    int runs = 5, positional = 0;
+    for (int i = 1; i < argc; i++) {
+        if (bench_source_option(&src, argc, argv, &i))
+            continue;
+        if (strcmp(argv[i], "--runs") == 0 && i + 1 < argc)
+            runs = atoi(argv[++i]);
+        else if (argv[i][0] != '-' && positional == 0 && ++positional)
+            n = (size_t)strtoull(argv[i], NULL, 10);
+        else if (argv[i][0] != '-' && positional == 1 && ++positional)
+            runs = atoi(argv[i]);
+        else {
+            fprintf(stderr,
+                    "usage: bench_load [options] [N] [RUNS]\n%s"
+                    "  --runs RUNS               runs per figure (5; at most 64)\n",
+                    BENCH_SOURCE_USAGE);
+            return 2;
+        }
+    }
+    if (runs < 1 || runs > 64)
         runs = 5;
-    run("YAML stream", GEN_YAML, n, runs);
-    run("JSON List", GEN_JSON_LIST, n, runs);
+    if (src.npaths) {
+        run_files(&src, runs);
+    } else {
+        run_generated(&src, GEN_YAML, n, runs);
+        run_generated(&src, GEN_JSON_LIST, n, runs);
+    }
+    bench_source_free(&src);
     return 0;
 }
