@@ -4,7 +4,8 @@
 #
 #   examples/controller/build.sh BUILD_DIR [--check]
 #
-# Writes BUILD_DIR/examples/controller/contour-controller and prints that directory (the only line on standard output). --check also runs gofmt -l,
+# Writes BUILD_DIR/examples/controller/contour-controller and .../contour-loadgen, and
+# prints that directory (the only line on standard output). --check also runs gofmt -l,
 # go vet and the unit tests (go test, then go test -race on the controller's own code).
 #
 # The Go modules (client-go v0.35.4 and its dependencies; go.sum pins them) are the ones
@@ -54,6 +55,7 @@ if ((check)); then
 fi
 echo "controller: building into $out ($("$go" version))" >&2
 "$go" build -p "$jobs" -o "$out/contour-controller" . >&2
+"$go" build -p "$jobs" -o "$out/contour-loadgen" ./loadgen >&2
 if ((check)); then
     "$go" test -p "$jobs" -count=1 ./... >&2 || status=1
     "$go" test -p "$jobs" -count=1 -race . >&2 || status=1
