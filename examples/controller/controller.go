@@ -45,8 +45,7 @@ type controller struct {
 	// irs is the IngressRoute informer, whose cache the status writer compares with.
 	irs     cache.SharedIndexInformer
 	synced  []cache.InformerSynced
-	counts  map[contour.Kind]int // objects per kind in the snapshot
-	current *view                // the last resolved graph; nil before the first
+	current *view // the last resolved graph; nil before the first
 	changes int
 	// resolutions counts the graphs resolved (read by reportStats).
 	resolutions atomic.Int64
@@ -58,9 +57,7 @@ func newController(dyn dynamic.Interface, opt options, logger *log.Logger) (*con
 	if err != nil {
 		return nil, err
 	}
-	c := &controller{opt: opt, log: logger, dyn: dyn, snap: snap, queue: newEventQueue(),
-		counts: make(map[contour.Kind]int), started: time.Now()}
-	return c, nil
+	return &controller{opt: opt, log: logger, dyn: dyn, snap: snap, queue: newEventQueue(), started: time.Now()}, nil
 }
 
 // run lists and watches every kind, waits until the lists are in, then resolves after
@@ -194,10 +191,7 @@ func (c *controller) setObject(e *event) error {
 	if err != nil {
 		return err
 	}
-	before := c.snap.Len(e.key.Kind)
-	err = c.snap.ReplaceObject(e.key.Kind, e.key.Namespace, e.key.Name, e.key.source(), data)
-	c.counts[e.key.Kind] += c.snap.Len(e.key.Kind) - before
-	return err
+	return c.snap.ReplaceObject(e.key.Kind, e.key.Namespace, e.key.Name, e.key.source(), data)
 }
 
 // deleteObject takes an object out of the snapshot.
@@ -208,9 +202,6 @@ func (c *controller) deleteObject(k objKey) error {
 	err := c.snap.Remove(k.Kind, k.Namespace, k.Name)
 	if errors.Is(err, contour.ErrNotFound) {
 		return nil // never loaded (its document had errors)
-	}
-	if err == nil {
-		c.counts[k.Kind]--
 	}
 	return err
 }
@@ -309,7 +300,7 @@ func (c *controller) reportInitialWrites(ctx context.Context) {
 func (c *controller) countsText() string {
 	var parts []string
 	for _, k := range contour.Kinds {
-		parts = append(parts, fmt.Sprintf("%s %d", k, c.counts[k]))
+		parts = append(parts, fmt.Sprintf("%s %d", k, c.snap.Len(k)))
 	}
 	return strings.Join(parts, ", ")
 }

@@ -139,8 +139,8 @@ func TestProcess(t *testing.T) {
 			t.Errorf("missing %q in:\n%s", line, out)
 		}
 	}
-	if c.counts[contour.KindIngressRoute] != 1 {
-		t.Errorf("counts: %v", c.counts)
+	if n := c.snap.Len(contour.KindIngressRoute); n != 1 {
+		t.Errorf("%d IngressRoutes in the snapshot", n)
 	}
 
 	// A change that changes nothing says so.
