@@ -19,9 +19,10 @@
 # 6. stops the controller, then the cluster, each by its PID (also on failure or Ctrl-C).
 #
 # --batch is the controller's: the most objects applied per resolution (0, the default:
-# every one waiting). Everything listens on 127.0.0.1 only. The report is printed and
-# written to $CONTOUR_BENCH_OUT (default: a temporary directory, kept with the logs when
-# CONTOUR_E2E_KEEP=1).
+# every one waiting). Everything listens on 127.0.0.1 only (the controller and the load
+# generator on nothing). The report is printed and written to $CONTOUR_BENCH_OUT (default:
+# report.json in a new temporary directory, beside the controller's log); the cluster's
+# working directory is removed unless CONTOUR_E2E_KEEP=1.
 set -euo pipefail
 
 usage() { echo "usage: $0 BUILD_DIR [--trees N] [--updates N] [--batch N] [--workers N]" >&2; exit 2; }

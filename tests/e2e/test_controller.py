@@ -232,6 +232,24 @@ def test_valid(kube, ctl):
     ctl.wait_output("initial statuses written")
 
 
+def test_listens_nowhere(ctl):
+    """The controller serves nothing: it has no listening socket."""
+    inodes = set()
+    for fd in os.listdir(f"/proc/{ctl.proc.pid}/fd"):
+        try:
+            link = os.readlink(f"/proc/{ctl.proc.pid}/fd/{fd}")
+        except OSError:
+            continue
+        if link.startswith("socket:["):
+            inodes.add(link[8:-1])
+    assert inodes, "the controller has no sockets at all (not connected to the API server?)"
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with open(table) as f:
+            for line in f.readlines()[1:]:
+                cols = line.split()
+                assert not (cols[3] == "0A" and cols[9] in inodes), f"listening: {cols[1]}"
+
+
 def test_ingress_and_class(kube, ctl):
     """An Ingress is a virtual host of the graph; an IngressRoute of another ingress class
     gets no status."""
