@@ -221,11 +221,7 @@ func (g *Graph) Statuses() []Status {
 // the graph has none for it (no such object, or ignored because of its ingress class).
 func (g *Graph) Status(namespace, name string) (Status, error) {
 	const op = "status"
-	nsp, nsl, err := cstr(op, "namespace", namespace)
-	if err != nil {
-		return Status{}, err
-	}
-	nap, nal, err := cstr(op, "name", name)
+	nsp, nsl, nap, nal, err := keyArgs(op, namespace, name)
 	if err != nil {
 		return Status{}, err
 	}

@@ -58,6 +58,7 @@ func TestNULInStrings(t *testing.T) {
 	_, err = s.Find(KindService, "default", "web\x00")
 	isNUL("Find name", err)
 	isNUL("Remove", s.Remove(KindService, "default", "web\x00x"))
+	isNUL("ReplaceObject", s.ReplaceObject(KindService, "default", "web\x00x", "s", []byte(svcWeb)))
 	if s.Len(KindService) != 1 {
 		t.Fatalf("Remove with a NUL name removed something")
 	}

@@ -110,6 +110,7 @@ func TestClosedHandles(t *testing.T) {
 	isClosed("LoadBytes", s.LoadBytes("x", []byte("{}")))
 	isClosed("LoadPath", s.LoadPath("/nonexistent"))
 	isClosed("Remove", s.Remove(KindService, "default", "web"))
+	isClosed("ReplaceObject", s.ReplaceObject(KindService, "default", "web", "x", []byte(svcWeb)))
 	_, err = s.Find(KindService, "default", "web")
 	isClosed("Find", err)
 	_, err = s.Resolve(nil)

@@ -20,8 +20,8 @@ import (
 // snapshot: closing one closes them all, once. The zero Snapshot is closed.
 //
 // Thread-safety: all methods are safe for concurrent use. Reads (Resolve, Objects, Find,
-// Diagnostics, Len, Config) run concurrently with each other; LoadPath, LoadBytes, Remove
-// and Close take the snapshot exclusively, waiting for reads in progress. A method called
+// Diagnostics, Len, Config) run concurrently with each other; LoadPath, LoadBytes,
+// ReplaceObject, Remove and Close take the snapshot exclusively, waiting for reads in progress. A method called
 // after Close, or racing with it, finds the snapshot closed: an error or an empty result,
 // never freed memory. Resolving one snapshot from many goroutines at once is the intended
 // way to use several cores.
@@ -112,8 +112,8 @@ func (s *Snapshot) handle() *handle[*C.contour_snapshot] {
 // Close releases the snapshot's C memory. It is idempotent, also across copies of the
 // Snapshot, and always returns nil; a nil *Snapshot may be closed. Graphs resolved from
 // the snapshot and Go values copied out of it stay valid. After Close, the load methods,
-// Remove, Find, Resolve and Config return an error matching ErrClosed and ErrInvalid;
-// Objects and Diagnostics return nil, and Len and ErrorCount 0.
+// ReplaceObject, Remove, Find, Resolve and Config return an error matching ErrClosed and
+// ErrInvalid; Objects and Diagnostics return nil, and Len and ErrorCount 0.
 func (s *Snapshot) Close() error {
 	s.handle().close()
 	return nil
@@ -185,14 +185,24 @@ func (s *Snapshot) LoadPath(path string) error {
 // load runs one load call with the snapshot held exclusively, and turns its result into
 // the error to return (see loadResult).
 func (s *Snapshot) load(op, source string, dir bool, call func(p *C.contour_snapshot) C.contour_result) error {
+	return s.change(op, source, dir, func(p *C.contour_snapshot) (C.contour_result, C.size_t) {
+		before := C.contour_snapshot_diagnostic_count_by_severity(p, C.CONTOUR_SEVERITY_ERROR)
+		return call(p), before
+	})
+}
+
+// change runs a call that loads (and may first remove) with the snapshot held
+// exclusively; the call returns its result and the number of error diagnostics just
+// before its load, and loadResult turns them into the error to return.
+func (s *Snapshot) change(op, source string, dir bool, call func(p *C.contour_snapshot) (C.contour_result, C.size_t)) error {
 	h := s.handle()
 	p := h.lock()
 	defer h.unlock()
 	if p == nil {
 		return closedError(op)
 	}
-	before := C.contour_snapshot_diagnostic_count_by_severity(p, C.CONTOUR_SEVERITY_ERROR)
-	return s.loadResult(p, call(p), op, source, dir, before)
+	st, before := call(p)
+	return s.loadResult(p, st, op, source, dir, before)
 }
 
 // LoadBytes loads one YAML or JSON input held in memory (data is not retained). name is
@@ -201,21 +211,39 @@ func (s *Snapshot) load(op, source string, dir bool, call func(p *C.contour_snap
 // an *Error with Status CodeLimit.
 func (s *Snapshot) LoadBytes(name string, data []byte) error {
 	const op = "load bytes"
-	np, nl, err := cstr(op, "name", name)
+	np, nl, dp, err := bufferArgs(op, "name", name, data)
 	if err != nil {
 		return err
-	}
-	if np == nil {
-		// The name may be empty, but the library wants a pointer.
-		np = (*C.char)(unsafe.Pointer(&[1]byte{}))
-	}
-	var dp *C.char
-	if len(data) > 0 {
-		dp = (*C.char)(unsafe.Pointer(&data[0]))
 	}
 	return s.load(op, name, false, func(p *C.contour_snapshot) C.contour_result {
 		return C.contour_snapshot_load_buffer(p, np, nl, dp, C.size_t(len(data)), s.format)
 	})
+}
+
+// bufferArgs passes a source name and an input to C (see cstr): name may be empty, but
+// the library wants a pointer for it.
+func bufferArgs(op, what, name string, data []byte) (np *C.char, nl C.size_t, dp *C.char, err error) {
+	if np, nl, err = cstr(op, what, name); err != nil {
+		return nil, 0, nil, err
+	}
+	if np == nil {
+		np = (*C.char)(unsafe.Pointer(&[1]byte{}))
+	}
+	if len(data) > 0 {
+		dp = (*C.char)(unsafe.Pointer(&data[0]))
+	}
+	return np, nl, dp, nil
+}
+
+// keyArgs passes an object's namespace and name to C (see cstr).
+func keyArgs(op, namespace, name string) (nsp *C.char, nsl C.size_t, nap *C.char, nal C.size_t, err error) {
+	if nsp, nsl, err = cstr(op, "namespace", namespace); err != nil {
+		return nil, 0, nil, 0, err
+	}
+	if nap, nal, err = cstr(op, "name", name); err != nil {
+		return nil, 0, nil, 0, err
+	}
+	return nsp, nsl, nap, nal, nil
 }
 
 // Remove removes one object and the load diagnostics about it. Removing then loading an
@@ -223,11 +251,7 @@ func (s *Snapshot) LoadBytes(name string, data []byte) error {
 // ErrNotFound when there is no such object.
 func (s *Snapshot) Remove(kind Kind, namespace, name string) error {
 	const op = "remove"
-	nsp, nsl, err := cstr(op, "namespace", namespace)
-	if err != nil {
-		return err
-	}
-	nap, nal, err := cstr(op, "name", name)
+	nsp, nsl, nap, nal, err := keyArgs(op, namespace, name)
 	if err != nil {
 		return err
 	}
@@ -241,6 +265,48 @@ func (s *Snapshot) Remove(kind Kind, namespace, name string) error {
 		return newError(st, op, kindDetail(kind)+" "+namespace+"/"+name)
 	}
 	return nil
+}
+
+// ReplaceObject replaces one object with a new version of it: it removes the object of
+// the given kind, namespace and name when the snapshot has one (with the load
+// diagnostics about it), then loads data under the source name, as one change — readers
+// never see the snapshot between the two, and the new version loads without a duplicate
+// warning. data should hold that one object (a controller passes the API server's JSON
+// for it); an object the snapshot does not have yet is simply loaded. This is how a
+// controller applies a watch event for an added or updated object (Remove applies a
+// deletion).
+//
+// An unknown kind, or a namespace, name or source with a NUL byte in it, gives an *Error
+// matching ErrInvalid (with ErrNUL for the NUL byte) and changes nothing. Otherwise the
+// errors are LoadBytes': when data cannot be loaded (an input larger than
+// Limits.InputBytes, or, with Config.Strict, a document with errors), the old version is
+// gone all the same.
+//
+// Diagnostics about a document that did not become an object (it is not valid YAML or
+// JSON, or is not an object of a modelled kind) belong to no object, so a later
+// ReplaceObject or Remove of the object does not remove them.
+func (s *Snapshot) ReplaceObject(kind Kind, namespace, name, source string, data []byte) error {
+	const op = "replace object"
+	if !kind.valid() {
+		return newError(C.CONTOUR_ERR_INVALID, op, kindDetail(kind))
+	}
+	nsp, nsl, nap, nal, err := keyArgs(op, namespace, name)
+	if err != nil {
+		return err
+	}
+	srcp, srcl, dp, err := bufferArgs(op, "source", source, data)
+	if err != nil {
+		return err
+	}
+	return s.change(op, source, false, func(p *C.contour_snapshot) (C.contour_result, C.size_t) {
+		st := C.contour_snapshot_remove(p, C.contour_kind(kind), nsp, nsl, nap, nal)
+		if st != C.CONTOUR_OK && st != C.CONTOUR_ERR_NOT_FOUND {
+			return st, 0
+		}
+		// Errors are counted after the removal, which may have taken some away.
+		before := C.contour_snapshot_diagnostic_count_by_severity(p, C.CONTOUR_SEVERITY_ERROR)
+		return C.contour_snapshot_load_buffer(p, srcp, srcl, dp, C.size_t(len(data)), s.format), before
+	})
 }
 
 // Len returns the number of objects of a kind (0 for an unknown kind or a closed
@@ -282,11 +348,7 @@ func (s *Snapshot) Find(kind Kind, namespace, name string) (*Object, error) {
 	if !kind.valid() {
 		return nil, newError(C.CONTOUR_ERR_INVALID, op, kindDetail(kind))
 	}
-	nsp, nsl, err := cstr(op, "namespace", namespace)
-	if err != nil {
-		return nil, err
-	}
-	nap, nal, err := cstr(op, "name", name)
+	nsp, nsl, nap, nal, err := keyArgs(op, namespace, name)
 	if err != nil {
 		return nil, err
 	}
