@@ -285,4 +285,10 @@ static inline void cx_object_release(const contour_object *o, const cx_alloc *al
 /* The value of an annotation, or NULL. */
 const char *cx_object_annotation(const contour_object *o, const char *key);
 
+/* A TLS secret reference as written: splits "name" or "namespace/name" at the first '/'; an absent
+ * or empty namespace part becomes default_ns. Results point into the inputs (not NUL-terminated). s
+ * may be NULL. */
+void cx_split_secret(const char *s, const char *default_ns, const char **ns, size_t *ns_len,
+                     const char **name, size_t *name_len);
+
 #endif

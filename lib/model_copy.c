@@ -565,3 +565,21 @@ cx_source *cx_source_new(const cx_alloc *alloc, const char *name, size_t len)
     cx_shared_init(&s->rc, source_destroy);
     return s;
 }
+
+void cx_split_secret(const char *s, const char *default_ns, const char **ns, size_t *ns_len,
+                     const char **name, size_t *name_len)
+{
+    if (!s)
+        s = "";
+    const char *slash = strchr(s, '/');
+    if (!slash || slash == s) {
+        *ns = default_ns;
+        *ns_len = strlen(default_ns);
+        *name = slash ? slash + 1 : s;
+    } else {
+        *ns = s;
+        *ns_len = (size_t)(slash - s);
+        *name = slash + 1;
+    }
+    *name_len = strlen(*name);
+}

@@ -28,27 +28,11 @@
 #include "annotations.h"
 #include "config_internal.h"
 #include "graph_model.h"
+#include "graph_settings.h"
 #include "map.h"
 #include "snapshot_internal.h"
 #include "strbuf.h"
 #include "vec.h"
-
-/* ---- settings a graph was resolved with ---- */
-
-typedef struct cx_settings {
-    const char *ingress_class; /* "" accepts "" and "contour" too */
-    const char **root_namespaces;
-    size_t root_namespace_count;
-    uint32_t http_port, https_port;
-    uint64_t route_limit;
-    uint32_t threads;
-} cx_settings;
-
-/* A copy of a config's resolution settings in one block; NULL on OOM. */
-cx_settings *cx_settings_new(const cx_alloc *a, const contour_config *cfg);
-void cx_settings_free(const cx_alloc *a, cx_settings *s);
-/* Whether two graphs resolved with these settings may share records (all but threads). */
-bool cx_settings_equal(const cx_settings *a, const cx_settings *b);
 
 /* ---- route templates ---- */
 

@@ -1,5 +1,5 @@
 /*
- * What every stage of resolution shares: the settings, the object lookups of a resolution
+ * What every stage of resolution shares: the object lookups of a resolution
  * (with a what-if overlay), messages and diagnostics in a record's arena, Service ports and
  * clusters, and secret references (spec §2 rule 2).
  */
@@ -10,60 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* ---- settings ---- */
-
-cx_settings *cx_settings_new(const cx_alloc *a, const contour_config *cfg)
-{
-    size_t bytes = sizeof(cx_settings), n = cfg->root_namespace_count;
-    const char *cls = cfg->ingress_class ? cfg->ingress_class : "";
-    size_t cls_len = strlen(cls) + 1;
-    if (!cx_size_add(bytes, cls_len, &bytes))
-        return NULL;
-    for (size_t i = 0; i < n; i++) {
-        if (!cx_size_add(bytes, strlen(cfg->root_namespaces[i]) + 1 + sizeof(char *), &bytes))
-            return NULL;
-    }
-    cx_settings *s = cx_malloc(a, bytes);
-    if (!s)
-        return NULL;
-    const char **list = (const char **)(s + 1);
-    char *p = (char *)(list + n);
-    memcpy(p, cls, cls_len);
-    s->ingress_class = p;
-    p += cls_len;
-    for (size_t i = 0; i < n; i++) {
-        size_t l = strlen(cfg->root_namespaces[i]) + 1;
-        memcpy(p, cfg->root_namespaces[i], l);
-        list[i] = p;
-        p += l;
-    }
-    s->root_namespaces = list;
-    s->root_namespace_count = n;
-    s->http_port = cfg->http_port;
-    s->https_port = cfg->https_port;
-    s->route_limit = cfg->limits.v[CONTOUR_LIMIT_ROUTES];
-    s->threads = cfg->threads ? cfg->threads : 1;
-    return s;
-}
-
-void cx_settings_free(const cx_alloc *a, cx_settings *s)
-{
-    cx_free(a, s);
-}
-
-bool cx_settings_equal(const cx_settings *a, const cx_settings *b)
-{
-    if (strcmp(a->ingress_class, b->ingress_class) != 0 || a->http_port != b->http_port ||
-        a->https_port != b->https_port || a->route_limit != b->route_limit ||
-        a->root_namespace_count != b->root_namespace_count)
-        return false;
-    for (size_t i = 0; i < a->root_namespace_count; i++) {
-        if (strcmp(a->root_namespaces[i], b->root_namespaces[i]) != 0)
-            return false;
-    }
-    return true;
-}
 
 bool cx_rx_ignored(const cx_rx *rx, const contour_object *o)
 {

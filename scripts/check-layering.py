@@ -37,7 +37,7 @@ LAYERS = [
     ("infrastructure", ["alloc.c", "arena.c", "vec.c", "hash.c", "map.c", "strbuf.c",
                         "utf8.c", "escape.c", "diag.c", "ptree.c", "common.c", "config.c"]),
     ("document trees", ["tree.c", "yaml_load.c", "json_load.c"]),
-    ("model", ["model*.c", "object.c"]),
+    ("model", ["model*.c", "object.c", "keys.c"]),
     ("conversion", ["scalar.c", "convert*.c"]),
     ("snapshot and loading", ["snapshot*.c", "load*.c"]),
     ("graph model", ["graph*.c"]),
