@@ -101,7 +101,7 @@ typedef struct cx_edge {
     const cx_shared *owner;     /* the record the edge lives in */
     const contour_object *from; /* the object that refers */
     const cx_key *to;           /* what it names (kind, namespace, name) */
-    uint64_t to_hash;           /* the graph lineage's hash of `to`: the refs order */
+    uint64_t to_hash;           /* to->hash: the refs order */
     uint8_t type;               /* cx_edge_type */
     bool missing;               /* nothing of that name (or it is ignored for its class) */
     int32_t rule;               /* Ingress: rule index (-1: default backend) */
@@ -205,7 +205,6 @@ struct contour_graph {
     uint64_t uid;     /* the snapshot it came from */
     uint64_t version; /* the snapshot version it shows */
     struct cx_settings *settings;
-    cx_hash_key refs_key;          /* orders refs; inherited by versions made from this one */
     contour_listener listeners[2]; /* by port */
     uint32_t listener_count;
     cx_ptree units;

@@ -2,38 +2,51 @@
 
 #include <string.h>
 
-cx_settings *cx_settings_new(const cx_alloc *a, const contour_config *cfg)
+/* One block: the struct, the namespace pointers, then the strings. */
+static cx_settings *make(const cx_alloc *a, const cx_settings *from)
 {
-    size_t bytes = sizeof(cx_settings), n = cfg->root_namespace_count;
-    const char *cls = cfg->ingress_class ? cfg->ingress_class : "";
-    size_t cls_len = strlen(cls) + 1;
+    size_t bytes = sizeof(cx_settings), n = from->root_namespace_count;
+    size_t cls_len = strlen(from->ingress_class) + 1;
     if (!cx_size_add(bytes, cls_len, &bytes))
         return NULL;
     for (size_t i = 0; i < n; i++) {
-        if (!cx_size_add(bytes, strlen(cfg->root_namespaces[i]) + 1 + sizeof(char *), &bytes))
+        if (!cx_size_add(bytes, strlen(from->root_namespaces[i]) + 1 + sizeof(char *), &bytes))
             return NULL;
     }
     cx_settings *s = cx_malloc(a, bytes);
     if (!s)
         return NULL;
+    *s = *from;
     const char **list = (const char **)(s + 1);
     char *p = (char *)(list + n);
-    memcpy(p, cls, cls_len);
+    memcpy(p, from->ingress_class, cls_len);
     s->ingress_class = p;
     p += cls_len;
     for (size_t i = 0; i < n; i++) {
-        size_t l = strlen(cfg->root_namespaces[i]) + 1;
-        memcpy(p, cfg->root_namespaces[i], l);
+        size_t l = strlen(from->root_namespaces[i]) + 1;
+        memcpy(p, from->root_namespaces[i], l);
         list[i] = p;
         p += l;
     }
     s->root_namespaces = list;
-    s->root_namespace_count = n;
-    s->http_port = cfg->http_port;
-    s->https_port = cfg->https_port;
-    s->route_limit = cfg->limits.v[CONTOUR_LIMIT_ROUTES];
-    s->threads = cfg->threads ? cfg->threads : 1;
     return s;
+}
+
+cx_settings *cx_settings_new(const cx_alloc *a, const contour_config *cfg)
+{
+    cx_settings view = {cfg->ingress_class ? cfg->ingress_class : "",
+                        (const char **)cfg->root_namespaces,
+                        cfg->root_namespace_count,
+                        cfg->http_port,
+                        cfg->https_port,
+                        cfg->limits.v[CONTOUR_LIMIT_ROUTES],
+                        cfg->threads ? cfg->threads : 1};
+    return make(a, &view);
+}
+
+cx_settings *cx_settings_dup(const cx_alloc *a, const cx_settings *s)
+{
+    return make(a, s);
 }
 
 void cx_settings_free(const cx_alloc *a, cx_settings *s)

@@ -21,6 +21,8 @@ typedef struct cx_settings {
 
 /* A copy of a config's resolution settings in one block; NULL on OOM. */
 cx_settings *cx_settings_new(const cx_alloc *a, const contour_config *cfg);
+/* A copy in one block; NULL on OOM. */
+cx_settings *cx_settings_dup(const cx_alloc *a, const cx_settings *s);
 void cx_settings_free(const cx_alloc *a, cx_settings *s);
 /* Whether two graphs resolved with these settings may share records (all but threads). */
 bool cx_settings_equal(const cx_settings *a, const cx_settings *b);

@@ -502,13 +502,12 @@ bool cx_untruncate(cx_rx *rx, cx_unit_ws *ws, contour_graph *g)
     return true;
 }
 
-/* Fills g (settings, uid, refs key set) from the snapshot. */
-static bool resolve_full(contour_graph *g, const contour_snapshot *s)
+bool cx_resolve_full(contour_graph *g, const contour_snapshot *s)
 {
     full f;
     memset(&f, 0, sizeof f);
     f.g = g;
-    cx_rx_init(&f.rx, s, g->settings, &g->alloc, g->refs_key);
+    cx_rx_init(&f.rx, s, g->settings, &g->alloc);
     cx_vec_init(&f.units, &g->alloc, sizeof(cx_unit *));
     cx_vec_init(&f.statuses, &g->alloc, sizeof(contour_status *));
     cx_vec_init(&f.records, &g->alloc, sizeof(cx_objrec *));
@@ -558,8 +557,7 @@ contour_result contour_resolve(contour_graph **out, const contour_snapshot *snap
     contour_graph *g = cx_graph_for(snapshot, config);
     if (!g)
         return CONTOUR_ERR_NOMEM;
-    g->refs_key = cx_hash_key_random();
-    if (!resolve_full(g, snapshot)) {
+    if (!cx_resolve_full(g, snapshot)) {
         contour_graph_free(g);
         return CONTOUR_ERR_NOMEM;
     }

@@ -120,7 +120,6 @@ typedef struct cx_rx {
     const contour_snapshot *s;
     const cx_settings *set;
     const cx_alloc *alloc;
-    cx_hash_key refs_key;
     const cx_overlay *ov;
     /* Object results made or reused by this resolution, by key. */
     cx_map irres;              /* cx_key * -> cx_irres * (a reference each) */

@@ -8,8 +8,8 @@
 
 #include "resolve.h"
 
-void cx_rx_init(cx_rx *rx, const contour_snapshot *s, const cx_settings *set, const cx_alloc *alloc,
-                cx_hash_key refs_key);
+void cx_rx_init(cx_rx *rx, const contour_snapshot *s, const cx_settings *set,
+                const cx_alloc *alloc);
 void cx_rx_release(cx_rx *rx);
 /* Adds a result to one of rx's maps (taking the reference); false on OOM. */
 bool cx_rx_put(cx_rx *rx, cx_map *m, const contour_object *o, const cx_shared *res);
@@ -29,6 +29,8 @@ uint64_t cx_cutoff(const cx_ptree *units, uint64_t limit);
 /* Makes again, with their routes, the truncated units before g->cutoff. */
 bool cx_untruncate(cx_rx *rx, cx_unit_ws *ws, contour_graph *g);
 
+/* Fills an empty graph g (settings and uid set) from the whole snapshot. False on OOM. */
+bool cx_resolve_full(contour_graph *g, const contour_snapshot *s);
 /* An empty graph of snapshot s with cfg's settings (NULL: the snapshot's). */
 contour_graph *cx_graph_for(const contour_snapshot *s, const contour_config *cfg);
 

@@ -27,14 +27,12 @@ typedef struct res_entry {
     const cx_shared *res;
 } res_entry;
 
-void cx_rx_init(cx_rx *rx, const contour_snapshot *s, const cx_settings *set, const cx_alloc *alloc,
-                cx_hash_key refs_key)
+void cx_rx_init(cx_rx *rx, const contour_snapshot *s, const cx_settings *set, const cx_alloc *alloc)
 {
     memset(rx, 0, sizeof *rx);
     rx->s = s;
     rx->set = set;
     rx->alloc = alloc;
-    rx->refs_key = refs_key;
     /* Addresses are not chosen by the input: a fixed key spares a getrandom per map. */
     static const cx_hash_key address_key = {0x9e3779b97f4a7c15ULL, 0xbf58476d1ce4e5b9ULL};
     cx_map_init_keyed(&rx->irres, alloc, address_key);

@@ -90,12 +90,6 @@ static void b_pin(builder *b, const contour_object *o)
         cx_shared_retain(p);
 }
 
-static uint64_t key_hash(const cx_rx *rx, const cx_key *k)
-{
-    return cx_hash_pair(rx->refs_key, k->ns, k->ns_len, k->name, k->name_len) ^
-           ((uint64_t)k->kind * 0x9E3779B97F4A7C15ull);
-}
-
 static cx_edge *b_edge(builder *b, cx_edge_type type, const contour_object *from, const cx_key *to)
 {
     if (b->oom || !to)
@@ -108,7 +102,7 @@ static cx_edge *b_edge(builder *b, cx_edge_type type, const contour_object *from
     e->owner = b->owner;
     e->from = from;
     e->to = to;
-    e->to_hash = key_hash(b->rx, to);
+    e->to_hash = to->hash; /* the key table's: computed once, at load */
     e->type = (uint8_t)type;
     e->rule = -1;
     return e;

@@ -57,6 +57,37 @@ typedef struct contour_status contour_status;
 CONTOUR_API contour_result contour_resolve(contour_graph **out, const contour_snapshot *snapshot,
                                            const contour_config *config);
 
+/**
+ * Brings a graph up to date with its snapshot: the graph contour_resolve() would make of
+ * the snapshot now, byte for byte, made by resolving again only what the snapshot's
+ * changes since `previous` can affect (objects referring to a changed one, the virtual
+ * hosts reaching it, the names it claims) and sharing the rest with `previous`. The cost
+ * follows the size of the change, not of the cluster, and so does the memory the new
+ * graph adds while both are alive.
+ *
+ * `previous` is unchanged and stays valid; it may be read by other threads meanwhile and
+ * freed in any order. A graph is made from scratch instead (same result, a full
+ * resolution's cost) when the settings differ from the ones `previous` was resolved with,
+ * when more changes were made since `previous` than the snapshot remembers (4,096
+ * object or source changes), or when CONTOUR_LIMIT_ROUTES leaves a virtual host out of
+ * either graph.
+ *
+ * Same thread rules as contour_resolve(): reads the snapshot, which no thread may change
+ * meanwhile.
+ * @param out receives the new graph, owned by the caller (release with
+ *        contour_graph_free()), even when nothing changed.
+ * @param previous a graph of this snapshot (contour_resolve() or contour_resolve_update()),
+ *        or NULL to resolve from scratch.
+ * @param config settings to resolve with, or NULL for those `previous` was resolved with
+ *        (the snapshot's own config when `previous` is NULL).
+ * @return CONTOUR_OK, CONTOUR_ERR_INVALID (out or snapshot NULL; `previous` from another
+ *         snapshot) or CONTOUR_ERR_NOMEM (nothing is made; `previous` is untouched).
+ */
+CONTOUR_API contour_result contour_resolve_update(contour_graph **out,
+                                                  const contour_snapshot *snapshot,
+                                                  const contour_graph *previous,
+                                                  const contour_config *config);
+
 /** Releases a graph and everything borrowed from it. Accepts NULL. */
 CONTOUR_API void contour_graph_free(contour_graph *graph);
 

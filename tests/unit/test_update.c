@@ -1,0 +1,595 @@
+/* contour_resolve_update(): a graph brought up to date must be the graph a full
+ * resolution makes, byte for byte, after any sequence of changes. A random cluster of
+ * every kind is changed one object at a time (added, replaced, deleted, broken), and after
+ * each change the incremental graph's JSON, text and DOT renderings are compared with a
+ * full resolution's; updates also start from graphs several versions old. */
+#include "testutil.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- a small deterministic generator ---- */
+
+typedef struct rng {
+    uint64_t s;
+} rng;
+
+static uint32_t rnd(rng *r, uint32_t n)
+{
+    r->s ^= r->s << 13;
+    r->s ^= r->s >> 7;
+    r->s ^= r->s << 17;
+    return n ? (uint32_t)(r->s % n) : 0;
+}
+
+static bool chance(rng *r, uint32_t percent)
+{
+    return rnd(r, 100) < percent;
+}
+
+typedef struct text {
+    char *p;
+    size_t len, cap;
+} text;
+
+static void put(text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void put(text *t, const char *fmt, ...)
+{
+    va_list ap;
+    for (;;) {
+        va_start(ap, fmt);
+        int n = vsnprintf(t->p ? t->p + t->len : NULL, t->p ? t->cap - t->len : 0, fmt, ap);
+        va_end(ap);
+        assert_true(n >= 0);
+        if (t->p && t->len + (size_t)n < t->cap) {
+            t->len += (size_t)n;
+            return;
+        }
+        t->cap = (t->cap + (size_t)n + 1) * 2;
+        t->p = realloc(t->p, t->cap);
+        assert_non_null(t->p);
+    }
+}
+
+enum { NS = 3, IRS = 8, SVCS = 3, SECRETS = 2, TCDS = 1, INGS = 3 };
+
+static const char *const fqdns[] = {"a.example.com", "b.example.com", "c.example.com",
+                                    "d.example.com"};
+static const char *const matches[] = {"/", "/a", "/a/b", "/b", "/c"};
+
+static void metadata(text *t, rng *r, const char *kind, const char *api, int ns, const char *name)
+{
+    put(t, "apiVersion: %s\nkind: %s\nmetadata:\n  name: %s\n  namespace: ns%d\n", api, kind, name,
+        ns);
+    if (chance(r, 8))
+        put(t, "  annotations:\n    kubernetes.io/ingress.class: %s\n",
+            chance(r, 50) ? "other" : "contour");
+}
+
+static void ingressroute(text *t, rng *r, int ns, int i)
+{
+    char name[16];
+    snprintf(name, sizeof name, "ir%d", i);
+    metadata(t, r, "IngressRoute", "contour.heptio.com/v1beta1", ns, name);
+    put(t, "spec:\n");
+    bool root = i < 3 ? chance(r, 80) : chance(r, 15);
+    if (root) {
+        put(t, "  virtualhost:\n    fqdn: %s\n", fqdns[rnd(r, 4)]);
+        if (chance(r, 35)) {
+            if (chance(r, 80))
+                put(t, "    tls:\n      secretName: %ssec%u\n", chance(r, 30) ? "ns0/" : "",
+                    rnd(r, SECRETS));
+            else
+                put(t, "    tls:\n      passthrough: true\n");
+        }
+    }
+    if (root && chance(r, 12)) {
+        if (chance(r, 50))
+            put(t, "  tcpproxy:\n    services:\n    - name: svc%u\n      port: 80\n", rnd(r, SVCS));
+        else
+            put(t, "  tcpproxy:\n    delegate:\n      name: ir%u\n", rnd(r, IRS));
+    }
+    uint32_t routes = rnd(r, 4);
+    if (routes || chance(r, 80))
+        put(t, "  routes:%s\n", routes ? "" : " []");
+    for (uint32_t k = 0; k < routes; k++) {
+        put(t, "  - match: %s\n", matches[rnd(r, 5)]);
+        bool delegate = chance(r, 40);
+        if (delegate || chance(r, 3)) {
+            put(t, "    delegate:\n      name: ir%u\n", rnd(r, IRS));
+            if (chance(r, 30))
+                put(t, "      namespace: ns%u\n", rnd(r, NS));
+        }
+        if (!delegate || chance(r, 3)) {
+            uint32_t n = 1 + rnd(r, 2);
+            put(t, "    services:\n");
+            for (uint32_t s = 0; s < n; s++) {
+                put(t, "    - name: svc%u\n      port: %s\n", rnd(r, SVCS),
+                    chance(r, 85) ? "80" : (chance(r, 50) ? "8080" : "9999"));
+                if (chance(r, 20))
+                    put(t, "      weight: %d\n", chance(r, 90) ? (int)rnd(r, 100) : -1);
+            }
+        }
+        if (chance(r, 10))
+            put(t, "    prefixRewrite: /x\n");
+        if (chance(r, 10))
+            put(t, "    enableWebsockets: true\n");
+        if (chance(r, 10))
+            put(t, "    permitInsecure: true\n");
+    }
+}
+
+static void service(text *t, rng *r, int ns, int i)
+{
+    char name[16];
+    snprintf(name, sizeof name, "svc%d", i);
+    put(t, "apiVersion: v1\nkind: Service\nmetadata:\n  name: %s\n  namespace: ns%d\n", name, ns);
+    if (chance(r, 20))
+        put(t, "  annotations:\n    contour.heptio.com/max-connections: \"%s\"\n",
+            chance(r, 50) ? "10" : "lots");
+    if (chance(r, 10)) {
+        put(t, "spec: {}\n");
+        return;
+    }
+    put(t, "spec:\n  ports:\n  - port: 80\n");
+    if (chance(r, 70))
+        put(t, "  - port: 8080\n    name: http\n");
+}
+
+static void secret(text *t, rng *r, int ns, int i)
+{
+    put(t, "apiVersion: v1\nkind: Secret\nmetadata:\n  name: sec%d\n  namespace: ns%d\n", i, ns);
+    if (chance(r, 85))
+        put(t, "type: kubernetes.io/tls\ndata:\n  tls.crt: eA==\n  tls.key: eA==\n");
+    else
+        put(t, "type: Opaque\ndata:\n  x: eA==\n");
+}
+
+static void delegation(text *t, rng *r, int ns, int i)
+{
+    put(t,
+        "apiVersion: contour.heptio.com/v1beta1\nkind: TLSCertificateDelegation\n"
+        "metadata:\n  name: tcd%d\n  namespace: ns%d\nspec:\n  delegations:\n",
+        i, ns);
+    uint32_t n = 1 + rnd(r, 2);
+    for (uint32_t d = 0; d < n; d++) {
+        put(t, "  - secretName: sec%u\n    targetNamespaces:\n", rnd(r, SECRETS));
+        if (chance(r, 30))
+            put(t, "    - \"*\"\n");
+        else
+            put(t, "    - ns%u\n", rnd(r, NS));
+    }
+}
+
+static void ingress(text *t, rng *r, int ns, int i)
+{
+    char name[16];
+    snprintf(name, sizeof name, "ing%d", i);
+    metadata(t, r, "Ingress", "networking.k8s.io/v1beta1", ns, name);
+    put(t, "spec:\n");
+    if (chance(r, 15))
+        put(t, "  backend:\n    serviceName: svc%u\n    servicePort: 80\n", rnd(r, SVCS));
+    if (chance(r, 30)) {
+        put(t, "  tls:\n  - hosts:\n    - %s\n    secretName: sec%u\n", fqdns[rnd(r, 4)],
+            rnd(r, SECRETS));
+    }
+    uint32_t rules = rnd(r, 3);
+    if (rules)
+        put(t, "  rules:\n");
+    for (uint32_t k = 0; k < rules; k++) {
+        if (chance(r, 80))
+            put(t, "  - host: %s\n    http:\n", fqdns[rnd(r, 4)]);
+        else
+            put(t, "  - http:\n");
+        put(t, "      paths:\n");
+        uint32_t paths = 1 + rnd(r, 2);
+        for (uint32_t p = 0; p < paths; p++)
+            put(t,
+                "      - path: %s\n        backend:\n          serviceName: svc%u\n"
+                "          servicePort: %s\n",
+                matches[rnd(r, 5)], rnd(r, SVCS), chance(r, 80) ? "80" : "http");
+    }
+}
+
+/* One random document for object (kind, ns, index); sometimes broken on purpose. */
+static void document(text *t, rng *r, int kind, int ns, int i)
+{
+    t->len = 0;
+    if (chance(r, 2)) {
+        put(t, "kind: [unclosed\n");
+        return;
+    }
+    switch (kind) {
+    case 0:
+        ingressroute(t, r, ns, i);
+        break;
+    case 1:
+        service(t, r, ns, i);
+        break;
+    case 2:
+        secret(t, r, ns, i);
+        break;
+    case 3:
+        delegation(t, r, ns, i);
+        break;
+    default:
+        ingress(t, r, ns, i);
+        break;
+    }
+    if (chance(r, 3))
+        put(t, "bogus: 1\n"); /* a load warning (unknown top-level field) */
+}
+
+static const int counts[5] = {IRS, SVCS, SECRETS, TCDS, INGS};
+
+static void source_name(char *buf, size_t size, int kind, int ns, int i)
+{
+    static const char *const kinds[5] = {"IngressRoute", "Service", "Secret",
+                                         "TLSCertificateDelegation", "Ingress"};
+    snprintf(buf, size, "%s/ns%d/%d", kinds[kind], ns, i);
+}
+
+/* Applies one random change: a new version of some object, or its deletion. */
+static void change(contour_snapshot *s, rng *r, text *t)
+{
+    int kind = (int)rnd(r, 100);
+    kind = kind < 55 ? 0 : kind < 70 ? 1 : kind < 78 ? 2 : kind < 83 ? 3 : 4;
+    int ns = (int)rnd(r, NS), i = (int)rnd(r, (uint32_t)counts[kind]);
+    char name[64];
+    source_name(name, sizeof name, kind, ns, i);
+    if (chance(r, 15)) {
+        contour_result rc = contour_snapshot_remove_source(s, name, strlen(name));
+        assert_true(rc == CONTOUR_OK || rc == CONTOUR_ERR_NOT_FOUND);
+        return;
+    }
+    document(t, r, kind, ns, i);
+    assert_int_equal(
+        contour_snapshot_set_source(s, name, strlen(name), t->p, t->len, CONTOUR_FORMAT_YAML),
+        CONTOUR_OK);
+}
+
+/* ---- comparing graphs ---- */
+
+static char *render(const contour_graph *g, contour_output_format f)
+{
+    contour_buffer *b = NULL;
+    assert_int_equal(contour_graph_render(&b, g, f), CONTOUR_OK);
+    char *copy = strdup(contour_buffer_data(b));
+    assert_non_null(copy);
+    contour_buffer_free(b);
+    return copy;
+}
+
+static void dump_pair(const char *a, const char *b)
+{
+    FILE *f = fopen("update-incremental.out", "w");
+    if (f) {
+        fputs(a, f);
+        fclose(f);
+    }
+    f = fopen("update-full.out", "w");
+    if (f) {
+        fputs(b, f);
+        fclose(f);
+    }
+}
+
+static void assert_same_graph(const contour_graph *inc, const contour_graph *full, long step)
+{
+    static const contour_output_format formats[3] = {CONTOUR_OUTPUT_JSON, CONTOUR_OUTPUT_TEXT,
+                                                     CONTOUR_OUTPUT_DOT};
+    for (int f = 0; f < 3; f++) {
+        char *a = render(inc, formats[f]), *b = render(full, formats[f]);
+        if (strcmp(a, b) != 0) {
+            dump_pair(a, b);
+            fail_msg("step %ld: the updated graph differs from a full resolution (format %d; "
+                     "both written to update-*.out)",
+                     step, f);
+        }
+        free(a);
+        free(b);
+    }
+    assert_int_equal(contour_graph_diagnostic_count(inc), contour_graph_diagnostic_count(full));
+    assert_int_equal(contour_graph_status_count(inc), contour_graph_status_count(full));
+}
+
+static void run_random(uint64_t seed, long steps)
+{
+    rng r = {seed};
+    text t = {0};
+    contour_snapshot *s;
+    assert_int_equal(contour_snapshot_new(&s, NULL), CONTOUR_OK);
+    /* A populated start: every object once. */
+    for (int kind = 0; kind < 5; kind++) {
+        for (int ns = 0; ns < NS; ns++) {
+            for (int i = 0; i < counts[kind]; i++) {
+                char name[64];
+                source_name(name, sizeof name, kind, ns, i);
+                document(&t, &r, kind, ns, i);
+                assert_int_equal(contour_snapshot_set_source(s, name, strlen(name), t.p, t.len,
+                                                             CONTOUR_FORMAT_YAML),
+                                 CONTOUR_OK);
+            }
+        }
+    }
+    enum { KEEP = 5 };
+    contour_graph *old[KEEP] = {NULL};
+    contour_graph *g = NULL;
+    assert_int_equal(contour_resolve(&g, s, NULL), CONTOUR_OK);
+    for (long step = 0; step < steps; step++) {
+        uint32_t n = chance(&r, 80) ? 1 : 1 + rnd(&r, 6);
+        for (uint32_t k = 0; k < n; k++)
+            change(s, &r, &t);
+        /* Usually from the latest graph; sometimes from one several versions old. */
+        const contour_graph *from = g;
+        uint32_t back = rnd(&r, KEEP);
+        if (chance(&r, 15) && old[back])
+            from = old[back];
+        contour_graph *next = NULL, *full = NULL;
+        assert_int_equal(contour_resolve_update(&next, s, from, NULL), CONTOUR_OK);
+        assert_int_equal(contour_resolve(&full, s, NULL), CONTOUR_OK);
+        assert_same_graph(next, full, step);
+        contour_graph_free(full);
+        contour_graph_free(old[KEEP - 1]);
+        memmove(old + 1, old, (KEEP - 1) * sizeof *old);
+        old[0] = g;
+        g = next;
+    }
+    for (int i = 0; i < KEEP; i++)
+        contour_graph_free(old[i]);
+    contour_graph_free(g);
+    contour_snapshot_free(s);
+    free(t.p);
+}
+
+static void test_random_changes(void **state)
+{
+    (void)state;
+    long steps = tu_under_valgrind() ? 150 : 1500;
+    for (uint64_t seed = 1; seed <= 4; seed++)
+        run_random(seed * 0x9E3779B97F4A7C15ull, steps);
+}
+
+/* ---- the API's edges ---- */
+
+static const char root_yaml[] = "apiVersion: contour.heptio.com/v1beta1\nkind: IngressRoute\n"
+                                "metadata: {name: r, namespace: ns}\n"
+                                "spec:\n  virtualhost: {fqdn: r.example.com}\n"
+                                "  routes:\n  - match: /\n    services: [{name: s, port: 80}]\n";
+static const char svc_yaml[] = "apiVersion: v1\nkind: Service\nmetadata: {name: s, namespace: ns}\n"
+                               "spec: {ports: [{port: 80}]}\n";
+
+static void test_arguments(void **state)
+{
+    (void)state;
+    contour_snapshot *s = tu_load("r.yaml", root_yaml);
+    contour_snapshot *other = tu_load("r.yaml", root_yaml);
+    contour_graph *g = NULL, *h = (contour_graph *)1, *o = NULL;
+    assert_int_equal(contour_resolve(&g, s, NULL), CONTOUR_OK);
+    assert_int_equal(contour_resolve(&o, other, NULL), CONTOUR_OK);
+    assert_int_equal(contour_resolve_update(NULL, s, g, NULL), CONTOUR_ERR_INVALID);
+    assert_int_equal(contour_resolve_update(&h, NULL, g, NULL), CONTOUR_ERR_INVALID);
+    assert_null(h);
+    /* A graph of another snapshot is not an earlier version of this one. */
+    assert_int_equal(contour_resolve_update(&h, s, o, NULL), CONTOUR_ERR_INVALID);
+    assert_null(h);
+    /* No previous graph: a full resolution. Nothing changed: an equal graph. */
+    assert_int_equal(contour_resolve_update(&h, s, NULL, NULL), CONTOUR_OK);
+    assert_same_graph(h, g, 0);
+    contour_graph_free(h);
+    assert_int_equal(contour_resolve_update(&h, s, g, NULL), CONTOUR_OK);
+    assert_true(h != g);
+    assert_same_graph(h, g, 0);
+    contour_graph_free(h);
+    contour_graph_free(o);
+    contour_graph_free(g);
+    contour_snapshot_free(other);
+    contour_snapshot_free(s);
+}
+
+/* Other settings, a log that no longer reaches back, the route limit: all from scratch,
+ * with the same result as a full resolution. */
+static void test_from_scratch_cases(void **state)
+{
+    (void)state;
+    contour_snapshot *s = tu_load("r.yaml", root_yaml);
+    contour_graph *g = NULL, *h = NULL, *full = NULL;
+    assert_int_equal(contour_resolve(&g, s, NULL), CONTOUR_OK);
+
+    contour_config *c;
+    assert_int_equal(contour_config_new(&c), CONTOUR_OK);
+    assert_int_equal(contour_config_set_ports(c, 8080, 8443), CONTOUR_OK);
+    assert_int_equal(contour_resolve_update(&h, s, g, c), CONTOUR_OK);
+    assert_int_equal(contour_resolve(&full, s, c), CONTOUR_OK);
+    assert_same_graph(h, full, 0);
+    /* Settings carry over: an update of h with NULL keeps 8080/8443. */
+    contour_graph *h2 = NULL;
+    assert_int_equal(contour_snapshot_set_source(s, "s.yaml", 6, svc_yaml, strlen(svc_yaml),
+                                                 CONTOUR_FORMAT_YAML),
+                     CONTOUR_OK);
+    assert_int_equal(contour_resolve_update(&h2, s, h, NULL), CONTOUR_OK);
+    contour_graph_free(full);
+    assert_int_equal(contour_resolve(&full, s, c), CONTOUR_OK);
+    assert_same_graph(h2, full, 1);
+    contour_graph_free(h2);
+    contour_graph_free(full);
+    contour_graph_free(h);
+
+    /* More changes than the log keeps. */
+    for (int i = 0; i < 5000; i++) {
+        char doc[256];
+        int n = snprintf(doc, sizeof doc,
+                         "apiVersion: v1\nkind: Service\nmetadata: {name: s, namespace: ns}\n"
+                         "spec: {ports: [{port: %d}]}\n",
+                         80 + i % 2);
+        assert_int_equal(
+            contour_snapshot_set_source(s, "s.yaml", 6, doc, (size_t)n, CONTOUR_FORMAT_YAML),
+            CONTOUR_OK);
+    }
+    assert_int_equal(contour_resolve_update(&h, s, g, NULL), CONTOUR_OK);
+    assert_int_equal(contour_resolve(&full, s, NULL), CONTOUR_OK);
+    assert_same_graph(h, full, 2);
+    contour_graph_free(full);
+    contour_graph_free(h);
+
+    /* At the route limit. */
+    assert_int_equal(contour_config_set_limit(c, CONTOUR_LIMIT_ROUTES, 1), CONTOUR_OK);
+    contour_graph *lim = NULL;
+    assert_int_equal(contour_resolve(&lim, s, c), CONTOUR_OK);
+    static const char second[] = "apiVersion: contour.heptio.com/v1beta1\nkind: IngressRoute\n"
+                                 "metadata: {name: q, namespace: ns}\n"
+                                 "spec:\n  virtualhost: {fqdn: q.example.com}\n"
+                                 "  routes:\n  - match: /\n    services: [{name: s, port: 80}]\n";
+    assert_int_equal(
+        contour_snapshot_set_source(s, "q.yaml", 6, second, strlen(second), CONTOUR_FORMAT_YAML),
+        CONTOUR_OK);
+    assert_int_equal(contour_resolve_update(&h, s, lim, NULL), CONTOUR_OK);
+    assert_int_equal(contour_resolve(&full, s, c), CONTOUR_OK);
+    assert_same_graph(h, full, 3);
+    assert_true(contour_graph_diagnostic_count_by_severity(h, CONTOUR_SEVERITY_ERROR) > 0);
+    contour_graph_free(full);
+    contour_graph_free(h);
+    contour_graph_free(lim);
+    contour_config_free(c);
+    contour_graph_free(g);
+    contour_snapshot_free(s);
+}
+
+/* Every allocation of an update fails in turn: NOMEM, nothing leaked, the earlier graph
+ * untouched; then it succeeds with the full resolution's graph. */
+static void test_allocation_failures(void **state)
+{
+    (void)state;
+    tu_failing f = {0, 0, 0, 0};
+    contour_config *c;
+    assert_int_equal(contour_config_new(&c), CONTOUR_OK);
+    assert_int_equal(
+        contour_config_set_allocator(c, tu_failing_malloc, tu_failing_realloc, tu_failing_free, &f),
+        CONTOUR_OK);
+    contour_snapshot *s;
+    assert_int_equal(contour_snapshot_new(&s, c), CONTOUR_OK);
+    rng r = {42};
+    text t = {0};
+    for (int kind = 0; kind < 5; kind++) {
+        for (int i = 0; i < counts[kind]; i++) {
+            char name[64];
+            source_name(name, sizeof name, kind, 0, i);
+            document(&t, &r, kind, 0, i);
+            assert_int_equal(
+                contour_snapshot_set_source(s, name, strlen(name), t.p, t.len, CONTOUR_FORMAT_YAML),
+                CONTOUR_OK);
+        }
+    }
+    contour_graph *g = NULL;
+    assert_int_equal(contour_resolve(&g, s, NULL), CONTOUR_OK);
+    char *before = render(g, CONTOUR_OUTPUT_JSON);
+    for (int k = 0; k < 4; k++)
+        change(s, &r, &t);
+    contour_graph *full = NULL;
+    assert_int_equal(contour_resolve(&full, s, NULL), CONTOUR_OK);
+    long points = 0;
+    for (long n = 1;; n++) {
+        long live = f.live;
+        f.fail_at = f.calls + n;
+        contour_graph *h = NULL;
+        contour_result rc = contour_resolve_update(&h, s, g, NULL);
+        bool hit = f.calls >= f.fail_at;
+        f.fail_at = 0;
+        if (rc == CONTOUR_OK) {
+            assert_false(hit);
+            assert_same_graph(h, full, n);
+            contour_graph_free(h);
+            break;
+        }
+        assert_int_equal(rc, CONTOUR_ERR_NOMEM);
+        assert_null(h);
+        assert_int_equal(f.live, live);
+        char *again = render(g, CONTOUR_OUTPUT_JSON);
+        assert_string_equal(again, before);
+        free(again);
+        points++;
+    }
+    print_message("update: %ld allocation failure points\n", points);
+    assert_true(points > 10);
+    free(before);
+    free(t.p);
+    contour_graph_free(full);
+    contour_graph_free(g);
+    contour_snapshot_free(s);
+    contour_config_free(c);
+    assert_int_equal(f.live, 0);
+}
+
+/* The point of updating: one changed object on a big cluster costs a small part of a full
+ * resolution, counted in allocations (a measure a loaded machine does not blur). */
+static void test_cost_follows_change(void **state)
+{
+    (void)state;
+    tu_failing f = {0, 0, 0, 0};
+    contour_config *c;
+    assert_int_equal(contour_config_new(&c), CONTOUR_OK);
+    assert_int_equal(
+        contour_config_set_allocator(c, tu_failing_malloc, tu_failing_realloc, tu_failing_free, &f),
+        CONTOUR_OK);
+    contour_snapshot *s;
+    assert_int_equal(contour_snapshot_new(&s, c), CONTOUR_OK);
+    text t = {0};
+    enum { ROOTS = 2000 };
+    for (int i = 0; i < ROOTS; i++) {
+        put(&t,
+            "---\napiVersion: contour.heptio.com/v1beta1\nkind: IngressRoute\n"
+            "metadata: {name: r%d, namespace: ns%d}\n"
+            "spec:\n  virtualhost: {fqdn: r%d.example.com}\n"
+            "  routes:\n  - match: /\n    services: [{name: s, port: 80}]\n"
+            "  - match: /child\n    delegate: {name: c%d}\n"
+            "---\napiVersion: contour.heptio.com/v1beta1\nkind: IngressRoute\n"
+            "metadata: {name: c%d, namespace: ns%d}\n"
+            "spec:\n  routes:\n  - match: /child\n    services: [{name: s, port: 80}]\n"
+            "---\napiVersion: v1\nkind: Service\nmetadata: {name: s, namespace: ns%d}\n"
+            "spec: {ports: [{port: 80}]}\n",
+            i, i % 100, i, i, i, i % 100, i % 100);
+    }
+    assert_int_equal(
+        contour_snapshot_load_buffer(s, "big.yaml", 8, t.p, t.len, CONTOUR_FORMAT_YAML),
+        CONTOUR_OK);
+    long c0 = f.calls;
+    contour_graph *g = NULL;
+    assert_int_equal(contour_resolve(&g, s, NULL), CONTOUR_OK);
+    long full_calls = f.calls - c0;
+    /* One child changes: its root's vhost, its status and its parent's are made again. */
+    static const char child[] = "apiVersion: contour.heptio.com/v1beta1\nkind: IngressRoute\n"
+                                "metadata: {name: c7, namespace: ns7}\n"
+                                "spec:\n  routes:\n  - match: /elsewhere\n"
+                                "    services: [{name: s, port: 80}]\n";
+    assert_int_equal(
+        contour_snapshot_set_source(s, "c7.yaml", 7, child, strlen(child), CONTOUR_FORMAT_YAML),
+        CONTOUR_OK);
+    c0 = f.calls;
+    contour_graph *h = NULL;
+    assert_int_equal(contour_resolve_update(&h, s, g, NULL), CONTOUR_OK);
+    long update_calls = f.calls - c0;
+    contour_graph *full = NULL;
+    assert_int_equal(contour_resolve(&full, s, NULL), CONTOUR_OK);
+    assert_same_graph(h, full, 0);
+    print_message("allocations: full resolution %ld, update after one change %ld\n", full_calls,
+                  update_calls);
+    assert_true(update_calls * 100 < full_calls);
+    contour_graph_free(full);
+    contour_graph_free(h);
+    contour_graph_free(g);
+    contour_snapshot_free(s);
+    contour_config_free(c);
+    free(t.p);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_arguments),           cmocka_unit_test(test_from_scratch_cases),
+        cmocka_unit_test(test_allocation_failures), cmocka_unit_test(test_cost_follows_change),
+        cmocka_unit_test(test_random_changes),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
