@@ -18,6 +18,7 @@
 #include "snapshot.h"
 #include "object.h"
 #include "graph.h"
+#include "diff.h"
 #include "export.h"
 #include "admission.h"
 

@@ -295,6 +295,332 @@ static void assert_same_graph(const contour_graph *inc, const contour_graph *ful
     assert_int_equal(contour_graph_status_count(inc), contour_graph_status_count(full));
 }
 
+/* ---- a reference diff, the slow way: two graphs walked through the public API ---- */
+
+static const char *nz(const char *s)
+{
+    return s ? s : "(null)";
+}
+
+static void describe_clusters(text *t, const contour_cluster *const *cs, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        const contour_cluster *c = cs[i];
+        const contour_health_check *h = contour_cluster_health_check(c);
+        put(t, " [%s/%s:%u(%s) w%lld %s %s mc%u mp%u mr%u mx%u", nz(contour_cluster_namespace(c)),
+            nz(contour_cluster_service(c)), contour_cluster_port(c),
+            nz(contour_cluster_port_name(c)), (long long)contour_cluster_weight(c),
+            nz(contour_cluster_strategy(c)), nz(contour_cluster_protocol(c)),
+            contour_cluster_max_connections(c), contour_cluster_max_pending_requests(c),
+            contour_cluster_max_requests(c), contour_cluster_max_retries(c));
+        if (h)
+            put(t, " hc %s %s %lld %lld %lld %lld", nz(contour_health_check_path(h)),
+                nz(contour_health_check_host(h)), (long long)contour_health_check_interval_s(h),
+                (long long)contour_health_check_timeout_s(h),
+                (long long)contour_health_check_unhealthy_threshold(h),
+                (long long)contour_health_check_healthy_threshold(h));
+        put(t, "]");
+    }
+}
+
+static char *describe_route(const contour_route *r)
+{
+    text t = {0};
+    put(&t, "%d %s redirect%d ws%d to%d:%lld retry%d:%s:%u:%lld rw:%s src %d/%s/%s",
+        contour_route_match_type(r), contour_route_path(r), contour_route_https_redirect(r),
+        contour_route_websocket(r), contour_route_has_timeout(r),
+        (long long)contour_route_timeout_ms(r), contour_route_has_retry(r),
+        nz(contour_route_retry_on(r)), contour_route_retry_num_retries(r),
+        (long long)contour_route_retry_per_try_timeout_ms(r), nz(contour_route_prefix_rewrite(r)),
+        contour_route_source_kind(r), nz(contour_route_source_namespace(r)),
+        nz(contour_route_source_name(r)));
+    const contour_cluster *cs[64];
+    size_t n = contour_route_cluster_count(r);
+    for (size_t i = 0; i < n && i < 64; i++)
+        cs[i] = contour_route_cluster_at(r, i);
+    describe_clusters(&t, cs, n < 64 ? n : 64);
+    return t.p;
+}
+
+static char *describe_tls(const contour_vhost *v)
+{
+    text t = {0};
+    put(&t, "tls%d %s/%s %s pass%d tcp%d", contour_vhost_has_tls(v),
+        nz(contour_vhost_tls_secret_namespace(v)), nz(contour_vhost_tls_secret_name(v)),
+        nz(contour_vhost_tls_min_protocol_version(v)), contour_vhost_tls_passthrough(v),
+        contour_vhost_has_tcpproxy(v));
+    const contour_cluster *cs[64];
+    size_t n = contour_vhost_tcpproxy_cluster_count(v);
+    for (size_t i = 0; i < n && i < 64; i++)
+        cs[i] = contour_vhost_tcpproxy_cluster_at(v, i);
+    describe_clusters(&t, cs, n < 64 ? n : 64);
+    return t.p;
+}
+
+static const contour_vhost *find_vhost(const contour_graph *g, const char *listener,
+                                       const char *fqdn)
+{
+    for (size_t l = 0; l < contour_graph_listener_count(g); l++) {
+        const contour_listener *x = contour_graph_listener_at(g, l);
+        if (strcmp(contour_listener_name(x), listener) != 0)
+            continue;
+        for (size_t i = 0; i < contour_listener_vhost_count(x); i++) {
+            const contour_vhost *v = contour_listener_vhost_at(x, i);
+            if (strcmp(contour_vhost_fqdn(v), fqdn) == 0)
+                return v;
+        }
+    }
+    return NULL;
+}
+
+static int cmp_route_order(const contour_route *a, const contour_route *b)
+{
+    if (contour_route_match_type(a) != contour_route_match_type(b))
+        return contour_route_match_type(a) == CONTOUR_MATCH_EXACT ? -1 : 1;
+    return strcmp(contour_route_path(b), contour_route_path(a));
+}
+
+/* One vhost's changes, as lines, in the diff's own order. */
+static void reference_vhost(text *t, const char *listener, const contour_vhost *a,
+                            const contour_vhost *b)
+{
+    char *ta = a ? describe_tls(a) : NULL, *tb = b ? describe_tls(b) : NULL;
+    bool tls_changed = a && b && strcmp(ta, tb) != 0;
+    text routes = {0};
+    size_t i = 0, j = 0, na = a ? contour_vhost_route_count(a) : 0,
+           nb = b ? contour_vhost_route_count(b) : 0;
+    while (i < na || j < nb) {
+        const contour_route *x = i < na ? contour_vhost_route_at(a, i) : NULL;
+        const contour_route *y = j < nb ? contour_vhost_route_at(b, j) : NULL;
+        int k = !x ? 1 : !y ? -1 : cmp_route_order(x, y);
+        if (k < 0) {
+            put(&routes, "  route removed %d %s\n", contour_route_match_type(x),
+                contour_route_path(x));
+            i++;
+        } else if (k > 0) {
+            put(&routes, "  route added %d %s\n", contour_route_match_type(y),
+                contour_route_path(y));
+            j++;
+        } else {
+            char *dx = describe_route(x), *dy = describe_route(y);
+            if (strcmp(dx, dy) != 0)
+                put(&routes, "  route changed %d %s\n", contour_route_match_type(y),
+                    contour_route_path(y));
+            free(dx);
+            free(dy);
+            i++, j++;
+        }
+    }
+    if (!a || !b || tls_changed || routes.len)
+        put(t, "vhost %s %s %s tls%d\n%s", listener, contour_vhost_fqdn(b ? b : a),
+            !a   ? "added"
+            : !b ? "removed"
+                 : "changed",
+            tls_changed, routes.p ? routes.p : "");
+    free(routes.p);
+    free(ta);
+    free(tb);
+}
+
+static int cmp_str_ptr(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* "added X" / "resolved X" lines by X. */
+static int cmp_diag_line(const void *a, const void *b)
+{
+    const char *x = strchr(*(char *const *)a, ' '), *y = strchr(*(char *const *)b, ' ');
+    return strcmp(x, y);
+}
+
+static char *describe_diag(const contour_diagnostic *d)
+{
+    text t = {0};
+    put(&t, "%s:%u:%u %d %s %s %d/%s/%s %s", contour_diagnostic_file(d), contour_diagnostic_line(d),
+        contour_diagnostic_column(d), contour_diagnostic_severity(d), contour_diagnostic_code(d),
+        contour_diagnostic_message(d), contour_diagnostic_object_kind(d),
+        nz(contour_diagnostic_object_namespace(d)), nz(contour_diagnostic_object_name(d)),
+        nz(contour_diagnostic_field(d)));
+    return t.p;
+}
+
+static char **diag_lines(const contour_graph *g, size_t *n)
+{
+    *n = contour_graph_diagnostic_count(g);
+    char **v = calloc(*n + 1, sizeof *v);
+    assert_non_null(v);
+    for (size_t i = 0; i < *n; i++)
+        v[i] = describe_diag(contour_graph_diagnostic_at(g, i));
+    qsort(v, *n, sizeof *v, cmp_str_ptr);
+    return v;
+}
+
+static char *describe_status(const contour_status *s)
+{
+    text t = {0};
+    put(&t, "%d %s", contour_status_state(s), contour_status_description(s));
+    for (size_t i = 0; i < contour_status_vhost_count(s); i++)
+        put(&t, " %s", contour_status_vhost_at(s, i));
+    return t.p;
+}
+
+/* The changes between two graphs, as text, computed from their public views alone. */
+static char *reference_diff(const contour_graph *a, const contour_graph *b)
+{
+    text t = {0};
+    put(&t, "%s", "");
+    /* Listeners in the new graph's order; a vhost set per listener name. */
+    const char *names[2];
+    size_t nl = 0;
+    for (size_t l = 0; l < contour_graph_listener_count(b); l++)
+        names[nl++] = contour_listener_name(contour_graph_listener_at(b, l));
+    for (size_t l = 0; l < contour_graph_listener_count(a); l++) {
+        const char *n = contour_listener_name(contour_graph_listener_at(a, l));
+        if (!(nl > 0 && strcmp(names[0], n) == 0) && !(nl > 1 && strcmp(names[1], n) == 0))
+            names[nl++] = n;
+    }
+    for (size_t l = 0; l < nl; l++) {
+        /* Every fqdn either graph shows on this listener, in order. */
+        size_t cap = 0, count = 0;
+        char **fq = NULL;
+        const contour_graph *gs[2] = {a, b};
+        for (int k = 0; k < 2; k++) {
+            for (size_t x = 0; x < contour_graph_listener_count(gs[k]); x++) {
+                const contour_listener *li = contour_graph_listener_at(gs[k], x);
+                if (strcmp(contour_listener_name(li), names[l]) != 0)
+                    continue;
+                for (size_t i = 0; i < contour_listener_vhost_count(li); i++) {
+                    if (count == cap) {
+                        cap = cap ? cap * 2 : 64;
+                        fq = realloc(fq, cap * sizeof *fq);
+                        assert_non_null(fq);
+                    }
+                    fq[count++] = (char *)contour_vhost_fqdn(contour_listener_vhost_at(li, i));
+                }
+            }
+        }
+        if (count > 1)
+            qsort(fq, count, sizeof *fq, cmp_str_ptr);
+        for (size_t i = 0; i < count; i++) {
+            if (i && strcmp(fq[i], fq[i - 1]) == 0)
+                continue;
+            reference_vhost(&t, names[l], find_vhost(a, names[l], fq[i]),
+                            find_vhost(b, names[l], fq[i]));
+        }
+        free(fq);
+    }
+    size_t i = 0, j = 0, na = contour_graph_status_count(a), nb = contour_graph_status_count(b);
+    while (i < na || j < nb) {
+        const contour_status *x = i < na ? contour_graph_status_at(a, i) : NULL;
+        const contour_status *y = j < nb ? contour_graph_status_at(b, j) : NULL;
+        int k = !x ? 1 : !y ? -1 : strcmp(contour_status_namespace(x), contour_status_namespace(y));
+        if (x && y && !k)
+            k = strcmp(contour_status_name(x), contour_status_name(y));
+        if (k < 0) {
+            put(&t, "status removed %s/%s\n", contour_status_namespace(x), contour_status_name(x));
+            i++;
+        } else if (k > 0) {
+            put(&t, "status added %s/%s\n", contour_status_namespace(y), contour_status_name(y));
+            j++;
+        } else {
+            char *dx = describe_status(x), *dy = describe_status(y);
+            if (strcmp(dx, dy) != 0)
+                put(&t, "status changed %s/%s\n", contour_status_namespace(y),
+                    contour_status_name(y));
+            free(dx);
+            free(dy);
+            i++, j++;
+        }
+    }
+    size_t nda, ndb;
+    char **da = diag_lines(a, &nda), **db = diag_lines(b, &ndb);
+    for (i = 0, j = 0; i < nda || j < ndb;) {
+        int k = i == nda ? 1 : j == ndb ? -1 : strcmp(da[i], db[j]);
+        if (k < 0)
+            put(&t, "resolved %s\n", da[i++]);
+        else if (k > 0)
+            put(&t, "added %s\n", db[j++]);
+        else
+            i++, j++;
+    }
+    for (i = 0; i < nda; i++)
+        free(da[i]);
+    for (i = 0; i < ndb; i++)
+        free(db[i]);
+    free(da);
+    free(db);
+    return t.p;
+}
+
+/* The same text from the library's diff. Diagnostics are sorted as text, as above. */
+static char *library_diff(const contour_graph *a, const contour_graph *b)
+{
+    contour_diff *d = NULL;
+    assert_int_equal(contour_diff_graphs(&d, a, b), CONTOUR_OK);
+    text t = {0};
+    put(&t, "%s", "");
+    for (size_t i = 0; i < contour_diff_vhost_count(d); i++) {
+        const contour_vhost_change *v = contour_diff_vhost_at(d, i);
+        put(&t, "vhost %s %s %s tls%d\n", contour_vhost_change_listener(v),
+            contour_vhost_change_fqdn(v), contour_change_name(contour_vhost_change_kind(v)),
+            contour_vhost_change_tls_changed(v));
+        for (size_t r = 0; r < contour_vhost_change_route_count(v); r++) {
+            const contour_route_change *rc = contour_vhost_change_route_at(v, r);
+            put(&t, "  route %s %d %s\n", contour_change_name(contour_route_change_kind(rc)),
+                contour_route_change_match_type(rc), contour_route_change_path(rc));
+        }
+    }
+    for (size_t i = 0; i < contour_diff_status_count(d); i++) {
+        const contour_status_change *s = contour_diff_status_at(d, i);
+        const contour_status *x = contour_status_change_new(s);
+        if (!x)
+            x = contour_status_change_old(s);
+        put(&t, "status %s %s/%s\n", contour_change_name(contour_status_change_kind(s)),
+            contour_status_namespace(x), contour_status_name(x));
+    }
+    size_t nr = contour_diff_resolved_diagnostic_count(d),
+           na = contour_diff_added_diagnostic_count(d);
+    char **lines = calloc(nr + na + 1, sizeof *lines);
+    assert_non_null(lines);
+    for (size_t i = 0; i < nr; i++) {
+        char *x = describe_diag(contour_diff_resolved_diagnostic_at(d, i));
+        text l = {0};
+        put(&l, "resolved %s\n", x);
+        lines[i] = l.p;
+        free(x);
+    }
+    qsort(lines, nr, sizeof *lines, cmp_str_ptr);
+    for (size_t i = 0; i < na; i++) {
+        char *x = describe_diag(contour_diff_added_diagnostic_at(d, i));
+        text l = {0};
+        put(&l, "added %s\n", x);
+        lines[nr + i] = l.p;
+        free(x);
+    }
+    qsort(lines + nr, na, sizeof *lines, cmp_str_ptr);
+    /* The reference interleaves added and resolved in text order: do the same. */
+    qsort(lines, nr + na, sizeof *lines, cmp_diag_line);
+    for (size_t i = 0; i < nr + na; i++) {
+        put(&t, "%s", lines[i]);
+        free(lines[i]);
+    }
+    free(lines);
+    assert_int_equal(contour_diff_is_empty(d), t.len == 0);
+    contour_diff_free(d);
+    return t.p;
+}
+
+static long diffs_checked, diff_lines;
+
+static long count_lines(const char *s)
+{
+    long n = 0;
+    for (; *s; s++)
+        n += *s == '\n';
+    return n;
+}
+
 static void run_random(uint64_t seed, long steps)
 {
     rng r = {seed};
@@ -316,8 +642,9 @@ static void run_random(uint64_t seed, long steps)
     }
     enum { KEEP = 5 };
     contour_graph *old[KEEP] = {NULL};
-    contour_graph *g = NULL;
+    contour_graph *g = NULL, *prev_full = NULL;
     assert_int_equal(contour_resolve(&g, s, NULL), CONTOUR_OK);
+    assert_int_equal(contour_resolve(&prev_full, s, NULL), CONTOUR_OK);
     for (long step = 0; step < steps; step++) {
         uint32_t n = chance(&r, 80) ? 1 : 1 + rnd(&r, 6);
         for (uint32_t k = 0; k < n; k++)
@@ -331,7 +658,21 @@ static void run_random(uint64_t seed, long steps)
         assert_int_equal(contour_resolve_update(&next, s, from, NULL), CONTOUR_OK);
         assert_int_equal(contour_resolve(&full, s, NULL), CONTOUR_OK);
         assert_same_graph(next, full, step);
-        contour_graph_free(full);
+        /* The diff of the updated graphs (sharing most of their trees) against the slow
+         * diff of two graphs resolved from scratch. */
+        if (from == g) {
+            char *want = reference_diff(prev_full, full), *got = library_diff(g, next);
+            if (strcmp(want, got) != 0) {
+                dump_pair(got, want);
+                fail_msg("step %ld: the diff differs from the reference (update-*.out)", step);
+            }
+            diffs_checked++;
+            diff_lines += count_lines(want);
+            free(want);
+            free(got);
+        }
+        contour_graph_free(prev_full);
+        prev_full = full;
         contour_graph_free(old[KEEP - 1]);
         memmove(old + 1, old, (KEEP - 1) * sizeof *old);
         old[0] = g;
@@ -340,6 +681,7 @@ static void run_random(uint64_t seed, long steps)
     for (int i = 0; i < KEEP; i++)
         contour_graph_free(old[i]);
     contour_graph_free(g);
+    contour_graph_free(prev_full);
     contour_snapshot_free(s);
     free(t.p);
 }
@@ -350,6 +692,9 @@ static void test_random_changes(void **state)
     long steps = tu_under_valgrind() ? 150 : 1500;
     for (uint64_t seed = 1; seed <= 4; seed++)
         run_random(seed * 0x9E3779B97F4A7C15ull, steps);
+    print_message("%ld diffs checked against the reference, %ld lines of changes in all\n",
+                  diffs_checked, diff_lines);
+    assert_true(diff_lines > diffs_checked); /* the changes do change things */
 }
 
 /* ---- the API's edges ---- */
