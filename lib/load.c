@@ -27,7 +27,7 @@
 
 /* State of one load call. */
 typedef struct staging {
-    contour_snapshot *snap;
+    const contour_snapshot *snap;
     cx_convert_ctx conv;
     cx_vec objects; /* contour_object *, committed at the end */
     cx_vec items;   /* contour_object *, items of the List document being read */
@@ -220,7 +220,8 @@ static contour_result source_error(cx_source *src, const char *code, const char 
 }
 
 /* A new source, held by the transaction. */
-static cx_source *add_source(contour_snapshot *s, cx_load_txn *txn, const char *name, size_t len)
+static cx_source *add_source(const contour_snapshot *s, cx_load_txn *txn, const char *name,
+                             size_t len)
 {
     if (!cx_vec_reserve(&txn->sources, 1))
         return NULL;
@@ -239,7 +240,7 @@ static const char *scratch_ns(void *arena, const char *ns, size_t len)
 
 /* Reads bytes under a source name that has already been validated: their objects are
  * staged in the transaction, their diagnostics added to the snapshot's source lists. */
-static contour_result stage_bytes(contour_snapshot *s, cx_load_txn *txn, const char *name,
+static contour_result stage_bytes(const contour_snapshot *s, cx_load_txn *txn, const char *name,
                                   size_t name_len, const char *data, size_t len,
                                   contour_format format)
 {
@@ -265,8 +266,12 @@ static contour_result stage_bytes(contour_snapshot *s, cx_load_txn *txn, const c
     st.conv.rejected.owner = &src->rc;
     /* Every diagnostic of this input (syntax, limits, rejected documents, the objects'
      * warnings) is counted against one budget. */
-    cx_diag_budget budget = {CX_DIAGNOSTICS_PER_INPUT, CX_DIAGNOSTICS_PER_INPUT, &src->arena,
-                             &src->diags, &src->rc, NULL};
+    cx_diag_budget budget = {CX_DIAGNOSTICS_PER_INPUT,
+                             CX_DIAGNOSTICS_PER_INPUT,
+                             &src->arena,
+                             &src->diags,
+                             &src->rc,
+                             NULL};
     st.conv.rejected.budget = &budget;
     cx_arena scratch;
     cx_arena_init(&scratch, &s->alloc, 16 * 1024);
@@ -307,6 +312,15 @@ static bool valid_format(contour_format f)
     return f == CONTOUR_FORMAT_AUTO || f == CONTOUR_FORMAT_YAML || f == CONTOUR_FORMAT_JSON;
 }
 
+contour_result cx_stage_buffer(const contour_snapshot *s, cx_load_txn *txn, const char *name,
+                               size_t name_len, const char *data, size_t len, contour_format format)
+{
+    if (!name || (!data && len) || !valid_format(format) || memchr(name, 0, name_len) ||
+        !cx_utf8_valid(name, name_len))
+        return CONTOUR_ERR_INVALID;
+    return stage_bytes(s, txn, name, name_len, data ? data : "", len, format);
+}
+
 contour_result contour_snapshot_load_buffer(contour_snapshot *s, const char *name, size_t name_len,
                                             const char *data, size_t len, contour_format format)
 {
@@ -344,7 +358,8 @@ static cx_source *add_path_source(contour_snapshot *s, cx_load_txn *txn, const c
                                      : add_source(s, txn, "<non-UTF-8 path>", 16);
 }
 
-static contour_result io_error(contour_snapshot *s, cx_load_txn *txn, const char *path, const char *what, int err)
+static contour_result io_error(contour_snapshot *s, cx_load_txn *txn, const char *path,
+                               const char *what, int err)
 {
     cx_strbuf msg;
     cx_strbuf_init(&msg, &s->alloc);
@@ -364,8 +379,8 @@ static contour_result io_error(contour_snapshot *s, cx_load_txn *txn, const char
  * SIZE_MAX: a limit of UINT64_MAX ("unlimited"), or one past what a size_t can hold on a
  * 32-bit system, means "read to the end" instead of wrapping to a 0-byte buffer. The
  * descriptor is closed. */
-static contour_result read_fd(contour_snapshot *s, cx_load_txn *txn, int fd, const char *path, char **out,
-                              size_t *out_len)
+static contour_result read_fd(contour_snapshot *s, cx_load_txn *txn, int fd, const char *path,
+                              char **out, size_t *out_len)
 {
     *out = NULL;
     *out_len = 0;
@@ -445,7 +460,8 @@ static bool fd_path(int fd, char *out, size_t size)
 
 /* A file found by walking a directory leads outside it: skipped with a warning that says
  * why, never opened (so neither its content nor its target's name is shown). */
-static contour_result link_outside(contour_snapshot *s, cx_load_txn *txn, const char *path, bool dir)
+static contour_result link_outside(contour_snapshot *s, cx_load_txn *txn, const char *path,
+                                   bool dir)
 {
     cx_source *src = add_path_source(s, txn, path);
     if (!src)
@@ -464,8 +480,8 @@ static contour_result link_outside(contour_snapshot *s, cx_load_txn *txn, const 
  * open, where /proc shows what a descriptor is). *skipped tells a file left alone, with a
  * warning. O_NONBLOCK: a FIFO put in the tree does not hang the load; only regular files
  * are read. */
-static contour_result open_walked(contour_snapshot *s, cx_load_txn *txn, const char *path, const char *root,
-                                  int *out_fd, bool *skipped)
+static contour_result open_walked(contour_snapshot *s, cx_load_txn *txn, const char *path,
+                                  const char *root, int *out_fd, bool *skipped)
 {
     *out_fd = -1;
     *skipped = false;
@@ -492,6 +508,24 @@ static contour_result open_walked(contour_snapshot *s, cx_load_txn *txn, const c
     return CONTOUR_OK;
 }
 
+static bool ends_with(const char *s, size_t n, const char *suffix)
+{
+    size_t k = strlen(suffix);
+    return n > k && memcmp(s + n - k, suffix, k) == 0;
+}
+
+/* A file's format from its name, as kubectl decides: .json is JSON, .yaml and .yml are
+ * YAML (a YAML stream may hold flow-style documents that start with '{'); other names are
+ * left to detection by content. */
+static contour_format format_by_name(const char *path, size_t n)
+{
+    if (ends_with(path, n, ".json"))
+        return CONTOUR_FORMAT_JSON;
+    if (ends_with(path, n, ".yaml") || ends_with(path, n, ".yml"))
+        return CONTOUR_FORMAT_YAML;
+    return CONTOUR_FORMAT_AUTO;
+}
+
 /* Loads a file: one named by the caller (root NULL: always read, link or not) or one found
  * by walking the directory whose resolved path is root (see open_walked). */
 static contour_result load_file(contour_snapshot *s, cx_load_txn *txn, const char *path,
@@ -514,6 +548,8 @@ static contour_result load_file(contour_snapshot *s, cx_load_txn *txn, const cha
     if (st != CONTOUR_OK)
         return st;
     size_t plen = strlen(path);
+    if (format == CONTOUR_FORMAT_AUTO)
+        format = format_by_name(path, plen);
     if (cx_utf8_valid(path, plen))
         st = stage_bytes(s, txn, path, plen, data, len, format);
     else
@@ -563,8 +599,8 @@ static void free_paths(const cx_alloc *a, cx_vec *v)
  * (no cycles). Unless the snapshot follows links, one that leads outside `real_root` is
  * reported with a warning instead. A dangling link is collected: loading it says why it
  * cannot be read. */
-static contour_result classify_link(contour_snapshot *s, cx_load_txn *txn, const char *path, const char *name,
-                                    const char *real_root, bool *is_file)
+static contour_result classify_link(contour_snapshot *s, cx_load_txn *txn, const char *path,
+                                    const char *name, const char *real_root, bool *is_file)
 {
     char real[PATH_MAX];
     struct stat sb;
@@ -582,8 +618,8 @@ static contour_result classify_link(contour_snapshot *s, cx_load_txn *txn, const
 /* Collects the wanted files under `root` (resolved: `real_root`) with an explicit stack of
  * directories. Symbolic links to directories are not followed, so there are no cycles;
  * depth is bounded. */
-static contour_result collect_files(contour_snapshot *s, cx_load_txn *txn, const char *root, const char *real_root,
-                                    cx_vec *files, bool *io_failed)
+static contour_result collect_files(contour_snapshot *s, cx_load_txn *txn, const char *root,
+                                    const char *real_root, cx_vec *files, bool *io_failed)
 {
     const cx_alloc *a = &s->alloc;
     cx_vec dirs;

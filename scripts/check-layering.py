@@ -42,8 +42,8 @@ LAYERS = [
     ("snapshot and loading", ["snapshot*.c", "load*.c"]),
     ("graph model", ["graph*.c"]),
     ("resolution", ["annotations.c", "resolve*.c"]),
-    ("writers", ["filter.c", "write_*.c", "buffer.c", "export*.c"]),
-    ("admission", ["policy.c", "admission*.c"]),
+    ("writers", ["filter.c", "write_*.c", "buffer.c", "export*.c", "diff*.c"]),
+    ("admission", ["whatif.c", "review.c", "policy.c", "admission*.c"]),
 ]
 
 DEFAULT_ALLOW = os.path.join(os.path.dirname(os.path.abspath(__file__)), "layering-allow.txt")

@@ -58,7 +58,9 @@ CONTOUR_API void contour_snapshot_free(contour_snapshot *snapshot);
  * symbolic links to directories are not followed). `-` is not special here.
  *
  * @param path NUL-terminated file system path; it becomes the source name of diagnostics.
- * @param format CONTOUR_FORMAT_AUTO to detect each file's format, or a forced format.
+ * @param format CONTOUR_FORMAT_AUTO to take each file's format from its name (.json: JSON;
+ *        .yaml, .yml: YAML, even when a document starts with '{'; any other name: by
+ *        content, as for a buffer), or a forced format.
  * @return CONTOUR_OK when every file was read (bad documents are diagnostics, not failures);
  *         CONTOUR_ERR_IO when a file or directory could not be read — an error diagnostic
  *         with code "io-error" says which, and the files that could be read are loaded;

@@ -231,23 +231,60 @@ static void source_name(char *buf, size_t size, int kind, int ns, int i)
     snprintf(buf, size, "%s/ns%d/%d", kinds[kind], ns, i);
 }
 
-/* Applies one random change: a new version of some object, or its deletion. */
-static void change(contour_snapshot *s, rng *r, text *t)
+/* The documents each source holds now (NULL: none), to name an object in a what-if delete. */
+typedef struct docs {
+    char *doc[5][NS][IRS];
+} docs;
+
+static void docs_free(docs *d)
+{
+    for (int k = 0; k < 5; k++)
+        for (int n = 0; n < NS; n++)
+            for (int i = 0; i < IRS; i++)
+                free(d->doc[k][n][i]);
+}
+
+/* One random change: a new version of some object (its text in t), or its deletion. */
+typedef struct plan {
+    int kind, ns, i;
+    bool del;
+    char name[64];
+} plan;
+
+static void choose(rng *r, text *t, plan *p)
 {
     int kind = (int)rnd(r, 100);
-    kind = kind < 55 ? 0 : kind < 70 ? 1 : kind < 78 ? 2 : kind < 83 ? 3 : 4;
-    int ns = (int)rnd(r, NS), i = (int)rnd(r, (uint32_t)counts[kind]);
-    char name[64];
-    source_name(name, sizeof name, kind, ns, i);
-    if (chance(r, 15)) {
-        contour_result rc = contour_snapshot_remove_source(s, name, strlen(name));
+    p->kind = kind < 55 ? 0 : kind < 70 ? 1 : kind < 78 ? 2 : kind < 83 ? 3 : 4;
+    p->ns = (int)rnd(r, NS);
+    p->i = (int)rnd(r, (uint32_t)counts[p->kind]);
+    source_name(p->name, sizeof p->name, p->kind, p->ns, p->i);
+    p->del = chance(r, 15);
+    if (!p->del)
+        document(t, r, p->kind, p->ns, p->i);
+}
+
+static void apply(contour_snapshot *s, const plan *p, const text *t, docs *d)
+{
+    char **slot = d ? &d->doc[p->kind][p->ns][p->i] : NULL;
+    if (slot) {
+        free(*slot);
+        *slot = p->del ? NULL : strndup(t->p, t->len);
+    }
+    if (p->del) {
+        contour_result rc = contour_snapshot_remove_source(s, p->name, strlen(p->name));
         assert_true(rc == CONTOUR_OK || rc == CONTOUR_ERR_NOT_FOUND);
         return;
     }
-    document(t, r, kind, ns, i);
     assert_int_equal(
-        contour_snapshot_set_source(s, name, strlen(name), t->p, t->len, CONTOUR_FORMAT_YAML),
+        contour_snapshot_set_source(s, p->name, strlen(p->name), t->p, t->len, CONTOUR_FORMAT_YAML),
         CONTOUR_OK);
+}
+
+static void change(contour_snapshot *s, rng *r, text *t)
+{
+    plan p;
+    choose(r, t, &p);
+    apply(s, &p, t, NULL);
 }
 
 /* ---- comparing graphs ---- */
@@ -611,7 +648,7 @@ static char *library_diff(const contour_graph *a, const contour_graph *b)
     return t.p;
 }
 
-static long diffs_checked, diff_lines;
+static long diffs_checked, diff_lines, whatifs;
 
 static long count_lines(const char *s)
 {
@@ -625,6 +662,8 @@ static void run_random(uint64_t seed, long steps)
 {
     rng r = {seed};
     text t = {0};
+    docs d;
+    memset(&d, 0, sizeof d);
     contour_snapshot *s;
     assert_int_equal(contour_snapshot_new(&s, NULL), CONTOUR_OK);
     /* A populated start: every object once. */
@@ -637,6 +676,7 @@ static void run_random(uint64_t seed, long steps)
                 assert_int_equal(contour_snapshot_set_source(s, name, strlen(name), t.p, t.len,
                                                              CONTOUR_FORMAT_YAML),
                                  CONTOUR_OK);
+                d.doc[kind][ns][i] = strndup(t.p, t.len);
             }
         }
     }
@@ -647,8 +687,25 @@ static void run_random(uint64_t seed, long steps)
     assert_int_equal(contour_resolve(&prev_full, s, NULL), CONTOUR_OK);
     for (long step = 0; step < steps; step++) {
         uint32_t n = chance(&r, 80) ? 1 : 1 + rnd(&r, 6);
-        for (uint32_t k = 0; k < n; k++)
-            change(s, &r, &t);
+        contour_graph *whatif = NULL;
+        for (uint32_t k = 0; k < n; k++) {
+            plan p;
+            choose(&r, &t, &p);
+            /* A single change is first asked about: the what-if graph must be the graph the
+             * snapshot resolves to once the change is made. */
+            const char *cur = d.doc[p.kind][p.ns][p.i], *doc = p.del ? cur : t.p;
+            /* A what-if is about objects: a source's syntax errors stay where they are,
+             * while replacing the source removes them. Skip sources that have some. */
+            bool broken = cur && strncmp(cur, "kind: [", 7) == 0;
+            if (n == 1 && doc && !broken) {
+                contour_result rc = contour_whatif(
+                    &whatif, s, g, p.del ? CONTOUR_OPERATION_DELETE : CONTOUR_OPERATION_UPDATE,
+                    p.name, strlen(p.name), doc, p.del ? strlen(doc) : t.len, CONTOUR_FORMAT_YAML);
+                assert_true(rc == CONTOUR_OK || rc == CONTOUR_ERR_INVALID);
+                whatifs += rc == CONTOUR_OK;
+            }
+            apply(s, &p, &t, &d);
+        }
         /* Usually from the latest graph; sometimes from one several versions old. */
         const contour_graph *from = g;
         uint32_t back = rnd(&r, KEEP);
@@ -658,6 +715,9 @@ static void run_random(uint64_t seed, long steps)
         assert_int_equal(contour_resolve_update(&next, s, from, NULL), CONTOUR_OK);
         assert_int_equal(contour_resolve(&full, s, NULL), CONTOUR_OK);
         assert_same_graph(next, full, step);
+        if (whatif)
+            assert_same_graph(whatif, full, step);
+        contour_graph_free(whatif);
         /* The diff of the updated graphs (sharing most of their trees) against the slow
          * diff of two graphs resolved from scratch. */
         if (from == g) {
@@ -683,6 +743,7 @@ static void run_random(uint64_t seed, long steps)
     contour_graph_free(g);
     contour_graph_free(prev_full);
     contour_snapshot_free(s);
+    docs_free(&d);
     free(t.p);
 }
 
@@ -692,8 +753,10 @@ static void test_random_changes(void **state)
     long steps = tu_under_valgrind() ? 150 : 1500;
     for (uint64_t seed = 1; seed <= 4; seed++)
         run_random(seed * 0x9E3779B97F4A7C15ull, steps);
-    print_message("%ld diffs checked against the reference, %ld lines of changes in all\n",
-                  diffs_checked, diff_lines);
+    print_message("%ld diffs checked against the reference, %ld lines of changes in all; "
+                  "%ld what-if graphs checked\n",
+                  diffs_checked, diff_lines, whatifs);
+    assert_true(whatifs > steps);
     assert_true(diff_lines > diffs_checked); /* the changes do change things */
 }
 
