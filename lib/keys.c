@@ -17,11 +17,16 @@ static bool key_is(const void *value, const void *key)
            memcmp(k->name, r->name, r->name_len) == 0 && memcmp(k->ns, r->ns, r->ns_len) == 0;
 }
 
-static uint64_t key_hash(const cx_keytab *t, const key_ref *r)
+uint64_t cx_key_hash(cx_hash_key key, contour_kind kind, const char *ns, size_t ns_len,
+                     const char *name, size_t name_len)
 {
     /* The kind is mixed in after the keyed hash: it is not chosen by the input. */
-    return cx_hash_pair(t->map.key, r->ns, r->ns_len, r->name, r->name_len) ^
-           ((uint64_t)r->kind * 0x9E3779B97F4A7C15ull);
+    return cx_hash_pair(key, ns, ns_len, name, name_len) ^ ((uint64_t)kind * 0x9E3779B97F4A7C15ull);
+}
+
+static uint64_t key_hash(const cx_keytab *t, const key_ref *r)
+{
+    return cx_key_hash(t->map.key, (contour_kind)r->kind, r->ns, r->ns_len, r->name, r->name_len);
 }
 
 static void key_destroy(cx_shared *self, const cx_alloc *alloc)

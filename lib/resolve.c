@@ -542,6 +542,7 @@ contour_graph *cx_graph_for(const contour_snapshot *s, const contour_config *cfg
         return NULL;
     }
     g->uid = s->uid;
+    g->names_key = s->keys.map.key;
     g->version = s->version;
     return g;
 }

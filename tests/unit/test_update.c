@@ -289,6 +289,10 @@ static void change(contour_snapshot *s, rng *r, text *t)
 
 /* ---- comparing graphs ---- */
 
+static const char *nz(const char *s);
+static long count_lines(const char *s);
+static long refs_lines;
+
 static char *render(const contour_graph *g, contour_output_format f)
 {
     contour_buffer *b = NULL;
@@ -313,6 +317,49 @@ static void dump_pair(const char *a, const char *b)
     }
 }
 
+/* Every reference to and from every name the generator uses, as text. */
+static char *describe_refs(const contour_graph *g)
+{
+    static const contour_kind kinds[5] = {
+        CONTOUR_KIND_INGRESSROUTE, CONTOUR_KIND_SERVICE, CONTOUR_KIND_SECRET,
+        CONTOUR_KIND_TLSCERTIFICATEDELEGATION, CONTOUR_KIND_INGRESS};
+    static const char *const prefixes[5] = {"ir", "svc", "sec", "tcd", "ing"};
+    text t = {0};
+    put(&t, "%s", "");
+    for (int k = 0; k < 5; k++) {
+        for (int ns = 0; ns < NS; ns++) {
+            for (int i = 0; i < counts[k]; i++) {
+                char nsb[8], nb[16];
+                snprintf(nsb, sizeof nsb, "ns%d", ns);
+                snprintf(nb, sizeof nb, "%s%d", prefixes[k], i);
+                for (int dir = 0; dir < 2; dir++) {
+                    contour_reference_list *l = NULL;
+                    contour_result rc =
+                        dir ? contour_graph_references_from(&l, g, kinds[k], nsb, strlen(nsb), nb,
+                                                            strlen(nb))
+                            : contour_graph_references_to(&l, g, kinds[k], nsb, strlen(nsb), nb,
+                                                          strlen(nb));
+                    assert_int_equal(rc, CONTOUR_OK);
+                    for (size_t j = 0; j < contour_reference_list_count(l); j++) {
+                        const contour_reference *x = contour_reference_list_at(l, j);
+                        put(&t, "%s %s/%s %s: %s %s/%s -> %d/%s/%s missing%d %u.%u r%d %s\n",
+                            dir ? "from" : "to", nsb, nb,
+                            contour_reference_type_name(contour_reference_type_of(x)),
+                            contour_kind_name(contour_reference_from_kind(x)),
+                            contour_reference_from_namespace(x), contour_reference_from_name(x),
+                            contour_reference_to_kind(x), contour_reference_to_namespace(x),
+                            contour_reference_to_name(x), contour_reference_target_missing(x),
+                            contour_reference_index(x), contour_reference_service_index(x),
+                            contour_reference_rule(x), nz(contour_reference_path(x)));
+                    }
+                    contour_reference_list_free(l);
+                }
+            }
+        }
+    }
+    return t.p;
+}
+
 static void assert_same_graph(const contour_graph *inc, const contour_graph *full, long step)
 {
     static const contour_output_format formats[3] = {CONTOUR_OUTPUT_JSON, CONTOUR_OUTPUT_TEXT,
@@ -330,12 +377,21 @@ static void assert_same_graph(const contour_graph *inc, const contour_graph *ful
     }
     assert_int_equal(contour_graph_diagnostic_count(inc), contour_graph_diagnostic_count(full));
     assert_int_equal(contour_graph_status_count(inc), contour_graph_status_count(full));
+    char *a = describe_refs(inc), *b = describe_refs(full);
+    if (strcmp(a, b) != 0) {
+        dump_pair(a, b);
+        fail_msg("step %ld: the references differ from a full resolution's (update-*.out)", step);
+    }
+    refs_lines += count_lines(a);
+    free(a);
+    free(b);
 }
 
 /* ---- a reference diff, the slow way: two graphs walked through the public API ---- */
 
 static const char *nz(const char *s)
 {
+    /* (declared above) */
     return s ? s : "(null)";
 }
 
@@ -757,6 +813,8 @@ static void test_random_changes(void **state)
                   "%ld what-if graphs checked\n",
                   diffs_checked, diff_lines, whatifs);
     assert_true(whatifs > steps);
+    print_message("%ld reference lines compared\n", refs_lines);
+    assert_true(refs_lines > 0);
     assert_true(diff_lines > diffs_checked); /* the changes do change things */
 }
 
@@ -992,12 +1050,120 @@ static void test_cost_follows_change(void **state)
     free(t.p);
 }
 
+/* References on a small cluster, exactly. */
+static void list_refs(text *t, contour_reference_list *l)
+{
+    for (size_t j = 0; j < contour_reference_list_count(l); j++) {
+        const contour_reference *x = contour_reference_list_at(l, j);
+        put(t, "%s %s %s/%s -> %s %s/%s%s idx %u.%u rule %d path %s\n",
+            contour_reference_type_name(contour_reference_type_of(x)),
+            contour_kind_name(contour_reference_from_kind(x)), contour_reference_from_namespace(x),
+            contour_reference_from_name(x), contour_kind_name(contour_reference_to_kind(x)),
+            contour_reference_to_namespace(x), contour_reference_to_name(x),
+            contour_reference_target_missing(x) ? " (missing)" : "", contour_reference_index(x),
+            contour_reference_service_index(x), contour_reference_rule(x),
+            nz(contour_reference_path(x)));
+    }
+    contour_reference_list_free(l);
+}
+
+static void test_references(void **state)
+{
+    (void)state;
+    contour_snapshot *s = tu_load(
+        "c.yaml",
+        "apiVersion: contour.heptio.com/v1beta1\nkind: IngressRoute\n"
+        "metadata: {name: root, namespace: a}\n"
+        "spec:\n  virtualhost: {fqdn: r.example.com, tls: {secretName: b/cert}}\n"
+        "  routes:\n  - match: /\n    services: [{name: web, port: 80}, {name: gone, port: 80}]\n"
+        "  - match: /child\n    delegate: {name: child, namespace: b}\n"
+        "---\napiVersion: contour.heptio.com/v1beta1\nkind: IngressRoute\n"
+        "metadata: {name: child, namespace: b}\n"
+        "spec:\n  routes:\n  - match: /child\n    services: [{name: web, port: 80}]\n"
+        "---\napiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: a}\n"
+        "spec: {ports: [{port: 80}]}\n"
+        "---\napiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: b}\n"
+        "spec: {ports: [{port: 80}]}\n"
+        "---\napiVersion: extensions/v1beta1\nkind: Ingress\nmetadata: {name: ing, namespace: a}\n"
+        "spec:\n  tls: [{hosts: [i.example.com], secretName: cert}]\n"
+        "  rules:\n  - host: i.example.com\n    http:\n      paths:\n"
+        "      - {path: /x, backend: {serviceName: web, servicePort: 80}}\n"
+        "---\napiVersion: contour.heptio.com/v1beta1\nkind: TLSCertificateDelegation\n"
+        "metadata: {name: d, namespace: b}\n"
+        "spec:\n  delegations: [{secretName: cert, targetNamespaces: [a]}]\n");
+    contour_graph *g = NULL;
+    assert_int_equal(contour_resolve(&g, s, NULL), CONTOUR_OK);
+    text t = {0};
+    put(&t, "%s", "");
+    contour_reference_list *l = NULL;
+    assert_int_equal(contour_graph_references_to(&l, g, CONTOUR_KIND_SERVICE, "a", 1, "web", 3),
+                     CONTOUR_OK);
+    list_refs(&t, l);
+    assert_int_equal(
+        contour_graph_references_to(&l, g, CONTOUR_KIND_INGRESSROUTE, "b", 1, "child", 5),
+        CONTOUR_OK);
+    list_refs(&t, l);
+    assert_int_equal(contour_graph_references_to(&l, g, CONTOUR_KIND_SECRET, "b", 1, "cert", 4),
+                     CONTOUR_OK);
+    list_refs(&t, l);
+    assert_int_equal(
+        contour_graph_references_from(&l, g, CONTOUR_KIND_TLSCERTIFICATEDELEGATION, "b", 1, "d", 1),
+        CONTOUR_OK);
+    list_refs(&t, l);
+    assert_int_equal(
+        contour_graph_references_from(&l, g, CONTOUR_KIND_INGRESSROUTE, "a", 1, "rootX", 4),
+        CONTOUR_OK); /* "root": the length says so; the bytes after it are not read */
+    list_refs(&t, l);
+    assert_string_equal(
+        t.p,
+        "service IngressRoute a/root -> Service a/web idx 0.0 rule -1 path /\n"
+        "backend Ingress a/ing -> Service a/web idx 0.0 rule 0 path /x\n"
+        "delegate IngressRoute a/root -> IngressRoute b/child idx 1.0 rule -1 path /child\n"
+        "tls-secret IngressRoute a/root -> Secret b/cert (missing) idx 0.0 rule -1 path (null)\n"
+        "delegation TLSCertificateDelegation b/d -> Secret b/cert (missing) idx 0.0 rule -1 "
+        "path (null)\n"
+        "delegation TLSCertificateDelegation b/d -> Secret b/cert (missing) idx 0.0 rule -1 "
+        "path (null)\n"
+        "service IngressRoute a/root -> Service a/web idx 0.0 rule -1 path /\n"
+        "service IngressRoute a/root -> Service a/gone (missing) idx 0.1 rule -1 path /\n"
+        "delegate IngressRoute a/root -> IngressRoute b/child idx 1.0 rule -1 path /child\n"
+        "tls-secret IngressRoute a/root -> Secret b/cert (missing) idx 0.0 rule -1 path (null)\n");
+    /* Arguments. */
+    l = (contour_reference_list *)1;
+    assert_int_equal(contour_graph_references_to(&l, NULL, CONTOUR_KIND_SERVICE, "a", 1, "w", 1),
+                     CONTOUR_ERR_INVALID);
+    assert_null(l);
+    assert_int_equal(contour_graph_references_to(&l, g, CONTOUR_KIND_NONE, "a", 1, "w", 1),
+                     CONTOUR_ERR_INVALID);
+    assert_int_equal(contour_graph_references_to(&l, g, CONTOUR_KIND_SERVICE, NULL, 1, "w", 1),
+                     CONTOUR_ERR_INVALID);
+    assert_int_equal(contour_graph_references_to(NULL, g, CONTOUR_KIND_SERVICE, "a", 1, "w", 1),
+                     CONTOUR_ERR_INVALID);
+    assert_int_equal(contour_graph_references_from(&l, g, CONTOUR_KIND_SERVICE, "a\0", 2, "w", 1),
+                     CONTOUR_ERR_INVALID);
+    assert_int_equal(contour_reference_list_count(NULL), 0);
+    assert_null(contour_reference_list_at(NULL, 0));
+    assert_null(contour_reference_path(NULL));
+    assert_int_equal(contour_reference_rule(NULL), -1);
+    assert_string_equal(contour_reference_type_name((contour_reference_type)99), "");
+    assert_int_equal(contour_reference_type_count(), 8);
+    /* A list outlives its graph. */
+    assert_int_equal(contour_graph_references_to(&l, g, CONTOUR_KIND_SERVICE, "b", 1, "web", 3),
+                     CONTOUR_OK);
+    contour_graph_free(g);
+    contour_snapshot_free(s);
+    assert_int_equal(contour_reference_list_count(l), 1);
+    assert_string_equal(contour_reference_from_name(contour_reference_list_at(l, 0)), "child");
+    contour_reference_list_free(l);
+    free(t.p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_arguments),           cmocka_unit_test(test_from_scratch_cases),
-        cmocka_unit_test(test_allocation_failures), cmocka_unit_test(test_cost_follows_change),
-        cmocka_unit_test(test_random_changes),
+        cmocka_unit_test(test_arguments),           cmocka_unit_test(test_references),
+        cmocka_unit_test(test_from_scratch_cases),  cmocka_unit_test(test_allocation_failures),
+        cmocka_unit_test(test_cost_follows_change), cmocka_unit_test(test_random_changes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
