@@ -12,6 +12,7 @@
 #include "report.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -493,6 +494,41 @@ static int report(const options *opts, const check_unit *units, size_t count)
     return r.counts.failures ? EXIT_PROBLEMS : EXIT_VALID;
 }
 
+/* Where `graph` sends the rendering: standard output's file descriptor, written directly
+ * (the library hands over 64 KiB at a time, so stdio would only copy it once more). */
+typedef struct fd_sink {
+    int fd;
+    int error; /* errno of the write that failed, or 0 */
+} fd_sink;
+
+/* A contour_write_fn: writes all of the bytes, through short writes, interruptions and a
+ * non-blocking descriptor; returns nonzero (errno kept) when they cannot be written. A
+ * reader that went away (EPIPE) is such an error when SIGPIPE is ignored; by default the
+ * signal ends contourc first, quietly, as it does every other program in a pipeline. */
+static int write_fd(void *user_data, const char *bytes, size_t len)
+{
+    fd_sink *sink = user_data;
+    while (len > 0) {
+        ssize_t n = write(sink->fd, bytes, len);
+        if (n > 0) {
+            bytes += n;
+            len -= (size_t)n;
+            continue;
+        }
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+            struct pollfd p = {.fd = sink->fd, .events = POLLOUT};
+            if (poll(&p, 1, -1) >= 0 || errno == EINTR)
+                continue;
+        }
+        sink->error = n < 0 ? errno : EIO; /* write() returning 0 for len > 0: no progress */
+        return 1;
+    }
+    return 0;
+}
+
+/* Streams the graph to standard output; a write that fails stops it at once. */
 static int render(const contour_graph *graph, const options *opts)
 {
     static const contour_output_format outputs[] = {
@@ -501,18 +537,19 @@ static int render(const contour_graph *graph, const options *opts)
         [FMT_TEXT] = CONTOUR_OUTPUT_TEXT,
         [FMT_DOT] = CONTOUR_OUTPUT_DOT,
     };
-    contour_buffer *buf = NULL;
+    if (fflush(stdout) != 0) /* nothing should be waiting there; if it is, it goes first */
+        return EXIT_TROUBLE; /* reported by finish_output() */
+    fd_sink sink = {.fd = fileno(stdout), .error = 0};
     contour_result st =
-        contour_graph_render_filtered(&buf, graph, outputs[opts->format], opts->filter);
+        contour_graph_write(graph, outputs[opts->format], opts->filter, write_fd, &sink);
+    if (st == CONTOUR_ERR_IO) {
+        fprintf(stderr, "contourc: cannot write the output: %s\n", strerror(sink.error));
+        return EXIT_TROUBLE;
+    }
     if (st != CONTOUR_OK) {
         fprintf(stderr, "contourc: cannot render the graph: %s\n", contour_result_str(st));
         return EXIT_TROUBLE;
     }
-    size_t n = contour_buffer_size(buf);
-    size_t written = fwrite(contour_buffer_data(buf), 1, n, stdout);
-    contour_buffer_free(buf);
-    if (written != n)
-        return EXIT_TROUBLE; /* reported when stdout is closed */
     return EXIT_VALID;
 }
 

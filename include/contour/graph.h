@@ -435,6 +435,44 @@ CONTOUR_API contour_result contour_graph_render_filtered(contour_buffer **out,
                                                          contour_output_format format,
                                                          const contour_graph_filter *filter);
 
+/**
+ * Where contour_graph_write() sends a rendering: called with the next `len` bytes (1 to
+ * 65,536; not NUL-terminated; borrowed only for the call — copy what you keep). Returns 0
+ * to go on, anything else to stop: the call that made it then returns CONTOUR_ERR_IO and
+ * does not call it again. `user_data` is what was given to contour_graph_write().
+ */
+typedef int (*contour_write_fn)(void *user_data, const char *bytes, size_t len);
+
+/**
+ * Renders the part of a graph a filter selects (NULL: all of it) through a callback, for
+ * output too large to hold twice: a file, a socket or a pipe (1.1). The bytes are exactly
+ * those contour_graph_render_filtered() would return, in order, in calls of 1 to 65,536
+ * bytes (64 KiB); the memory used does not grow with the size of the output: one 64 KiB
+ * buffer, plus what a filter with virtual hosts and the DOT form need for their lists of
+ * objects and nodes (a few words per object shown), all from the graph's allocator. The
+ * callback runs on the calling thread, before this call returns.
+ *
+ * Every allocation is made before the first call of write_fn, so CONTOUR_ERR_NOMEM means it
+ * was never called. On CONTOUR_ERR_IO (write_fn stopped) it has received a prefix of the
+ * output and is not called again; why it stopped is for it to keep, in user_data.
+ *
+ * Thread-safety: reads graph and filter only. Any number of threads may write (and render)
+ * the same graph, with the same filter, at once; each call has its own buffer. write_fn
+ * may call any function that reads graph or filter (even contour_graph_write() again) and
+ * must not free graph, nor change or free filter, before this call returns. It must return
+ * to the library: leaving it by longjmp() or an exception leaks the buffer.
+ * @param filter what to show, or NULL for everything (borrowed for the call).
+ * @param write_fn receives the bytes; required.
+ * @param user_data passed to write_fn as it is; may be NULL.
+ * @return CONTOUR_OK (everything was delivered), CONTOUR_ERR_INVALID (graph or write_fn
+ *         NULL, or an unknown format; write_fn not called), CONTOUR_ERR_NOMEM (write_fn not
+ *         called) or CONTOUR_ERR_IO (write_fn returned nonzero).
+ */
+CONTOUR_API contour_result contour_graph_write(const contour_graph *graph,
+                                               contour_output_format format,
+                                               const contour_graph_filter *filter,
+                                               contour_write_fn write_fn, void *user_data);
+
 /** The bytes (NUL-terminated for convenience; the NUL is not counted by contour_buffer_size()). */
 CONTOUR_API const char *contour_buffer_data(const contour_buffer *buffer);
 /** Number of bytes. */

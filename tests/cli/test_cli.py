@@ -932,6 +932,99 @@ def test_graph_filters():
     expect(graph_out("json", f) == run("graph", f).out, "unfiltered")
 
 
+def many_roots(count):
+    return "".join(
+        "---\napiVersion: contour.heptio.com/v1beta1\nkind: IngressRoute\nmetadata:\n"
+        "  name: root-%d\n  namespace: team-%d\nspec:\n  virtualhost: {fqdn: host-%d.example.com}\n"
+        "  routes: [{match: /, services: [{name: web-%d, port: 80}]}]\n" % (i, i % 5, i, i)
+        for i in range(count))
+
+
+def test_graph_streams_and_stops_on_write_errors():
+    """graph writes its output as it renders it (contour_graph_write), several 64 KiB
+    pieces here; a reader that goes away or a full disk ends it at once, cleanly."""
+    doc = many_roots(600)
+    whole = run("graph", "-", stdin=doc)
+    expect_code(whole, 0)
+    expect(len(whole.out) > 4 * 65536, "the output is several chunks long")
+    json.loads(whole.out)
+    # The same bytes through a pipe read in small pieces as into a file.
+    with tempfile.TemporaryFile() as f:
+        p = subprocess.run(WRAPPER + [CONTOURC, "graph", "-"], input=doc.encode(), stdout=f,
+                           stderr=subprocess.PIPE, timeout=600 if WRAPPER else 120)
+        expect(p.returncode == 0 and p.stderr == b"", "graph into a file")
+        f.seek(0)
+        expect(f.read().decode() == whole.out, "the same bytes into a file")
+
+    def closed_early(preexec=None):
+        p = subprocess.Popen(WRAPPER + [CONTOURC, "graph", "-"], stdin=subprocess.PIPE,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             preexec_fn=preexec)
+        p.stdin.write(doc.encode())
+        p.stdin.close()
+        first = p.stdout.read(100)
+        p.stdout.close()  # the reader goes away (as `| head` does)
+        err = p.stderr.read()
+        p.stderr.close()
+        return p.wait(timeout=600 if WRAPPER else 120), first, err
+
+    # By default SIGPIPE ends contourc, quietly, like any program in a pipeline.
+    code, first, err = closed_early()
+    expect(first.startswith(b"{\n") and code == -13 and err == b"",
+           "closed pipe: exit %r, stderr %r" % (code, err))
+    # With SIGPIPE ignored: EPIPE, one line, exit 2, no more writes.
+    import signal
+    code, first, err = closed_early(lambda: signal.signal(signal.SIGPIPE, signal.SIG_IGN))
+    expect(code == 2 and err == b"contourc: cannot write the output: Broken pipe\n",
+           "closed pipe, SIGPIPE ignored: exit %r, stderr %r" % (code, err))
+    # A full disk.
+    if os.path.exists("/dev/full"):
+        with open("/dev/full", "wb") as full:
+            p = subprocess.run(WRAPPER + [CONTOURC, "graph", "--format", "dot", "-"],
+                               input=doc.encode(), stdout=full, stderr=subprocess.PIPE,
+                               timeout=600 if WRAPPER else 120)
+        expect(p.returncode == 2
+               and p.stderr == b"contourc: cannot write the output: No space left on device\n",
+               "/dev/full: exit %r, stderr %r" % (p.returncode, p.stderr))
+    # A closed standard output.
+    p = subprocess.run(WRAPPER + [CONTOURC, "graph", "--format", "text", "-"],
+                       input=doc.encode(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                       timeout=600 if WRAPPER else 120,
+                       preexec_fn=lambda: os.close(1))
+    expect(p.returncode == 2
+           and p.stderr == b"contourc: cannot write the output: Bad file descriptor\n",
+           "closed stdout: exit %r, stderr %r" % (p.returncode, p.stderr))
+
+
+def test_graph_output_is_not_held_in_memory():
+    """400 roots delegating to one IngressRoute of 400 routes: 80 kB of YAML, 160,000 routes,
+    about 50 MB of JSON. Streamed, contourc's peak RSS is the graph's (about 20 MB); the
+    whole text in one buffer would make it more than the output itself."""
+    if WRAPPER or sanitized():
+        raise Skip("RSS measures the wrapper or the sanitizer here, not contourc")
+    routes = "".join("    - match: /r%d\n      services: [{name: web, port: 80}]\n" % j
+                     for j in range(400))
+    doc = ("apiVersion: contour.heptio.com/v1beta1\nkind: IngressRoute\n"
+           "metadata: {name: shared, namespace: default}\nspec:\n  routes:\n" + routes)
+    doc += "".join(
+        "---\napiVersion: contour.heptio.com/v1beta1\nkind: IngressRoute\n"
+        "metadata: {name: root-%d, namespace: default}\n"
+        "spec:\n  virtualhost: {fqdn: h%d.example.com}\n"
+        "  routes: [{match: /, delegate: {name: shared}}]\n" % (i, i) for i in range(400))
+    with tempfile.NamedTemporaryFile(suffix=".yaml") as src, tempfile.TemporaryFile() as out:
+        src.write(doc.encode())
+        src.flush()
+        p = subprocess.Popen([CONTOURC, "graph", src.name], stdout=out, stderr=subprocess.PIPE)
+        err = p.stderr.read()
+        _, status, usage = os.wait4(p.pid, 0)
+        p.returncode = os.waitstatus_to_exitcode(status)
+        size = out.seek(0, os.SEEK_END)
+    expect(p.returncode == 0 and err == b"", "graph: exit %r, %r" % (p.returncode, err))
+    peak = usage.ru_maxrss * 1024  # KiB on Linux
+    expect(size > 40e6, "the output is large: %d bytes" % size)
+    expect(peak < size * 0.7, "peak RSS %d bytes for %d bytes of output" % (peak, size))
+
+
 def test_docs_example_picture():
     svg = os.path.join(SOURCE_ROOT, "docs", "example-graph.svg")
     expect(os.path.exists(svg), "docs/example-graph.svg")
