@@ -47,4 +47,3 @@ bool cx_vec_reserve(cx_vec *v, size_t extra)
     v->cap = cap;
     return true;
 }
-

@@ -106,10 +106,9 @@ CONTOUR_API contour_result contour_snapshot_remove(contour_snapshot *snapshot, c
  *
  * @return as contour_snapshot_load_buffer(); on CONTOUR_ERR_NOMEM the snapshot is unchanged.
  */
-CONTOUR_API contour_result contour_snapshot_set_source(contour_snapshot *snapshot,
-                                                       const char *name, size_t name_len,
-                                                       const char *data, size_t len,
-                                                       contour_format format);
+CONTOUR_API contour_result contour_snapshot_set_source(contour_snapshot *snapshot, const char *name,
+                                                       size_t name_len, const char *data,
+                                                       size_t len, contour_format format);
 
 /**
  * Removes a source: every object loaded under the source name `name` and the diagnostics
