@@ -11,7 +11,6 @@
 #include "write.h"
 
 /* The most contour_graph_write() hands its callback at once (graph.h promises 64 KiB). */
-#define CX_WRITE_CHUNK ((size_t)64 * 1024)
 
 struct contour_buffer {
     cx_alloc alloc;

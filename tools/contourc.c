@@ -2,10 +2,11 @@
  *
  *   contourc check [options] [--format text|json|sarif|junit] PATH...
  *   contourc graph [options] [--format json|text|dot] PATH...
+ *   contourc diff [options] [--format text|json] OLD_PATH... -- NEW_PATH...
  *
- * Exit codes: 0 nothing fails the check; 1 (check only) something does (--fail-on decides
- * what); 2 bad usage, unreadable input, or a failure of the tool itself (out of memory,
- * cannot write the output).
+ * Exit codes: 0 nothing fails the check (diff: nothing changed); 1 (check) something does
+ * (--fail-on decides what), (diff) something changed; 2 bad usage, unreadable input, or a
+ * failure of the tool itself (out of memory, cannot write the output).
  *
  * Uses the public API only. Every path out of main() goes through one cleanup, so nothing
  * is held when the process ends. */
@@ -25,7 +26,7 @@ enum {
     EXIT_TROUBLE = 2, /* usage, I/O, out of memory */
 };
 
-typedef enum command { CMD_NONE, CMD_CHECK, CMD_GRAPH } command;
+typedef enum command { CMD_NONE, CMD_CHECK, CMD_GRAPH, CMD_DIFF } command;
 
 /* Every --format value; which command takes which is checked after parsing. */
 typedef enum format { FMT_DEFAULT, FMT_JSON, FMT_TEXT, FMT_DOT, FMT_SARIF, FMT_JUNIT } format;
@@ -37,6 +38,8 @@ typedef struct options {
     format format;
     const char **paths; /* borrowed from argv */
     size_t path_count;
+    size_t old_count; /* diff: paths[0, old_count) are the old cluster, the rest the new */
+    bool split;       /* diff: the "--" between them was seen */
     uint32_t http_port;
     uint32_t https_port;
     fail_level fail_on;
@@ -53,6 +56,7 @@ typedef struct options {
 static const char usage_text[] =
     "usage: contourc check [options] [--format text|json|sarif|junit] PATH...\n"
     "       contourc graph [options] [--format json|text|dot] PATH...\n"
+    "       contourc diff [options] [--format text|json] OLD_PATH... -- NEW_PATH...\n"
     "       contourc --help | --version\n";
 
 static const char help_text[] =
@@ -63,6 +67,7 @@ static const char help_text[] =
     "commands:\n"
     "  check   report diagnostics and every IngressRoute that is not valid\n"
     "  graph   print the route graph\n"
+    "  diff    print what changes in the route graph between two sets of manifests\n"
     "\n"
     "options:\n"
     "  --root-namespaces NS[,NS...]  namespaces where root IngressRoutes may live\n"
@@ -72,7 +77,8 @@ static const char help_text[] =
     "  --https-port N                port of the secure listener (default: 443)\n"
     "  --default-namespace NS        namespace of objects without one (default: default)\n"
     "  --format FORMAT               check: text (default), json, sarif or junit;\n"
-    "                                graph: json (default), text or dot\n"
+    "                                graph: json (default), text or dot;\n"
+    "                                diff: text (default) or json\n"
     "  -h, --help                    print this help and exit\n"
     "  --version                     print the version and exit\n"
     "\n"
@@ -94,8 +100,8 @@ static const char help_text[] =
     "PATH is a file, a directory (its *.yaml, *.yml and *.json files, recursively) or -\n"
     "for standard input. Options may also be written --name=value.\n"
     "\n"
-    "exit status: 0 nothing fails the check; 1 (check) something does; 2 bad usage or\n"
-    "unreadable input.\n";
+    "exit status: 0 nothing fails the check (diff: nothing changed); 1 (check) something\n"
+    "does, (diff) something changed; 2 bad usage or unreadable input.\n";
 
 /* Prints "contourc: <message>" and the short usage to stderr. Returns EXIT_TROUBLE. */
 static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -285,8 +291,18 @@ static int check_args(options *opts, contour_config *config)
         return -1;
     if (opts->cmd == CMD_NONE)
         return usage_error("%s", "no command given");
-    if (opts->cmd == CMD_GRAPH && opts->check_only)
+    if ((opts->cmd == CMD_GRAPH || opts->cmd == CMD_DIFF) && opts->check_only)
         return usage_error("%s is an option of 'check'", opts->check_only);
+    if (opts->cmd == CMD_DIFF && opts->graph_only)
+        return usage_error("%s is an option of 'graph'", opts->graph_only);
+    if (opts->cmd == CMD_DIFF) {
+        if (opts->format != FMT_DEFAULT && opts->format != FMT_TEXT && opts->format != FMT_JSON)
+            return usage_error("%s", "diff --format: text or json");
+        if (!opts->split)
+            return usage_error("%s", "diff: '--' must separate the old PATHs from the new");
+        if (opts->old_count == 0 || opts->old_count == opts->path_count)
+            return usage_error("%s", "diff: give at least one old PATH and one new PATH");
+    }
     if (opts->cmd == CMD_CHECK && opts->graph_only)
         return usage_error("%s is an option of 'graph'", opts->graph_only);
     bool for_check = opts->format == FMT_DEFAULT || opts->format == FMT_TEXT ||
@@ -300,6 +316,10 @@ static int check_args(options *opts, contour_config *config)
         return usage_error("%s", "graph --format: json, text or dot");
     if (opts->path_count == 0)
         return usage_error("%s", "no PATH given");
+    if (opts->cmd == CMD_DIFF)
+        for (size_t i = 0; i < opts->path_count; i++)
+            if (strcmp(opts->paths[i], "-") == 0)
+                return usage_error("%s", "diff reads files, not standard input");
     size_t stdin_count = 0;
     for (size_t i = 0; i < opts->path_count; i++)
         stdin_count += strcmp(opts->paths[i], "-") == 0;
@@ -324,6 +344,8 @@ static int parse_args(int argc, char **argv, options *opts, contour_config *conf
                     opts->cmd = CMD_CHECK;
                 else if (strcmp(arg, "graph") == 0)
                     opts->cmd = CMD_GRAPH;
+                else if (strcmp(arg, "diff") == 0)
+                    opts->cmd = CMD_DIFF;
                 else
                     return usage_error("unknown command '%s'", arg);
                 continue;
@@ -332,6 +354,11 @@ static int parse_args(int argc, char **argv, options *opts, contour_config *conf
             continue;
         }
         if (strcmp(arg, "--") == 0) {
+            if (opts->cmd == CMD_DIFF && !opts->split) {
+                opts->split = true; /* diff: old PATHs before, new after; options go on */
+                opts->old_count = opts->path_count;
+                continue;
+            }
             options_done = true;
             continue;
         }
@@ -861,6 +888,74 @@ done:
     return code;
 }
 
+/* ---- contourc diff ---- */
+
+/* Loads and resolves one side of a diff. Returns an exit code, or -1 on success. */
+static int diff_side(const options *opts, const contour_config *config, const char *const *paths,
+                     size_t count, contour_snapshot **s, contour_graph **g)
+{
+    input none = {0};
+    if (contour_snapshot_new(s, config) != CONTOUR_OK) {
+        fputs("contourc: out of memory\n", stderr);
+        return EXIT_TROUBLE;
+    }
+    contour_result st = load_paths(*s, paths, count, &none, config);
+    if (st == CONTOUR_OK)
+        st = contour_resolve(g, *s, config);
+    else if (st == CONTOUR_ERR_IO) {
+        /* No diff of partial input: say what could not be read. */
+        check_report r = {.fail_on = FAIL_ON_INVALID};
+        for (size_t i = 0; i < contour_snapshot_diagnostic_count(*s); i++) {
+            const contour_diagnostic *d = contour_snapshot_diagnostic_at(*s, i);
+            if (contour_diagnostic_severity(d) == CONTOUR_SEVERITY_ERROR &&
+                strcmp(contour_diagnostic_code(d), "io-error") == 0)
+                print_diagnostic(stderr, &r, d);
+        }
+        return EXIT_TROUBLE;
+    }
+    (void)opts;
+    if (st != CONTOUR_OK) {
+        fprintf(stderr, "contourc: cannot resolve: %s\n", contour_result_str(st));
+        return EXIT_TROUBLE;
+    }
+    return -1;
+}
+
+static int cmd_diff(const options *opts, const contour_config *config)
+{
+    contour_snapshot *sa = NULL, *sb = NULL;
+    contour_graph *ga = NULL, *gb = NULL;
+    contour_diff *d = NULL;
+    int code = diff_side(opts, config, opts->paths, opts->old_count, &sa, &ga);
+    if (code < 0)
+        code = diff_side(opts, config, opts->paths + opts->old_count,
+                         opts->path_count - opts->old_count, &sb, &gb);
+    if (code < 0) {
+        contour_result st = contour_diff_graphs(&d, ga, gb);
+        if (st == CONTOUR_OK && fflush(stdout) == 0) {
+            fd_sink sink = {.fd = fileno(stdout), .error = 0};
+            st = contour_diff_write(
+                d, opts->format == FMT_JSON ? CONTOUR_OUTPUT_JSON : CONTOUR_OUTPUT_TEXT, write_fd,
+                &sink);
+            if (st == CONTOUR_ERR_IO)
+                fprintf(stderr, "contourc: cannot write the output: %s\n", strerror(sink.error));
+            else if (st != CONTOUR_OK)
+                fprintf(stderr, "contourc: cannot compare: %s\n", contour_result_str(st));
+        } else if (st != CONTOUR_OK) {
+            fprintf(stderr, "contourc: cannot compare: %s\n", contour_result_str(st));
+        }
+        code = st != CONTOUR_OK           ? EXIT_TROUBLE
+               : contour_diff_is_empty(d) ? EXIT_VALID
+                                          : EXIT_PROBLEMS;
+    }
+    contour_diff_free(d);
+    contour_graph_free(ga);
+    contour_graph_free(gb);
+    contour_snapshot_free(sa);
+    contour_snapshot_free(sb);
+    return code;
+}
+
 int main(int argc, char **argv)
 {
     if (argc > 1 && strcmp(argv[1], "admit") == 0)
@@ -897,6 +992,10 @@ int main(int argc, char **argv)
         goto done;
     }
 
+    if (opts.cmd == CMD_DIFF) {
+        code = finish_output(cmd_diff(&opts, config));
+        goto done;
+    }
     code = EXIT_TROUBLE;
     contour_result loaded = load_units(&opts, config, &in, &units, &unit_count);
     if (loaded != CONTOUR_OK && loaded != CONTOUR_ERR_IO)
