@@ -35,7 +35,7 @@ import sys
 # list. Patterns are fnmatch patterns on the file name.
 LAYERS = [
     ("infrastructure", ["alloc.c", "arena.c", "vec.c", "hash.c", "map.c", "strbuf.c",
-                        "utf8.c", "escape.c", "diag.c", "ptree.c", "common.c", "config.c"]),
+                        "utf8.c", "escape.c", "diag.c", "ptree.c", "common.c", "config.c", "par.c"]),
     ("document trees", ["tree.c", "yaml_load.c", "json_load.c"]),
     ("model", ["model*.c", "object.c", "keys.c"]),
     ("conversion", ["scalar.c", "convert*.c"]),
