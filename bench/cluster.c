@@ -203,6 +203,17 @@ bench_input bench_generate(const bench_source *src, size_t n, gen_format format)
     return in;
 }
 
+size_t bench_get_inputs(const bench_source *src, size_t n, bench_input **out)
+{
+    if (src->npaths)
+        return bench_read_paths(src, out);
+    *out = malloc(sizeof **out);
+    if (!*out)
+        abort();
+    (*out)[0] = bench_generate(src, n, GEN_YAML);
+    return 1;
+}
+
 void bench_inputs_free(bench_input *in, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
