@@ -130,10 +130,30 @@ static bool same_source(const contour_route *a, const contour_route *b)
            strcmp(a->source_name, b->source_name) == 0;
 }
 
+/* Whether the new graph still serves (fqdn, match, path) on the other listener: a route
+ * that only leaves the secure listener (its vhost lost TLS) is a TLS finding, not a drop. */
+static bool served_elsewhere(const contour_diff *d, const contour_vhost_change *v,
+                             const contour_route *r)
+{
+    const contour_graph *g = d->b;
+    for (uint32_t l = 0; l < g->listener_count; l++) {
+        const contour_listener *li = &g->listeners[l];
+        if (li->slot == v->slot)
+            continue;
+        const contour_vhost *other = cx_listener_find_vhost(li, v->fqdn);
+        for (uint32_t k = 0; other && k < other->route_count; k++) {
+            const contour_route *x = &other->routes[k];
+            if (x->match == r->match && strcmp(x->path, r->path) == 0 && x->cluster_count)
+                return true;
+        }
+    }
+    return false;
+}
+
 static void dropped(rctx *c, const contour_diff *d, size_t vi, const contour_route *r,
                     const char *why)
 {
-    if (seen_route(d, vi, r, true))
+    if (seen_route(d, vi, r, true) || (!why && served_elsewhere(d, &d->vh[vi], r)))
         return;
     route_entry(c, d->vh[vi].fqdn, r);
     if (why)
@@ -179,11 +199,28 @@ static void vhosts(rctx *c, const contour_diff *d)
     }
 }
 
+/* Whether a resolved diagnostic says the same about the same object (same code and
+ * message): a proposal re-states its object under another file name and position, so a
+ * warning it keeps is "resolved" at its old place and "added" at the new one. */
+static bool restated(const contour_diff *d, const contour_diagnostic *x)
+{
+    for (size_t i = 0; i < d->nresolved; i++) {
+        const contour_diagnostic *y = d->resolved[i];
+        if (x->obj_kind == y->obj_kind && x->obj_kind != CONTOUR_KIND_NONE &&
+            strcmp(x->code, y->code) == 0 && strcmp(x->message, y->message) == 0 &&
+            strcmp(x->obj_ns ? x->obj_ns : "", y->obj_ns ? y->obj_ns : "") == 0 &&
+            strcmp(x->obj_name ? x->obj_name : "", y->obj_name ? y->obj_name : "") == 0 &&
+            (x->field ? y->field && strcmp(x->field, y->field) == 0 : !y->field))
+            return true;
+    }
+    return false;
+}
+
 static void warnings(rctx *c, const contour_diff *d)
 {
     for (size_t i = 0; i < d->nadded; i++) {
         const contour_diagnostic *x = d->added[i];
-        if (x->severity < CONTOUR_SEVERITY_WARNING)
+        if (x->severity < CONTOUR_SEVERITY_WARNING || restated(d, x))
             continue;
         if (x->obj_kind != CONTOUR_KIND_NONE)
             name_obj(&c->entry, x->obj_kind, x->obj_ns, x->obj_name);
@@ -193,8 +230,6 @@ static void warnings(rctx *c, const contour_diff *d)
         note(c, CONTOUR_FINDING_WARNINGS);
     }
 }
-
-/* ---- the words ---- */
 
 /* One finding as a sentence: what it is, the first entries, how many more. */
 static void sentence(rctx *c, cx_strbuf *b, contour_finding k)

@@ -1563,27 +1563,17 @@ static void test_concurrent_reviews(void **state)
     world_close(&w);
 }
 
-/* ---- known problems ----
- * Verdicts that are wrong today, each the reproducer of a report: skipped unless
- * CONTOUR_KNOWN_PROBLEMS=1, so that the suite stays green until the library is fixed
- * (then drop the guard). */
-
-static void known_problem(void)
-{
-    const char *k = getenv("CONTOUR_KNOWN_PROBLEMS");
-    if (!k || strcmp(k, "1") != 0)
-        skip();
-}
+/* ---- once wrong ----
+ * Verdicts that were wrong, each the reproducer of a report. */
 
 /* An UPDATE that leaves an existing warning as it was reports it as new ("it would add 1
  * warning"): the warning's position moved from the cluster's file to the proposal's, and
  * the review counts every diagnostic the diff calls added, position included. Every
  * update of an object that already has a warning (a missing Service, an unknown field)
  * then warns, whatever it changes. */
-static void test_known_unchanged_warning_is_not_new(void **state)
+static void test_unchanged_warning_is_not_new(void **state)
 {
     (void)state;
-    known_problem();
     const char *root = IR_HEAD "metadata: {name: root, namespace: team-a}\n"
                                "spec:\n"
                                "  virtualhost: {fqdn: a.example.com}\n"
@@ -1610,10 +1600,9 @@ static void test_known_unchanged_warning_is_not_new(void **state)
  * http:// still serves it; when the http route changes (it stops redirecting) it does not.
  * The https listener's route is counted unless the http listener's route changed. One
  * change, two verdicts. */
-static void test_known_secret_delete_drops_no_route(void **state)
+static void test_secret_delete_drops_no_route(void **state)
 {
     (void)state;
-    known_problem();
     static const char *const owners[3] = {
         ROOT_TLS,
         IR_HEAD "metadata: {name: root, namespace: team-a}\n"
@@ -1665,8 +1654,8 @@ int main(void)
         cmocka_unit_test(test_limit_routes),
         cmocka_unit_test(test_nomem),
         cmocka_unit_test(test_concurrent_reviews),
-        cmocka_unit_test(test_known_unchanged_warning_is_not_new),
-        cmocka_unit_test(test_known_secret_delete_drops_no_route),
+        cmocka_unit_test(test_unchanged_warning_is_not_new),
+        cmocka_unit_test(test_secret_delete_drops_no_route),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
