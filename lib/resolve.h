@@ -124,6 +124,7 @@ typedef struct cx_objws {
     cx_vec pins;     /* const cx_shared * */
     cx_vec clusters; /* contour_cluster */
     cx_strbuf msg;
+    cx_slabs slabs; /* where the records this thread makes take their memory */
 } cx_objws;
 
 void cx_objws_init(cx_objws *w, const cx_alloc *alloc);

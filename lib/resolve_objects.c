@@ -39,6 +39,7 @@ void cx_objws_init(cx_objws *w, const cx_alloc *alloc)
     cx_vec_init(&w->pins, alloc, sizeof(const cx_shared *));
     cx_vec_init(&w->clusters, alloc, sizeof(contour_cluster));
     cx_strbuf_init(&w->msg, alloc);
+    cx_slabs_init(&w->slabs, alloc);
 }
 
 void cx_objws_release(cx_objws *w)
@@ -49,6 +50,7 @@ void cx_objws_release(cx_objws *w)
     cx_vec_release(&w->pins);
     cx_vec_release(&w->clusters);
     cx_strbuf_release(&w->msg);
+    cx_slabs_release(&w->slabs);
 }
 
 static void b_init(builder *b, cx_rx *rx, cx_arena *arena, const cx_shared *owner)
@@ -480,7 +482,7 @@ cx_irres *cx_irres_make(cx_rx *rx, const contour_object *o)
 {
     const cx_ingressroute *ir = &o->u.ir;
     cx_arena arena;
-    cx_arena_init(&arena, rx->alloc, 512 + (size_t)ir->route_count * 256);
+    cx_arena_init_shared(&arena, &rx->ows.slabs);
     cx_irres *r = cx_arena_zalloc(&arena, sizeof *r);
     if (!r) {
         cx_arena_release(&arena);
@@ -965,7 +967,7 @@ static void delegation_edges(builder *b, const contour_object *o)
 cx_objrec *cx_objrec_make(cx_rx *rx, const contour_object *o)
 {
     cx_arena arena;
-    cx_arena_init(&arena, rx->alloc, 512);
+    cx_arena_init_shared(&arena, &rx->ows.slabs);
     cx_objrec *r = cx_arena_zalloc(&arena, sizeof *r);
     if (!r) {
         cx_arena_release(&arena);

@@ -970,6 +970,10 @@ def test_graph_streams_and_stops_on_write_errors():
 
     # By default SIGPIPE ends contourc, quietly, like any program in a pipeline.
     code, first, err = closed_early()
+    if WRAPPER and code == -13:
+        # A process killed by a signal never frees its memory; memcheck reports the live
+        # blocks as "possibly lost" on its own lines (==pid==). Those are valgrind's, not ours.
+        err = b"".join(l for l in err.splitlines(True) if not re.match(rb"==\d+==", l))
     expect(first.startswith(b"{\n") and code == -13 and err == b"",
            "closed pipe: exit %r, stderr %r" % (code, err))
     # With SIGPIPE ignored: EPIPE, one line, exit 2, no more writes.
