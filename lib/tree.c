@@ -238,6 +238,11 @@ uint64_t cx_builder_document_count(const cx_builder *b)
     return b->docs;
 }
 
+void cx_builder_set_document_count(cx_builder *b, uint64_t n)
+{
+    b->docs = n;
+}
+
 /* Counts one more document or List element against the documents limit. */
 static cx_rc count_document(cx_builder *b, cx_pos pos)
 {

@@ -1,0 +1,287 @@
+/*
+ * Reading one large YAML input on several threads (contour_config_set_threads()).
+ *
+ * The input is split at `---` lines into pieces of similar size (cx_yaml_split), and each
+ * piece is read at once on its own thread, with its own libyaml parser, builder, stage and
+ * diagnostic list (cx_yaml_parse_piece). A piece's reading goes on past its end until it
+ * reaches the start of a later piece in a state that a reading started there has too; the
+ * pieces in between are then read by it and their own readings are thrown away. So the
+ * pieces whose readings are kept cover the input once, and each was read as one reading
+ * of the whole input reads it — the documents, their events, positions, errors and
+ * recovery are the same.
+ *
+ * What the reading of a piece cannot know of the input before it is assumed: no document
+ * before it (the documents limit), a manifest before it (whether a message may quote
+ * input bytes), and the whole diagnostic budget. Once the threads are joined, the pieces
+ * are taken in input order with the true state of the input before each: a piece whose
+ * result could depend on a wrong assumption (its documents or diagnostics pass what is
+ * left of a limit, a message depended on a wrong guess) is read again, on this thread,
+ * with the true state — rarely, and then only that piece. Then the kept pieces'
+ * diagnostics and objects are appended in input order: the same lists one reading makes.
+ *
+ * Two things cannot be checked that way and make the whole input be read on one thread:
+ * a piece that read a scalar or comment near the scalar limit (how far libyaml has read
+ * ahead when the limit is checked depends on where its parser started), and an error at
+ * the very start of a piece's own first line (see cx_yaml_parse_piece).
+ *
+ * Threads share the snapshot's allocator (documented on contour_config_set_threads) and
+ * its namespace table, which is written under a lock.
+ */
+#include "stage.h"
+
+#include <pthread.h>
+#include <string.h>
+
+/* What the input says before a piece: the state its reading assumes or is given. */
+typedef struct before {
+    uint64_t docs;              /* documents and List items */
+    bool manifest;              /* a document was a manifest */
+    size_t left;                /* diagnostics the budget may still record */
+    contour_diagnostic *notice; /* the budget's notice, once spent */
+} before;
+
+typedef struct shared {
+    const char *data;
+    size_t len;
+    const cx_limits *limits;
+    const cx_stage *into; /* whose settings (allocator, source, ...) the pieces share */
+    size_t budget_limit;
+    pthread_mutex_t intern_lock;
+    size_t npieces;
+    size_t *starts; /* npieces: where each piece starts (0 first) */
+    uint64_t *lines;
+} shared;
+
+typedef struct piece_run {
+    shared *sh;
+    size_t index;
+    cx_stage stage;
+    cx_arena arena; /* the piece's diagnostics */
+    cx_diag_list diags;
+    cx_diag_budget budget;
+    before assumed; /* what the reading was given */
+    cx_yaml_piece piece;
+    cx_rc rc;
+    bool ran;
+    const char *last_ns; /* the namespace interned last, for the next object */
+    size_t last_ns_len;
+    pthread_t thread;
+    bool threaded;
+} piece_run;
+
+/* The snapshot's interner, under a lock. Objects of one piece mostly share a namespace
+ * with the one before, so the last answer is kept: the lock is seldom taken. */
+static const char *intern_locked(void *ud, const char *ns, size_t len)
+{
+    piece_run *p = ud;
+    if (p->last_ns && p->last_ns_len == len && memcmp(p->last_ns, ns, len) == 0)
+        return p->last_ns;
+    const cx_convert_ctx *conv = &p->sh->into->conv;
+    pthread_mutex_lock(&p->sh->intern_lock);
+    const char *r = conv->intern_ns(conv->intern_ud, ns, len);
+    pthread_mutex_unlock(&p->sh->intern_lock);
+    if (r) {
+        p->last_ns = r;
+        p->last_ns_len = len;
+    }
+    return r;
+}
+
+/* Prepares a piece's reading with the given state of the input before it. */
+static void piece_prepare(piece_run *p, const before *b)
+{
+    const shared *sh = p->sh;
+    const cx_stage *into = sh->into;
+    p->assumed = *b;
+    cx_arena_init(&p->arena, into->alloc, 0);
+    memset(&p->diags, 0, sizeof p->diags);
+    p->budget = (cx_diag_budget){b->left, sh->budget_limit, &p->arena, &p->diags, b->notice};
+    cx_diag_sink sink = {&p->arena, &p->diags, &p->budget};
+    cx_stage_init(&p->stage, into->alloc, into->conv.default_ns, into->conv.source, intern_locked,
+                  p, sink);
+    memset(&p->piece, 0, sizeof p->piece);
+    p->piece.start = sh->starts[p->index];
+    p->piece.start_line = sh->lines[p->index];
+    p->piece.stops = sh->starts + p->index + 1;
+    p->piece.stop_lines = sh->lines + p->index + 1;
+    p->piece.nstops = sh->npieces - p->index - 1;
+    p->piece.docs_before = b->docs;
+    p->piece.manifest_before = b->manifest;
+    p->rc = CX_RC_OK;
+    p->ran = false;
+}
+
+static void piece_discard(piece_run *p)
+{
+    cx_stage_release(&p->stage);
+    cx_arena_release(&p->arena);
+    memset(&p->diags, 0, sizeof p->diags);
+}
+
+static void piece_read(piece_run *p)
+{
+    const shared *sh = p->sh;
+    cx_load_ctx ctx = {p->stage.alloc, sh->limits, p->stage.conv.source->name,
+                       p->stage.conv.rejected, cx_stage_handler(&p->stage)};
+    p->rc = cx_yaml_parse_piece(&ctx, sh->data, sh->len, &p->piece);
+    p->ran = true;
+}
+
+static void *piece_thread(void *arg)
+{
+    piece_read(arg);
+    return NULL;
+}
+
+static uint64_t sat_add(uint64_t a, uint64_t b)
+{
+    return a > UINT64_MAX - b ? UINT64_MAX : a + b;
+}
+
+/* Whether a piece's reading is the one it gets with the true state `b` of the input
+ * before it. */
+static bool reading_holds(const piece_run *p, const before *b, const cx_limits *limits)
+{
+    const cx_yaml_piece *y = &p->piece;
+    const before *a = &p->assumed;
+    if (!p->ran)
+        return false;
+    /* The documents limit: passed in neither reading, or given exactly. */
+    uint64_t own_docs = y->docs - y->docs_before;
+    if (a->docs != b->docs && sat_add(b->docs, own_docs) > limits->v[CONTOUR_LIMIT_DOCUMENTS])
+        return false;
+    if (y->manifest_used && a->manifest != b->manifest)
+        return false;
+    /* The budget: every diagnostic recorded in both, or given exactly. */
+    size_t spent = a->left - p->budget.left;
+    if ((a->left != b->left || a->notice != b->notice) && (p->budget.notice || spent > b->left))
+        return false;
+    return true;
+}
+
+/* The state after a piece whose reading holds, from the state before it. */
+static void advance(before *b, const piece_run *p)
+{
+    const cx_yaml_piece *y = &p->piece;
+    b->docs = sat_add(b->docs, y->docs - y->docs_before);
+    b->manifest = b->manifest || y->manifest_seen;
+    b->left -= p->assumed.left - p->budget.left;
+    if (p->budget.notice)
+        b->notice = p->budget.notice;
+}
+
+static bool doubtful(const piece_run *p, const cx_limits *limits)
+{
+    return p->piece.doubt || p->piece.window_peak > limits->v[CONTOUR_LIMIT_SCALAR_BYTES];
+}
+
+/* Appends a kept piece's diagnostics and objects. */
+static cx_rc keep(cx_stage *into, cx_diag_sink diags, piece_run *p)
+{
+    for (const contour_diagnostic *d = p->diags.head; d; d = d->next) {
+        if (!cx_diag_copy(diags, d, d->file))
+            return CX_RC_NOMEM;
+    }
+    cx_vec *objects = &p->stage.objects;
+    if (!cx_vec_reserve(&into->objects, objects->len))
+        return CX_RC_NOMEM;
+    for (size_t i = 0; i < objects->len; i++)
+        cx_vec_push(&into->objects, cx_vec_at(objects, i));
+    objects->len = 0; /* `into` owns them now */
+    return CX_RC_OK;
+}
+
+/* Decides which readings are kept, reading pieces again where needed; kept[] lists them
+ * in order. Returns CX_RC_STOP when the input must be read on one thread instead. */
+static cx_rc choose(shared *sh, piece_run *runs, size_t *kept, size_t *nkept)
+{
+    for (size_t i = 0; i < sh->npieces; i++) {
+        if (runs[i].ran && doubtful(&runs[i], sh->limits))
+            return CX_RC_STOP;
+    }
+    before b = {0, false, sh->budget_limit, NULL};
+    *nkept = 0;
+    size_t i = 0;
+    while (i < sh->npieces) {
+        piece_run *p = &runs[i];
+        if (!reading_holds(p, &b, sh->limits)) {
+            piece_discard(p);
+            piece_prepare(p, &b);
+            piece_read(p);
+            if (p->rc == CX_RC_OK && doubtful(p, sh->limits))
+                return CX_RC_STOP;
+        }
+        if (p->rc != CX_RC_OK)
+            return p->rc;
+        kept[(*nkept)++] = i;
+        advance(&b, p);
+        if (p->piece.input_stopped)
+            break;
+        i += 1 + p->piece.stopped_at;
+    }
+    return CX_RC_OK;
+}
+
+cx_rc cx_stage_yaml_parallel(cx_stage *into, const cx_limits *limits, cx_diag_sink diags,
+                             size_t budget_limit, uint32_t threads, uint64_t min_bytes,
+                             const char *data, size_t len, bool *done)
+{
+    *done = false;
+    if (threads < 2 || len < min_bytes || len == 0)
+        return CX_RC_OK;
+    const cx_alloc *a = into->alloc;
+    size_t want = threads, bytes;
+    /* One block: the pieces' starts and lines, then the readings and the kept list. */
+    if (!cx_size_mul(want, sizeof(size_t) + sizeof(uint64_t) + sizeof(piece_run) + sizeof(size_t),
+                     &bytes))
+        return CX_RC_NOMEM;
+    void *block = cx_calloc(a, 1, bytes);
+    if (!block)
+        return CX_RC_NOMEM;
+    size_t *starts = block;
+    uint64_t *lines = (uint64_t *)(starts + want);
+    piece_run *runs = (piece_run *)(lines + want);
+    size_t *kept = (size_t *)(runs + want);
+
+    size_t splits = cx_yaml_split(data, len, want, starts + 1, lines + 1);
+    if (splits == 0) {
+        cx_free(a, block);
+        return CX_RC_OK;
+    }
+    shared sh = {data,       len,    limits, into, budget_limit, PTHREAD_MUTEX_INITIALIZER,
+                 splits + 1, starts, lines};
+    starts[0] = 0;
+    lines[0] = 0;
+
+    /* Every piece but the first assumes a manifest before it: inputs this large are
+     * manifests from their first document, and the assumption only matters for a message
+     * about a bad byte in a piece before its own first manifest. */
+    for (size_t i = 0; i < sh.npieces; i++) {
+        runs[i].sh = &sh;
+        runs[i].index = i;
+        before b = {0, i > 0, budget_limit, NULL};
+        piece_prepare(&runs[i], &b);
+    }
+    for (size_t i = 1; i < sh.npieces; i++)
+        runs[i].threaded = pthread_create(&runs[i].thread, NULL, piece_thread, &runs[i]) == 0;
+    piece_read(&runs[0]);
+    for (size_t i = 1; i < sh.npieces; i++) {
+        if (runs[i].threaded)
+            pthread_join(runs[i].thread, NULL);
+    }
+
+    size_t nkept = 0;
+    cx_rc rc = choose(&sh, runs, kept, &nkept);
+    if (rc == CX_RC_OK) {
+        for (size_t k = 0; k < nkept && rc == CX_RC_OK; k++)
+            rc = keep(into, diags, &runs[kept[k]]);
+        *done = true;
+    } else if (rc == CX_RC_STOP) {
+        rc = CX_RC_OK; /* read on one thread by the caller */
+    }
+    for (size_t i = 0; i < sh.npieces; i++)
+        piece_discard(&runs[i]);
+    pthread_mutex_destroy(&sh.intern_lock);
+    cx_free(a, block);
+    return rc;
+}
