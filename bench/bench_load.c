@@ -1,10 +1,14 @@
 /*
  * Loading throughput and memory on a generated cluster (issue: foundation).
  *
- *   bench_load [N] [RUNS]     (defaults 100000 objects, 5 runs)
+ *   bench_load [--threads 1,2] [--cluster PATH] [--contourc PATH] [N] [RUNS]
+ *                              (defaults: 1 and 2 threads, 100000 objects, 5 runs)
  *
- * YAML: libyaml's own event parse of the same bytes vs contour_snapshot_load_buffer.
- * JSON (one List): json-c's json_tokener_parse of the same bytes vs our load.
+ * YAML: libyaml's own event parse of the same bytes vs contour_snapshot_load_buffer, with
+ * each thread count (contour_config_set_threads). JSON (one List): json-c's
+ * json_tokener_parse of the same bytes vs our load. --cluster reads a file (YAML or JSON)
+ * instead of generating one. --contourc times `PATH check --quiet --threads T FILE` too,
+ * wall clock, against the same libyaml parse. Every line says the load average.
  * Peak memory: a forked child reads the input from a file and loads it; its peak RSS
  * minus an idle child's, against the input size.
  */
@@ -12,11 +16,27 @@
 #include "gen.h"
 
 #include <json-c/json.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <yaml.h>
+
+extern char **environ;
+
+static unsigned thread_counts[8] = {1, 2};
+static size_t nthreads = 2;
+static const char *contourc;
+
+/* The 1-minute load average, said with every figure: the machine is shared. */
+static double load1(void)
+{
+    double l[1] = {-1};
+    return getloadavg(l, 1) == 1 ? l[0] : -1;
+}
 
 static double time_libyaml(const char *data, size_t len)
 {
@@ -64,9 +84,11 @@ static contour_config *big_config(void)
     return c;
 }
 
-static double time_contour(const char *data, size_t len, size_t *objects, size_t *live_bytes)
+static double time_contour(const char *data, size_t len, unsigned threads, size_t *objects,
+                           size_t *live_bytes)
 {
     contour_config *c = big_config();
+    contour_config_set_threads(c, threads);
     bench_counter counter = {0, 0};
     bench_counter_install(c, &counter);
     contour_snapshot *s;
@@ -140,50 +162,144 @@ static void write_file(const char *path, const char *data, size_t len)
     fclose(f);
 }
 
-static void run(const char *label, gen_format fmt, size_t n, int runs)
+static char *read_file(const char *path, size_t *len)
 {
-    size_t len;
-    char *data = gen_cluster(n, fmt, &len);
-    double ref[32], ours[32];
-    size_t objects = 0, live = 0;
-    for (int r = 0; r < runs; r++) {
-        ref[r] = fmt == GEN_YAML ? time_libyaml(data, len) : time_jsonc(data, len);
-        ours[r] = time_contour(data, len, &objects, &live);
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        perror(path);
+        exit(1);
     }
-    double mref = bench_median(ref, (size_t)runs), mours = bench_median(ours, (size_t)runs);
-    double mb = (double)len / 1e6;
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *buf = malloc((size_t)n + 1);
+    if (!buf || fread(buf, 1, (size_t)n, f) != (size_t)n)
+        exit(1);
+    fclose(f);
+    buf[n] = '\0';
+    *len = (size_t)n;
+    return buf;
+}
+
+/* Wall time of `contourc check --quiet --threads T path`, its output thrown away. */
+static double time_contourc(const char *path, unsigned threads)
+{
+    char t[16];
+    snprintf(t, sizeof t, "%u", threads);
+    char *argv[] = {(char *)contourc, "check", "--quiet", "--threads", t, (char *)path, NULL};
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+    double t0 = bench_now();
+    pid_t pid;
+    int status = 0;
+    if (posix_spawn(&pid, contourc, &fa, NULL, argv, environ) != 0 ||
+        waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) > 1) {
+        fprintf(stderr, "%s failed\n", contourc);
+        exit(1);
+    }
+    posix_spawn_file_actions_destroy(&fa);
+    return bench_now() - t0;
+}
+
+static void run(const char *label, char *data, size_t len, bool yaml, int runs)
+{
+    double ref[32], ours[8][32], check[8][32], loads[32];
+    size_t objects = 0, live = 0;
     char path[] = "/tmp/contour-bench-XXXXXX";
     int fd = mkstemp(path);
     close(fd);
     write_file(path, data, len);
+    for (int r = 0; r < runs; r++) {
+        loads[r] = load1();
+        ref[r] = yaml ? time_libyaml(data, len) : time_jsonc(data, len);
+        for (size_t t = 0; t < nthreads; t++) {
+            ours[t][r] = time_contour(data, len, thread_counts[t], &objects, &live);
+            if (contourc && yaml)
+                check[t][r] = time_contourc(path, thread_counts[t]);
+        }
+    }
+    double mref = bench_median(ref, (size_t)runs), mb = (double)len / 1e6;
     long idle = child_peak_kb(NULL, 0);
     long read_only = child_peak_kb(path, 0);
     long loaded = child_peak_kb(path, 1);
     unlink(path);
     double peak = (double)(loaded - idle) * 1024.0;
-    printf("%s: %zu objects, %.1f MB input\n", label, objects, mb);
+    printf("%s: %zu objects, %.1f MB input; load average %.2f (median of the runs)\n", label,
+           objects, mb, bench_median(loads, (size_t)runs));
     printf("  %-28s %8.3f s  %7.1f MB/s   (median of %d)\n",
-           fmt == GEN_YAML ? "libyaml event parse" : "json-c json_tokener_parse", mref, mb / mref,
-           runs);
-    printf("  %-28s %8.3f s  %7.1f MB/s   ratio to reference %.2f (target %s)\n", "contour load",
-           mours, mb / mours, mref / mours, fmt == GEN_YAML ? ">= 0.50" : ">= 1.00");
+           yaml ? "libyaml event parse" : "json-c json_tokener_parse", mref, mb / mref, runs);
+    for (size_t t = 0; t < nthreads; t++) {
+        double m = bench_median(ours[t], (size_t)runs);
+        char what[64];
+        snprintf(what, sizeof what, "contour load, %u thread%s", thread_counts[t],
+                 thread_counts[t] == 1 ? "" : "s");
+        printf("  %-28s %8.3f s  %7.1f MB/s   ratio to reference %.2f (target %s)\n", what, m,
+               mb / m, mref / m, yaml ? ">= 0.50" : ">= 1.00");
+    }
+    for (size_t t = 0; contourc && yaml && t < nthreads; t++) {
+        double m = bench_median(check[t], (size_t)runs);
+        printf("  contourc check, %u thread%s %7.3f s  %.2fx libyaml's parse (target <= 1.5x)\n",
+               thread_counts[t], thread_counts[t] == 1 ? " " : "s", m, m / mref);
+    }
     printf("  snapshot live bytes          %8.1f MB  (%.2fx input)\n", (double)live / 1e6,
            (double)live / (double)len);
     printf("  peak RSS, read + load        %8.1f MB  (%.2fx input; target <= 3x; "
            "reading alone %.2fx)\n",
            peak / 1e6, peak / (double)len, (double)(read_only - idle) * 1024.0 / (double)len);
-    free(data);
+}
+
+static void parse_threads(const char *s)
+{
+    nthreads = 0;
+    while (*s && nthreads < 8) {
+        char *end;
+        unsigned long v = strtoul(s, &end, 10);
+        if (end == s || v < 1 || v > 64) {
+            fprintf(stderr, "--threads: a list like 1,2,4\n");
+            exit(2);
+        }
+        thread_counts[nthreads++] = (unsigned)v;
+        s = *end == ',' ? end + 1 : end;
+    }
 }
 
 int main(int argc, char **argv)
 {
     if (argc == 4 && strcmp(argv[1], "--child") == 0)
         return child_main(argv[2], atoi(argv[3]));
-    size_t n = argc > 1 ? (size_t)strtoull(argv[1], NULL, 10) : 100000;
-    int runs = argc > 2 ? atoi(argv[2]) : 5;
+    const char *cluster = NULL;
+    int i = 1;
+    for (; i + 1 < argc && strncmp(argv[i], "--", 2) == 0; i += 2) {
+        if (strcmp(argv[i], "--threads") == 0)
+            parse_threads(argv[i + 1]);
+        else if (strcmp(argv[i], "--cluster") == 0)
+            cluster = argv[i + 1];
+        else if (strcmp(argv[i], "--contourc") == 0)
+            contourc = argv[i + 1];
+        else
+            break;
+    }
+    size_t n = i < argc ? (size_t)strtoull(argv[i], NULL, 10) : 100000;
+    int runs = i + 1 < argc ? atoi(argv[i + 1]) : 5;
     if (runs < 1 || runs > 32)
         runs = 5;
-    run("YAML stream", GEN_YAML, n, runs);
-    run("JSON List", GEN_JSON_LIST, n, runs);
+    size_t len;
+    if (cluster) {
+        char *data = read_file(cluster, &len);
+        size_t k = 0;
+        while (k < len && strchr(" \t\r\n", data[k]))
+            k++;
+        bool yaml = k == len || (data[k] != '{' && data[k] != '[');
+        run(cluster, data, len, yaml, runs);
+        free(data);
+        return 0;
+    }
+    char *data = gen_cluster(n, GEN_YAML, &len);
+    run("YAML stream", data, len, true, runs);
+    free(data);
+    data = gen_cluster(n, GEN_JSON_LIST, &len);
+    run("JSON List", data, len, false, runs);
+    free(data);
     return 0;
 }
