@@ -835,7 +835,11 @@ static void test_out_of_memory(void **state)
                        "---\n"
                        "spec: a: b\n"
                        "---\n"
-                       "spec: {a: 1, a: 2}\n";
+                       "spec: {a: 1, a: 2}\n"
+                       "---\n" /* more keys than are compared pair by pair: sorted */
+                       "spec: {<<: {k1: 0, x: 1}, k0: 0, k1: 1, k2: 2, k3: 3, k4: 4, k5: 5, k6: 6, "
+                       "k7: 7, k8: 8, k9: 9, k10: 10, k11: 11, k12: 12, k13: 13, k14: 14, k15: 15, "
+                       "k16: 16, k3: 3}\n";
     /* Fail each allocation in turn: every run returns NOMEM with nothing leaked (checked by
      * rec_yaml_n), or succeeds when nothing failed. */
     size_t total = 0;
