@@ -823,6 +823,9 @@ static uint64_t naive_lines(const char *d, size_t off)
             n++;
         else if ((unsigned char)d[i] == 0xC2 && i + 1 < off && (unsigned char)d[i + 1] == 0x85)
             n++;
+        else if ((unsigned char)d[i] == 0xE2 && i + 2 < off && (unsigned char)d[i + 1] == 0x80 &&
+                 ((unsigned char)d[i + 2] == 0xA8 || (unsigned char)d[i + 2] == 0xA9))
+            n++;
     }
     return n;
 }
@@ -837,12 +840,14 @@ static void test_split_points(void **state)
         char *buf = NULL;
         size_t size = 0;
         FILE *f = open_memstream(&buf, &size);
-        int style = r % 3;
-        const char *brk = style == 0 ? "\n" : style == 1 ? "\r\n" : "\xc2\x85";
+        static const char *const breaks[] = {"\n", "\r\n", "\xc2\x85", "\xe2\x80\xa9"};
+        const char *brk = breaks[r % 4];
         int lines = 1 + (int)rnd(400);
         for (int l = 0; l < lines; l++) {
             if (rnd(5) == 0)
                 fputs("---", f);
+            else if (rnd(4) == 0) /* lead bytes of breaks, in characters that are not */
+                fputs("caf\xc3\xa9 \xc2\xa0 \xe2\x80\x93 \xe2\x80\x9cq\xe2\x80\x9d", f);
             else
                 for (uint32_t n = rnd(rnd(10) == 0 ? 3000 : 40); n; n--)
                     fputc('a' + (int)rnd(26), f);
