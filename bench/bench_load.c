@@ -1,7 +1,8 @@
 /*
  * Loading throughput and memory on a generated cluster (issue: foundation).
  *
- *   bench_load [--threads 1,2] [--cluster PATH] [--contourc PATH] [N] [RUNS]
+ *   bench_load [--threads 1,2] [--contourc PATH] [N] [RUNS]
+ *   bench_load [--threads 1,2] [--contourc PATH] --cluster PATH [RUNS]
  *                              (defaults: 1 and 2 threads, 100000 objects, 5 runs)
  *
  * YAML: libyaml's own event parse of the same bytes vs contour_snapshot_load_buffer, with
@@ -280,8 +281,15 @@ int main(int argc, char **argv)
         else
             break;
     }
-    size_t n = i < argc ? (size_t)strtoull(argv[i], NULL, 10) : 100000;
-    int runs = i + 1 < argc ? atoi(argv[i + 1]) : 5;
+    size_t n = 100000;
+    int runs = 5;
+    if (cluster && i < argc) { /* with --cluster, the only number is RUNS */
+        runs = atoi(argv[i]);
+    } else if (!cluster && i < argc) {
+        n = (size_t)strtoull(argv[i], NULL, 10);
+        if (i + 1 < argc)
+            runs = atoi(argv[i + 1]);
+    }
     if (runs < 1 || runs > 32)
         runs = 5;
     size_t len;
