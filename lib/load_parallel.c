@@ -44,7 +44,7 @@ typedef struct shared {
     const char *data;
     size_t len;
     const cx_limits *limits;
-    const cx_stage *into; /* whose settings (allocator, source, ...) the pieces share */
+    cx_stage *into; /* where kept pieces go; the pieces share its settings (allocator, ...) */
     size_t budget_limit;
     pthread_mutex_t intern_lock;
     size_t npieces;
@@ -222,6 +222,42 @@ static cx_rc choose(shared *sh, piece_run *runs, size_t *kept, size_t *nkept)
     return CX_RC_OK;
 }
 
+/* Reads the pieces starting at starts[0..npieces) (lines: their line numbers) with one
+ * reading each, all at once, and keeps what holds; runs and kept have npieces entries. */
+static cx_rc read_in_pieces(shared *sh, piece_run *runs, size_t *kept, cx_diag_sink diags,
+                            bool *done)
+{
+    /* Every piece but the first assumes a manifest before it: inputs this large are
+     * manifests from their first document, and the assumption only matters for a message
+     * about a bad byte in a piece before its own first manifest. */
+    for (size_t i = 0; i < sh->npieces; i++) {
+        runs[i].sh = sh;
+        runs[i].index = i;
+        before b = {0, i > 0, sh->budget_limit, NULL};
+        piece_prepare(&runs[i], &b);
+    }
+    for (size_t i = 1; i < sh->npieces; i++)
+        runs[i].threaded = pthread_create(&runs[i].thread, NULL, piece_thread, &runs[i]) == 0;
+    piece_read(&runs[0]);
+    for (size_t i = 1; i < sh->npieces; i++) {
+        if (runs[i].threaded)
+            pthread_join(runs[i].thread, NULL);
+    }
+
+    size_t nkept = 0;
+    cx_rc rc = choose(sh, runs, kept, &nkept);
+    if (rc == CX_RC_OK) {
+        for (size_t k = 0; k < nkept && rc == CX_RC_OK; k++)
+            rc = keep(sh->into, diags, &runs[kept[k]]);
+        *done = true;
+    } else if (rc == CX_RC_STOP) {
+        rc = CX_RC_OK; /* read on one thread by the caller */
+    }
+    for (size_t i = 0; i < sh->npieces; i++)
+        piece_discard(&runs[i]);
+    return rc;
+}
+
 cx_rc cx_stage_yaml_parallel(cx_stage *into, const cx_limits *limits, cx_diag_sink diags,
                              size_t budget_limit, uint32_t threads, uint64_t min_bytes,
                              const char *data, size_t len, bool *done)
@@ -230,58 +266,25 @@ cx_rc cx_stage_yaml_parallel(cx_stage *into, const cx_limits *limits, cx_diag_si
     if (threads < 2 || len < min_bytes || len == 0)
         return CX_RC_OK;
     const cx_alloc *a = into->alloc;
-    size_t want = threads, bytes;
-    /* One block: the pieces' starts and lines, then the readings and the kept list. */
-    if (!cx_size_mul(want, sizeof(size_t) + sizeof(uint64_t) + sizeof(piece_run) + sizeof(size_t),
-                     &bytes))
-        return CX_RC_NOMEM;
-    void *block = cx_calloc(a, 1, bytes);
-    if (!block)
-        return CX_RC_NOMEM;
-    size_t *starts = block;
-    uint64_t *lines = (uint64_t *)(starts + want);
-    piece_run *runs = (piece_run *)(lines + want);
-    size_t *kept = (size_t *)(runs + want);
-
-    size_t splits = cx_yaml_split(data, len, want, starts + 1, lines + 1);
-    if (splits == 0) {
-        cx_free(a, block);
-        return CX_RC_OK;
+    size_t want = threads;
+    size_t *starts = cx_calloc(a, want, sizeof *starts);
+    uint64_t *lines = cx_calloc(a, want, sizeof *lines);
+    size_t *kept = cx_calloc(a, want, sizeof *kept);
+    piece_run *runs = cx_calloc(a, want, sizeof *runs);
+    cx_rc rc = CX_RC_OK;
+    if (!starts || !lines || !kept || !runs) {
+        rc = CX_RC_NOMEM;
+    } else {
+        size_t splits = cx_yaml_split(data, len, want, starts + 1, lines + 1);
+        shared sh = {data,       len,    limits, into, budget_limit, PTHREAD_MUTEX_INITIALIZER,
+                     splits + 1, starts, lines};
+        if (splits)
+            rc = read_in_pieces(&sh, runs, kept, diags, done);
+        pthread_mutex_destroy(&sh.intern_lock);
     }
-    shared sh = {data,       len,    limits, into, budget_limit, PTHREAD_MUTEX_INITIALIZER,
-                 splits + 1, starts, lines};
-    starts[0] = 0;
-    lines[0] = 0;
-
-    /* Every piece but the first assumes a manifest before it: inputs this large are
-     * manifests from their first document, and the assumption only matters for a message
-     * about a bad byte in a piece before its own first manifest. */
-    for (size_t i = 0; i < sh.npieces; i++) {
-        runs[i].sh = &sh;
-        runs[i].index = i;
-        before b = {0, i > 0, budget_limit, NULL};
-        piece_prepare(&runs[i], &b);
-    }
-    for (size_t i = 1; i < sh.npieces; i++)
-        runs[i].threaded = pthread_create(&runs[i].thread, NULL, piece_thread, &runs[i]) == 0;
-    piece_read(&runs[0]);
-    for (size_t i = 1; i < sh.npieces; i++) {
-        if (runs[i].threaded)
-            pthread_join(runs[i].thread, NULL);
-    }
-
-    size_t nkept = 0;
-    cx_rc rc = choose(&sh, runs, kept, &nkept);
-    if (rc == CX_RC_OK) {
-        for (size_t k = 0; k < nkept && rc == CX_RC_OK; k++)
-            rc = keep(into, diags, &runs[kept[k]]);
-        *done = true;
-    } else if (rc == CX_RC_STOP) {
-        rc = CX_RC_OK; /* read on one thread by the caller */
-    }
-    for (size_t i = 0; i < sh.npieces; i++)
-        piece_discard(&runs[i]);
-    pthread_mutex_destroy(&sh.intern_lock);
-    cx_free(a, block);
+    cx_free(a, starts);
+    cx_free(a, lines);
+    cx_free(a, kept);
+    cx_free(a, runs);
     return rc;
 }
