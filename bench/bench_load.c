@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <fcntl.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <yaml.h>
@@ -85,14 +86,33 @@ static contour_config *big_config(void)
     return c;
 }
 
+/* User and system CPU seconds. */
+static double cpu_seconds(const struct rusage *ru)
+{
+    return (double)ru->ru_utime.tv_sec + (double)ru->ru_utime.tv_usec / 1e6 +
+           (double)ru->ru_stime.tv_sec + (double)ru->ru_stime.tv_usec / 1e6;
+}
+
+/* CPU seconds of this process so far, all threads. */
+static double cpu_now(void)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return cpu_seconds(&ru);
+}
+
+/* One load: its wall time, and its CPU time in *cpu. With `live_bytes`, through the
+ * counting allocator (not timed: its atomic counts cost time of their own). */
 static double time_contour(const char *data, size_t len, unsigned threads, size_t *objects,
-                           size_t *live_bytes)
+                           size_t *live_bytes, double *cpu)
 {
     contour_config *c = big_config();
     contour_config_set_threads(c, threads);
     bench_counter counter = {0, 0};
-    bench_counter_install(c, &counter);
+    if (live_bytes)
+        bench_counter_install(c, &counter);
     contour_snapshot *s;
+    double c0 = cpu_now();
     double t0 = bench_now();
     contour_snapshot_new(&s, c);
     if (contour_snapshot_load_buffer(s, "bench", 5, data, len, CONTOUR_FORMAT_AUTO) != CONTOUR_OK) {
@@ -100,10 +120,12 @@ static double time_contour(const char *data, size_t len, unsigned threads, size_
         exit(1);
     }
     double t = bench_now() - t0;
+    *cpu = cpu_now() - c0;
     *objects = 0;
     for (int k = 1; k <= (int)contour_kind_count(); k++)
         *objects += contour_snapshot_object_count(s, (contour_kind)k);
-    *live_bytes = counter.live;
+    if (live_bytes)
+        *live_bytes = counter.live;
     if (contour_snapshot_diagnostic_count_by_severity(s, CONTOUR_SEVERITY_ERROR)) {
         fprintf(stderr, "unexpected load errors: %zu\n",
                 contour_snapshot_diagnostic_count_by_severity(s, CONTOUR_SEVERITY_ERROR));
@@ -182,8 +204,9 @@ static char *read_file(const char *path, size_t *len)
     return buf;
 }
 
-/* Wall time of `contourc check --quiet --threads T path`, its output thrown away. */
-static double time_contourc(const char *path, unsigned threads)
+/* Wall time of `contourc check --quiet --threads T path`, its output thrown away; its CPU
+ * time in *cpu. */
+static double time_contourc(const char *path, unsigned threads, double *cpu)
 {
     char t[16];
     snprintf(t, sizeof t, "%u", threads);
@@ -194,18 +217,21 @@ static double time_contourc(const char *path, unsigned threads)
     double t0 = bench_now();
     pid_t pid;
     int status = 0;
+    struct rusage ru;
     if (posix_spawn(&pid, contourc, &fa, NULL, argv, environ) != 0 ||
-        waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) > 1) {
+        wait4(pid, &status, 0, &ru) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) > 1) {
         fprintf(stderr, "%s failed\n", contourc);
         exit(1);
     }
+    double wall = bench_now() - t0;
     posix_spawn_file_actions_destroy(&fa);
-    return bench_now() - t0;
+    *cpu = cpu_seconds(&ru);
+    return wall;
 }
 
 static void run(const char *label, char *data, size_t len, bool yaml, int runs)
 {
-    double ref[32], ours[8][32], check[8][32], loads[32];
+    double ref[32], ours[8][32], check[8][32], ours_cpu[8][32], check_cpu[8][32], loads[32];
     size_t objects = 0, live = 0;
     char path[] = "/tmp/contour-bench-XXXXXX";
     int fd = mkstemp(path);
@@ -215,12 +241,13 @@ static void run(const char *label, char *data, size_t len, bool yaml, int runs)
         loads[r] = load1();
         ref[r] = yaml ? time_libyaml(data, len) : time_jsonc(data, len);
         for (size_t t = 0; t < nthreads; t++) {
-            ours[t][r] = time_contour(data, len, thread_counts[t], &objects, &live);
+            ours[t][r] = time_contour(data, len, thread_counts[t], &objects, NULL, &ours_cpu[t][r]);
             if (contourc && yaml)
-                check[t][r] = time_contourc(path, thread_counts[t]);
+                check[t][r] = time_contourc(path, thread_counts[t], &check_cpu[t][r]);
         }
     }
-    double mref = bench_median(ref, (size_t)runs), mb = (double)len / 1e6;
+    double mref = bench_median(ref, (size_t)runs), mb = (double)len / 1e6, cpu;
+    time_contour(data, len, 1, &objects, &live, &cpu);
     long idle = child_peak_kb(NULL, 0);
     long read_only = child_peak_kb(path, 0);
     long loaded = child_peak_kb(path, 1);
@@ -235,13 +262,16 @@ static void run(const char *label, char *data, size_t len, bool yaml, int runs)
         char what[64];
         snprintf(what, sizeof what, "contour load, %u thread%s", thread_counts[t],
                  thread_counts[t] == 1 ? "" : "s");
-        printf("  %-28s %8.3f s  %7.1f MB/s   ratio to reference %.2f (target %s)\n", what, m,
-               mb / m, mref / m, yaml ? ">= 0.50" : ">= 1.00");
+        printf("  %-28s %8.3f s  %7.1f MB/s   ratio to reference %.2f (target %s); CPU %.3f s\n",
+               what, m, mb / m, mref / m, yaml ? ">= 0.50" : ">= 1.00",
+               bench_median(ours_cpu[t], (size_t)runs));
     }
     for (size_t t = 0; contourc && yaml && t < nthreads; t++) {
         double m = bench_median(check[t], (size_t)runs);
-        printf("  contourc check, %u thread%s %7.3f s  %.2fx libyaml's parse (target <= 1.5x)\n",
-               thread_counts[t], thread_counts[t] == 1 ? " " : "s", m, m / mref);
+        printf("  contourc check, %u thread%s %7.3f s  %.2fx libyaml's parse (target <= 1.5x); CPU "
+               "%.3f s\n",
+               thread_counts[t], thread_counts[t] == 1 ? " " : "s", m, m / mref,
+               bench_median(check_cpu[t], (size_t)runs));
     }
     printf("  snapshot live bytes          %8.1f MB  (%.2fx input)\n", (double)live / 1e6,
            (double)live / (double)len);
