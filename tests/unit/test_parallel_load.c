@@ -527,8 +527,10 @@ static void insert_placed(FILE *f, size_t i, const void *ctx)
 static void test_hostile_table(void **state)
 {
     (void)state;
+    /* Under valgrind, every third place. */
+    size_t step = tu_under_valgrind() ? 3 : 1;
     for (size_t h = 0; h < sizeof hostiles / sizeof *hostiles; h++) {
-        for (size_t at = 0; at < 12; at++) {
+        for (size_t at = 0; at < 12; at += step) {
             placed pl = {&hostiles[h], at};
             size_t size;
             char *buf = with_fillers(12, insert_placed, &pl, &size);
@@ -662,11 +664,12 @@ static void test_diagnostic_budget(void **state)
     char *buf = NULL;
     size_t size = 0;
     FILE *f = open_memstream(&buf, &size);
-    size_t n = tu_under_valgrind() ? 10300 : 12000;
+    /* Ten unknown fields a document: 12,000 warnings. */
+    size_t n = tu_under_valgrind() ? 1030 : 1200;
     for (size_t i = 0; i < n; i++)
         fprintf(f,
                 "---\nkind: Service\napiVersion: v1\nmetadata: {name: s%zu, namespace: ns}\n"
-                "typo: 1\n",
+                "t0: 0\nt1: 1\nt2: 2\nt3: 3\nt4: 4\nt5: 5\nt6: 6\nt7: 7\nt8: 8\nt9: 9\n",
                 i);
     for (size_t i = 0; i < 50; i++)
         fprintf(f, "---\na: [%zu\n", i);
