@@ -1,14 +1,14 @@
 /*
  * Reading one large YAML input on several threads (contour_config_set_threads()).
  *
- * The input is split at `---` lines into pieces of similar size (cx_yaml_split), and each
- * piece is read at once on its own thread, with its own libyaml parser, builder, stage and
- * diagnostic list (cx_yaml_parse_piece). A piece's reading goes on past its end until it
- * reaches the start of a later piece in a state that a reading started there has too; the
- * pieces in between are then read by it and their own readings are thrown away. So the
- * pieces whose readings are kept cover the input once, and each was read as one reading
- * of the whole input reads it — the documents, their events, positions, errors and
- * recovery are the same.
+ * The input is split at `---` lines into pieces of similar size (cx_yaml_split), four per
+ * thread, and the threads (this one too) take the pieces in turn; each piece is read with
+ * its own libyaml parser, builder, stage and diagnostic list (cx_yaml_parse_piece). A
+ * piece's reading goes on past its end until it reaches the start of a later piece in a
+ * state that a reading started there has too; the pieces in between are then read by it
+ * and their own readings are thrown away. So the pieces whose readings are kept cover the
+ * input once, and each was read as one reading of the whole input reads it — the
+ * documents, their events, positions, errors and recovery are the same.
  *
  * What the reading of a piece cannot know of the input before it is assumed: no document
  * before it (the documents limit), a manifest before it (whether a message may quote
@@ -30,7 +30,12 @@
 #include "stage.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <string.h>
+
+/* Pieces per thread: threads take the next piece as they finish one, so a thread slowed
+ * down (another process on its core, denser documents) leaves its work to the others. */
+enum { PIECES_PER_THREAD = 4 };
 
 /* What the input says before a piece: the state its reading assumes or is given. */
 typedef struct before {
@@ -39,6 +44,8 @@ typedef struct before {
     size_t left;                /* diagnostics the budget may still record */
     contour_diagnostic *notice; /* the budget's notice, once spent */
 } before;
+
+typedef struct piece_run piece_run;
 
 typedef struct shared {
     const char *data;
@@ -50,9 +57,11 @@ typedef struct shared {
     size_t npieces;
     size_t *starts; /* npieces: where each piece starts (0 first) */
     uint64_t *lines;
+    piece_run *runs;
+    atomic_size_t next; /* the next piece to read */
 } shared;
 
-typedef struct piece_run {
+struct piece_run {
     shared *sh;
     size_t index;
     cx_stage stage;
@@ -65,9 +74,7 @@ typedef struct piece_run {
     bool ran;
     const char *last_ns; /* the namespace interned last, for the next object */
     size_t last_ns_len;
-    pthread_t thread;
-    bool threaded;
-} piece_run;
+};
 
 /* The snapshot's interner, under a lock. Objects of one piece mostly share a namespace
  * with the one before, so the last answer is kept: the lock is seldom taken. */
@@ -127,10 +134,16 @@ static void piece_read(piece_run *p)
     p->ran = true;
 }
 
-static void *piece_thread(void *arg)
+/* Reads pieces, in order, until none is left. */
+static void *read_pieces(void *arg)
 {
-    piece_read(arg);
-    return NULL;
+    shared *sh = arg;
+    for (;;) {
+        size_t i = atomic_fetch_add(&sh->next, 1);
+        if (i >= sh->npieces)
+            return NULL;
+        piece_read(&sh->runs[i]);
+    }
 }
 
 static uint64_t sat_add(uint64_t a, uint64_t b)
@@ -224,9 +237,10 @@ static cx_rc choose(shared *sh, piece_run *runs, size_t *kept, size_t *nkept)
 
 /* Reads the pieces starting at starts[0..npieces) (lines: their line numbers) with one
  * reading each, all at once, and keeps what holds; runs and kept have npieces entries. */
-static cx_rc read_in_pieces(shared *sh, piece_run *runs, size_t *kept, cx_diag_sink diags,
-                            bool *done)
+static cx_rc read_in_pieces(shared *sh, pthread_t *threads, size_t nthreads, size_t *kept,
+                            cx_diag_sink diags, bool *done)
 {
+    piece_run *runs = sh->runs;
     /* Every piece but the first assumes a manifest before it: inputs this large are
      * manifests from their first document, and the assumption only matters for a message
      * about a bad byte in a piece before its own first manifest. */
@@ -236,13 +250,14 @@ static cx_rc read_in_pieces(shared *sh, piece_run *runs, size_t *kept, cx_diag_s
         before b = {0, i > 0, sh->budget_limit, NULL};
         piece_prepare(&runs[i], &b);
     }
-    for (size_t i = 1; i < sh->npieces; i++)
-        runs[i].threaded = pthread_create(&runs[i].thread, NULL, piece_thread, &runs[i]) == 0;
-    piece_read(&runs[0]);
-    for (size_t i = 1; i < sh->npieces; i++) {
-        if (runs[i].threaded)
-            pthread_join(runs[i].thread, NULL);
-    }
+    /* This thread reads too, and whatever threads could not be started would have. */
+    size_t started = 0;
+    while (started + 1 < nthreads && started + 1 < sh->npieces &&
+           pthread_create(&threads[started], NULL, read_pieces, sh) == 0)
+        started++;
+    read_pieces(sh);
+    for (size_t i = 0; i < started; i++)
+        pthread_join(threads[i], NULL);
 
     size_t nkept = 0;
     cx_rc rc = choose(sh, runs, kept, &nkept);
@@ -266,25 +281,36 @@ cx_rc cx_stage_yaml_parallel(cx_stage *into, const cx_limits *limits, cx_diag_si
     if (threads < 2 || len < min_bytes || len == 0)
         return CX_RC_OK;
     const cx_alloc *a = into->alloc;
-    size_t want = threads;
+    size_t want = (size_t)threads * PIECES_PER_THREAD;
     size_t *starts = cx_calloc(a, want, sizeof *starts);
     uint64_t *lines = cx_calloc(a, want, sizeof *lines);
     size_t *kept = cx_calloc(a, want, sizeof *kept);
     piece_run *runs = cx_calloc(a, want, sizeof *runs);
+    pthread_t *workers = cx_calloc(a, threads, sizeof *workers);
     cx_rc rc = CX_RC_OK;
-    if (!starts || !lines || !kept || !runs) {
+    if (!starts || !lines || !kept || !runs || !workers) {
         rc = CX_RC_NOMEM;
     } else {
         size_t splits = cx_yaml_split(data, len, want, starts + 1, lines + 1);
-        shared sh = {data,       len,    limits, into, budget_limit, PTHREAD_MUTEX_INITIALIZER,
-                     splits + 1, starts, lines};
+        shared sh = {.data = data,
+                     .len = len,
+                     .limits = limits,
+                     .into = into,
+                     .budget_limit = budget_limit,
+                     .intern_lock = PTHREAD_MUTEX_INITIALIZER,
+                     .npieces = splits + 1,
+                     .starts = starts,
+                     .lines = lines,
+                     .runs = runs};
+        atomic_init(&sh.next, 0);
         if (splits)
-            rc = read_in_pieces(&sh, runs, kept, diags, done);
+            rc = read_in_pieces(&sh, workers, threads, kept, diags, done);
         pthread_mutex_destroy(&sh.intern_lock);
     }
     cx_free(a, starts);
     cx_free(a, lines);
     cx_free(a, kept);
     cx_free(a, runs);
+    cx_free(a, workers);
     return rc;
 }
