@@ -1,27 +1,32 @@
 /*
- * Loading throughput and memory on a generated cluster (issue: foundation).
+ * Loading throughput and memory (issue: foundation).
  *
- *   bench_load [--threads 1,2] [--contourc PATH] [N] [RUNS]
- *   bench_load [--threads 1,2] [--contourc PATH] --cluster PATH [RUNS]
- *                              (defaults: 1 and 2 threads, 100000 objects, 5 runs)
+ *   bench_load [--shape units|realistic] [--seed N] [N] [RUNS]   a generated cluster of N
+ *                                                  objects (100000), as YAML and as JSON
+ *   bench_load --cluster PATH... [--runs RUNS]     files or directories instead
+ *   --threads 1,2                                  the thread counts each load is timed with
+ *   --contourc PATH                                also time `PATH check` on the YAML files
  *
  * YAML: libyaml's own event parse of the same bytes vs contour_snapshot_load_buffer, with
- * each thread count (contour_config_set_threads). JSON (one List): json-c's
- * json_tokener_parse of the same bytes vs our load. --cluster reads a file (YAML or JSON)
- * instead of generating one. --contourc times `PATH check --quiet --threads T FILE` too,
- * wall clock, against the same libyaml parse. Every line says the load average.
- * Peak memory: a forked child reads the input from a file and loads it; its peak RSS
- * minus an idle child's, against the input size.
+ * each thread count (contour_config_set_threads; default 1 and 2), and with --contourc the
+ * wall time of `PATH check --quiet --threads T FILE...` as a child process. JSON (a List,
+ * or any JSON file): json-c's json_tokener_parse of the same bytes vs our load. Medians of
+ * RUNS runs (5), the best run and the CPU time beside them, and the load average: on a
+ * shared machine the wall time is whatever share of the cores other work left. Peak
+ * memory: a fresh process reads the input files and loads them; its peak RSS minus an
+ * idle one's, against the input size. Every figure is followed by the shape of the
+ * cluster it was measured on.
  */
 #include "benchutil.h"
-#include "gen.h"
+#include "cluster.h"
+#include "shape.h"
 
+#include <fcntl.h>
 #include <json-c/json.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <fcntl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -40,52 +45,6 @@ static double load1(void)
     return getloadavg(l, 1) == 1 ? l[0] : -1;
 }
 
-static double time_libyaml(const char *data, size_t len)
-{
-    double t0 = bench_now();
-    yaml_parser_t p;
-    yaml_event_t ev;
-    yaml_parser_initialize(&p);
-    yaml_parser_set_input_string(&p, (const unsigned char *)data, len);
-    size_t events = 0;
-    for (;;) {
-        if (!yaml_parser_parse(&p, &ev)) {
-            fprintf(stderr, "libyaml: %s\n", p.problem);
-            exit(1);
-        }
-        int done = ev.type == YAML_STREAM_END_EVENT;
-        yaml_event_delete(&ev);
-        events++;
-        if (done)
-            break;
-    }
-    yaml_parser_delete(&p);
-    return bench_now() - t0;
-}
-
-static double time_jsonc(const char *data, size_t len)
-{
-    double t0 = bench_now();
-    json_tokener *tok = json_tokener_new_ex(JSON_TOKENER_DEFAULT_DEPTH);
-    json_object *obj = json_tokener_parse_ex(tok, data, (int)len);
-    if (!obj) {
-        fprintf(stderr, "json-c: %s\n", json_tokener_error_desc(json_tokener_get_error(tok)));
-        exit(1);
-    }
-    json_object_put(obj);
-    json_tokener_free(tok);
-    return bench_now() - t0;
-}
-
-static contour_config *big_config(void)
-{
-    contour_config *c;
-    contour_config_new(&c);
-    contour_config_set_limit(c, CONTOUR_LIMIT_INPUT_BYTES, (uint64_t)4 << 30);
-    contour_config_set_limit(c, CONTOUR_LIMIT_DOCUMENTS, (uint64_t)1 << 40);
-    return c;
-}
-
 /* User and system CPU seconds. */
 static double cpu_seconds(const struct rusage *ru)
 {
@@ -101,12 +60,49 @@ static double cpu_now(void)
     return cpu_seconds(&ru);
 }
 
-/* One load: its wall time, and its CPU time in *cpu. With `live_bytes`, through the
- * counting allocator (not timed: its atomic counts cost time of their own). */
-static double time_contour(const char *data, size_t len, unsigned threads, size_t *objects,
-                           size_t *live_bytes, double *cpu)
+static double time_libyaml(const bench_input *in)
 {
-    contour_config *c = big_config();
+    double t0 = bench_now();
+    yaml_parser_t p;
+    yaml_event_t ev;
+    yaml_parser_initialize(&p);
+    yaml_parser_set_input_string(&p, (const unsigned char *)in->data, in->len);
+    for (;;) {
+        if (!yaml_parser_parse(&p, &ev)) {
+            fprintf(stderr, "libyaml: %s: %s\n", in->name, p.problem);
+            exit(1);
+        }
+        int done = ev.type == YAML_STREAM_END_EVENT;
+        yaml_event_delete(&ev);
+        if (done)
+            break;
+    }
+    yaml_parser_delete(&p);
+    return bench_now() - t0;
+}
+
+static double time_jsonc(const bench_input *in)
+{
+    double t0 = bench_now();
+    json_tokener *tok = json_tokener_new_ex(JSON_TOKENER_DEFAULT_DEPTH);
+    json_object *obj = json_tokener_parse_ex(tok, in->data, (int)in->len);
+    if (!obj) {
+        fprintf(stderr, "json-c: %s: %s\n", in->name,
+                json_tokener_error_desc(json_tokener_get_error(tok)));
+        exit(1);
+    }
+    json_object_put(obj);
+    json_tokener_free(tok);
+    return bench_now() - t0;
+}
+
+/* Loads the inputs into a fresh snapshot with `threads` threads: the wall time, the CPU
+ * time in *cpu; the snapshot's shape when `shape` is not NULL. With `live_bytes`, through
+ * the counting allocator, whose atomic counts cost time of their own: not a timed load. */
+static double time_contour(const bench_input *in, size_t n, unsigned threads, size_t *live_bytes,
+                           bench_shape *shape, double *cpu)
+{
+    contour_config *c = bench_config_new();
     contour_config_set_threads(c, threads);
     bench_counter counter = {0, 0};
     if (live_bytes)
@@ -115,102 +111,83 @@ static double time_contour(const char *data, size_t len, unsigned threads, size_
     double c0 = cpu_now();
     double t0 = bench_now();
     contour_snapshot_new(&s, c);
-    if (contour_snapshot_load_buffer(s, "bench", 5, data, len, CONTOUR_FORMAT_AUTO) != CONTOUR_OK) {
+    if (bench_load_inputs(s, in, n) != CONTOUR_OK) {
         fprintf(stderr, "load failed\n");
         exit(1);
     }
     double t = bench_now() - t0;
     *cpu = cpu_now() - c0;
-    *objects = 0;
-    for (int k = 1; k <= (int)contour_kind_count(); k++)
-        *objects += contour_snapshot_object_count(s, (contour_kind)k);
     if (live_bytes)
         *live_bytes = counter.live;
-    if (contour_snapshot_diagnostic_count_by_severity(s, CONTOUR_SEVERITY_ERROR)) {
-        fprintf(stderr, "unexpected load errors: %zu\n",
+    if (contour_snapshot_diagnostic_count_by_severity(s, CONTOUR_SEVERITY_ERROR))
+        fprintf(stderr, "note: %zu load errors\n",
                 contour_snapshot_diagnostic_count_by_severity(s, CONTOUR_SEVERITY_ERROR));
-        exit(1);
-    }
+    if (shape)
+        bench_shape_measure(shape, s);
     contour_snapshot_free(s);
     contour_config_free(c);
     return t;
 }
 
-/* Peak RSS (KiB) of a fresh process (this program re-executed) that reads `path` and, if
- * `load`, loads it. A forked child would inherit the parent's resident pages. */
-static long child_peak_kb(const char *path, int load)
+/* Peak RSS (KiB) of a fresh process (this program re-executed) that reads `paths` and,
+ * if `load`, loads them: its VmHWM, since ru_maxrss would keep the parent's peak. */
+static long child_peak_kb(const char *const *paths, size_t n, int load)
 {
-    char cmd[1024];
-    snprintf(cmd, sizeof cmd, "/proc/%d/exe --child %s %d", (int)getpid(), path ? path : "-", load);
-    FILE *p = popen(cmd, "r");
+    char exe[4096];
+    ssize_t len = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (len < 0)
+        return -1;
+    exe[len] = 0;
+    const char **args = malloc((n + 4) * sizeof *args);
+    if (!args)
+        abort();
+    args[0] = exe;
+    args[1] = "--child";
+    args[2] = load ? "1" : "0";
+    for (size_t i = 0; i < n; i++)
+        args[3 + i] = paths[i];
+    args[3 + n] = NULL;
+    int fd[2];
     long kb = -1;
-    if (!p || fscanf(p, "%ld", &kb) != 1)
+    if (pipe(fd) != 0)
+        abort();
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_adddup2(&fa, fd[1], 1);
+    posix_spawn_file_actions_addclose(&fa, fd[0]);
+    posix_spawn_file_actions_addclose(&fa, fd[1]);
+    pid_t pid;
+    int err = posix_spawn(&pid, exe, &fa, NULL, (char *const *)args, environ);
+    posix_spawn_file_actions_destroy(&fa);
+    close(fd[1]);
+    FILE *f = fdopen(fd[0], "r");
+    if (err || !f || fscanf(f, "%ld", &kb) != 1)
         kb = -1;
-    if (p)
-        pclose(p);
+    if (f)
+        fclose(f);
+    if (!err)
+        waitpid(pid, NULL, 0);
+    free(args);
     return kb;
 }
 
-static int child_main(const char *path, int load)
-{
-    if (strcmp(path, "-") != 0) {
-        FILE *f = fopen(path, "rb");
-        if (!f)
-            return 1;
-        fseek(f, 0, SEEK_END);
-        long n = ftell(f);
-        fseek(f, 0, SEEK_SET);
-        char *buf = malloc((size_t)n);
-        if (!buf || fread(buf, 1, (size_t)n, f) != (size_t)n)
-            return 1;
-        fclose(f);
-        if (load) {
-            contour_config *c = big_config();
-            contour_snapshot *s;
-            contour_snapshot_new(&s, c);
-            contour_snapshot_load_buffer(s, "bench", 5, buf, (size_t)n, CONTOUR_FORMAT_AUTO);
-            contour_snapshot_free(s);
-            contour_config_free(c);
-        }
-        free(buf);
-    }
-    printf("%ld\n", bench_maxrss_kb());
-    return 0;
-}
-
-static void write_file(const char *path, const char *data, size_t len)
-{
-    FILE *f = fopen(path, "wb");
-    fwrite(data, 1, len, f);
-    fclose(f);
-}
-
-static char *read_file(const char *path, size_t *len)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        perror(path);
-        exit(1);
-    }
-    fseek(f, 0, SEEK_END);
-    long n = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    char *buf = malloc((size_t)n + 1);
-    if (!buf || fread(buf, 1, (size_t)n, f) != (size_t)n)
-        exit(1);
-    fclose(f);
-    buf[n] = '\0';
-    *len = (size_t)n;
-    return buf;
-}
-
-/* Wall time of `contourc check --quiet --threads T path`, its output thrown away; its CPU
- * time in *cpu. */
-static double time_contourc(const char *path, unsigned threads, double *cpu)
+/* Wall time of `contourc check --quiet --threads T PATH...`, its output thrown away; its
+ * CPU time in *cpu. */
+static double time_contourc(const char *const *paths, size_t npaths, unsigned threads, double *cpu)
 {
     char t[16];
     snprintf(t, sizeof t, "%u", threads);
-    char *argv[] = {(char *)contourc, "check", "--quiet", "--threads", t, (char *)path, NULL};
+    const char **args = malloc((npaths + 6) * sizeof *args);
+    if (!args)
+        abort();
+    args[0] = contourc;
+    args[1] = "check";
+    args[2] = "--quiet";
+    args[3] = "--threads";
+    args[4] = t;
+    for (size_t i = 0; i < npaths; i++)
+        args[5 + i] = paths[i];
+    args[5 + npaths] = NULL;
     posix_spawn_file_actions_t fa;
     posix_spawn_file_actions_init(&fa);
     posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
@@ -218,47 +195,75 @@ static double time_contourc(const char *path, unsigned threads, double *cpu)
     pid_t pid;
     int status = 0;
     struct rusage ru;
-    if (posix_spawn(&pid, contourc, &fa, NULL, argv, environ) != 0 ||
+    if (posix_spawn(&pid, contourc, &fa, NULL, (char *const *)args, environ) != 0 ||
         wait4(pid, &status, 0, &ru) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) > 1) {
         fprintf(stderr, "%s failed\n", contourc);
         exit(1);
     }
     double wall = bench_now() - t0;
     posix_spawn_file_actions_destroy(&fa);
+    free(args);
     *cpu = cpu_seconds(&ru);
     return wall;
 }
 
-static void run(const char *label, char *data, size_t len, bool yaml, int runs)
+static int child_main(int load, int argc, char **argv)
 {
-    double ref[32], ours[8][32], check[8][32], ours_cpu[8][32], check_cpu[8][32], loads[32];
-    size_t objects = 0, live = 0;
-    char path[] = "/tmp/contour-bench-XXXXXX";
-    int fd = mkstemp(path);
-    close(fd);
-    write_file(path, data, len);
+    bench_source src;
+    bench_source_init(&src);
+    src.paths = (const char **)argv;
+    src.npaths = (size_t)argc;
+    bench_input *in = NULL;
+    size_t n = argc ? bench_read_paths(&src, &in) : 0;
+    if (load) {
+        contour_config *c = bench_config_new();
+        contour_snapshot *s;
+        contour_snapshot_new(&s, c);
+        bench_load_inputs(s, in, n);
+        contour_snapshot_free(s);
+        contour_config_free(c);
+    }
+    bench_inputs_free(in, n);
+    free(in);
+    printf("%ld\n", bench_maxrss_kb());
+    return 0;
+}
+
+/* Measures one group of inputs of one format, which are the files `paths`. */
+static void run(const char *label, const bench_input *in, size_t n, const char *const *paths,
+                size_t npaths, int runs)
+{
+    int json = in[0].json;
+    double ref[64], ours[8][64], ours_cpu[8][64], check[8][64], check_cpu[8][64], loads[64], cpu;
+    size_t live = 0, bytes = 0;
+    bench_shape shape;
+    for (size_t i = 0; i < n; i++)
+        bytes += in[i].len;
     for (int r = 0; r < runs; r++) {
         loads[r] = load1();
-        ref[r] = yaml ? time_libyaml(data, len) : time_jsonc(data, len);
+        ref[r] = 0;
+        for (size_t i = 0; i < n; i++)
+            ref[r] += json ? time_jsonc(&in[i]) : time_libyaml(&in[i]);
         for (size_t t = 0; t < nthreads; t++) {
-            ours[t][r] = time_contour(data, len, thread_counts[t], &objects, NULL, &ours_cpu[t][r]);
-            if (contourc && yaml)
-                check[t][r] = time_contourc(path, thread_counts[t], &check_cpu[t][r]);
+            ours[t][r] = time_contour(in, n, thread_counts[t], NULL,
+                                      r == runs - 1 && t == 0 ? &shape : NULL, &ours_cpu[t][r]);
+            if (contourc && !json)
+                check[t][r] = time_contourc(paths, npaths, thread_counts[t], &check_cpu[t][r]);
         }
     }
-    double mref = bench_median(ref, (size_t)runs), mb = (double)len / 1e6, cpu;
-    time_contour(data, len, 1, &objects, &live, &cpu);
-    long idle = child_peak_kb(NULL, 0);
-    long read_only = child_peak_kb(path, 0);
-    long loaded = child_peak_kb(path, 1);
-    unlink(path);
+    time_contour(in, n, 1, &live, NULL, &cpu);
+    double mref = bench_median(ref, (size_t)runs), mb = (double)bytes / 1e6;
+    long idle = child_peak_kb(NULL, 0, 0);
+    long read_only = child_peak_kb(paths, npaths, 0);
+    long loaded = child_peak_kb(paths, npaths, 1);
     double peak = (double)(loaded - idle) * 1024.0;
-    printf("%s: %zu objects, %.1f MB input; load average %.2f (median of the runs)\n", label,
-           objects, mb, bench_median(loads, (size_t)runs));
-    /* Medians, and after them the best run (bench_median sorts): on a busy machine the
-     * best is the nearest to what an idle one gives. */
+    printf("%s: %zu objects, %.1f MB input; load average %.2f (median over the runs)\n", label,
+           shape.objects, mb, bench_median(loads, (size_t)runs));
+    bench_shape_print_summary(stdout, &shape);
+    /* Medians, then the best run (bench_median sorts): on a busy machine the best is the
+     * nearest to what an idle one gives. */
     printf("  %-28s %8.3f s  %7.1f MB/s   (median of %d; best %.3f s)\n",
-           yaml ? "libyaml event parse" : "json-c json_tokener_parse", mref, mb / mref, runs,
+           json ? "json-c json_tokener_parse" : "libyaml event parse", mref, mb / mref, runs,
            ref[0]);
     for (size_t t = 0; t < nthreads; t++) {
         double m = bench_median(ours[t], (size_t)runs);
@@ -267,10 +272,10 @@ static void run(const char *label, char *data, size_t len, bool yaml, int runs)
                  thread_counts[t] == 1 ? "" : "s");
         printf("  %-28s %8.3f s  %7.1f MB/s   ratio to reference %.2f (target %s); best %.3f s; "
                "CPU %.3f s\n",
-               what, m, mb / m, mref / m, yaml ? ">= 0.50" : ">= 1.00", ours[t][0],
+               what, m, mb / m, mref / m, json ? ">= 1.00" : ">= 0.50", ours[t][0],
                bench_median(ours_cpu[t], (size_t)runs));
     }
-    for (size_t t = 0; contourc && yaml && t < nthreads; t++) {
+    for (size_t t = 0; contourc && !json && t < nthreads; t++) {
         double m = bench_median(check[t], (size_t)runs);
         printf(
             "  contourc check, %u thread%s %7.3f s  %.2fx libyaml's parse (target <= 1.5x); best "
@@ -279,10 +284,10 @@ static void run(const char *label, char *data, size_t len, bool yaml, int runs)
             check[t][0] / ref[0], bench_median(check_cpu[t], (size_t)runs));
     }
     printf("  snapshot live bytes          %8.1f MB  (%.2fx input)\n", (double)live / 1e6,
-           (double)live / (double)len);
+           (double)live / (double)bytes);
     printf("  peak RSS, read + load        %8.1f MB  (%.2fx input; target <= 3x; "
            "reading alone %.2fx)\n",
-           peak / 1e6, peak / (double)len, (double)(read_only - idle) * 1024.0 / (double)len);
+           peak / 1e6, peak / (double)bytes, (double)(read_only - idle) * 1024.0 / (double)bytes);
 }
 
 static void parse_threads(const char *s)
@@ -300,49 +305,97 @@ static void parse_threads(const char *s)
     }
 }
 
+static void write_file(const char *path, const bench_input *in)
+{
+    FILE *f = fopen(path, "wb");
+    if (!f || fwrite(in->data, 1, in->len, f) != in->len || fclose(f) != 0) {
+        perror(path);
+        exit(1);
+    }
+}
+
+static void run_generated(const bench_source *src, gen_format fmt, size_t n, int runs)
+{
+    bench_input in = bench_generate(src, n, fmt);
+    char path[] = "/tmp/contour-bench-XXXXXX";
+    int fd = mkstemp(path);
+    close(fd);
+    write_file(path, &in);
+    bench_source_describe(stdout, src, n, &in, 1);
+    const char *paths[] = {path};
+    char label[128];
+    snprintf(label, sizeof label, "%s, shape %s", fmt == GEN_YAML ? "YAML stream" : "JSON List",
+             src->shape.name);
+    run(label, &in, 1, paths, 1, runs);
+    unlink(path);
+    bench_inputs_free(&in, 1);
+}
+
+/* The files' YAML inputs, then their JSON inputs, each group measured on its own. */
+static void run_files(const bench_source *src, int runs)
+{
+    bench_input *in;
+    size_t n = bench_read_paths(src, &in);
+    bench_source_describe(stdout, src, 0, in, n);
+    bench_input *group = malloc((n ? n : 1) * sizeof *group);
+    const char **paths = malloc((n ? n : 1) * sizeof *paths);
+    if (!group || !paths)
+        abort();
+    for (int json = 0; json <= 1; json++) {
+        size_t k = 0;
+        for (size_t i = 0; i < n; i++)
+            if (in[i].json == json) {
+                paths[k] = in[i].name;
+                group[k++] = in[i];
+            }
+        if (k)
+            run(json ? "JSON files" : "YAML files", group, k, paths, k, runs);
+    }
+    free(group);
+    free(paths);
+    bench_inputs_free(in, n);
+    free(in);
+}
+
 int main(int argc, char **argv)
 {
-    if (argc == 4 && strcmp(argv[1], "--child") == 0)
-        return child_main(argv[2], atoi(argv[3]));
-    const char *cluster = NULL;
-    int i = 1;
-    for (; i + 1 < argc && strncmp(argv[i], "--", 2) == 0; i += 2) {
-        if (strcmp(argv[i], "--threads") == 0)
-            parse_threads(argv[i + 1]);
-        else if (strcmp(argv[i], "--cluster") == 0)
-            cluster = argv[i + 1];
-        else if (strcmp(argv[i], "--contourc") == 0)
-            contourc = argv[i + 1];
-        else
-            break;
-    }
+    if (argc >= 3 && strcmp(argv[1], "--child") == 0)
+        return child_main(atoi(argv[2]), argc - 3, argv + 3);
+    bench_source src;
+    bench_source_init(&src);
     size_t n = 100000;
-    int runs = 5;
-    if (cluster && i < argc) { /* with --cluster, the only number is RUNS */
-        runs = atoi(argv[i]);
-    } else if (!cluster && i < argc) {
-        n = (size_t)strtoull(argv[i], NULL, 10);
-        if (i + 1 < argc)
-            runs = atoi(argv[i + 1]);
+    int runs = 5, positional = 0;
+    for (int i = 1; i < argc; i++) {
+        if (bench_source_option(&src, argc, argv, &i))
+            continue;
+        if (strcmp(argv[i], "--runs") == 0 && i + 1 < argc)
+            runs = atoi(argv[++i]);
+        else if (strcmp(argv[i], "--threads") == 0 && i + 1 < argc)
+            parse_threads(argv[++i]);
+        else if (strcmp(argv[i], "--contourc") == 0 && i + 1 < argc)
+            contourc = argv[++i];
+        else if (argv[i][0] != '-' && positional == 0 && ++positional)
+            n = (size_t)strtoull(argv[i], NULL, 10);
+        else if (argv[i][0] != '-' && positional == 1 && ++positional)
+            runs = atoi(argv[i]);
+        else {
+            fprintf(stderr,
+                    "usage: bench_load [options] [N] [RUNS]\n%s"
+                    "  --runs RUNS               runs per figure (5; at most 64)\n"
+                    "  --threads N,N...          thread counts to load with (1,2)\n"
+                    "  --contourc PATH           also time PATH check on the YAML files\n",
+                    BENCH_SOURCE_USAGE);
+            return 2;
+        }
     }
-    if (runs < 1 || runs > 32)
+    if (runs < 1 || runs > 64)
         runs = 5;
-    size_t len;
-    if (cluster) {
-        char *data = read_file(cluster, &len);
-        size_t k = 0;
-        while (k < len && strchr(" \t\r\n", data[k]))
-            k++;
-        bool yaml = k == len || (data[k] != '{' && data[k] != '[');
-        run(cluster, data, len, yaml, runs);
-        free(data);
-        return 0;
+    if (src.npaths) {
+        run_files(&src, runs);
+    } else {
+        run_generated(&src, GEN_YAML, n, runs);
+        run_generated(&src, GEN_JSON_LIST, n, runs);
     }
-    char *data = gen_cluster(n, GEN_YAML, &len);
-    run("YAML stream", data, len, true, runs);
-    free(data);
-    data = gen_cluster(n, GEN_JSON_LIST, &len);
-    run("JSON List", data, len, false, runs);
-    free(data);
+    bench_source_free(&src);
     return 0;
 }

@@ -1,5 +1,6 @@
 #include "benchutil.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -26,9 +27,22 @@ double bench_median(double *v, size_t n)
 
 long bench_maxrss_kb(void)
 {
-    struct rusage ru;
-    getrusage(RUSAGE_SELF, &ru);
-    return ru.ru_maxrss;
+    /* VmHWM is the peak of this process image's own memory; getrusage's ru_maxrss would
+     * also hold the peak of the image an exec replaced (a spawning parent's). */
+    FILE *f = fopen("/proc/self/status", "r");
+    char line[256];
+    long kb = -1;
+    while (f && fgets(line, sizeof line, f))
+        if (sscanf(line, "VmHWM: %ld kB", &kb) == 1)
+            break;
+    if (f)
+        fclose(f);
+    if (kb < 0) {
+        struct rusage ru;
+        getrusage(RUSAGE_SELF, &ru);
+        kb = ru.ru_maxrss;
+    }
+    return kb;
 }
 
 /* Each block carries its size in a 16-byte header. The counts are atomic: a load with

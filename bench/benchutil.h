@@ -7,7 +7,7 @@
 
 double bench_now(void);                   /* seconds, monotonic */
 double bench_median(double *v, size_t n); /* sorts v */
-long bench_maxrss_kb(void);               /* this process's peak RSS */
+long bench_maxrss_kb(void);               /* this process image's peak RSS (VmHWM) */
 
 /* An allocator that counts live and peak bytes. */
 typedef struct bench_counter {

@@ -7,7 +7,8 @@ Every *.yaml, *.yml, *.template and *.json file under the SOURCEs (missing ones 
 skipped) becomes a seed behind a zero option byte (fuzz_common.h): YAML files in
 OUTDIR/yaml, JSON files in OUTDIR/json. When PyYAML is available, each YAML file that
 parses is also converted to a JSON stream (one value per document, as json_load.c reads
-it) so that the JSON target starts from real manifests too.
+it) so that the JSON target starts from real manifests too. OUTDIR/update has every seed
+once for each of UPDATE_SPLITS, the bytes fuzz_update.c reads after the option byte.
 """
 import hashlib
 import json
@@ -20,10 +21,18 @@ except ImportError:  # the hand-written JSON seeds in fuzz/seeds/ still apply
     yaml = None
 
 
+# fuzz_update.c: how to cut the input into sets. By documents, alternating between two sets
+# and among three; by bytes, in two halves.
+UPDATE_SPLITS = [b"\x00\x44\x44", b"\x01\x24\x49", b"\x02\x80\x80"]
+
+
 def write(outdir, kind, data):
     name = hashlib.sha1(data).hexdigest()[:16]
     with open(os.path.join(outdir, kind, name), "wb") as f:
         f.write(b"\0" + data)
+    for i, split in enumerate(UPDATE_SPLITS):
+        with open(os.path.join(outdir, "update", "%s-%d" % (name, i)), "wb") as f:
+            f.write(b"\0" + split + data)
 
 
 def to_json(data):
@@ -39,7 +48,7 @@ def to_json(data):
 def main():
     outdir, sources = sys.argv[1], sys.argv[2:]
     counts = {"yaml": 0, "json": 0, "converted": 0}
-    for kind in ("yaml", "json"):
+    for kind in ("yaml", "json", "update"):
         os.makedirs(os.path.join(outdir, kind), exist_ok=True)
     for src in sources:
         if not os.path.isdir(src):

@@ -229,26 +229,6 @@ bool cx_lcp_all_match(const cx_lcp *l, const char *prefix)
     return true;
 }
 
-/* ---- secret references ---- */
-
-void cx_split_secret(const char *s, const char *default_ns, const char **ns, size_t *ns_len,
-                     const char **name, size_t *name_len)
-{
-    if (!s)
-        s = "";
-    const char *slash = strchr(s, '/');
-    if (!slash || slash == s) {
-        *ns = default_ns;
-        *ns_len = strlen(default_ns);
-        *name = slash ? slash + 1 : s;
-    } else {
-        *ns = s;
-        *ns_len = (size_t)(slash - s);
-        *name = slash + 1;
-    }
-    *name_len = strlen(*name);
-}
-
 /* ---- scalars ---- */
 
 bool cx_parse_uint32(const char *s, uint32_t *out)

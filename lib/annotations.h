@@ -76,13 +76,6 @@ void cx_lcp_add(cx_lcp *l, const char *path);
 /* Whether every added path satisfies cx_path_prefix_matches(path, prefix). */
 bool cx_lcp_all_match(const cx_lcp *l, const char *prefix);
 
-/* ---- secret references ---- */
-
-/* Splits "name" or "namespace/name" at the first '/'; an absent or empty namespace part
- * becomes default_ns. Results point into the inputs (not NUL-terminated). s may be NULL. */
-void cx_split_secret(const char *s, const char *default_ns, const char **ns, size_t *ns_len,
-                     const char **name, size_t *name_len);
-
 /* ---- scalars ---- */
 
 /* Go's strconv.ParseUint(s, 10, 32): decimal digits only, no sign, at most 4294967295. */

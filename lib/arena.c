@@ -32,6 +32,12 @@ void cx_arena_release(cx_arena *a)
     a->head = NULL;
 }
 
+void cx_arena_release_with(cx_arena a, const cx_alloc *alloc)
+{
+    a.alloc = alloc;
+    cx_arena_release(&a);
+}
+
 void cx_arena_reset(cx_arena *a)
 {
     if (!a->head)

@@ -26,6 +26,10 @@ void cx_arena_init(cx_arena *a, const cx_alloc *alloc, size_t first_chunk);
 void cx_arena_reset(cx_arena *a);
 /* Releases every chunk. The arena may be reused after cx_arena_init(). */
 void cx_arena_release(cx_arena *a);
+/* Releases `a` with `alloc` instead of the allocator it was made with (same functions, a
+ * different copy): for arenas inside shared blocks, whose maker may be gone. `a` is taken
+ * by value because the block holding it may live inside the arena. */
+void cx_arena_release_with(cx_arena a, const cx_alloc *alloc);
 /* 16-byte aligned, uninitialised; NULL on OOM or size overflow. size 0 returns a valid pointer. */
 void *cx_arena_alloc(cx_arena *a, size_t size);
 void *cx_arena_zalloc(cx_arena *a, size_t size);

@@ -1,5 +1,6 @@
 /* contour_graph_render() and the contour_buffer it returns. The buffer allocates through the
  * graph's allocator and keeps a copy of it, so it may outlive the graph. */
+#include "buffer.h"
 #include "filter.h"
 #include "graph_model.h"
 #include "strbuf.h"
@@ -62,6 +63,23 @@ contour_result contour_graph_render_filtered(contour_buffer **out, const contour
     buf->size = sb.len;
     *out = buf;
     return CONTOUR_OK;
+}
+
+contour_buffer *cx_buffer_take(const cx_alloc *alloc, cx_strbuf *sb)
+{
+    contour_buffer *buf = NULL;
+    if (!sb->oom && cx_strbuf_reserve(sb, 0))
+        buf = cx_malloc(alloc, sizeof *buf);
+    if (!buf) {
+        cx_strbuf_release(sb);
+        return NULL;
+    }
+    buf->alloc = *alloc;
+    buf->data = sb->data;
+    buf->size = sb->len;
+    sb->data = NULL;
+    sb->len = sb->cap = 0;
+    return buf;
 }
 
 const char *contour_buffer_data(const contour_buffer *buffer)

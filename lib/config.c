@@ -82,6 +82,8 @@ contour_result contour_config_new(contour_config **out)
 /* Releases what a config owns (not the struct itself). */
 static void config_release(contour_config *c)
 {
+    if (!c) /* never, but the analyzer follows clear_root_namespaces' NULL check */
+        return;
     contour_config_clear_root_namespaces(c);
     cx_free(&c->mem, c->default_ns);
     cx_free(&c->mem, c->ingress_class);

@@ -17,7 +17,9 @@ struct contour_config {
     uint32_t http_port;
     uint32_t https_port;
     bool follow_links; /* directory loads follow symbolic links that leave the directory */
-    uint32_t threads;  /* 1 .. CX_THREADS_MAX: threads one load (and later a resolve) may use */
+    /* 1 .. CX_THREADS_MAX (contour_config_set_threads): threads one load or resolution may
+     * use. 0, in a config not made by contour_config_new(), means one. */
+    uint32_t threads;
     /* Inputs smaller than this are read on one thread whatever `threads` says: below it,
      * starting threads and merging costs more than it saves (bench/README.md). Not public;
      * the unit tests lower it to read small inputs in parallel. */

@@ -86,7 +86,7 @@ static cv_rc add_diag(cv *c, contour_severity sev, const char *code, cx_pos pos,
 {
     if (c->msg.oom || c->field.oom)
         return CV_NOMEM;
-    cx_diag_sink sink = {c->arena, &c->o->diags, c->ctx->rejected.budget};
+    cx_diag_sink sink = {c->arena, &c->o->diags, c->ctx->rejected.budget, NULL};
     const char *file = c->ctx->source ? c->ctx->source->name : NULL;
     if (!cx_diag_add(sink, sev, code, file, pos, c->ref, field, c->msg.data ? c->msg.data : "",
                      c->msg.len))
@@ -894,11 +894,7 @@ cx_convert_result cx_convert(const cx_convert_ctx *ctx, const cx_node *root,
 
 void cx_object_free(const cx_alloc *alloc, contour_object *o)
 {
-    (void)alloc; /* the arena remembers its allocator */
-    if (!o)
-        return;
-    cx_arena a = o->arena; /* the struct lives inside the arena it names */
-    cx_arena_release(&a);
+    cx_object_release(o, alloc);
 }
 
 const char *cx_object_annotation(const contour_object *o, const char *key)

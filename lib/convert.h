@@ -13,7 +13,7 @@
 typedef struct cx_convert_ctx {
     const cx_alloc *alloc;
     const char *default_ns;
-    const cx_source *source;
+    cx_source *source;
     /* Interns a namespace string for the snapshot; NULL on OOM. Required: objects keep
      * the returned pointer. */
     const char *(*intern_ns)(void *ud, const char *ns, size_t len);
@@ -44,7 +44,7 @@ typedef enum cx_convert_result {
 cx_convert_result cx_convert(const cx_convert_ctx *ctx, const cx_node *root,
                              const cx_pending_error *pending, contour_object **out);
 
-/* Releases an object and everything it owns. Accepts NULL. */
+/* Drops one reference to an object (the last frees it). Accepts NULL. */
 void cx_object_free(const cx_alloc *alloc, contour_object *o);
 
 #endif

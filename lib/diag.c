@@ -29,7 +29,7 @@ static bool spend(cx_diag_budget *b, contour_severity severity, const char *file
                          "more than %zu diagnostics in this input; this one and the rest are "
                          "not reported",
                          b->limit);
-        cx_diag_sink notice = {b->notice_arena, b->notice_list, NULL};
+        cx_diag_sink notice = {b->notice_arena, b->notice_list, NULL, b->notice_owner};
         cx_objref none = {CONTOUR_KIND_NONE, NULL, NULL};
         b->notice = cx_diag_add(notice, severity, "limit-diagnostics", file, pos, none, NULL, msg,
                                 (size_t)n);
@@ -53,6 +53,7 @@ contour_diagnostic *cx_diag_add(cx_diag_sink sink, contour_severity severity, co
         return NULL;
     bool oom = false;
     d->code = code;
+    d->owner = sink.owner;
     d->file = file ? file : "";
     d->pos = pos;
     d->severity = (uint8_t)severity;

@@ -18,6 +18,7 @@ typedef struct cx_pos {
 
 struct contour_diagnostic {
     struct contour_diagnostic *next;
+    const struct cx_shared *owner; /* the block the record lives in (rc.h), when it is shared */
     const char *code;    /* static string */
     const char *message; /* owner's arena */
     const char *file;    /* source name, outlives the diagnostic */
@@ -45,6 +46,7 @@ typedef struct cx_diag_budget {
     size_t limit; /* the cap, for the notice's message */
     cx_arena *notice_arena;
     cx_diag_list *notice_list;
+    const struct cx_shared *notice_owner;
     contour_diagnostic *notice; /* once the budget is spent */
 } cx_diag_budget;
 
@@ -54,6 +56,7 @@ typedef struct cx_diag_sink {
     cx_arena *arena;
     cx_diag_list *list;
     cx_diag_budget *budget;
+    const struct cx_shared *owner; /* the shared block `arena` belongs to, or NULL */
 } cx_diag_sink;
 
 /* The object a diagnostic is about (all NULL/0 when none). */

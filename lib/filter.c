@@ -129,7 +129,7 @@ bool cx_view_listener(const cx_view *v, const contour_listener *li)
     if (!v->f)
         return true;
     for (uint32_t i = 0; i < li->vhost_count; i++)
-        if (cx_view_vhost(v, &li->vhosts[i]))
+        if (cx_view_vhost(v, contour_listener_vhost_at(li, i)))
             return true;
     return false;
 }
@@ -183,15 +183,15 @@ static size_t walk_objs(const cx_view *v, cx_view_obj *out)
             out[n] = (cx_view_obj){(k), (a), (b)};                                                 \
         n++;                                                                                       \
     } while (0)
-    for (uint32_t i = 0; i < v->g->status_count; i++) {
-        const contour_status *s = &v->g->statuses[i];
+    for (uint32_t i = 0; i < cx_pt_count(&v->g->statuses); i++) {
+        const contour_status *s = cx_pt_at(&v->g->statuses, i);
         if (cx_view_status(v, s))
             ADD(s->kind, s->ns, s->name);
     }
     for (uint32_t l = 0; l < v->g->listener_count; l++) {
         const contour_listener *li = &v->g->listeners[l];
         for (uint32_t h = 0; h < li->vhost_count; h++) {
-            const contour_vhost *vh = &li->vhosts[h];
+            const contour_vhost *vh = contour_listener_vhost_at(li, h);
             if (!cx_view_vhost(v, vh))
                 continue;
             if (vh->secret_name)

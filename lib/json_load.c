@@ -654,11 +654,13 @@ static bool starts_value(unsigned char c)
            c == 'n';
 }
 
-cx_rc cx_json_parse(const cx_load_ctx *ctx, const char *data, size_t len)
+static cx_rc parse(const cx_load_ctx *ctx, const char *data, size_t len, bool whole)
 {
     cx_builder *b = cx_builder_new(ctx->alloc, ctx->limits, ctx->file, ctx->sink, ctx->handler);
     if (!b)
         return CX_RC_NOMEM;
+    if (whole)
+        cx_builder_set_whole(b);
     json_reader j;
     memset(&j, 0, sizeof j);
     j.ctx = ctx;
@@ -712,4 +714,100 @@ cx_rc cx_json_parse(const cx_load_ctx *ctx, const char *data, size_t len)
     cx_free(ctx->alloc, j.scratch);
     cx_builder_free(b);
     return result;
+}
+
+cx_rc cx_json_parse(const cx_load_ctx *ctx, const char *data, size_t len)
+{
+    return parse(ctx, data, len, false);
+}
+
+cx_rc cx_json_parse_whole(const cx_load_ctx *ctx, const char *data, size_t len)
+{
+    return parse(ctx, data, len, true);
+}
+
+/* ---- byte spans of values already read ---- */
+
+size_t cx_json_offset(const char *data, size_t len, cx_pos pos)
+{
+    if (!data)
+        return len;
+    const unsigned char *p = (const unsigned char *)data, *end = p + len;
+    if (len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
+        p += 3; /* line 1 starts after the byte-order mark, as in cx_json_parse() */
+    if (pos.line == 0 || pos.col == 0)
+        return len;
+    /* Line breaks are \n, \r and \r\n, as skip_ws() counts them; in valid JSON they occur
+     * only between tokens (strings cannot hold raw control characters). */
+    for (uint32_t line = 1; line < pos.line; line++) {
+        while (p < end && *p != '\n' && *p != '\r')
+            p++;
+        if (p >= end)
+            return len;
+        if (*p == '\r' && p + 1 < end && p[1] == '\n')
+            p++;
+        p++;
+    }
+    /* Columns count code points: every byte but UTF-8 continuation bytes. */
+    for (uint32_t col = 1; col < pos.col; col++) {
+        if (p >= end)
+            return len;
+        p++;
+        while (p < end && (*p & 0xC0) == 0x80)
+            p++;
+    }
+    return p < end ? (size_t)(p - (const unsigned char *)data) : len;
+}
+
+/* The offset just past the string whose opening quote is at `open`: memchr to each quote,
+ * which ends the string unless an odd run of backslashes precedes it. Each backslash is
+ * counted once (it precedes one quote at most), so this is linear. */
+static size_t string_end(const unsigned char *s, size_t len, size_t open)
+{
+    size_t i = open + 1;
+    for (;;) {
+        const unsigned char *q = memchr(s + i, '"', len - i);
+        if (!q)
+            return len;
+        size_t at = (size_t)(q - s), k = at;
+        while (k > open + 1 && s[k - 1] == '\\')
+            k--;
+        if ((at - k) % 2 == 0)
+            return at + 1;
+        i = at + 1;
+    }
+}
+
+size_t cx_json_value_end(const char *data, size_t len, size_t start)
+{
+    const unsigned char *s = (const unsigned char *)data;
+    size_t i = start;
+    if (i >= len)
+        return len;
+    if (s[i] == '"')
+        return string_end(s, len, i);
+    if (s[i] != '{' && s[i] != '[') {
+        /* A number or a literal: ends at the first byte that cannot continue it. */
+        while (i < len && (is_digit(s[i]) || (s[i] >= 'a' && s[i] <= 'z') || s[i] == '-' ||
+                           s[i] == '+' || s[i] == '.' || s[i] == 'E'))
+            i++;
+        return i;
+    }
+    /* A container: a counter suffices, the text is known to be balanced. */
+    size_t depth = 0;
+    while (i < len) {
+        unsigned char c = s[i];
+        if (c == '"') {
+            i = string_end(s, len, i);
+            continue;
+        }
+        if (c == '{' || c == '[') {
+            depth++;
+        } else if (c == '}' || c == ']') {
+            if (--depth == 0)
+                return i + 1;
+        }
+        i++;
+    }
+    return len;
 }

@@ -5,7 +5,7 @@
  * failure, nothing (the snapshot's diagnostics included).
  */
 #include "config_internal.h"
-#include "snapshot_load.h"
+#include "snapshot_internal.h"
 #include "stage.h"
 #include "strbuf.h"
 #include "utf8.h"
@@ -23,112 +23,88 @@
 #define PATH_MAX 4096 /* realpath's buffer (POSIX leaves PATH_MAX optional) */
 #endif
 
-/* Everything one public load call adds to a snapshot, committed at its end or, on
- * allocation failure, taken back: the sources and source diagnostics it appended (in the
- * snapshot's source arena) and the objects it staged. A directory is one transaction, so
+/* Everything one public load call adds to a snapshot — new sources with their
+ * source-level diagnostics, and the objects staged from them — is a cx_load_txn, committed
+ * at the end or, on allocation failure, released: a directory is one transaction, so
  * CONTOUR_ERR_NOMEM leaves the snapshot as it was whatever the number of files. */
-typedef struct load_txn {
-    cx_arena_mark mark;
-    cx_source *sources;
-    cx_diag_list diags;
-    cx_vec objects; /* contour_object *, staged for one commit */
-} load_txn;
-
-static void txn_begin(contour_snapshot *s, load_txn *t)
-{
-    t->mark = cx_arena_save(&s->source_arena);
-    t->sources = s->sources;
-    t->diags = s->source_diags;
-    cx_vec_init(&t->objects, &s->alloc, sizeof(contour_object *));
-}
 
 /* Commits unless st is CONTOUR_ERR_NOMEM (or the commit itself runs out of memory); then
- * rolls back. Returns st, or CONTOUR_ERR_NOMEM. */
-static contour_result txn_end(contour_snapshot *s, load_txn *t, contour_result st)
+ * releases. Returns st, or CONTOUR_ERR_NOMEM. */
+static contour_result txn_end(contour_snapshot *s, cx_load_txn *t, contour_result st)
 {
     if (st != CONTOUR_ERR_NOMEM) {
-        contour_result c =
-            cx_snapshot_commit(s, (contour_object **)t->objects.data, t->objects.len);
-        if (c == CONTOUR_OK)
-            t->objects.len = 0; /* the snapshot owns them now */
-        else
+        contour_result c = cx_snapshot_commit(s, t);
+        if (c != CONTOUR_OK)
             st = c;
     }
-    for (size_t i = 0; i < t->objects.len; i++)
-        cx_object_free(&s->alloc, *(contour_object **)cx_vec_at(&t->objects, i));
-    cx_vec_release(&t->objects);
-    if (st == CONTOUR_ERR_NOMEM) {
-        s->source_diags = t->diags;
-        if (t->diags.tail)
-            t->diags.tail->next = NULL;
-        cx_arena_rewind(&s->source_arena, t->mark);
-        s->sources = t->sources;
-    }
+    cx_load_txn_release(t, &s->alloc);
     return st;
 }
 
-/* Adds a source-level diagnostic about a whole input (committed with the transaction). */
-static contour_result source_diag(contour_snapshot *s, contour_severity severity, const char *file,
-                                  const char *code, const char *message)
+/* Adds a source-level diagnostic about a whole input. */
+static contour_result source_diag(cx_source *src, contour_severity severity, const char *code,
+                                  const char *message)
 {
-    cx_diag_sink sink = {&s->source_arena, &s->source_diags, NULL};
+    cx_diag_sink sink = {&src->arena, &src->diags, NULL, &src->rc};
     cx_objref none = {CONTOUR_KIND_NONE, NULL, NULL};
-    if (!cx_diag_add(sink, severity, code, file, (cx_pos){0, 0}, none, NULL, message,
+    if (!cx_diag_add(sink, severity, code, src->name, (cx_pos){0, 0}, none, NULL, message,
                      strlen(message)))
         return CONTOUR_ERR_NOMEM;
     return CONTOUR_OK;
 }
 
-static contour_result source_error(contour_snapshot *s, const char *file, const char *code,
-                                   const char *message)
+static contour_result source_error(cx_source *src, const char *code, const char *message)
 {
-    return source_diag(s, CONTOUR_SEVERITY_ERROR, file, code, message);
+    return source_diag(src, CONTOUR_SEVERITY_ERROR, code, message);
 }
 
-static cx_source *add_source(contour_snapshot *s, const char *name, size_t len)
+/* A new source, held by the transaction. */
+static cx_source *add_source(const contour_snapshot *s, cx_load_txn *txn, const char *name,
+                             size_t len)
 {
-    cx_source *src = cx_arena_zalloc(&s->source_arena, sizeof *src);
-    if (!src)
+    if (!cx_vec_reserve(&txn->sources, 1))
         return NULL;
-    src->name = cx_arena_strndup(&s->source_arena, name, len);
-    if (!src->name)
-        return NULL;
-    src->next = s->sources;
-    s->sources = src;
+    cx_source *src = cx_source_new(&s->alloc, name, len);
+    if (src)
+        cx_vec_push(&txn->sources, &src);
     return src;
 }
 
 /* Reads bytes under a source name that has already been validated: their objects are
  * staged in the transaction, their diagnostics added to the snapshot's source lists. */
-static contour_result stage_bytes(contour_snapshot *s, load_txn *txn, const char *name,
+static contour_result stage_bytes(const contour_snapshot *s, cx_load_txn *txn, const char *name,
                                   size_t name_len, const char *data, size_t len,
                                   contour_format format)
 {
-    cx_source *src = add_source(s, name, name_len);
+    cx_source *src = add_source(s, txn, name, name_len);
     if (!src)
         return CONTOUR_ERR_NOMEM;
     if (len > s->limits.v[CONTOUR_LIMIT_INPUT_BYTES]) {
         char msg[160];
         snprintf(msg, sizeof msg, "input of %zu bytes exceeds the limit of %llu bytes", len,
                  (unsigned long long)s->limits.v[CONTOUR_LIMIT_INPUT_BYTES]);
-        contour_result st = source_error(s, src->name, "limit-input", msg);
+        contour_result st = source_error(src, "limit-input", msg);
         return st == CONTOUR_OK ? CONTOUR_ERR_LIMIT : st;
     }
 
     /* Every diagnostic of this input (syntax, limits, rejected documents, the objects'
      * warnings) is counted against one budget. */
-    cx_diag_budget budget = {CX_DIAGNOSTICS_PER_INPUT, CX_DIAGNOSTICS_PER_INPUT, &s->source_arena,
-                             &s->source_diags, NULL};
-    cx_diag_sink sink = {&s->source_arena, &s->source_diags, &budget};
+    cx_diag_budget budget = {CX_DIAGNOSTICS_PER_INPUT,
+                             CX_DIAGNOSTICS_PER_INPUT,
+                             &src->arena,
+                             &src->diags,
+                             &src->rc,
+                             NULL};
+    cx_diag_sink sink = {&src->arena, &src->diags, &budget, &src->rc};
     cx_stage st;
-    cx_stage_init(&st, &s->alloc, s->default_ns, src, cx_snapshot_intern_ns, s, sink);
+    cx_stage_init(&st, &s->alloc, s->default_ns, src, sink);
 
     bool json = format == CONTOUR_FORMAT_JSON ||
                 (format == CONTOUR_FORMAT_AUTO && cx_looks_like_json(data, len));
     bool done = false;
     cx_rc rc = CX_RC_OK;
     if (!json) {
-        cx_diag_sink out = {&s->source_arena, &s->source_diags, NULL};
+        cx_diag_sink out = {&src->arena, &src->diags, NULL, &src->rc};
         rc = cx_stage_yaml_parallel(&st, &s->limits, out, CX_DIAGNOSTICS_PER_INPUT,
                                     s->config.threads, s->config.parallel_min_bytes, data, len,
                                     &done);
@@ -157,14 +133,38 @@ static bool valid_format(contour_format f)
     return f == CONTOUR_FORMAT_AUTO || f == CONTOUR_FORMAT_YAML || f == CONTOUR_FORMAT_JSON;
 }
 
+contour_result cx_stage_buffer(const contour_snapshot *s, cx_load_txn *txn, const char *name,
+                               size_t name_len, const char *data, size_t len, contour_format format)
+{
+    if (!name || (!data && len) || !valid_format(format) || memchr(name, 0, name_len) ||
+        !cx_utf8_valid(name, name_len))
+        return CONTOUR_ERR_INVALID;
+    return stage_bytes(s, txn, name, name_len, data ? data : "", len, format);
+}
+
 contour_result contour_snapshot_load_buffer(contour_snapshot *s, const char *name, size_t name_len,
                                             const char *data, size_t len, contour_format format)
 {
     if (!s || !name || (!data && len) || !valid_format(format) || memchr(name, 0, name_len) ||
         !cx_utf8_valid(name, name_len))
         return CONTOUR_ERR_INVALID;
-    load_txn txn;
-    txn_begin(s, &txn);
+    cx_load_txn txn;
+    cx_load_txn_init(&txn, &s->alloc);
+    contour_result st = stage_bytes(s, &txn, name, name_len, data ? data : "", len, format);
+    return txn_end(s, &txn, st);
+}
+
+contour_result contour_snapshot_set_source(contour_snapshot *s, const char *name, size_t name_len,
+                                           const char *data, size_t len, contour_format format)
+{
+    if (!s || !name || (!data && len) || !valid_format(format) || memchr(name, 0, name_len) ||
+        !cx_utf8_valid(name, name_len))
+        return CONTOUR_ERR_INVALID;
+    cx_load_txn txn;
+    cx_load_txn_init(&txn, &s->alloc);
+    txn.replacing = true;
+    txn.replace = name;
+    txn.replace_len = name_len;
     contour_result st = stage_bytes(s, &txn, name, name_len, data ? data : "", len, format);
     return txn_end(s, &txn, st);
 }
@@ -172,14 +172,15 @@ contour_result contour_snapshot_load_buffer(contour_snapshot *s, const char *nam
 /* ---- files and directories ---- */
 
 /* A path as a source name: paths need not be UTF-8, source names must be. */
-static cx_source *add_path_source(contour_snapshot *s, const char *path)
+static cx_source *add_path_source(contour_snapshot *s, cx_load_txn *txn, const char *path)
 {
     size_t plen = strlen(path);
-    return cx_utf8_valid(path, plen) ? add_source(s, path, plen)
-                                     : add_source(s, "<non-UTF-8 path>", 16);
+    return cx_utf8_valid(path, plen) ? add_source(s, txn, path, plen)
+                                     : add_source(s, txn, "<non-UTF-8 path>", 16);
 }
 
-static contour_result io_error(contour_snapshot *s, const char *path, const char *what, int err)
+static contour_result io_error(contour_snapshot *s, cx_load_txn *txn, const char *path,
+                               const char *what, int err)
 {
     cx_strbuf msg;
     cx_strbuf_init(&msg, &s->alloc);
@@ -188,8 +189,8 @@ static contour_result io_error(contour_snapshot *s, const char *path, const char
         cx_strbuf_release(&msg);
         return CONTOUR_ERR_NOMEM;
     }
-    cx_source *src = add_path_source(s, path);
-    contour_result st = src ? source_error(s, src->name, "io-error", msg.data) : CONTOUR_ERR_NOMEM;
+    cx_source *src = add_path_source(s, txn, path);
+    contour_result st = src ? source_error(src, "io-error", msg.data) : CONTOUR_ERR_NOMEM;
     cx_strbuf_release(&msg);
     return st == CONTOUR_OK ? CONTOUR_ERR_IO : st;
 }
@@ -199,8 +200,8 @@ static contour_result io_error(contour_snapshot *s, const char *path, const char
  * SIZE_MAX: a limit of UINT64_MAX ("unlimited"), or one past what a size_t can hold on a
  * 32-bit system, means "read to the end" instead of wrapping to a 0-byte buffer. The
  * descriptor is closed. */
-static contour_result read_fd(contour_snapshot *s, int fd, const char *path, char **out,
-                              size_t *out_len)
+static contour_result read_fd(contour_snapshot *s, cx_load_txn *txn, int fd, const char *path,
+                              char **out, size_t *out_len)
 {
     *out = NULL;
     *out_len = 0;
@@ -242,7 +243,7 @@ static contour_result read_fd(contour_snapshot *s, int fd, const char *path, cha
             int err = errno;
             cx_free(&s->alloc, buf);
             close(fd);
-            return io_error(s, path, "read", err);
+            return io_error(s, txn, path, "read", err);
         }
         if (n == 0)
             break;
@@ -280,12 +281,13 @@ static bool fd_path(int fd, char *out, size_t size)
 
 /* A file found by walking a directory leads outside it: skipped with a warning that says
  * why, never opened (so neither its content nor its target's name is shown). */
-static contour_result link_outside(contour_snapshot *s, const char *path, bool dir)
+static contour_result link_outside(contour_snapshot *s, cx_load_txn *txn, const char *path,
+                                   bool dir)
 {
-    cx_source *src = add_path_source(s, path);
+    cx_source *src = add_path_source(s, txn, path);
     if (!src)
         return CONTOUR_ERR_NOMEM;
-    return source_diag(s, CONTOUR_SEVERITY_WARNING, src->name, "link-outside",
+    return source_diag(src, CONTOUR_SEVERITY_WARNING, "link-outside",
                        dir ? "not followed: a symbolic link to a directory outside the directory "
                              "being loaded (contour_config_set_follow_links allows it)"
                            : "not read: a symbolic link to a file outside the directory being "
@@ -299,8 +301,8 @@ static contour_result link_outside(contour_snapshot *s, const char *path, bool d
  * open, where /proc shows what a descriptor is). *skipped tells a file left alone, with a
  * warning. O_NONBLOCK: a FIFO put in the tree does not hang the load; only regular files
  * are read. */
-static contour_result open_walked(contour_snapshot *s, const char *path, const char *root,
-                                  int *out_fd, bool *skipped)
+static contour_result open_walked(contour_snapshot *s, cx_load_txn *txn, const char *path,
+                                  const char *root, int *out_fd, bool *skipped)
 {
     *out_fd = -1;
     *skipped = false;
@@ -308,47 +310,67 @@ static contour_result open_walked(contour_snapshot *s, const char *path, const c
     bool confine = !s->config.follow_links;
     if (confine && realpath(path, real) && !path_under(real, root)) {
         *skipped = true;
-        return link_outside(s, path, false);
+        return link_outside(s, txn, path, false);
     }
     int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0)
-        return io_error(s, path, "open", errno);
+        return io_error(s, txn, path, "open", errno);
     if (confine && fd_path(fd, real, sizeof real) && !path_under(real, root)) {
         close(fd);
         *skipped = true;
-        return link_outside(s, path, false);
+        return link_outside(s, txn, path, false);
     }
     struct stat sb;
     if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
         close(fd);
-        return io_error(s, path, "read a file that is not a regular file", EINVAL);
+        return io_error(s, txn, path, "read a file that is not a regular file", EINVAL);
     }
     *out_fd = fd;
     return CONTOUR_OK;
 }
 
+static bool ends_with(const char *s, size_t n, const char *suffix)
+{
+    size_t k = strlen(suffix);
+    return n > k && memcmp(s + n - k, suffix, k) == 0;
+}
+
+/* A file's format from its name, as kubectl decides: .json is JSON, .yaml and .yml are
+ * YAML (a YAML stream may hold flow-style documents that start with '{'); other names are
+ * left to detection by content. */
+static contour_format format_by_name(const char *path, size_t n)
+{
+    if (ends_with(path, n, ".json"))
+        return CONTOUR_FORMAT_JSON;
+    if (ends_with(path, n, ".yaml") || ends_with(path, n, ".yml"))
+        return CONTOUR_FORMAT_YAML;
+    return CONTOUR_FORMAT_AUTO;
+}
+
 /* Loads a file: one named by the caller (root NULL: always read, link or not) or one found
  * by walking the directory whose resolved path is root (see open_walked). */
-static contour_result load_file(contour_snapshot *s, load_txn *txn, const char *path,
+static contour_result load_file(contour_snapshot *s, cx_load_txn *txn, const char *path,
                                 const char *root, contour_format format)
 {
     int fd = -1;
     if (root) {
         bool skipped;
-        contour_result st = open_walked(s, path, root, &fd, &skipped);
+        contour_result st = open_walked(s, txn, path, root, &fd, &skipped);
         if (st != CONTOUR_OK || skipped)
             return st;
     } else {
         fd = open(path, O_RDONLY | O_CLOEXEC);
         if (fd < 0)
-            return io_error(s, path, "open", errno);
+            return io_error(s, txn, path, "open", errno);
     }
     char *data;
     size_t len;
-    contour_result st = read_fd(s, fd, path, &data, &len);
+    contour_result st = read_fd(s, txn, fd, path, &data, &len);
     if (st != CONTOUR_OK)
         return st;
     size_t plen = strlen(path);
+    if (format == CONTOUR_FORMAT_AUTO)
+        format = format_by_name(path, plen);
     if (cx_utf8_valid(path, plen))
         st = stage_bytes(s, txn, path, plen, data, len, format);
     else
@@ -398,8 +420,8 @@ static void free_paths(const cx_alloc *a, cx_vec *v)
  * (no cycles). Unless the snapshot follows links, one that leads outside `real_root` is
  * reported with a warning instead. A dangling link is collected: loading it says why it
  * cannot be read. */
-static contour_result classify_link(contour_snapshot *s, const char *path, const char *name,
-                                    const char *real_root, bool *is_file)
+static contour_result classify_link(contour_snapshot *s, cx_load_txn *txn, const char *path,
+                                    const char *name, const char *real_root, bool *is_file)
 {
     char real[PATH_MAX];
     struct stat sb;
@@ -411,14 +433,14 @@ static contour_result classify_link(contour_snapshot *s, const char *path, const
     if (!is_dir && !*is_file)
         return CONTOUR_OK; /* not a manifest by its name: it would not be read anyway */
     *is_file = false;
-    return link_outside(s, path, is_dir);
+    return link_outside(s, txn, path, is_dir);
 }
 
 /* Collects the wanted files under `root` (resolved: `real_root`) with an explicit stack of
  * directories. Symbolic links to directories are not followed, so there are no cycles;
  * depth is bounded. */
-static contour_result collect_files(contour_snapshot *s, const char *root, const char *real_root,
-                                    cx_vec *files, bool *io_failed)
+static contour_result collect_files(contour_snapshot *s, cx_load_txn *txn, const char *root,
+                                    const char *real_root, cx_vec *files, bool *io_failed)
 {
     const cx_alloc *a = &s->alloc;
     cx_vec dirs;
@@ -434,7 +456,7 @@ static contour_result collect_files(contour_snapshot *s, const char *root, const
         char *dir = *(char **)cx_vec_at(&dirs, --dirs.len);
         DIR *d = opendir(dir);
         if (!d) {
-            contour_result e = io_error(s, dir, "open directory", errno);
+            contour_result e = io_error(s, txn, dir, "open directory", errno);
             if (e == CONTOUR_ERR_IO)
                 *io_failed = true;
             else
@@ -456,7 +478,7 @@ static contour_result collect_files(contour_snapshot *s, const char *root, const
             if (lstat(path, &sb) != 0) {
                 is_file = wanted_file(ent->d_name); /* vanished: loading it reports why */
             } else if (S_ISLNK(sb.st_mode)) {
-                st = classify_link(s, path, ent->d_name, real_root, &is_file);
+                st = classify_link(s, txn, path, ent->d_name, real_root, &is_file);
             } else {
                 is_dir = S_ISDIR(sb.st_mode);
                 is_file = S_ISREG(sb.st_mode) && wanted_file(ent->d_name);
@@ -487,22 +509,22 @@ contour_result contour_snapshot_load_path(contour_snapshot *s, const char *path,
 {
     if (!s || !path || !*path || !valid_format(format))
         return CONTOUR_ERR_INVALID;
-    load_txn txn;
-    txn_begin(s, &txn);
+    cx_load_txn txn;
+    cx_load_txn_init(&txn, &s->alloc);
     struct stat sb;
     if (stat(path, &sb) != 0)
-        return txn_end(s, &txn, io_error(s, path, "open", errno));
+        return txn_end(s, &txn, io_error(s, &txn, path, "open", errno));
     if (!S_ISDIR(sb.st_mode))
         return txn_end(s, &txn, load_file(s, &txn, path, NULL, format));
     /* What "inside the directory" means for the links found in it. */
     char real_root[PATH_MAX];
     if (!realpath(path, real_root))
-        return txn_end(s, &txn, io_error(s, path, "open directory", errno));
+        return txn_end(s, &txn, io_error(s, &txn, path, "open directory", errno));
 
     cx_vec files;
     cx_vec_init(&files, &s->alloc, sizeof(char *));
     bool io_failed = false, over_limit = false;
-    contour_result st = collect_files(s, path, real_root, &files, &io_failed);
+    contour_result st = collect_files(s, &txn, path, real_root, &files, &io_failed);
     if (st == CONTOUR_OK && files.len > 1)
         qsort(files.data, files.len, sizeof(char *), path_compare);
     for (size_t i = 0; st == CONTOUR_OK && i < files.len; i++) {

@@ -73,6 +73,17 @@ size_t cx_yaml_split(const char *data, size_t len, size_t want, size_t *starts, 
  * syntax error drops the value it is in and ends the input. Returns CX_RC_OK or CX_RC_NOMEM.
  */
 cx_rc cx_json_parse(const cx_load_ctx *ctx, const char *data, size_t len);
+/* The same, building each document whole (cx_builder_set_whole): for JSON that is not a
+ * Kubernetes object, such as an AdmissionReview. */
+cx_rc cx_json_parse_whole(const cx_load_ctx *ctx, const char *data, size_t len);
+
+/* Byte spans in JSON text that cx_json_parse() read without error (only then are they
+ * right: they rely on the text being valid). cx_json_offset() turns a node's position into
+ * the offset of the first byte of its value (len when the position is not in the text);
+ * cx_json_value_end() returns the offset just past the value that starts at `start`. Both
+ * are linear and iterative. */
+size_t cx_json_offset(const char *data, size_t len, cx_pos pos);
+size_t cx_json_value_end(const char *data, size_t len, size_t start);
 
 /* Whether AUTO detection takes data as JSON: the first byte that is not whitespace or a
  * UTF-8 byte-order mark is '{' or '['. */

@@ -25,7 +25,8 @@
  * the very start of a piece's own first line (see cx_yaml_parse_piece).
  *
  * Threads share the snapshot's allocator (documented on contour_config_set_threads) and
- * its namespace table, which is written under a lock.
+ * the source, whose reference count is atomic; each piece's stage keeps its objects'
+ * namespaces in its own scratch memory, so nothing else is shared while they read.
  */
 #include "stage.h"
 
@@ -53,7 +54,6 @@ typedef struct shared {
     const cx_limits *limits;
     cx_stage *into; /* where kept pieces go; the pieces share its settings (allocator, ...) */
     size_t budget_limit;
-    pthread_mutex_t intern_lock;
     size_t npieces;
     size_t *starts; /* npieces: where each piece starts (0 first) */
     uint64_t *lines;
@@ -72,27 +72,7 @@ struct piece_run {
     cx_yaml_piece piece;
     cx_rc rc;
     bool ran;
-    const char *last_ns; /* the namespace interned last, for the next object */
-    size_t last_ns_len;
 };
-
-/* The snapshot's interner, under a lock. Objects of one piece mostly share a namespace
- * with the one before, so the last answer is kept: the lock is seldom taken. */
-static const char *intern_locked(void *ud, const char *ns, size_t len)
-{
-    piece_run *p = ud;
-    if (p->last_ns && p->last_ns_len == len && memcmp(p->last_ns, ns, len) == 0)
-        return p->last_ns;
-    const cx_convert_ctx *conv = &p->sh->into->conv;
-    pthread_mutex_lock(&p->sh->intern_lock);
-    const char *r = conv->intern_ns(conv->intern_ud, ns, len);
-    pthread_mutex_unlock(&p->sh->intern_lock);
-    if (r) {
-        p->last_ns = r;
-        p->last_ns_len = len;
-    }
-    return r;
-}
 
 /* Prepares a piece's reading with the given state of the input before it. */
 static void piece_prepare(piece_run *p, const before *b)
@@ -102,10 +82,11 @@ static void piece_prepare(piece_run *p, const before *b)
     p->assumed = *b;
     cx_arena_init(&p->arena, into->alloc, 0);
     memset(&p->diags, 0, sizeof p->diags);
-    p->budget = (cx_diag_budget){b->left, sh->budget_limit, &p->arena, &p->diags, b->notice};
-    cx_diag_sink sink = {&p->arena, &p->diags, &p->budget};
-    cx_stage_init(&p->stage, into->alloc, into->conv.default_ns, into->conv.source, intern_locked,
-                  p, sink);
+    /* The piece's diagnostics live in its own arena (no shared owner) until they are
+     * copied to the source's. */
+    p->budget = (cx_diag_budget){b->left, sh->budget_limit, &p->arena, &p->diags, NULL, b->notice};
+    cx_diag_sink sink = {&p->arena, &p->diags, &p->budget, NULL};
+    cx_stage_init(&p->stage, into->alloc, into->conv.default_ns, into->conv.source, sink);
     memset(&p->piece, 0, sizeof p->piece);
     p->piece.start = sh->starts[p->index];
     p->piece.start_line = sh->lines[p->index];
@@ -297,7 +278,6 @@ cx_rc cx_stage_yaml_parallel(cx_stage *into, const cx_limits *limits, cx_diag_si
                      .limits = limits,
                      .into = into,
                      .budget_limit = budget_limit,
-                     .intern_lock = PTHREAD_MUTEX_INITIALIZER,
                      .npieces = splits + 1,
                      .starts = starts,
                      .lines = lines,
@@ -305,7 +285,6 @@ cx_rc cx_stage_yaml_parallel(cx_stage *into, const cx_limits *limits, cx_diag_si
         atomic_init(&sh.next, 0);
         if (splits)
             rc = read_in_pieces(&sh, workers, threads, kept, diags, done);
-        pthread_mutex_destroy(&sh.intern_lock);
     }
     cx_free(a, starts);
     cx_free(a, lines);

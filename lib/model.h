@@ -5,25 +5,44 @@
  * absent); defaults are applied by resolution, not here.
  *
  * Each object owns one arena holding itself and everything it points to (except its
- * namespace, interned by the snapshot, and its source name), so removing or replacing
- * one object frees exactly its memory.
+ * namespace, interned by the snapshot, its source and its keys), so removing or replacing
+ * one object frees exactly its memory. Objects are reference counted (rc.h): the snapshot
+ * holds one reference while the object is in it, and graphs hold theirs, so a graph can
+ * keep showing an object's strings after the snapshot let it go.
+ *
+ * References to other objects (a delegate, a service, a secret) are resolved to keys
+ * (keys.h) when the object is committed to a snapshot: `key` fields are NULL before that.
  */
 #ifndef CX_MODEL_H
 #define CX_MODEL_H
 
 #include "arena.h"
 #include "diag.h"
+#include "keys.h"
+#include "shared.h"
+#include "vec.h"
 #include "contour/common.h"
 #include "contour/object.h"
 
 /* Number of modelled kinds: valid kinds are 1 ..= CX_KIND_COUNT (contour_kind_count()). */
 #define CX_KIND_COUNT 5
 
-/* A loaded input: its name outlives every object and diagnostic from it. */
+/* A loaded input, shared (rc.h) by the objects and diagnostics that name it. The snapshot
+ * lists a source while it has objects in the snapshot or source-level diagnostics (about
+ * documents that were not loaded). */
 typedef struct cx_source {
-    struct cx_source *next;
-    char *name;
+    cx_shared rc;
+    struct cx_source *prev, *next; /* snapshot side: the list of live sources */
+    const char *name;
+    size_t name_len;
+    cx_vec objects;     /* snapshot side: its objects now in the snapshot */
+    bool listed;        /* snapshot side: in the list */
+    cx_diag_list diags; /* source-level diagnostics, in the arena */
+    cx_arena arena;     /* owns this struct, the name and the diagnostics */
 } cx_source;
+
+/* A new source named name[0..len), with one reference for the caller. NULL on OOM. */
+cx_source *cx_source_new(const cx_alloc *alloc, const char *name, size_t len);
 
 struct contour_annotation {
     const char *key;
@@ -54,12 +73,14 @@ struct contour_ingressroute_service {
     cx_pos pos;                          /* the list item */
     cx_pos port_pos;                     /* the port value (the item when absent) */
     cx_pos weight_pos;                   /* the weight value (the item when absent) */
+    cx_key *key;                         /* the Service (in the object's namespace) */
 };
 
 typedef struct cx_delegate {
     const char *name;
     const char *ns; /* NULL: the object's own namespace */
     cx_pos pos;     /* the delegate map */
+    cx_key *key;    /* the IngressRoute it names */
 } cx_delegate;
 
 struct contour_ingressroute_route {
@@ -90,6 +111,7 @@ typedef struct cx_ingressroute {
     bool tcp_has_delegate;
     const char *fqdn;
     const char *tls_secret_name;
+    cx_key *tls_key; /* the Secret tls.secretName names, when it names one */
     const char *tls_min_version;
     contour_ingressroute_route *routes;
     uint32_t route_count;
@@ -109,6 +131,7 @@ struct contour_tlscertificatedelegation_delegation {
     const char **targets;
     uint32_t target_count;
     cx_pos pos;
+    cx_key *key; /* the Secret (in the delegation's namespace) */
 };
 typedef struct contour_tlscertificatedelegation_delegation cx_cert_delegation;
 
@@ -132,6 +155,7 @@ struct contour_ingress_backend {
     bool port_is_name;
     bool is_resource;
     cx_pos pos;
+    cx_key *key; /* the Service, when the backend names one */
 };
 
 struct contour_ingress_path {
@@ -156,6 +180,7 @@ struct contour_ingress_tls {
     const char *secret_name;
     cx_pos pos;
     cx_pos secret_pos;
+    cx_key *key; /* the Secret secretName names, when it names one */
 };
 typedef struct contour_ingress_tls cx_ingress_tls;
 
@@ -182,7 +207,13 @@ typedef struct contour_service_port cx_service_port;
 typedef struct cx_service {
     cx_service_port *ports;
     uint32_t port_count;
+    /* Services with many ports: port indexes sorted by (number, index) and (name, index),
+     * so a lookup never scans them all (NULL for CX_PORT_SCAN_MAX ports or fewer). */
+    uint32_t *by_number;
+    uint32_t *by_name;
 } cx_service;
+
+#define CX_PORT_SCAN_MAX 16
 
 /* ---- Secret: key names only, never values ---- */
 
@@ -201,13 +232,15 @@ typedef struct cx_secret {
 /* ---- any object ---- */
 
 struct contour_object {
+    cx_shared rc;
     contour_kind kind;
-    uint32_t ordinal; /* index in the snapshot's sorted array of its kind */
+    cx_key *key; /* its own (kind, namespace, name), once committed */
     const char *api_version;
     const char *ns; /* interned by the snapshot */
     const char *name;
-    const cx_source *source;
-    cx_pos pos; /* the document or List item */
+    cx_source *source;    /* holds a reference */
+    uint32_t source_slot; /* snapshot side: its index in source->objects */
+    cx_pos pos;           /* the document or List item */
     cx_annotation *annotations;
     uint32_t annotation_count;
     uint32_t ns_len;    /* strlen(ns): lookups compare lengths first */
@@ -233,7 +266,29 @@ size_t cx_object_size(contour_kind kind);
  * untouched. NULL on OOM. */
 contour_object *cx_object_compact(const cx_alloc *alloc, const contour_object *src);
 
+/* Calls fn for every reference o makes, with the slot its key goes in and what it names.
+ * Used to resolve them when the object is committed and to release them with it. */
+typedef void (*cx_ref_fn)(void *ctx, cx_key **slot, contour_kind kind, const char *ns,
+                          size_t ns_len, const char *name, size_t name_len);
+void cx_object_refs(contour_object *o, cx_ref_fn fn, void *ctx);
+
+static inline void cx_object_retain(const contour_object *o)
+{
+    cx_shared_retain(&o->rc);
+}
+
+static inline void cx_object_release(const contour_object *o, const cx_alloc *alloc)
+{
+    cx_shared_release(o ? &o->rc : NULL, alloc);
+}
+
 /* The value of an annotation, or NULL. */
 const char *cx_object_annotation(const contour_object *o, const char *key);
+
+/* A TLS secret reference as written: splits "name" or "namespace/name" at the first '/'; an absent
+ * or empty namespace part becomes default_ns. Results point into the inputs (not NUL-terminated). s
+ * may be NULL. */
+void cx_split_secret(const char *s, const char *default_ns, const char **ns, size_t *ns_len,
+                     const char **name, size_t *name_len);
 
 #endif

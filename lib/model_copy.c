@@ -5,6 +5,7 @@
  * (YAML aliases) stay shared in the copy, so compaction never multiplies an alias.
  */
 #include "map.h"
+#include "annotations.h"
 #include "model.h"
 
 #include <stddef.h>
@@ -211,6 +212,39 @@ static void copy_ingress(copier *c, cx_ingress *ing)
     }
 }
 
+/* Port index orders: by number or by name, then by index (stable: the first wins). */
+static int port_cmp(const cx_service *svc, bool by_name, uint32_t x, uint32_t y)
+{
+    const cx_service_port *a = &svc->ports[x], *b = &svc->ports[y];
+    int c;
+    if (by_name)
+        c = strcmp(a->name ? a->name : "", b->name ? b->name : "");
+    else
+        c = (a->port > b->port) - (a->port < b->port);
+    return c ? c : (x > y) - (x < y);
+}
+
+/* Bottom-up merge sort of port indexes: no recursion, no comparator context needed. */
+static void sort_ports(const cx_service *svc, bool by_name, uint32_t *a, uint32_t *tmp, uint32_t n)
+{
+    for (uint32_t x = 0; x < n; x++)
+        a[x] = x;
+    for (uint64_t w = 1; w < n; w *= 2) {
+        for (uint64_t lo = 0; lo < n; lo += 2 * w) {
+            uint64_t mid = lo + w < n ? lo + w : n;
+            uint64_t hi = mid + w < n ? mid + w : n;
+            uint64_t i = lo, j = mid, k = lo;
+            while (i < mid && j < hi)
+                tmp[k++] = port_cmp(svc, by_name, a[i], a[j]) <= 0 ? a[i++] : a[j++];
+            while (i < mid)
+                tmp[k++] = a[i++];
+            while (j < hi)
+                tmp[k++] = a[j++];
+        }
+        memcpy(a, tmp, n * sizeof *a);
+    }
+}
+
 static void copy_service_object(copier *c, cx_service *svc)
 {
     const cx_service_port *ports = svc->ports;
@@ -221,6 +255,18 @@ static void copy_service_object(copier *c, cx_service *svc)
         if (!c->measure && svc->ports)
             svc->ports[i] = p;
     }
+    svc->by_number = svc->by_name = NULL;
+    uint32_t n = svc->port_count;
+    if (n <= CX_PORT_SCAN_MAX)
+        return;
+    uint32_t *num = take(c, n * sizeof *num, 8), *nam = take(c, n * sizeof *nam, 8);
+    uint32_t *tmp = take(c, n * sizeof *tmp, 8); /* scratch in the block: 4 bytes a port */
+    if (c->measure || !num || !nam || !tmp || !svc->ports)
+        return;
+    sort_ports(svc, false, num, tmp, n);
+    sort_ports(svc, true, nam, tmp, n);
+    svc->by_number = num;
+    svc->by_name = nam;
 }
 
 static void copy_secret(copier *c, cx_secret *sec)
@@ -294,8 +340,9 @@ size_t cx_object_size(contour_kind kind)
 static void copy_object(copier *c, contour_object *dst, const contour_object *src)
 {
     /* Only the header and the kind's own part of the union exist in the copy. api_version
-     * is a static string; namespace and source are shared. */
+     * is a static string; the source is shared (and referenced). */
     memcpy(dst, src, cx_object_size(src->kind));
+    COPY_STR(c, dst->ns); /* its own copy: graphs may keep the object past its snapshot */
     COPY_STR(c, dst->name);
     const cx_annotation *ann = src->annotations;
     COPY_ARRAY(c, dst->annotations, dst->annotation_count);
@@ -335,6 +382,8 @@ static void release_shared(copier *c)
     cx_map_release(&c->shared);
 }
 
+static void object_destroy(cx_shared *self, const cx_alloc *alloc);
+
 contour_object *cx_object_compact(const cx_alloc *alloc, const contour_object *src)
 {
     copier c;
@@ -370,5 +419,167 @@ contour_object *cx_object_compact(const cx_alloc *alloc, const contour_object *s
         return NULL;
     }
     o->arena = a;
+    cx_shared_init(&o->rc, object_destroy);
+    if (o->source)
+        cx_shared_retain(&o->source->rc);
+    for (contour_diagnostic *d = o->diags.head; d; d = d->next)
+        d->owner = &o->rc;
     return o;
+}
+
+/* ---- references and lifetime ---- */
+
+/* The namespace a delegate names: as written, or the object's own when empty. */
+static const char *delegate_ns(const contour_object *o, const cx_delegate *d)
+{
+    return d->ns && *d->ns ? d->ns : o->ns;
+}
+
+static void ref_delegate(contour_object *o, cx_delegate *d, cx_ref_fn fn, void *ctx)
+{
+    const char *ns = delegate_ns(o, d), *name = d->name ? d->name : "";
+    fn(ctx, &d->key, CONTOUR_KIND_INGRESSROUTE, ns, strlen(ns), name, strlen(name));
+}
+
+static void ref_service(contour_object *o, contour_ingressroute_service *s, cx_ref_fn fn, void *ctx)
+{
+    const char *name = s->name ? s->name : "";
+    fn(ctx, &s->key, CONTOUR_KIND_SERVICE, o->ns, o->ns_len, name, strlen(name));
+}
+
+static void ref_secret(contour_object *o, const char *secret_name, cx_key **slot, cx_ref_fn fn,
+                       void *ctx)
+{
+    if (!secret_name || !*secret_name)
+        return;
+    const char *ns, *name;
+    size_t ns_len, name_len;
+    cx_split_secret(secret_name, o->ns, &ns, &ns_len, &name, &name_len);
+    fn(ctx, slot, CONTOUR_KIND_SECRET, ns, ns_len, name, name_len);
+}
+
+static void ref_backend(contour_object *o, contour_ingress_backend *b, cx_ref_fn fn, void *ctx)
+{
+    if (b->is_resource || !b->service || !*b->service)
+        return;
+    fn(ctx, &b->key, CONTOUR_KIND_SERVICE, o->ns, o->ns_len, b->service, strlen(b->service));
+}
+
+void cx_object_refs(contour_object *o, cx_ref_fn fn, void *ctx)
+{
+    switch (o->kind) {
+    case CONTOUR_KIND_INGRESSROUTE: {
+        cx_ingressroute *ir = &o->u.ir;
+        for (uint32_t i = 0; i < ir->route_count; i++) {
+            contour_ingressroute_route *r = &ir->routes[i];
+            if (r->has_delegate)
+                ref_delegate(o, &r->delegate, fn, ctx);
+            for (uint32_t j = 0; j < r->service_count; j++)
+                ref_service(o, &r->services[j], fn, ctx);
+        }
+        if (ir->tcp_has_delegate)
+            ref_delegate(o, &ir->tcp_delegate, fn, ctx);
+        for (uint32_t j = 0; j < ir->tcp_service_count; j++)
+            ref_service(o, &ir->tcp_services[j], fn, ctx);
+        if (ir->has_tls)
+            ref_secret(o, ir->tls_secret_name, &ir->tls_key, fn, ctx);
+        break;
+    }
+    case CONTOUR_KIND_INGRESS: {
+        cx_ingress *ing = &o->u.ing;
+        if (ing->has_default_backend)
+            ref_backend(o, &ing->default_backend, fn, ctx);
+        for (uint32_t r = 0; r < ing->rule_count; r++) {
+            contour_ingress_rule *rule = &ing->rules[r];
+            for (uint32_t p = 0; p < rule->path_count; p++) {
+                if (rule->paths[p].has_backend)
+                    ref_backend(o, &rule->paths[p].backend, fn, ctx);
+            }
+        }
+        for (uint32_t t = 0; t < ing->tls_count; t++)
+            ref_secret(o, ing->tls[t].secret_name, &ing->tls[t].key, fn, ctx);
+        break;
+    }
+    case CONTOUR_KIND_TLSCERTIFICATEDELEGATION: {
+        cx_tlscertdelegation *td = &o->u.td;
+        for (uint32_t d = 0; d < td->delegation_count; d++) {
+            cx_cert_delegation *cd = &td->delegations[d];
+            if (cd->secret_name)
+                fn(ctx, &cd->key, CONTOUR_KIND_SECRET, o->ns, o->ns_len, cd->secret_name,
+                   strlen(cd->secret_name));
+        }
+        break;
+    }
+    default:
+        break;
+    }
+}
+
+typedef struct release_ctx {
+    const cx_alloc *alloc;
+} release_ctx;
+
+static void release_ref(void *ctx, cx_key **slot, contour_kind kind, const char *ns, size_t ns_len,
+                        const char *name, size_t name_len)
+{
+    (void)kind, (void)ns, (void)ns_len, (void)name, (void)name_len;
+    cx_key_release(*slot, ((release_ctx *)ctx)->alloc);
+    *slot = NULL;
+}
+
+static void object_destroy(cx_shared *self, const cx_alloc *alloc)
+{
+    contour_object *o = (contour_object *)self;
+    release_ctx rc = {alloc};
+    cx_object_refs(o, release_ref, &rc);
+    cx_key_release(o->key, alloc);
+    cx_source *src = o->source;
+    cx_arena_release_with(o->arena, alloc);
+    if (src)
+        cx_shared_release(&src->rc, alloc);
+}
+
+/* ---- sources ---- */
+
+static void source_destroy(cx_shared *self, const cx_alloc *alloc)
+{
+    cx_source *s = (cx_source *)self;
+    cx_vec_release_with(&s->objects, alloc);
+    cx_arena_release_with(s->arena, alloc);
+}
+
+cx_source *cx_source_new(const cx_alloc *alloc, const char *name, size_t len)
+{
+    cx_arena a;
+    cx_arena_init(&a, alloc, len + 1 + sizeof(cx_source) + 256);
+    cx_source *s = cx_arena_zalloc(&a, sizeof *s);
+    char *n = s ? cx_arena_strndup(&a, name, len) : NULL;
+    if (!n) {
+        cx_arena_release(&a);
+        return NULL;
+    }
+    s->name = n;
+    s->name_len = len;
+    s->arena = a;
+    cx_vec_init(&s->objects, alloc, sizeof(contour_object *));
+    cx_shared_init(&s->rc, source_destroy);
+    return s;
+}
+
+void cx_split_secret(const char *s, const char *default_ns, const char **ns, size_t *ns_len,
+                     const char **name, size_t *name_len)
+{
+    if (!s)
+        s = "";
+    const char *slash = strchr(s, '/');
+    if (!slash || slash == s) {
+        *ns = default_ns;
+        *ns_len = strlen(default_ns);
+        *name = slash ? slash + 1 : s;
+    } else {
+        *ns = s;
+        *ns_len = (size_t)(slash - s);
+        *name = slash + 1;
+    }
+    *name_len = strlen(*name);
 }

@@ -704,7 +704,8 @@ bool cx_pt_remove(cx_ptree *t, const void *elem, bool *found)
 static void leftmost(cx_pt_iter *it)
 {
     const cx_pt_node *n = it->node[it->depth - 1];
-    while (!n->leaf) {
+    /* A tree is never higher than CX_PT_MAXH; the bound also tells the compiler so. */
+    while (!n->leaf && it->depth < CX_PT_MAXH) {
         n = INNER(n)->kid[it->idx[it->depth - 1]];
         it->node[it->depth] = n;
         it->idx[it->depth] = 0;

@@ -1,39 +1,21 @@
 /*
- * The snapshot: objects per kind in a hash table (lookups) and a sorted array (ordered
- * iteration, ordinals for the resolver's scratch arrays), interned namespaces, and every
- * load diagnostic in one sorted index. Changes are committed in two phases — reserve
- * everything that can fail, then mutate — so an allocation failure leaves the snapshot
- * exactly as it was.
+ * The snapshot: objects by key and in order, load diagnostics in order, the indexes
+ * resolution reads, and the log of changes incremental resolution reads.
+ *
+ * A change costs O(what it touches · log n): one load of one object into a snapshot of a
+ * million is a handful of tree edits, never a pass over the others.
+ *
+ * Commits have two phases. Phase 1 does everything that can fail — interning keys,
+ * inserting into the ordered trees, reserving index entries, adding duplicate warnings to
+ * staged objects — and undoes it on failure. Phase 2 only removes and swaps, which cannot
+ * fail: the snapshot's trees are never shared, so a removal edits nodes in place.
  */
 #include "snapshot_internal.h"
-#include "config_internal.h"
 #include "convert.h"
-#include "snapshot_load.h"
 #include "strbuf.h"
 
 #include <stdlib.h>
 #include <string.h>
-
-typedef struct key_ref {
-    const char *ns;
-    size_t ns_len;
-    const char *name;
-    size_t name_len;
-} key_ref;
-
-static bool object_has_key(const void *value, const void *key)
-{
-    const contour_object *o = value;
-    const key_ref *k = key;
-    return o->ns_len == k->ns_len && o->name_len == k->name_len &&
-           memcmp(o->name, k->name, k->name_len) == 0 && memcmp(o->ns, k->ns, k->ns_len) == 0;
-}
-
-static uint64_t object_hash(const cx_map *m, const char *ns, size_t ns_len, const char *name,
-                            size_t name_len)
-{
-    return cx_hash_pair(m->key, ns, ns_len, name, name_len);
-}
 
 static bool valid_kind(contour_kind kind)
 {
@@ -42,56 +24,47 @@ static bool valid_kind(contour_kind kind)
 
 int cx_object_key_compare(const contour_object *a, const contour_object *b)
 {
-    if (a->ns != b->ns) {
-        int c = strcmp(a->ns, b->ns);
-        if (c)
-            return c;
-    }
-    return strcmp(a->name, b->name);
+    if (a->key && b->key)
+        return cx_key_compare(a->key, b->key);
+    int c = strcmp(a->ns, b->ns);
+    return c ? c : strcmp(a->name, b->name);
+}
+
+static int object_order(const void *a, const void *b)
+{
+    return cx_object_key_compare(a, b);
+}
+
+static int diag_order(const void *a, const void *b)
+{
+    return cx_diag_compare(a, b);
+}
+
+static void count_severity(const void *e, uint64_t agg[CX_PT_AGG])
+{
+    const contour_diagnostic *d = e;
+    if (d->severity < CX_SEVERITY_COUNT)
+        agg[d->severity]++;
+}
+
+/* The snapshot's trees do not count references: it holds its objects directly. */
+static const cx_pt_ops object_ops = {object_order, NULL, NULL, NULL};
+static const cx_pt_ops diag_ops = {diag_order, NULL, NULL, count_severity};
+
+bool cx_snapshot_holds(const contour_snapshot *s, const contour_object *o)
+{
+    const cx_key *k = o ? o->key : NULL;
+    return k && k->id < s->keys.top && s->keys.by_id[k->id] == k && k->obj == o;
 }
 
 const contour_object *cx_snapshot_find(const contour_snapshot *s, contour_kind kind, const char *ns,
                                        size_t ns_len, const char *name, size_t name_len)
 {
-    if (!valid_kind(kind))
-        return NULL;
-    const cx_map *m = &s->by_key[kind];
-    key_ref k = {ns, ns_len, name, name_len};
-    return cx_map_find(m, object_hash(m, ns, ns_len, name, name_len), object_has_key, &k);
+    const cx_key *k = cx_keytab_find(&s->keys, kind, ns, ns_len, name, name_len);
+    return k ? k->obj : NULL;
 }
 
-/* ---- namespaces ---- */
-
-typedef struct str_ref {
-    const char *s;
-    size_t len;
-} str_ref;
-
-static bool interned_is(const void *value, const void *key)
-{
-    const str_ref *k = key;
-    const char *v = value;
-    return strncmp(v, k->s, k->len) == 0 && v[k->len] == '\0';
-}
-
-const char *cx_snapshot_intern_ns(void *ud, const char *ns, size_t len)
-{
-    contour_snapshot *s = ud;
-    str_ref k = {ns, len};
-    uint64_t h = cx_hash_bytes(s->namespaces.key, ns, len);
-    const char *found = cx_map_find(&s->namespaces, h, interned_is, &k);
-    if (found)
-        return found;
-    if (!cx_map_reserve(&s->namespaces, 1))
-        return NULL;
-    char *copy = cx_arena_strndup(&s->ns_arena, ns, len);
-    if (!copy)
-        return NULL;
-    cx_map_put(&s->namespaces, h, interned_is, &k, copy);
-    return copy;
-}
-
-/* ---- lifecycle ---- */
+/* ---- lifetime ---- */
 
 contour_result contour_snapshot_new(contour_snapshot **out, const contour_config *config)
 {
@@ -105,92 +78,281 @@ contour_result contour_snapshot_new(contour_snapshot **out, const contour_config
     if (!s)
         return CONTOUR_ERR_NOMEM;
     s->alloc = config->alloc;
-    if (!cx_config_copy_into(&s->config, config, &s->alloc)) {
+    s->log.ring = cx_calloc(&s->alloc, CX_LOG_CAPACITY, sizeof *s->log.ring);
+    if (!s->log.ring || !cx_config_copy_into(&s->config, config, &s->alloc)) {
+        cx_free(a, s->log.ring);
         cx_free(a, s);
         return CONTOUR_ERR_NOMEM;
     }
     s->limits = s->config.limits;
     s->default_ns = s->config.default_ns;
+    s->uid = cx_hash_key_random().k0 | 1;
+    cx_keytab_init(&s->keys, &s->alloc);
     for (int k = 1; k < CX_KIND_SLOTS; k++)
-        cx_map_init(&s->by_key[k], &s->alloc);
-    cx_map_init(&s->namespaces, &s->alloc);
-    cx_arena_init(&s->ns_arena, &s->alloc, 1024);
-    cx_arena_init(&s->source_arena, &s->alloc, 1024);
+        cx_pt_init(&s->order[k], &object_ops, &s->alloc);
+    cx_pt_init(&s->diags, &diag_ops, &s->alloc);
+    cx_vhindex_init(&s->vhosts, &s->alloc);
+    cx_tcdindex_init(&s->tcd, &s->alloc);
     *out = s;
     return CONTOUR_OK;
+}
+
+static void change_release(const contour_snapshot *s, cx_change *c)
+{
+    cx_key_release(c->key, &s->alloc);
+    cx_object_release(c->old, &s->alloc);
+    if (c->source)
+        cx_shared_release(&c->source->rc, &s->alloc);
+    memset(c, 0, sizeof *c);
 }
 
 void contour_snapshot_free(contour_snapshot *s)
 {
     if (!s)
         return;
+    const cx_alloc *a = &s->alloc;
+    for (size_t i = 0; i < s->log.len; i++)
+        change_release(s, &s->log.ring[(s->log.head + i) % CX_LOG_CAPACITY]);
+    cx_free(a, s->log.ring);
+    /* Objects first (they release their keys and sources as they go), then what is left. */
     for (int k = 1; k < CX_KIND_SLOTS; k++) {
-        for (size_t i = 0; i < s->count[k]; i++)
-            cx_object_free(&s->alloc, s->sorted[k][i]);
-        cx_free(&s->alloc, s->sorted[k]);
-        cx_map_release(&s->by_key[k]);
+        cx_pt_iter it;
+        cx_pt_iter_init(&it, &s->order[k], 0);
+        for (contour_object *o; (o = cx_pt_iter_next(&it));)
+            cx_object_release(o, a);
+        cx_pt_release(&s->order[k]);
     }
-    cx_map_release(&s->namespaces);
-    cx_arena_release(&s->ns_arena);
-    cx_arena_release(&s->source_arena);
-    cx_free(&s->alloc, s->diag_index);
+    cx_pt_release(&s->diags);
+    for (cx_source *src = s->sources, *next; src; src = next) {
+        next = src->next;
+        cx_shared_release(&src->rc, a);
+    }
+    cx_vhindex_release(&s->vhosts);
+    cx_tcdindex_release(&s->tcd);
+    cx_keytab_release(&s->keys);
     cx_config_release(&s->config);
-    cx_alloc a = s->alloc;
-    cx_free(&a, s);
+    cx_alloc copy = s->alloc; /* the allocator lives in the struct being freed */
+    cx_free(&copy, s);
 }
 
-/* ---- the diagnostic index ---- */
-
-/* An upper bound on the diagnostics the snapshot holds. */
-static size_t diag_total(const contour_snapshot *s)
+const contour_config *contour_snapshot_config(const contour_snapshot *s)
 {
-    size_t n = s->source_diags.count;
-    for (int k = 1; k < CX_KIND_SLOTS; k++) {
-        for (size_t i = 0; i < s->count[k]; i++)
-            n += s->sorted[k][i]->diags.count;
+    return s ? &s->config : NULL;
+}
+
+/* ---- the change log ---- */
+
+static void log_push(contour_snapshot *s, cx_change c)
+{
+    cx_changelog *l = &s->log;
+    if (l->len == CX_LOG_CAPACITY) {
+        cx_change *oldest = &l->ring[l->head];
+        l->floor = oldest->version;
+        change_release(s, oldest);
+        l->head = (l->head + 1) % CX_LOG_CAPACITY;
+        l->len--;
     }
-    return n;
+    if (c.key)
+        cx_key_retain(c.key);
+    if (c.old)
+        cx_object_retain(c.old);
+    if (c.source)
+        cx_shared_retain(&c.source->rc);
+    l->ring[(l->head + l->len) % CX_LOG_CAPACITY] = c;
+    l->len++;
 }
 
-/* Refills the index; `capacity` entries must already be allocated. */
-static void rebuild_diag_index(contour_snapshot *s)
+/* A change bigger than the log: nothing before it can be replayed, so drop everything and
+ * say so (cheaper than logging entries that would be dropped at once). */
+static void log_reset(contour_snapshot *s, uint64_t version)
 {
-    size_t n = 0;
-    for (const contour_diagnostic *d = s->source_diags.head; d; d = d->next)
-        s->diag_index[n++] = d;
-    for (int k = 1; k < CX_KIND_SLOTS; k++) {
-        for (size_t i = 0; i < s->count[k]; i++) {
-            for (const contour_diagnostic *d = s->sorted[k][i]->diags.head; d; d = d->next)
-                s->diag_index[n++] = d;
-        }
-    }
-    if (n > 1)
-        qsort((void *)s->diag_index, n, sizeof *s->diag_index, cx_diag_ptr_compare);
-    memset(s->severity_count, 0, sizeof s->severity_count);
-    for (size_t i = 0; i < n; i++)
-        s->severity_count[s->diag_index[i]->severity]++;
-    s->diag_count = n;
+    cx_changelog *l = &s->log;
+    for (size_t i = 0; i < l->len; i++)
+        change_release(s, &l->ring[(l->head + i) % CX_LOG_CAPACITY]);
+    l->head = 0;
+    l->len = 0;
+    l->floor = version;
 }
 
-/* Makes the index large enough for `n` entries. */
-static bool reserve_diag_index(contour_snapshot *s, size_t n, const contour_diagnostic ***fresh)
+bool cx_snapshot_changes(const contour_snapshot *s, uint64_t since, size_t *first, size_t *count)
 {
-    *fresh = NULL;
-    if (n <= s->diag_count)
-        return true;
-    size_t bytes;
-    if (!cx_size_mul(n, sizeof(const contour_diagnostic *), &bytes))
+    const cx_changelog *l = &s->log;
+    if (since < l->floor)
         return false;
-    *fresh = cx_malloc(&s->alloc, bytes);
-    return *fresh != NULL;
+    size_t i = 0;
+    while (i < l->len && l->ring[(l->head + i) % CX_LOG_CAPACITY].version <= since)
+        i++;
+    *first = i;
+    *count = l->len - i;
+    return true;
 }
 
-/* ---- committing a load ---- */
-
-static void set_ordinals(contour_snapshot *s, int kind, size_t from)
+const cx_change *cx_snapshot_change_at(const contour_snapshot *s, size_t first, size_t i)
 {
-    for (size_t i = from; i < s->count[kind]; i++)
-        s->sorted[kind][i]->ordinal = (uint32_t)i;
+    return &s->log.ring[(s->log.head + first + i) % CX_LOG_CAPACITY];
+}
+
+/* ---- objects entering and leaving ---- */
+
+typedef struct intern_ctx {
+    cx_keytab *keys;
+    bool oom;
+} intern_ctx;
+
+static void intern_ref(void *ctx, cx_key **slot, contour_kind kind, const char *ns, size_t ns_len,
+                       const char *name, size_t name_len)
+{
+    intern_ctx *c = ctx;
+    if (*slot || c->oom)
+        return;
+    *slot = cx_keytab_intern(c->keys, kind, ns, ns_len, name, name_len);
+    c->oom = *slot == NULL;
+}
+
+static void use_ref(void *ctx, cx_key **slot, contour_kind kind, const char *ns, size_t ns_len,
+                    const char *name, size_t name_len)
+{
+    (void)ctx, (void)kind, (void)ns, (void)ns_len, (void)name, (void)name_len;
+    if (*slot)
+        cx_keytab_use(*slot);
+}
+
+static void unuse_ref(void *ctx, cx_key **slot, contour_kind kind, const char *ns, size_t ns_len,
+                      const char *name, size_t name_len)
+{
+    (void)kind, (void)ns, (void)ns_len, (void)name, (void)name_len;
+    if (*slot)
+        cx_keytab_unuse(ctx, *slot);
+}
+
+static void drop_ref(void *ctx, cx_key **slot, contour_kind kind, const char *ns, size_t ns_len,
+                     const char *name, size_t name_len)
+{
+    (void)kind, (void)ns, (void)ns_len, (void)name, (void)name_len;
+    if (*slot)
+        cx_keytab_drop_unused(ctx, *slot);
+}
+
+/* Interns an object's own key and those of its references (phase 1). */
+static bool intern_object(contour_snapshot *s, contour_object *o)
+{
+    if (!o->key) {
+        o->key = cx_keytab_intern(&s->keys, o->kind, o->ns, o->ns_len, o->name, o->name_len);
+        if (!o->key)
+            return false;
+    }
+    intern_ctx c = {&s->keys, false};
+    cx_object_refs(o, intern_ref, &c);
+    return !c.oom;
+}
+
+/* Takes out of the table the keys a rolled-back object interned and nobody uses. */
+static void drop_object_keys(contour_snapshot *s, contour_object *o)
+{
+    cx_object_refs(o, drop_ref, &s->keys);
+    if (o->key)
+        cx_keytab_drop_unused(&s->keys, o->key);
+}
+
+static bool insert_diags(cx_ptree *t, const cx_diag_list *l, size_t *done)
+{
+    *done = 0;
+    for (const contour_diagnostic *d = l->head; d; d = d->next) {
+        if (!cx_pt_insert(t, (void *)d))
+            return false;
+        ++*done;
+    }
+    return true;
+}
+
+static void remove_diags(cx_ptree *t, const cx_diag_list *l, size_t n)
+{
+    size_t i = 0;
+    for (const contour_diagnostic *d = l->head; d && i < n; d = d->next, i++) {
+        bool found;
+        cx_pt_remove(t, d, &found);
+    }
+}
+
+/* Phase 2: an object leaves (it may be replaced: `next` then already holds its key). */
+static void object_leave(contour_snapshot *s, contour_object *o, contour_object *next)
+{
+    bool found;
+    cx_pt_remove(&s->order[o->kind], o, &found);
+    remove_diags(&s->diags, &o->diags, o->diags.count);
+    if (o->kind == CONTOUR_KIND_INGRESSROUTE || o->kind == CONTOUR_KIND_INGRESS)
+        cx_vhindex_remove(&s->vhosts, o);
+    if (o->kind == CONTOUR_KIND_TLSCERTIFICATEDELEGATION)
+        cx_tcdindex_remove(&s->tcd, o);
+    if (!next)
+        log_push(s, (cx_change){s->version, CX_CHANGE_OBJECT, o->key, o, NULL});
+    if (o->key->obj == o)
+        o->key->obj = NULL;
+    cx_object_refs(o, unuse_ref, &s->keys);
+    cx_keytab_unuse(&s->keys, o->key);
+    /* Out of its source's list: the last one takes its slot. */
+    cx_vec *list = &o->source->objects;
+    contour_object *last = *(contour_object **)cx_vec_at(list, list->len - 1);
+    *(contour_object **)cx_vec_at(list, o->source_slot) = last;
+    last->source_slot = o->source_slot;
+    list->len--;
+    cx_object_release(o, &s->alloc);
+}
+
+/* Phase 2: a staged object enters (its trees, diagnostics and index entries are in). */
+static void object_enter(contour_snapshot *s, contour_object *o, contour_object *old, bool log)
+{
+    cx_keytab_use(o->key);
+    cx_object_refs(o, use_ref, NULL);
+    o->key->obj = o;
+    o->source_slot = (uint32_t)o->source->objects.len;
+    cx_vec_push(&o->source->objects, &o); /* reserved in phase 1 */
+    if (o->kind == CONTOUR_KIND_INGRESSROUTE || o->kind == CONTOUR_KIND_INGRESS)
+        cx_vhindex_add(&s->vhosts, o);
+    if (o->kind == CONTOUR_KIND_TLSCERTIFICATEDELEGATION)
+        cx_tcdindex_add(&s->tcd, o);
+    if (log)
+        log_push(s, (cx_change){s->version, CX_CHANGE_OBJECT, o->key, old, NULL});
+}
+
+/* Phase 2: sources. A source is listed while it has objects in the snapshot or
+ * source-level diagnostics. */
+static void source_list(contour_snapshot *s, cx_source *src, bool log)
+{
+    cx_shared_retain(&src->rc);
+    src->listed = true;
+    src->prev = NULL;
+    src->next = s->sources;
+    if (s->sources)
+        s->sources->prev = src;
+    s->sources = src;
+    if (log && src->diags.count)
+        log_push(s, (cx_change){s->version, CX_CHANGE_SOURCE_ADDED, NULL, NULL, src});
+}
+
+static void source_unlist(contour_snapshot *s, cx_source *src, bool log)
+{
+    if (!src->listed)
+        return;
+    if (src->prev)
+        src->prev->next = src->next;
+    else
+        s->sources = src->next;
+    if (src->next)
+        src->next->prev = src->prev;
+    src->listed = false;
+    if (src->diags.count) {
+        remove_diags(&s->diags, &src->diags, src->diags.count);
+        if (log)
+            log_push(s, (cx_change){s->version, CX_CHANGE_SOURCE_REMOVED, NULL, NULL, src});
+    }
+    cx_shared_release(&src->rc, &s->alloc);
+}
+
+static bool source_replaced(const cx_load_txn *t, const cx_source *src)
+{
+    return t->replacing && src->name_len == t->replace_len &&
+           memcmp(src->name, t->replace, t->replace_len) == 0;
 }
 
 /* Adds a "duplicate-object" warning to `winner`, which replaces `loser`. */
@@ -202,36 +364,41 @@ static bool warn_duplicate(const contour_object *loser, contour_object *winner)
                      contour_kind_name(winner->kind), winner->ns, winner->name, loser->source->name,
                      loser->pos.line, loser->pos.col);
     bool ok = !msg.oom;
+    contour_diagnostic *d = NULL;
     if (ok) {
-        cx_diag_sink sink = {&winner->arena, &winner->diags, NULL};
+        cx_diag_sink sink = {&winner->arena, &winner->diags, NULL, &winner->rc};
         cx_objref ref = {winner->kind, winner->ns, winner->name};
-        ok = cx_diag_add(sink, CONTOUR_SEVERITY_WARNING, "duplicate-object", winner->source->name,
-                         winner->pos, ref, NULL, msg.data, msg.len) != NULL;
+        d = cx_diag_add(sink, CONTOUR_SEVERITY_WARNING, "duplicate-object", winner->source->name,
+                        winner->pos, ref, NULL, msg.data, msg.len);
+        ok = d != NULL;
     }
     cx_strbuf_release(&msg);
     if (!ok)
         return false;
+    d->owner = &winner->rc;
     /* Keep the object's own position-ordered view complete. */
     size_t n = winner->diags.count;
     const contour_diagnostic **sorted = cx_arena_array(&winner->arena, n, sizeof *sorted);
     if (!sorted)
         return false;
     size_t i = 0;
-    for (const contour_diagnostic *d = winner->diags.head; d; d = d->next)
-        sorted[i++] = d;
+    for (const contour_diagnostic *x = winner->diags.head; x; x = x->next)
+        sorted[i++] = x;
     qsort((void *)sorted, n, sizeof *sorted, cx_diag_ptr_compare);
     winner->sorted_diags = sorted;
     return true;
 }
 
-typedef struct staged_key {
+/* ---- committing ---- */
+
+typedef struct staged {
     contour_object *o;
     size_t order;
-} staged_key;
+} staged;
 
 static int staged_compare(const void *pa, const void *pb)
 {
-    const staged_key *a = pa, *b = pb;
+    const staged *a = pa, *b = pb;
     if (a->o->kind != b->o->kind)
         return (int)a->o->kind - (int)b->o->kind;
     int c = cx_object_key_compare(a->o, b->o);
@@ -240,170 +407,229 @@ static int staged_compare(const void *pa, const void *pb)
     return (a->order > b->order) - (a->order < b->order);
 }
 
-contour_result cx_snapshot_commit(contour_snapshot *s, contour_object **staged, size_t n)
+/* How far phase 1 got, so that a failure can be undone exactly. */
+typedef struct progress {
+    size_t winners_in_order;  /* winners inserted into the order trees */
+    size_t winners_diags;     /* winners whose diagnostics are all in */
+    size_t partial_diags;     /* diagnostics of the next winner that are in */
+    size_t sources_diags;     /* new sources whose diagnostics are all in */
+    size_t partial_src_diags; /* of the next source */
+    bool indexes;             /* index entries were prepared */
+} progress;
+
+static void undo_phase1(contour_snapshot *s, cx_load_txn *t, contour_object **win, size_t nwin,
+                        const progress *p)
 {
-    if (n == 0) {
-        /* Only source diagnostics may have changed. */
-        const contour_diagnostic **fresh;
-        if (!reserve_diag_index(s, diag_total(s), &fresh))
-            return CONTOUR_ERR_NOMEM;
-        if (fresh) {
-            cx_free(&s->alloc, s->diag_index);
-            s->diag_index = fresh;
-        }
-        rebuild_diag_index(s);
-        return CONTOUR_OK;
+    for (size_t i = 0; i < p->winners_in_order; i++) {
+        bool found;
+        cx_pt_remove(&s->order[win[i]->kind], win[i], &found);
     }
-
-    /* Phase 1: everything that can fail. Sort the staged objects by key (stable on load
-     * order) so that duplicates within this load are adjacent: the last one wins. */
-    staged_key *order = cx_malloc(&s->alloc, n * sizeof *order);
-    if (!order)
-        return CONTOUR_ERR_NOMEM;
-    for (size_t i = 0; i < n; i++) {
-        order[i].o = staged[i];
-        order[i].order = i;
+    for (size_t i = 0; i < p->winners_diags; i++)
+        remove_diags(&s->diags, &win[i]->diags, win[i]->diags.count);
+    if (p->winners_diags < nwin)
+        remove_diags(&s->diags, &win[p->winners_diags]->diags, p->partial_diags);
+    cx_source **srcs = (cx_source **)t->sources.data;
+    for (size_t i = 0; i < p->sources_diags; i++)
+        remove_diags(&s->diags, &srcs[i]->diags, srcs[i]->diags.count);
+    if (p->sources_diags < t->sources.len)
+        remove_diags(&s->diags, &srcs[p->sources_diags]->diags, p->partial_src_diags);
+    if (p->indexes) {
+        cx_vhindex_abort(&s->vhosts);
+        cx_tcdindex_abort(&s->tcd);
     }
-    qsort(order, n, sizeof *order, staged_compare);
-
-    size_t add[CX_KIND_SLOTS] = {0};
-    size_t new_diags = 0;
-    contour_result st = CONTOUR_ERR_NOMEM;
-    for (size_t i = 0; i < n; i++) {
-        contour_object *o = order[i].o;
-        bool superseded = i + 1 < n && order[i + 1].o->kind == o->kind &&
-                          cx_object_key_compare(order[i + 1].o, o) == 0;
-        if (superseded) {
-            if (!warn_duplicate(o, order[i + 1].o))
-                goto fail;
-            continue;
-        }
-        const contour_object *old =
-            cx_snapshot_find(s, o->kind, o->ns, o->ns_len, o->name, o->name_len);
-        if (old && !warn_duplicate(old, o))
-            goto fail;
-        add[o->kind] += old ? 0 : 1;
-        new_diags += o->diags.count;
-    }
-    for (int k = 1; k < CX_KIND_SLOTS; k++) {
-        if (!add[k])
-            continue;
-        if (!cx_map_reserve(&s->by_key[k], add[k]))
-            goto fail;
-        size_t need = s->count[k] + add[k];
-        if (need > s->cap[k]) {
-            size_t cap = s->cap[k] ? s->cap[k] : 16;
-            while (cap < need)
-                cap *= 2;
-            contour_object **p = cx_realloc(&s->alloc, s->sorted[k], cap * sizeof *p);
-            if (!p)
-                goto fail;
-            s->sorted[k] = p;
-            s->cap[k] = cap;
-        }
-    }
-    const contour_diagnostic **fresh_index;
-    if (!reserve_diag_index(s, diag_total(s) + new_diags, &fresh_index))
-        goto fail;
-
-    /* Phase 2: nothing below can fail. */
-    if (fresh_index) {
-        cx_free(&s->alloc, s->diag_index);
-        s->diag_index = fresh_index;
-    }
-    size_t old_count[CX_KIND_SLOTS];
-    for (int k = 1; k < CX_KIND_SLOTS; k++)
-        old_count[k] = s->count[k];
-    for (size_t i = 0; i < n; i++) {
-        contour_object *o = order[i].o;
-        bool superseded = i + 1 < n && order[i + 1].o->kind == o->kind &&
-                          cx_object_key_compare(order[i + 1].o, o) == 0;
-        if (superseded) {
-            cx_object_free(&s->alloc, o);
-            continue;
-        }
-        cx_map *m = &s->by_key[o->kind];
-        key_ref k = {o->ns, o->ns_len, o->name, o->name_len};
-        uint64_t h = object_hash(m, k.ns, k.ns_len, k.name, k.name_len);
-        contour_object *old = cx_map_put(m, h, object_has_key, &k, o);
-        if (old) {
-            /* Same key, same place in the order: swap in place. */
-            o->ordinal = old->ordinal;
-            s->sorted[o->kind][old->ordinal] = o;
-            cx_object_free(&s->alloc, old);
-        } else {
-            s->sorted[o->kind][s->count[o->kind]++] = o;
-        }
-    }
-    /* The new objects were appended in key order (order[] is sorted): merge the two sorted
-     * runs from the back, using order[]'s memory for the new run. O(n) per kind. */
-    contour_object **run = (contour_object **)order;
-    for (int k = 1; k < CX_KIND_SLOTS; k++) {
-        size_t m = s->count[k] - old_count[k];
-        if (!m)
-            continue;
-        contour_object **a = s->sorted[k];
-        memcpy(run, a + old_count[k], m * sizeof *run);
-        size_t i = old_count[k], j = m, w = s->count[k];
-        while (j > 0) {
-            if (i > 0 && cx_object_key_compare(a[i - 1], run[j - 1]) > 0)
-                a[--w] = a[--i];
-            else
-                a[--w] = run[--j];
-        }
-        set_ordinals(s, k, 0);
-    }
-    rebuild_diag_index(s);
-    cx_free(&s->alloc, order);
-    return CONTOUR_OK;
-
-fail:
-    cx_free(&s->alloc, order);
-    return st;
+    for (size_t i = 0; i < nwin; i++)
+        drop_object_keys(s, win[i]);
 }
 
-/* ---- public accessors ---- */
+contour_result cx_snapshot_commit(contour_snapshot *s, cx_load_txn *t)
+{
+    const cx_alloc *a = &s->alloc;
+    size_t n = t->objects.len;
+    contour_object **objs = (contour_object **)t->objects.data;
+
+    /* Phase 1. Order the staged objects by key, stable on load order: of duplicates within
+     * this load, the last one wins. */
+    staged *order = n ? cx_malloc(a, n * sizeof *order) : NULL;
+    contour_object **win = n ? cx_malloc(a, n * sizeof *win) : NULL;
+    if (n && (!order || !win)) {
+        cx_free(a, order);
+        cx_free(a, win);
+        return CONTOUR_ERR_NOMEM;
+    }
+    for (size_t i = 0; i < n; i++)
+        order[i] = (staged){objs[i], i};
+    if (n > 1)
+        qsort(order, n, sizeof *order, staged_compare);
+    progress p;
+    memset(&p, 0, sizeof p);
+    size_t nwin = 0;
+    bool ok = true;
+    for (size_t i = 0; i < n && ok; i++) {
+        contour_object *o = order[i].o;
+        bool superseded = i + 1 < n && order[i + 1].o->kind == o->kind &&
+                          cx_object_key_compare(order[i + 1].o, o) == 0;
+        if (superseded) {
+            ok = warn_duplicate(o, order[i + 1].o);
+            continue;
+        }
+        win[nwin++] = o;
+    }
+    for (size_t i = 0; i < nwin && ok; i++)
+        ok = intern_object(s, win[i]);
+    for (size_t i = 0; i < nwin && ok; i++) {
+        const contour_object *old = win[i]->key->obj;
+        if (old && !source_replaced(t, old->source))
+            ok = warn_duplicate(old, win[i]);
+    }
+    for (size_t i = 0; i < nwin && ok; i++) {
+        ok = cx_pt_insert(&s->order[win[i]->kind], win[i]);
+        p.winners_in_order += ok;
+    }
+    for (size_t i = 0; i < nwin && ok; i++) {
+        ok = insert_diags(&s->diags, &win[i]->diags, &p.partial_diags);
+        p.winners_diags += ok;
+    }
+    cx_source **srcs = (cx_source **)t->sources.data;
+    for (size_t i = 0; i < t->sources.len && ok; i++) {
+        ok = insert_diags(&s->diags, &srcs[i]->diags, &p.partial_src_diags);
+        p.sources_diags += ok;
+    }
+    if (ok) {
+        p.indexes = true;
+        for (size_t i = 0; i < nwin && ok; i++)
+            ok = cx_vhindex_prepare(&s->vhosts, win[i]) && cx_tcdindex_prepare(&s->tcd, win[i]);
+    }
+    /* Room in each source's object list (objects only ever come from the new sources). */
+    for (size_t i = 0; i < nwin && ok; i++)
+        ok = cx_vec_reserve(&win[i]->source->objects, 1) && (win[i]->source->objects.len++, true);
+    for (size_t i = 0; i < nwin; i++)
+        win[i]->source->objects.len = 0; /* the count above was only for reserving */
+    if (!ok) {
+        undo_phase1(s, t, win, nwin, &p);
+        cx_free(a, order);
+        cx_free(a, win);
+        return CONTOUR_ERR_NOMEM;
+    }
+
+    /* Phase 2: nothing below can fail. */
+    s->version++;
+    size_t changes = nwin;
+    cx_source *old_head = s->sources; /* the sources listed before this commit */
+    for (cx_source *src = old_head; src; src = src->next)
+        changes += source_replaced(t, src) ? src->objects.len + 1 : 0;
+    bool log = changes + t->sources.len < CX_LOG_CAPACITY;
+    if (!log)
+        log_reset(s, s->version);
+    contour_object **olds = (contour_object **)order; /* order[] is done with: reuse it */
+    for (size_t i = 0; i < nwin; i++) {
+        olds[i] = win[i]->key->obj;
+        object_enter(s, win[i], olds[i], log);
+    }
+    for (size_t i = 0; i < nwin; i++) {
+        if (olds[i])
+            object_leave(s, olds[i], win[i]);
+    }
+    /* The losers of duplicates within this load. */
+    for (size_t i = 0; i < n; i++) {
+        if (objs[i]->key && objs[i]->key->obj == objs[i])
+            continue;
+        cx_object_release(objs[i], a);
+    }
+    /* Replaced sources lose what nothing replaced; listed sources left with nothing go. */
+    for (cx_source *src = old_head, *next; src; src = next) {
+        next = src->next;
+        bool replaced = source_replaced(t, src);
+        while (replaced && src->objects.len) {
+            contour_object *o = *(contour_object **)cx_vec_at(&src->objects, src->objects.len - 1);
+            object_leave(s, o, NULL);
+        }
+        if (replaced || (!src->objects.len && !src->diags.count))
+            source_unlist(s, src, log);
+    }
+    for (size_t i = 0; i < t->sources.len; i++) {
+        if (srcs[i]->objects.len || srcs[i]->diags.count)
+            source_list(s, srcs[i], log);
+    }
+    for (size_t i = 0; i < t->sources.len; i++)
+        cx_shared_release(&srcs[i]->rc, a);
+    t->sources.len = 0;
+    t->objects.len = 0;
+    cx_free(a, order);
+    cx_free(a, win);
+    return CONTOUR_OK;
+}
+
+void cx_load_txn_init(cx_load_txn *t, const cx_alloc *alloc)
+{
+    memset(t, 0, sizeof *t);
+    cx_vec_init(&t->sources, alloc, sizeof(cx_source *));
+    cx_vec_init(&t->objects, alloc, sizeof(contour_object *));
+}
+
+void cx_load_txn_release(cx_load_txn *t, const cx_alloc *alloc)
+{
+    for (size_t i = 0; i < t->objects.len; i++)
+        cx_object_release(*(contour_object **)cx_vec_at(&t->objects, i), alloc);
+    for (size_t i = 0; i < t->sources.len; i++)
+        cx_shared_release(&(*(cx_source **)cx_vec_at(&t->sources, i))->rc, alloc);
+    cx_vec_release(&t->objects);
+    cx_vec_release(&t->sources);
+}
+
+/* ---- removing ---- */
 
 contour_result contour_snapshot_remove(contour_snapshot *s, contour_kind kind, const char *ns,
                                        size_t ns_len, const char *name, size_t name_len)
 {
     if (!s || !valid_kind(kind) || (!ns && ns_len) || (!name && name_len))
         return CONTOUR_ERR_INVALID;
-    cx_map *m = &s->by_key[kind];
-    key_ref k = {ns ? ns : "", ns_len, name ? name : "", name_len};
-    contour_object *o =
-        cx_map_remove(m, object_hash(m, k.ns, ns_len, k.name, name_len), object_has_key, &k);
+    cx_key *k = cx_keytab_find(&s->keys, kind, ns ? ns : "", ns_len, name ? name : "", name_len);
+    contour_object *o = k ? k->obj : NULL;
     if (!o)
         return CONTOUR_ERR_NOT_FOUND;
-    size_t at = o->ordinal;
-    memmove(&s->sorted[kind][at], &s->sorted[kind][at + 1],
-            (s->count[kind] - at - 1) * sizeof *s->sorted[kind]);
-    s->count[kind]--;
-    set_ordinals(s, kind, at);
-    cx_object_free(&s->alloc, o);
-    /* The index only shrinks: refill it in place. */
-    rebuild_diag_index(s);
+    s->version++;
+    cx_source *src = o->source;
+    cx_shared_retain(&src->rc);
+    object_leave(s, o, NULL);
+    if (!src->objects.len && !src->diags.count)
+        source_unlist(s, src, true);
+    cx_shared_release(&src->rc, &s->alloc);
     return CONTOUR_OK;
 }
 
-const contour_config *contour_snapshot_config(const contour_snapshot *s)
+contour_result contour_snapshot_remove_source(contour_snapshot *s, const char *name,
+                                              size_t name_len)
 {
-    return s ? &s->config : NULL;
+    if (!s || (!name && name_len))
+        return CONTOUR_ERR_INVALID;
+    cx_load_txn t;
+    cx_load_txn_init(&t, &s->alloc);
+    t.replacing = true;
+    t.replace = name ? name : "";
+    t.replace_len = name_len;
+    bool any = false;
+    for (cx_source *src = s->sources; src && !any; src = src->next)
+        any = source_replaced(&t, src);
+    contour_result r = any ? cx_snapshot_commit(s, &t) : CONTOUR_ERR_NOT_FOUND;
+    cx_load_txn_release(&t, &s->alloc);
+    return r;
 }
+
+/* ---- reading ---- */
 
 size_t contour_snapshot_object_count(const contour_snapshot *s, contour_kind kind)
 {
     if (!s || !valid_kind(kind))
         return 0;
-    return s->count[kind];
+    return cx_pt_count(&s->order[kind]);
 }
 
 const contour_object *contour_snapshot_object_at(const contour_snapshot *s, contour_kind kind,
                                                  size_t index)
 {
-    if (!s || !valid_kind(kind) || index >= s->count[kind])
+    if (!s || !valid_kind(kind))
         return NULL;
-    return s->sorted[kind][index];
+    return cx_pt_at(&s->order[kind], index);
 }
 
 const contour_object *contour_snapshot_find(const contour_snapshot *s, contour_kind kind,
@@ -417,14 +643,12 @@ const contour_object *contour_snapshot_find(const contour_snapshot *s, contour_k
 
 size_t contour_snapshot_diagnostic_count(const contour_snapshot *s)
 {
-    return s ? s->diag_count : 0;
+    return s ? cx_pt_count(&s->diags) : 0;
 }
 
 const contour_diagnostic *contour_snapshot_diagnostic_at(const contour_snapshot *s, size_t index)
 {
-    if (!s || index >= s->diag_count)
-        return NULL;
-    return s->diag_index[index];
+    return s ? cx_pt_at(&s->diags, index) : NULL;
 }
 
 size_t contour_snapshot_diagnostic_count_by_severity(const contour_snapshot *s,
@@ -432,5 +656,5 @@ size_t contour_snapshot_diagnostic_count_by_severity(const contour_snapshot *s,
 {
     if (!s || (unsigned)severity >= CX_SEVERITY_COUNT)
         return 0;
-    return s->severity_count[severity];
+    return (size_t)cx_pt_total(&s->diags, (int)severity);
 }

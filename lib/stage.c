@@ -158,20 +158,26 @@ static cx_rc on_document(void *ctx, const cx_node *root, const cx_pending_error 
     return CX_RC_OK;
 }
 
-void cx_stage_init(cx_stage *st, const cx_alloc *alloc, const char *default_ns,
-                   const cx_source *source, const char *(*intern_ns)(void *, const char *, size_t),
-                   void *intern_ud, cx_diag_sink rejected)
+/* The converter's namespaces live in its scratch memory until the object is compacted
+ * (which copies them): an object owns its strings. */
+static const char *scratch_ns(void *arena, const char *ns, size_t len)
+{
+    return cx_arena_strndup(arena, ns, len);
+}
+
+void cx_stage_init(cx_stage *st, const cx_alloc *alloc, const char *default_ns, cx_source *source,
+                   cx_diag_sink rejected)
 {
     memset(st, 0, sizeof *st);
     st->alloc = alloc;
     st->conv.alloc = alloc;
     st->conv.default_ns = default_ns;
     st->conv.source = source;
-    st->conv.intern_ns = intern_ns;
-    st->conv.intern_ud = intern_ud;
     st->conv.rejected = rejected;
     cx_arena_init(&st->scratch, alloc, 16 * 1024);
     st->conv.scratch = &st->scratch;
+    st->conv.intern_ns = scratch_ns;
+    st->conv.intern_ud = &st->scratch;
     cx_vec_init(&st->objects, alloc, sizeof(contour_object *));
     cx_vec_init(&st->items, alloc, sizeof(contour_object *));
     cx_vec_init(&st->nested, alloc, sizeof(const cx_node *));

@@ -21,11 +21,11 @@ typedef struct cx_stage {
 
 /* Prepares a stage whose objects come from `source`; `rejected` receives the diagnostics
  * about documents that are not loaded (its budget also counts the objects' warnings).
- * Namespaces are interned with intern_ns(intern_ud, ...). Nothing is allocated yet. The
- * stage must not move until it is released (conv points into it). */
-void cx_stage_init(cx_stage *st, const cx_alloc *alloc, const char *default_ns,
-                   const cx_source *source, const char *(*intern_ns)(void *, const char *, size_t),
-                   void *intern_ud, cx_diag_sink rejected);
+ * Nothing is allocated yet, and nothing is shared with another stage, so stages may work
+ * on several threads at once. The stage must not move until it is released (conv points
+ * into it). */
+void cx_stage_init(cx_stage *st, const cx_alloc *alloc, const char *default_ns, cx_source *source,
+                   cx_diag_sink rejected);
 /* The handler to give a producer. */
 cx_doc_handler cx_stage_handler(cx_stage *st);
 /* After the producer read the whole input: drops the items of a List left open at its end. */

@@ -37,6 +37,8 @@ struct cx_builder {
     cx_vec anchors;      /* anchor; names are cx_malloc'd */
     cx_map anchor_by_name;
 
+    bool whole; /* cx_builder_set_whole(): no skipping, no streaming */
+
     cx_node *root;
     cx_pos doc_pos;
     bool in_doc;
@@ -216,6 +218,11 @@ void cx_builder_free(cx_builder *b)
     cx_vec_release(&b->anchors);
     cx_map_release(&b->anchor_by_name);
     cx_free(b->alloc, b);
+}
+
+void cx_builder_set_whole(cx_builder *b)
+{
+    b->whole = true;
 }
 
 bool cx_builder_in_document(const cx_builder *b)
@@ -885,7 +892,7 @@ cx_rc cx_builder_scalar(cx_builder *b, cx_pos pos, cx_scalar_tag tag, const char
     bool failed;
     if ((rc = count_node(b, pos, false, &failed)) != CX_RC_OK || failed)
         return rc;
-    if (is_top_map(b)) {
+    if (is_top_map(b) && !b->whole) {
         if (expecting_key(b)) {
             b->items_key_seen = len == 5 && memcmp(text, "items", 5) == 0;
             b->capture_kind = len == 4 && memcmp(text, "kind", 4) == 0;

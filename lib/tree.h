@@ -95,6 +95,10 @@ typedef struct cx_builder cx_builder;
 cx_builder *cx_builder_new(const cx_alloc *alloc, const cx_limits *limits, const char *file,
                            cx_diag_sink sink, cx_doc_handler handler);
 void cx_builder_free(cx_builder *b);
+/* Builds every document whole: no top-level key is skipped and a top-level `items` list is
+ * not streamed. For documents that are not Kubernetes objects (an AdmissionReview), whose
+ * readers need keys the object readers do not. Call before the first event. */
+void cx_builder_set_whole(cx_builder *b);
 
 cx_rc cx_builder_begin_document(cx_builder *b, cx_pos pos);
 cx_rc cx_builder_end_document(cx_builder *b);

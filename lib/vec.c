@@ -11,6 +11,12 @@ void cx_vec_init(cx_vec *v, const cx_alloc *alloc, size_t elsize)
     v->elsize = elsize;
 }
 
+void cx_vec_release_with(cx_vec *v, const cx_alloc *alloc)
+{
+    v->alloc = alloc;
+    cx_vec_release(v);
+}
+
 void cx_vec_release(cx_vec *v)
 {
     cx_free(v->alloc, v->data);

@@ -15,6 +15,8 @@ typedef struct cx_vec {
 
 void cx_vec_init(cx_vec *v, const cx_alloc *alloc, size_t elsize);
 void cx_vec_release(cx_vec *v);
+/* Releases with `alloc` instead of the remembered allocator; see cx_arena_release_with(). */
+void cx_vec_release_with(cx_vec *v, const cx_alloc *alloc);
 /* Makes room for at least `extra` more elements; false on OOM or overflow. */
 bool cx_vec_reserve(cx_vec *v, size_t extra);
 /* Appends one element (copied from elem, or zeroed when elem is NULL); returns its address. */

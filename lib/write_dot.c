@@ -23,6 +23,8 @@
 #include "compare.h"
 #include "escape.h"
 #include "hash.h"
+#include "graph_internal.h"
+#include "resolve.h"
 #include "write.h"
 
 #include <stdio.h>
@@ -320,24 +322,10 @@ static size_t unique_fqdns(const char **f, size_t n)
     return out;
 }
 
-/* The status of an IngressRoute (statuses are sorted by namespace and name), or NULL. */
+/* The status of an IngressRoute, or NULL. */
 static const contour_status *find_status(const contour_graph *g, const char *ns, const char *name)
 {
-    size_t lo = 0, hi = g->status_count;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        const contour_status *s = &g->statuses[mid];
-        int c = cx_cmp_nullable_str(s->ns, ns);
-        if (!c)
-            c = cx_cmp_nullable_str(s->name, name);
-        if (c == 0)
-            return s;
-        if (c < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return NULL;
+    return contour_graph_find_status(g, ns, strlen(ns), name, strlen(name));
 }
 
 /* Whether an edge's target IngressRoute is drawn as its own status node. */
@@ -345,7 +333,7 @@ static bool target_shown(const cx_view *v, const cx_edge *e)
 {
     if (!cx_view_filtered(v))
         return true;
-    const contour_status *s = find_status(v->g, e->ns, e->name);
+    const contour_status *s = find_status(v->g, e->to->ns, e->to->name);
     return s && cx_view_status(v, s);
 }
 
@@ -360,7 +348,7 @@ static void collect_walk(const cx_view *v, const char **fqdns, size_t *nf, targe
     *nt = 0;
     for (uint32_t l = 0; l < g->listener_count; l++) {
         for (uint32_t h = 0; h < g->listeners[l].vhost_count; h++) {
-            const contour_vhost *vh = &g->listeners[l].vhosts[h];
+            const contour_vhost *vh = contour_listener_vhost_at(&g->listeners[l], h);
             if (!cx_view_vhost(v, vh))
                 continue;
             if (fqdns)
@@ -368,8 +356,8 @@ static void collect_walk(const cx_view *v, const char **fqdns, size_t *nf, targe
             ++*nf;
         }
     }
-    for (uint32_t i = 0; i < g->status_count; i++) {
-        const contour_status *s = &g->statuses[i];
+    for (uint32_t i = 0; i < cx_pt_count(&g->statuses); i++) {
+        const contour_status *s = cx_pt_at(&g->statuses, i);
         if (!cx_view_status(v, s))
             continue;
         if (s->root_fqdn && cx_view_fqdn(v, s->root_fqdn)) {
@@ -377,13 +365,15 @@ static void collect_walk(const cx_view *v, const char **fqdns, size_t *nf, targe
                 fqdns[*nf] = s->root_fqdn;
             ++*nf;
         }
-        for (uint32_t k = 0; k < s->edge_count; k++) {
-            const cx_edge *e = &s->edges[k];
+        for (uint32_t k = 0; k < s->res->edge_count; k++) {
+            const cx_edge *e = &s->res->edges[k];
+            if (!cx_edge_drawn(e))
+                continue;
             const char *prefix = edge_target_prefix(e);
             if (strcmp(prefix, "ir") == 0 && target_shown(v, e))
                 continue; /* drawn as its status */
             if (targets)
-                targets[*nt] = (target){prefix, e->ns, e->name};
+                targets[*nt] = (target){prefix, e->to->ns, e->to->name};
             ++*nt;
         }
     }
@@ -415,21 +405,10 @@ static bool collect(const cx_view *v, const cx_alloc *a, const char ***fqdns_out
 
 /* ---- writing ---- */
 
-/* The listener's vhost with this fqdn (vhosts are sorted by fqdn), or NULL. */
+/* The listener's vhost with this fqdn, or NULL. */
 static const contour_vhost *find_vhost(const contour_listener *li, const char *fqdn)
 {
-    size_t lo = 0, hi = li->vhost_count;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        int c = cx_cmp_nullable_str(li->vhosts[mid].fqdn, fqdn);
-        if (c == 0)
-            return &li->vhosts[mid];
-        if (c < 0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return NULL;
+    return cx_listener_find_vhost(li, fqdn);
 }
 
 /* The secure listener's vhost for fqdn, when it is shown. */
@@ -574,7 +553,7 @@ static void write_edge(cx_strbuf *b, const contour_status *s, const cx_edge *e)
     cx_strbuf_puts(b, "  ");
     put_id(b, "ir", s->ns, s->name);
     cx_strbuf_puts(b, " -> ");
-    put_id(b, edge_target_prefix(e), e->ns, e->name);
+    put_id(b, edge_target_prefix(e), e->to->ns, e->to->name);
     bool tcp = e->type == CX_EDGE_TCP_DELEGATE || e->type == CX_EDGE_TCP_SERVICE;
     cx_strbuf_puts(b, " [");
     dstr d;
@@ -625,16 +604,16 @@ bool cx_write_dot(cx_strbuf *out, const cx_view *v)
     for (size_t i = 0; i < nf; i++)
         write_vhost_node(out, v, fqdns[i]);
     cx_strbuf_puts(out, "  // IngressRoutes\n");
-    for (uint32_t i = 0; i < g->status_count; i++)
-        if (cx_view_status(v, &g->statuses[i]))
-            write_status_node(out, &g->statuses[i]);
+    for (uint32_t i = 0; i < cx_pt_count(&g->statuses); i++)
+        if (cx_view_status(v, cx_pt_at(&g->statuses, i)))
+            write_status_node(out, cx_pt_at(&g->statuses, i));
     cx_strbuf_puts(out, "  // Services and missing targets\n");
     for (size_t i = 0; i < nt; i++)
         write_target_node(out, &targets[i]);
 
     cx_strbuf_puts(out, "  // roots\n");
-    for (uint32_t i = 0; i < g->status_count; i++) {
-        const contour_status *s = &g->statuses[i];
+    for (uint32_t i = 0; i < cx_pt_count(&g->statuses); i++) {
+        const contour_status *s = cx_pt_at(&g->statuses, i);
         if (!s->root_fqdn || !cx_view_status(v, s) || !cx_view_fqdn(v, s->root_fqdn))
             continue;
         cx_strbuf_puts(out, "  ");
@@ -644,11 +623,15 @@ bool cx_write_dot(cx_strbuf *out, const cx_view *v)
         cx_strbuf_puts(out, ";\n");
     }
     cx_strbuf_puts(out, "  // delegations and services\n");
-    for (uint32_t i = 0; i < g->status_count; i++) {
-        if (!cx_view_status(v, &g->statuses[i]))
+    cx_pt_iter it;
+    cx_pt_iter_init(&it, &g->statuses, 0);
+    for (const contour_status *s; (s = cx_pt_iter_next(&it));) {
+        if (!cx_view_status(v, s))
             continue;
-        for (uint32_t e = 0; e < g->statuses[i].edge_count; e++)
-            write_edge(out, &g->statuses[i], &g->statuses[i].edges[e]);
+        for (uint32_t e = 0; e < s->res->edge_count; e++) {
+            if (cx_edge_drawn(&s->res->edges[e]))
+                write_edge(out, s, &s->res->edges[e]);
+        }
     }
     cx_strbuf_puts(out, "}\n");
 

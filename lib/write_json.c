@@ -256,23 +256,23 @@ bool cx_write_json(cx_strbuf *out, const cx_view *view)
         key(&w, "virtualhosts");
         jopen(&w, '[');
         for (uint32_t v = 0; v < l->vhost_count; v++)
-            if (cx_view_vhost(view, &l->vhosts[v]))
-                vhost(&w, view, &l->vhosts[v]);
+            if (cx_view_vhost(view, contour_listener_vhost_at(l, v)))
+                vhost(&w, view, contour_listener_vhost_at(l, v));
         jclose(&w, ']');
         jclose(&w, '}');
     }
     jclose(&w, ']');
     key(&w, "statuses");
     jopen(&w, '[');
-    for (uint32_t i = 0; i < g->status_count; i++)
-        if (cx_view_status(view, &g->statuses[i]))
-            status(&w, &g->statuses[i]);
+    for (uint32_t i = 0; i < cx_pt_count(&g->statuses); i++)
+        if (cx_view_status(view, cx_pt_at(&g->statuses, i)))
+            status(&w, cx_pt_at(&g->statuses, i));
     jclose(&w, ']');
     key(&w, "diagnostics");
     jopen(&w, '[');
-    for (uint32_t i = 0; i < g->diag_count; i++)
-        if (cx_view_diag(view, g->diags[i]))
-            diagnostic(&w, g->diags[i]);
+    for (uint32_t i = 0; i < cx_pt_count(&g->diags); i++)
+        if (cx_view_diag(view, ((const contour_diagnostic *)cx_pt_at(&g->diags, i))))
+            diagnostic(&w, ((const contour_diagnostic *)cx_pt_at(&g->diags, i)));
     jclose(&w, ']');
     jclose(&w, '}');
     cx_strbuf_putc(out, '\n');

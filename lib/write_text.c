@@ -223,16 +223,16 @@ static bool any_listener(const cx_view *v)
 
 static bool any_status(const cx_view *v)
 {
-    for (uint32_t i = 0; i < v->g->status_count; i++)
-        if (cx_view_status(v, &v->g->statuses[i]))
+    for (uint32_t i = 0; i < cx_pt_count(&v->g->statuses); i++)
+        if (cx_view_status(v, cx_pt_at(&v->g->statuses, i)))
             return true;
     return false;
 }
 
 static bool any_diag(const cx_view *v)
 {
-    for (uint32_t i = 0; i < v->g->diag_count; i++)
-        if (cx_view_diag(v, v->g->diags[i]))
+    for (uint32_t i = 0; i < cx_pt_count(&v->g->diags); i++)
+        if (cx_view_diag(v, ((const contour_diagnostic *)cx_pt_at(&v->g->diags, i))))
             return true;
     return false;
 }
@@ -250,18 +250,18 @@ bool cx_write_text(cx_strbuf *out, const cx_view *view)
         cx_esc_put_token(out, li->name);
         cx_strbuf_printf(out, " port %u\n", li->port);
         for (uint32_t v = 0; v < li->vhost_count; v++)
-            if (cx_view_vhost(view, &li->vhosts[v]))
-                write_vhost(out, view, &li->vhosts[v]);
+            if (cx_view_vhost(view, contour_listener_vhost_at(li, v)))
+                write_vhost(out, view, contour_listener_vhost_at(li, v));
     }
 
     cx_strbuf_puts(out, any_status(view) ? "statuses\n" : "statuses: none\n");
-    for (uint32_t i = 0; i < g->status_count; i++)
-        if (cx_view_status(view, &g->statuses[i]))
-            write_status(out, &g->statuses[i]);
+    for (uint32_t i = 0; i < cx_pt_count(&g->statuses); i++)
+        if (cx_view_status(view, cx_pt_at(&g->statuses, i)))
+            write_status(out, cx_pt_at(&g->statuses, i));
 
     cx_strbuf_puts(out, any_diag(view) ? "diagnostics\n" : "diagnostics: none\n");
-    for (uint32_t i = 0; i < g->diag_count; i++)
-        if (cx_view_diag(view, g->diags[i]))
-            write_diagnostic(out, g->diags[i]);
+    for (uint32_t i = 0; i < cx_pt_count(&g->diags); i++)
+        if (cx_view_diag(view, ((const contour_diagnostic *)cx_pt_at(&g->diags, i))))
+            write_diagnostic(out, ((const contour_diagnostic *)cx_pt_at(&g->diags, i)));
     return !out->oom;
 }

@@ -25,12 +25,12 @@ int main(void)
                                      CONTOUR_FORMAT_AUTO) != CONTOUR_OK ||
         contour_resolve(&g, s, NULL) != CONTOUR_OK)
         goto out;
-    const contour_object_status *st = NULL;
-    if (contour_graph_find_status(&st, g, "default", 7, "root", 4) != CONTOUR_OK)
+    const contour_status *st = contour_graph_find_status(g, "default", 7, "root", 4);
+    if (!st)
         goto out;
     printf("libcontour %s: default/root is %s\n", contour_version_string(),
-           contour_state_name(contour_object_status_state(st)));
-    rc = contour_object_status_state(st) == CONTOUR_STATE_VALID ? 0 : 1;
+           contour_state_name(contour_status_state(st)));
+    rc = contour_status_state(st) == CONTOUR_STATE_VALID ? 0 : 1;
 out:
     contour_graph_free(g);
     contour_snapshot_free(s);

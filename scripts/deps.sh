@@ -4,19 +4,22 @@
 set -euo pipefail
 
 # scdoc builds the contourc(1) man page; python3-jsonschema validates the SARIF reports in
-# the CLI test.
+# the CLI test. libmicrohttpd, GnuTLS, openssl and curl: the admission webhook example and
+# its tests (examples/admission-webhook; without them the server is not built, its tests
+# skipped).
 packages=(meson ninja-build pkg-config gcc libyaml-dev libjson-c-dev libcmocka-dev python3 scdoc
-          python3-jsonschema)
+          python3-jsonschema libmicrohttpd-dev libgnutls28-dev openssl curl)
 if [[ "${CONTOUR_DEPS_FULL:-0}" == 1 ]]; then
     # Extra tools the full CI uses (.ci/run): clang and its runtimes (sanitizers, libFuzzer),
-    # llvm (llvm-symbolizer for sanitizer reports), valgrind, abigail-tools (abidw, abidiff),
+    # llvm (llvm-symbolizer for sanitizer reports), clang-format (14 on Debian bookworm: the
+    # formatting stage, scripts/check-format.sh), valgrind, abigail-tools (abidw, abidiff),
     # cppcheck (static analysis; gcc -fanalyzer comes with gcc), PyYAML (JSON fuzz seeds
     # made from the YAML ones), graphviz (the CLI test checks DOT output), Go; for the
     # end-to-end tests (tests/e2e): etcd, openssl (their certificates) and util-linux (flock
     # in scripts/k8s-build.sh, which needs Go >= the version tests/e2e/k8sbin/go.mod names);
     # man-db: the install test reads the installed man page.
-    packages+=(clang llvm libclang-rt-14-dev valgrind abigail-tools cppcheck python3-yaml graphviz
-               golang-go etcd-server openssl util-linux man-db)
+    packages+=(clang llvm libclang-rt-14-dev clang-format valgrind abigail-tools cppcheck
+               python3-yaml graphviz golang-go etcd-server openssl util-linux man-db)
 fi
 
 missing=()

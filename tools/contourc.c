@@ -659,8 +659,192 @@ static contour_result load_units(const options *opts, const contour_config *conf
     return loaded;
 }
 
+/* ---- contourc admit (docs/cli.md, "contourc admit") ---- */
+
+/* Reads a whole file, or stdin for "-", up to `max` bytes (one more is read, so that an
+ * oversized review is refused by the library with its own message). malloc'd. */
+static char *admit_read(const char *path, size_t max, size_t *len)
+{
+    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+    if (!f)
+        return NULL;
+    size_t cap = 65536, n = 0;
+    char *buf = malloc(cap);
+    for (;;) {
+        if (!buf)
+            break;
+        if (n == cap) {
+            char *p = cap > max ? NULL : realloc(buf, cap * 2);
+            if (!p) {
+                if (cap <= max) { /* out of memory, not the size cap */
+                    free(buf);
+                    buf = NULL;
+                }
+                break;
+            }
+            buf = p;
+            cap *= 2;
+        }
+        size_t got = fread(buf + n, 1, cap - n, f);
+        n += got;
+        if (got == 0)
+            break;
+    }
+    if (buf && ferror(f)) {
+        free(buf);
+        buf = NULL;
+    }
+    if (f != stdin)
+        fclose(f);
+    *len = n;
+    return buf;
+}
+
+/*
+ * contourc admit [options] --cluster PATH... REVIEW.json: prints the AdmissionReview
+ * response the webhook server (examples/admission-webhook) would give, from the same
+ * library calls. Exit 0 allowed, 1 denied, 2 a malformed review, a review that could not
+ * be made, bad usage or unreadable input (the reason on stderr, as the server's 400/500).
+ */
+static int cmd_admit(int argc, char **argv)
+{
+    static const char admit_usage[] =
+        "usage: contourc admit [--root-namespaces NS,...] [--ingress-class NAME]\n"
+        "                      [--policy FINDING=allow|warn|deny]... --cluster PATH... REVIEW\n";
+    int code = EXIT_TROUBLE;
+    contour_config *config = NULL;
+    contour_policy *policy = NULL;
+    contour_snapshot *cluster = NULL;
+    contour_graph *graph = NULL;
+    contour_admission_request *req = NULL;
+    contour_buffer *out = NULL;
+    char *review = NULL;
+    const char **paths = calloc((size_t)argc + 1, sizeof *paths);
+    size_t npaths = 0;
+    bool cluster_given = false;
+    if (!paths || contour_config_new(&config) != CONTOUR_OK ||
+        contour_policy_new(&policy) != CONTOUR_OK) {
+        fputs("contourc: out of memory\n", stderr);
+        goto done;
+    }
+    for (int i = 1; i < argc; i++) {
+        const char *arg = argv[i], *eq = strchr(arg, '=');
+        size_t nl = eq ? (size_t)(eq - arg) : strlen(arg);
+        if (arg[0] != '-' || strcmp(arg, "-") == 0) {
+            paths[npaths++] = arg;
+            continue;
+        }
+        if (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0) {
+            fputs(admit_usage, stdout);
+            code = EXIT_VALID;
+            goto done;
+        }
+        const char *v = eq ? eq + 1 : i + 1 < argc ? argv[++i] : NULL;
+        if (!v) {
+            fprintf(stderr, "contourc: admit: option '%.*s' needs a value\n%s", (int)nl, arg,
+                    admit_usage);
+            goto done;
+        }
+        contour_result st = CONTOUR_OK;
+        if (nl == 9 && strncmp(arg, "--cluster", nl) == 0) {
+            cluster_given = true;
+            paths[npaths++] = v;
+        } else if (nl == 17 && strncmp(arg, "--root-namespaces", nl) == 0) {
+            st = add_root_namespaces(config, v);
+        } else if (nl == 15 && strncmp(arg, "--ingress-class", nl) == 0) {
+            st = contour_config_set_ingress_class(config, v, strlen(v));
+        } else if (nl == 8 && strncmp(arg, "--policy", nl) == 0) {
+            static const char *const actions[] = {"allow", "warn", "deny"};
+            const char *sep = strchr(v, '=');
+            st = CONTOUR_ERR_INVALID;
+            for (size_t f = 0; sep && f < contour_finding_count(); f++) {
+                const char *name = contour_finding_name((contour_finding)f);
+                for (size_t a = 0; a < 3; a++) {
+                    if (strlen(name) == (size_t)(sep - v) && strncmp(name, v, strlen(name)) == 0 &&
+                        strcmp(sep + 1, actions[a]) == 0)
+                        st = contour_policy_set_action(policy, (contour_finding)f,
+                                                       (contour_policy_action)a);
+                }
+            }
+        } else {
+            fprintf(stderr, "contourc: admit: unknown option '%s'\n%s", arg, admit_usage);
+            goto done;
+        }
+        if (st != CONTOUR_OK) {
+            fprintf(stderr, "contourc: admit: invalid value '%s' for %.*s\n", v, (int)nl, arg);
+            goto done;
+        }
+    }
+    if (!cluster_given || npaths < 2) {
+        fprintf(stderr, "contourc: admit: %s\n%s",
+                cluster_given ? "no REVIEW given" : "no --cluster given", admit_usage);
+        goto done;
+    }
+    /* The last PATH is the review; every other one is part of the cluster. */
+    const char *review_path = paths[--npaths];
+    if (contour_snapshot_new(&cluster, config) != CONTOUR_OK) {
+        fputs("contourc: out of memory\n", stderr);
+        goto done;
+    }
+    for (size_t i = 0; i < npaths; i++) {
+        contour_result st = contour_snapshot_load_path(cluster, paths[i], CONTOUR_FORMAT_AUTO);
+        if (st != CONTOUR_OK && st != CONTOUR_ERR_LIMIT) {
+            fputs("contourc: admit: ", stderr);
+            put_esc(stderr, paths[i], CONTOUR_ESCAPE_TEXT);
+            fprintf(stderr, ": %s\n", contour_result_str(st));
+            goto done;
+        }
+    }
+    contour_result st = contour_resolve(&graph, cluster, NULL);
+    if (st != CONTOUR_OK) {
+        fprintf(stderr, "contourc: cannot resolve: %s\n", contour_result_str(st));
+        goto done;
+    }
+    size_t len = 0;
+    review = admit_read(review_path, CONTOUR_ADMISSION_MAX_REQUEST_BYTES, &len);
+    if (!review) {
+        fputs("contourc: admit: cannot read ", stderr);
+        put_esc(stderr, review_path, CONTOUR_ESCAPE_TEXT);
+        fprintf(stderr, ": %s\n", strerror(errno));
+        goto done;
+    }
+    /* Two steps, as the server: a malformed review (400) is told from one that could not
+     * be reviewed (500). */
+    st = contour_admission_request_parse(&req, &out, cluster, review, len);
+    if (st == CONTOUR_OK) {
+        st = contour_admission_request_answer(&out, req, cluster, graph, policy);
+        if (st == CONTOUR_OK) {
+            fwrite(contour_buffer_data(out), 1, contour_buffer_size(out), stdout);
+            fputc('\n', stdout);
+            code = finish_output(
+                strstr(contour_buffer_data(out), "\"allowed\":false") ? EXIT_PROBLEMS : EXIT_VALID);
+            goto done;
+        }
+    }
+    if (st == CONTOUR_ERR_NOMEM) {
+        fputs("contourc: out of memory\n", stderr);
+    } else {
+        fprintf(stderr, "contourc: admit: %s: ", req ? "cannot review" : "malformed review");
+        put_esc(stderr, contour_buffer_data(out), CONTOUR_ESCAPE_TEXT);
+        fputc('\n', stderr);
+    }
+
+done:
+    contour_buffer_free(out);
+    contour_admission_request_free(req);
+    free(review);
+    contour_graph_free(graph);
+    contour_snapshot_free(cluster);
+    contour_policy_free(policy);
+    contour_config_free(config);
+    free(paths);
+    return code;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc > 1 && strcmp(argv[1], "admit") == 0)
+        return cmd_admit(argc - 1, argv + 1);
     int code = EXIT_TROUBLE;
     contour_config *config = NULL;
     check_unit *units = NULL;

@@ -76,8 +76,9 @@ func median(ds []time.Duration) time.Duration {
 }
 
 // cwalkRun runs the C counterpart for a warm-up run and a measured one (the Go process
-// is warm too) and returns the measured load+resolve+walk and walk times.
-func cwalkRun(b *testing.B, cwalk, path string) (total, walk time.Duration) {
+// is warm too) and returns the measured load+resolve+walk and walk times, and the time of
+// the bulk copy-out alone (contour_graph_export).
+func cwalkRun(b *testing.B, cwalk, path string) (total, walk, export time.Duration) {
 	out, err := exec.Command(cwalk, path, "2").Output()
 	if err != nil {
 		b.Fatalf("cwalk: %v", err)
@@ -85,14 +86,15 @@ func cwalkRun(b *testing.B, cwalk, path string) (total, walk time.Duration) {
 	sc := bufio.NewScanner(bytes.NewReader(out))
 	for sc.Scan() {
 		f := strings.Fields(sc.Text())
-		if len(f) == 10 && f[0] == "run" && f[1] == "1" {
+		if len(f) == 12 && f[0] == "run" && f[1] == "1" {
 			w, _ := strconv.ParseInt(f[7], 10, 64)
 			t, _ := strconv.ParseInt(f[9], 10, 64)
-			return time.Duration(t), time.Duration(w)
+			e, _ := strconv.ParseInt(f[11], 10, 64)
+			return time.Duration(t), time.Duration(w), time.Duration(e)
 		}
 	}
 	b.Fatalf("cwalk output:\n%s", out)
-	return 0, 0
+	return 0, 0, 0
 }
 
 // BenchmarkGoVsC compares, on a generated 100,000-object cluster, the median of several
@@ -109,11 +111,12 @@ func BenchmarkGoVsC(b *testing.B) {
 	path := generatedFile(b, benchObjects)
 	cwalk := cwalkBinary(b)
 	for i := 0; i < b.N; i++ {
-		var cTotal, cWalk, goTotal, goWalkT []time.Duration
+		var cTotal, cWalk, cExport, goTotal, goWalkT []time.Duration
 		for r := 0; r < runs; r++ {
-			t, w := cwalkRun(b, cwalk, path)
+			t, w, e := cwalkRun(b, cwalk, path)
 			cTotal = append(cTotal, t)
 			cWalk = append(cWalk, w)
+			cExport = append(cExport, e)
 			runtime.GC()
 			l, res, gw := goWalk(b, path)
 			goTotal = append(goTotal, l+res+gw)
@@ -125,9 +128,10 @@ func BenchmarkGoVsC(b *testing.B) {
 		b.ReportMetric(float64(cm.Milliseconds()), "c-ms")
 		b.ReportMetric(float64(median(goWalkT).Milliseconds()), "go-walk-ms")
 		b.ReportMetric(float64(median(cWalk).Milliseconds()), "c-walk-ms")
+		b.ReportMetric(float64(median(cExport).Milliseconds()), "c-export-ms")
 		b.ReportMetric(ratio, "go/c")
-		b.Logf("%d objects, %d runs: Go median %v (walk %v), C median %v (walk %v), ratio %.3f",
-			benchObjects, runs, gm, median(goWalkT), cm, median(cWalk), ratio)
+		b.Logf("%d objects, %d runs: Go median %v (walk %v), C median %v (walk %v; export alone %v), ratio %.3f",
+			benchObjects, runs, gm, median(goWalkT), cm, median(cWalk), median(cExport), ratio)
 		b.Logf("Go runs %v", goTotal)
 		b.Logf("C runs  %v", cTotal)
 		if ratio > 1.5 {
@@ -158,9 +162,18 @@ func BenchmarkLoadResolveWalk(b *testing.B) {
 	}
 }
 
-// BenchmarkWalk measures the copy-out of a resolved 10,000-object graph alone.
+// benchSize is the size of the cluster of BenchmarkWalk: CONTOUR_BENCH_OBJECTS, or def.
+func benchSize(def int) int {
+	if v, err := strconv.Atoi(os.Getenv("CONTOUR_BENCH_OBJECTS")); err == nil && v > 0 {
+		return v
+	}
+	return def
+}
+
+// BenchmarkWalk measures the copy-out of a resolved graph alone (listeners, statuses and
+// diagnostics) on a 10,000-object cluster, or CONTOUR_BENCH_OBJECTS objects.
 func BenchmarkWalk(b *testing.B) {
-	s, err := LoadBytes("bench.yaml", genCluster(10000), nil)
+	s, err := LoadBytes("bench.yaml", genCluster(benchSize(10000)), nil)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -17,3 +17,11 @@ func cSeverityName(s Severity) string {
 func cStateName(s State) string { return C.GoString(C.contour_state_name(C.contour_state(s))) }
 
 func cStatusStr(c Code) string { return C.GoString(C.contour_result_str(C.contour_result(c))) }
+
+func cLimitCount() int { return int(C.contour_limit_count()) }
+
+func cExportTableName(t int) string {
+	return C.GoString(C.contour_export_table_name(C.contour_export_table(t)))
+}
+
+func cExportLayoutVersion() int { return int(C.contour_export_layout_version()) }

@@ -8,6 +8,7 @@ import "C"
 
 import (
 	"strconv"
+	"strings"
 	"unsafe"
 )
 
@@ -24,8 +25,8 @@ type Limits struct {
 	Routes         uint64 // routes one resolution publishes, both listeners (default 1,000,000)
 }
 
-func (l *Limits) fields() [C.CONTOUR_LIMIT_COUNT]*uint64 {
-	return [C.CONTOUR_LIMIT_COUNT]*uint64{
+func (l *Limits) fields() [numLimits]*uint64 {
+	return [numLimits]*uint64{
 		C.CONTOUR_LIMIT_INPUT_BYTES:     &l.InputBytes,
 		C.CONTOUR_LIMIT_DEPTH:           &l.Depth,
 		C.CONTOUR_LIMIT_DOCUMENTS:       &l.Documents,
@@ -36,7 +37,10 @@ func (l *Limits) fields() [C.CONTOUR_LIMIT_COUNT]*uint64 {
 	}
 }
 
-var limitNames = [C.CONTOUR_LIMIT_COUNT]string{"InputBytes", "Depth", "Documents", "AliasExpansion", "ScalarBytes", "DocumentNodes", "Routes"}
+var limitNames = [numLimits]string{"InputBytes", "Depth", "Documents", "AliasExpansion", "ScalarBytes", "DocumentNodes", "Routes"}
+
+// numLimits is the number of limits (contour_limit_count(); TestLimitCount checks it).
+const numLimits = 7
 
 // DefaultLimits returns the limits the library uses when none are set.
 func DefaultLimits() (Limits, error) {
@@ -56,10 +60,11 @@ func DefaultLimits() (Limits, error) {
 }
 
 // Config holds the settings for loading and resolving. The zero value (and a nil
-// *Config) means the library's defaults. A Config is a plain value: the binding converts
-// it into a C contour_config for each call that needs one, so it may be shared by many
-// goroutines as long as none changes it, and changing it afterwards does not affect
-// snapshots and graphs made with it.
+// *Config) means the library's defaults. A Config is a plain Go value holding no C
+// memory: the binding converts it into a C contour_config for each call that needs one
+// (NewSnapshot, Resolve, Validate), so it may be copied freely, shared by many goroutines
+// as long as none changes it, and changing it afterwards does not affect snapshots and
+// graphs made with it. A snapshot keeps its own copy (Snapshot.Config shows it).
 type Config struct {
 	// DefaultNamespace is given to objects whose metadata.namespace is missing or empty.
 	// "" means "default". Used when loading.
@@ -80,7 +85,8 @@ type Config struct {
 	// 80 and 443. They must differ.
 	HTTPPort  uint32
 	HTTPSPort uint32
-	// Limits bound the work one input can cause; zero fields mean the defaults.
+	// Limits bound the work one input can cause; zero fields mean the defaults. Used
+	// when loading.
 	Limits Limits
 	// Format is the format of inputs: FormatAuto (the default) detects it per input.
 	Format Format
@@ -88,16 +94,6 @@ type Config struct {
 	// produced error diagnostics. Without it, such diagnostics are only recorded in the
 	// snapshot (see Snapshot.Diagnostics) and loading succeeds.
 	Strict bool
-}
-
-// clone returns a deep copy of c (nil for nil).
-func (c *Config) clone() *Config {
-	if c == nil {
-		return nil
-	}
-	d := *c
-	d.RootNamespaces = append([]string(nil), c.RootNamespaces...)
-	return &d
 }
 
 func (c *Config) format() C.contour_format {
@@ -110,12 +106,22 @@ func (c *Config) format() C.contour_format {
 func (c *Config) strict() bool { return c != nil && c.Strict }
 
 // cstr passes a Go string's bytes to C without copying: the memory holds no Go pointers
-// and C only reads it during the call.
-func cstr(s string) (*C.char, C.size_t) {
-	if len(s) == 0 {
-		return nil, 0
+// and C only reads it during the call. The library takes a length, but keeps the string
+// as a C string, so a NUL byte would cut it short there ("a\x00b" would name "a"): such
+// strings are refused with an error matching ErrInvalid and ErrNUL.
+func cstr(op, what, s string) (*C.char, C.size_t, error) {
+	if strings.IndexByte(s, 0) >= 0 {
+		return nil, 0, nulError(op, what, s)
 	}
-	return (*C.char)(unsafe.Pointer(unsafe.StringData(s))), C.size_t(len(s))
+	if len(s) == 0 {
+		return nil, 0, nil
+	}
+	return (*C.char)(unsafe.Pointer(unsafe.StringData(s))), C.size_t(len(s)), nil
+}
+
+// nulError is the error for a string that contains a NUL byte.
+func nulError(op, what, s string) *Error {
+	return &Error{Status: CodeInvalid, Op: op, Detail: what + " " + strconv.Quote(s), Err: ErrNUL}
 }
 
 func configError(st C.contour_result, detail string) *Error {
@@ -136,8 +142,18 @@ func (c *Config) newC() (*C.contour_config, error) {
 		C.contour_config_free(cc)
 		return nil, configError(st, detail)
 	}
+	cfgStr := func(what, v string) (*C.char, C.size_t, error) {
+		p, n, err := cstr("config", what, v)
+		if err != nil {
+			C.contour_config_free(cc)
+		}
+		return p, n, err
+	}
 	if c.DefaultNamespace != "" {
-		p, n := cstr(c.DefaultNamespace)
+		p, n, err := cfgStr("DefaultNamespace", c.DefaultNamespace)
+		if err != nil {
+			return nil, err
+		}
 		if st := C.contour_config_set_default_namespace(cc, p, n); st != C.CONTOUR_OK {
 			return fail(st, "DefaultNamespace "+strconv.Quote(c.DefaultNamespace))
 		}
@@ -150,13 +166,19 @@ func (c *Config) newC() (*C.contour_config, error) {
 			return fail(st, "EmptyIngressClass")
 		}
 	} else if c.IngressClass != "" {
-		p, n := cstr(c.IngressClass)
+		p, n, err := cfgStr("IngressClass", c.IngressClass)
+		if err != nil {
+			return nil, err
+		}
 		if st := C.contour_config_set_ingress_class(cc, p, n); st != C.CONTOUR_OK {
 			return fail(st, "IngressClass "+strconv.Quote(c.IngressClass))
 		}
 	}
 	for _, ns := range c.RootNamespaces {
-		p, n := cstr(ns)
+		p, n, err := cfgStr("RootNamespaces entry", ns)
+		if err != nil {
+			return nil, err
+		}
 		if st := C.contour_config_add_root_namespace(cc, p, n); st != C.CONTOUR_OK {
 			return fail(st, "RootNamespaces entry "+strconv.Quote(ns))
 		}
@@ -200,4 +222,25 @@ func (c *Config) Validate() error {
 	}
 	C.contour_config_free(cc)
 	return nil
+}
+
+// configFromC reads a C config back into a Config (every field the library has).
+func configFromC(cc *C.contour_config) *Config {
+	cfg := &Config{
+		DefaultNamespace: C.GoString(C.contour_config_default_namespace(cc)),
+		IngressClass:     C.GoString(C.contour_config_ingress_class(cc)),
+		HTTPPort:         uint32(C.contour_config_http_port(cc)),
+		HTTPSPort:        uint32(C.contour_config_https_port(cc)),
+	}
+	cfg.EmptyIngressClass = cfg.IngressClass == ""
+	if n := int(C.contour_config_root_namespace_count(cc)); n > 0 {
+		cfg.RootNamespaces = make([]string, n)
+		for i := range cfg.RootNamespaces {
+			cfg.RootNamespaces[i] = C.GoString(C.contour_config_root_namespace_at(cc, C.size_t(i)))
+		}
+	}
+	for i, p := range cfg.Limits.fields() {
+		*p = uint64(C.contour_config_limit(cc, C.contour_limit(i)))
+	}
+	return cfg
 }

@@ -31,29 +31,27 @@ func (d Diagnostic) String() string {
 	return s
 }
 
-func (t *tape) readDiagnostic() Diagnostic {
-	var d Diagnostic
-	d.Severity = Severity(t.int())
-	d.Code = t.str()
-	d.Message = t.str()
-	d.File = t.str()
-	d.Line = t.u32()
-	d.Column = t.u32()
-	d.Field = t.str()
-	d.Object.Kind = Kind(t.int())
-	d.Object.Namespace = t.str()
-	d.Object.Name = t.str()
-	return d
-}
-
-func (t *tape) readDiagnostics() []Diagnostic {
-	n := t.count()
+// diagnostics decodes a DIAGNOSTIC or OBJECT_DIAGNOSTIC table (docs/export.md); nil when
+// it is empty.
+func (x *export) diagnostics(table int) []Diagnostic {
+	n := x.count[table]
 	if n == 0 {
 		return nil
 	}
 	ds := make([]Diagnostic, n)
 	for i := range ds {
-		ds[i] = t.readDiagnostic()
+		r := x.rec(table, i)
+		d := &ds[i]
+		d.Severity = Severity(r.int())
+		d.Code = r.str()
+		d.Message = r.str()
+		d.File = r.str()
+		d.Line = r.u32()
+		d.Column = r.u32()
+		d.Field = r.str()
+		d.Object.Kind = Kind(r.int())
+		d.Object.Namespace = r.str()
+		d.Object.Name = r.str()
 	}
 	return ds
 }

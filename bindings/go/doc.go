@@ -7,8 +7,8 @@
 // # Flow
 //
 //	snap, err := contour.Load([]string{"manifests/"}, nil)
+//	defer snap.Close() // nil-safe; Load returns the snapshot with most errors
 //	if err != nil { ... }
-//	defer snap.Close()
 //	graph, err := snap.Resolve(nil)
 //	if err != nil { ... }
 //	defer graph.Close()
@@ -21,32 +21,42 @@
 // column) and Statuses, and the call that met them succeeds. An error means the call
 // itself failed: an *Error carrying the library's status Code (match it with errors.Is
 // against ErrNoMemory, ErrInvalid, ErrNotFound, ErrIO or ErrLimit), or, when
-// Config.Strict is set, a *LoadError listing the error diagnostics of a load.
+// Config.Strict is set, a *LoadError listing the error diagnostics of a load. Like the C
+// library, loading keeps going past a path it cannot read: Load returns the snapshot of
+// everything it could read together with the errors. Strings the library would keep as
+// C strings (paths, source names, namespaces and names, Config strings) are refused when
+// they contain a NUL byte (ErrNUL), instead of being cut short there.
 //
 // # Memory and lifetime
 //
-// Snapshot and Graph own C memory; release it with Close. Close is idempotent, and a
-// finalizer frees a forgotten handle, but the Go garbage collector does not see C memory,
-// so close handles promptly. Every value returned (Object, Listener, Status,
+// Snapshot and Graph own C memory; release it with Close. Copies of a Snapshot or Graph
+// value share it, and Close is idempotent across them; a method called after Close
+// reports the handle closed (ErrClosed) or returns an empty result, never touching freed
+// memory. A finalizer frees a forgotten handle, but the Go garbage collector does not see
+// C memory, so close handles promptly. Config holds no C memory: it is a plain value,
+// converted for each call that needs it. Every value returned (Object, Listener, Status,
 // Diagnostic, rendered bytes) is a Go copy with no C pointers in it: it stays valid after
-// the handle it came from is closed. The strings of one call share one backing
-// allocation. Copying out uses the C heap for a moment; if malloc fails there, the
-// method panics, as a failed Go allocation would.
+// the handle it came from is closed. Each such call is one cgo call: the library copies
+// what is asked for out as flat records (contour/export.h, docs/export.md), which the
+// binding decodes; the strings of one call share one backing allocation. The copy-out uses
+// the library's allocator for a moment; if that fails, the method panics, as a failed Go
+// allocation would.
 //
 // # Concurrency
 //
 // The library keeps no thread-local or global state, so no call needs
 // runtime.LockOSThread. A Graph is immutable and may be read from any number of
 // goroutines. A Snapshot may be read and resolved from many goroutines at once; its
-// loads and removals take it exclusively (the binding serialises them with a lock, so
-// concurrent use is safe, but loads wait for resolutions in progress and vice versa).
+// loads, removals and Close take it exclusively (the binding serialises them with a lock
+// per handle, shared by all copies, so concurrent use is safe, but loads wait for
+// resolutions in progress and vice versa).
 //
 // # Versions
 //
-// The binding is written for ABI major version ABIMajor. When the package is
-// initialised it compares that with the major version of the libcontour loaded at run
-// time (LibraryVersion); if they differ, every constructor returns a *VersionError
-// naming both.
+// The binding is written for ABI major version ABIMajor and needs libcontour 1.1 or
+// later (the bulk copy-out). When the package is initialised it compares ABIMajor with
+// the major version of the libcontour loaded at run time (LibraryVersion); if they
+// differ, every constructor returns a *VersionError naming both.
 //
 // # Building
 //

@@ -57,6 +57,10 @@ var (
 	// ErrClosed is matched (together with ErrInvalid) by the error a method of a closed
 	// Snapshot or Graph returns.
 	ErrClosed = errors.New("contour: use of a closed handle")
+	// ErrNUL is matched (together with ErrInvalid) by the error for a string argument
+	// with a NUL byte in it (a path, a source name, a namespace or name, a Config
+	// string): C would cut it short there, so it is refused.
+	ErrNUL = errors.New("contour: string contains a NUL byte")
 	// ErrVersionMismatch is matched by the *VersionError every constructor returns when
 	// the loaded libcontour has another ABI major version than this binding.
 	ErrVersionMismatch = errors.New("contour: libcontour ABI version mismatch")

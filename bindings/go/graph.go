@@ -2,56 +2,54 @@ package contour
 
 /*
 #include <contour/contour.h>
-#include "walk.h"
 */
 import "C"
 
 import (
-	"runtime"
-	"sync"
 	"unsafe"
 )
 
 // Graph is a resolved route graph: listeners → virtual hosts → routes → clusters, one
 // status per IngressRoute, and every diagnostic (the snapshot's load diagnostics and
 // those of resolution). It owns a C contour_graph; release it with Close (a finalizer
-// frees it if it is forgotten).
+// frees it if it is forgotten). Copies of a Graph value share that C graph: closing one
+// closes them all, once.
 //
 // Thread-safety: a Graph is immutable, and any number of goroutines may read it at once.
-// Close waits for reads in progress. Everything a method returns is a Go copy that stays
-// valid after Close.
+// Close waits for reads in progress; a read after Close finds the graph closed. Everything
+// a method returns is a Go copy that stays valid after Close.
 //
 // Ordering is part of the contract: listeners by port, virtual hosts by FQDN, routes
 // exact-before-prefix then by path in descending byte order, clusters by (namespace,
 // service, port, weight, strategy), statuses by (namespace, name), diagnostics by (file,
 // line, column).
 type Graph struct {
-	mu  sync.RWMutex
-	ptr *C.contour_graph // nil once closed
+	h *handle[*C.contour_graph] // nil for the zero Graph, which is closed
 }
+
+func freeGraph(p *C.contour_graph) { C.contour_graph_free(p) }
 
 func newGraph(p *C.contour_graph) *Graph {
-	g := &Graph{ptr: p}
-	runtime.SetFinalizer(g, (*Graph).free)
-	return g
+	return &Graph{h: newHandle(p, freeGraph)}
 }
 
-func (g *Graph) free() {
-	if g.ptr != nil {
-		C.contour_graph_free(g.ptr)
-		g.ptr = nil
-	}
-}
-
-// Close releases the graph's C memory. It is idempotent and always returns nil. After
-// Close, Listeners, Statuses and Diagnostics return nil, DiagnosticCount 0, and Status and
-// the renderers an error matching ErrClosed and ErrInvalid.
+// Close releases the graph's C memory. It is idempotent, also across copies of the
+// Graph, and always returns nil; a nil *Graph may be closed. After Close, Listeners,
+// Statuses and Diagnostics return nil, DiagnosticCount 0, and Status and the renderers an
+// error matching ErrClosed and ErrInvalid.
 func (g *Graph) Close() error {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	g.free()
-	runtime.SetFinalizer(g, nil)
+	if g != nil {
+		g.h.close()
+	}
 	return nil
+}
+
+// handle returns the graph's handle; nil for a nil *Graph.
+func (g *Graph) handle() *handle[*C.contour_graph] {
+	if g == nil {
+		return nil
+	}
+	return g.h
 }
 
 // Listener is a listener of the route graph: "ingress_http" (insecure) or
@@ -183,241 +181,112 @@ func (s Status) String() string {
 	return s.Namespace + "/" + s.Name + ": " + s.State.String() + ": " + s.Description
 }
 
-// walk runs a walker over the graph; the caller releases the tape.
-func (g *Graph) walk(fn walkFn) *tape {
-	t, err := runTape(fn)
-	runtime.KeepAlive(g)
-	if err != nil {
-		panic(err) // C ran out of memory, as a Go allocation failure would
+// export copies parts of the graph out; nil when the graph is closed.
+func (g *Graph) export(parts C.uint32_t) *export {
+	h := g.handle()
+	p := h.rlock()
+	defer h.runlock()
+	if p == nil {
+		return nil
 	}
-	return t
+	return runExport("graph export", func(out **C.contour_export) C.contour_result {
+		return C.contour_graph_export(out, p, parts)
+	})
 }
 
 // Listeners returns a copy of the listeners, virtual hosts, routes and clusters, by port;
 // nil when the graph has none or is closed. Each call makes a new copy, which the caller
 // may change.
 func (g *Graph) Listeners() []Listener {
-	g.mu.RLock()
-	defer g.mu.RUnlock()
-	if g.ptr == nil {
+	x := g.export(partListeners)
+	if x == nil {
 		return nil
 	}
-	t := g.walk(func(out *C.cxgo_result) C.int {
-		return C.cxgo_graph_listeners(g.ptr, out)
-	})
-	defer t.release()
-	return t.readListeners()
-}
-
-func (t *tape) readListeners() []Listener {
-	n := t.count()
-	if n == 0 {
-		return nil
-	}
-	ls := make([]Listener, n)
-	for i := range ls {
-		l := &ls[i]
-		l.Name = t.str()
-		l.Port = t.u32()
-		l.Secure = t.bool()
-		if m := t.count(); m > 0 {
-			l.VirtualHosts = make([]VirtualHost, m)
-			for j := range l.VirtualHosts {
-				t.readVirtualHost(&l.VirtualHosts[j])
-			}
-		}
-	}
-	return ls
-}
-
-func (t *tape) readVirtualHost(v *VirtualHost) {
-	v.FQDN = t.str()
-	if t.bool() {
-		tls := &TLS{}
-		ns, name := t.optStr(), t.optStr()
-		if name != nil {
-			ref := ObjectRef{Kind: KindSecret, Name: *name}
-			if ns != nil {
-				ref.Namespace = *ns
-			}
-			tls.Secret = &ref
-		}
-		tls.MinProtocolVersion = t.str()
-		tls.Passthrough = t.bool()
-		v.TLS = tls
-	}
-	if n := t.count(); n > 0 {
-		v.Routes = make([]Route, n)
-		for i := range v.Routes {
-			t.readRoute(&v.Routes[i])
-		}
-	}
-	if t.bool() {
-		v.TCPProxy = &TCPProxy{Clusters: t.readClusters()}
-	}
-}
-
-func (t *tape) readRoute(r *Route) {
-	r.MatchType = MatchType(t.int())
-	r.Path = t.str()
-	r.HTTPSRedirect = t.bool()
-	r.Websocket = t.bool()
-	r.PrefixRewrite = t.optStr()
-	if t.bool() {
-		ms := t.int()
-		r.TimeoutMS = &ms
-	}
-	if t.bool() {
-		r.Retry = &Retry{On: t.str(), NumRetries: t.u32(), PerTryTimeoutMS: t.int()}
-	}
-	r.Source.Kind = Kind(t.int())
-	r.Source.Namespace = t.str()
-	r.Source.Name = t.str()
-	r.Clusters = t.readClusters()
-}
-
-func (t *tape) readClusters() []Cluster {
-	n := t.count()
-	if n == 0 {
-		return nil
-	}
-	cs := make([]Cluster, n)
-	for i := range cs {
-		c := &cs[i]
-		c.Namespace = t.str()
-		c.Service = t.str()
-		c.Port = t.u32()
-		c.PortName = t.str()
-		c.Weight = t.int()
-		c.Strategy = t.str()
-		c.Protocol = t.str()
-		if t.bool() {
-			c.HealthCheck = &HealthCheck{
-				Path:               t.str(),
-				Host:               t.str(),
-				IntervalSeconds:    t.int(),
-				TimeoutSeconds:     t.int(),
-				UnhealthyThreshold: t.int(),
-				HealthyThreshold:   t.int(),
-			}
-		}
-		c.MaxConnections = t.u32()
-		c.MaxPendingRequests = t.u32()
-		c.MaxRequests = t.u32()
-		c.MaxRetries = t.u32()
-	}
-	return cs
-}
-
-func (t *tape) readStatus() Status {
-	var s Status
-	s.Kind = Kind(t.int())
-	s.Namespace = t.str()
-	s.Name = t.str()
-	s.State = State(t.int())
-	s.Description = t.str()
-	s.VirtualHosts = t.readStrings()
-	s.File = t.str()
-	s.Line = t.u32()
-	s.Column = t.u32()
-	return s
+	defer x.free()
+	return x.listeners()
 }
 
 // Statuses returns one status per IngressRoute that is not ignored because of its
 // ingress class, by (namespace, name); nil when there are none or the graph is closed.
 func (g *Graph) Statuses() []Status {
-	g.mu.RLock()
-	defer g.mu.RUnlock()
-	if g.ptr == nil {
+	x := g.export(partStatuses)
+	if x == nil {
 		return nil
 	}
-	t := g.walk(func(out *C.cxgo_result) C.int {
-		return C.cxgo_graph_statuses(g.ptr, nil, out)
-	})
-	defer t.release()
-	n := t.count()
-	if n == 0 {
-		return nil
-	}
-	ss := make([]Status, n)
-	for i := range ss {
-		ss[i] = t.readStatus()
-	}
-	return ss
+	defer x.free()
+	return x.statuses()
 }
 
 // Status returns the status of one IngressRoute, or an *Error matching ErrNotFound when
 // the graph has none for it (no such object, or ignored because of its ingress class).
 func (g *Graph) Status(namespace, name string) (Status, error) {
 	const op = "status"
-	g.mu.RLock()
-	defer g.mu.RUnlock()
-	if g.ptr == nil {
+	nsp, nsl, nap, nal, err := keyArgs(op, namespace, name)
+	if err != nil {
+		return Status{}, err
+	}
+	h := g.handle()
+	p := h.rlock()
+	defer h.runlock()
+	if p == nil {
 		return Status{}, closedError(op)
 	}
-	nsp, nsl := cstr(namespace)
-	nap, nal := cstr(name)
-	var one *C.contour_status
-	if st := C.contour_graph_find_status(&one, g.ptr, nsp, nsl, nap, nal); st != C.CONTOUR_OK {
-		return Status{}, newError(st, op, namespace+"/"+name)
+	one := C.contour_graph_find_status(p, nsp, nsl, nap, nal)
+	if one == nil {
+		return Status{}, newError(C.CONTOUR_ERR_NOT_FOUND, op, namespace+"/"+name)
 	}
-	t := g.walk(func(out *C.cxgo_result) C.int {
-		return C.cxgo_graph_statuses(g.ptr, one, out)
+	x := runExport(op, func(out **C.contour_export) C.contour_result {
+		return C.contour_graph_export_status(out, p, one)
 	})
-	defer t.release()
-	t.count()
-	return t.readStatus(), nil
+	defer x.free()
+	return x.statuses()[0], nil
 }
 
 // Diagnostics returns every diagnostic: the snapshot's load diagnostics and those of
 // resolution, by (file, line, column), then severity, code and message. nil when there
 // are none or the graph is closed.
 func (g *Graph) Diagnostics() []Diagnostic {
-	return g.diagnostics(-1)
+	x := g.export(partDiagnostics)
+	if x == nil {
+		return nil
+	}
+	defer x.free()
+	return x.diagnostics(tDiagnostic)
 }
 
 // DiagnosticsOf returns the diagnostics of one severity, in the same order.
 func (g *Graph) DiagnosticsOf(severity Severity) []Diagnostic {
-	if severity < SeverityInfo || severity > SeverityError {
-		return nil
+	var out []Diagnostic
+	for _, d := range g.Diagnostics() {
+		if d.Severity == severity {
+			out = append(out, d)
+		}
 	}
-	return g.diagnostics(int(severity))
-}
-
-func (g *Graph) diagnostics(severity int) []Diagnostic {
-	g.mu.RLock()
-	defer g.mu.RUnlock()
-	if g.ptr == nil {
-		return nil
-	}
-	t := g.walk(func(out *C.cxgo_result) C.int {
-		return C.cxgo_graph_diagnostics(g.ptr, C.int(severity), out)
-	})
-	defer t.release()
-	return t.readDiagnostics()
+	return out
 }
 
 // DiagnosticCount returns the number of diagnostics of a severity (0 when closed).
 func (g *Graph) DiagnosticCount(severity Severity) int {
-	g.mu.RLock()
-	defer g.mu.RUnlock()
-	n := int(C.contour_graph_diagnostic_count_by_severity(g.ptr, C.contour_severity(severity)))
-	runtime.KeepAlive(g)
-	return n
+	h := g.handle()
+	p := h.rlock()
+	defer h.runlock()
+	if p == nil {
+		return 0
+	}
+	return int(C.contour_graph_diagnostic_count_by_severity(p, C.contour_severity(severity)))
 }
 
 // Render renders the graph. The bytes are a Go copy.
 func (g *Graph) Render(format OutputFormat) ([]byte, error) {
 	const op = "render"
-	g.mu.RLock()
-	defer g.mu.RUnlock()
-	if g.ptr == nil {
+	h := g.handle()
+	p := h.rlock()
+	defer h.runlock()
+	if p == nil {
 		return nil, closedError(op)
 	}
 	var buf *C.contour_buffer
-	st := C.contour_graph_render(&buf, g.ptr, C.contour_output_format(format))
-	runtime.KeepAlive(g)
-	if st != C.CONTOUR_OK {
+	if st := C.contour_graph_render(&buf, p, C.contour_output_format(format)); st != C.CONTOUR_OK {
 		return nil, newError(st, op, "")
 	}
 	defer C.contour_buffer_free(buf)
@@ -439,3 +308,150 @@ func (g *Graph) Text() ([]byte, error) { return g.Render(OutputText) }
 // DOT renders the delegation graph (roots → delegates → services, broken objects marked)
 // for Graphviz.
 func (g *Graph) DOT() ([]byte, error) { return g.Render(OutputDOT) }
+
+// ---- decoding (docs/export.md: LISTENER, VHOST, ROUTE, CLUSTER, HEALTH_CHECK, STATUS) ----
+//
+// Each table is decoded once, in row order, into one slice; a parent's range is a
+// sub-slice of its children's table, and a ref a pointer into it.
+
+func (x *export) healthChecks() []HealthCheck {
+	hs := make([]HealthCheck, x.count[tHealthCheck])
+	for i := range hs {
+		r := x.rec(tHealthCheck, i)
+		hs[i] = HealthCheck{
+			Path:               r.str(),
+			Host:               r.str(),
+			IntervalSeconds:    r.int(),
+			TimeoutSeconds:     r.int(),
+			UnhealthyThreshold: r.int(),
+			HealthyThreshold:   r.int(),
+		}
+	}
+	return hs
+}
+
+func (x *export) clusters() []Cluster {
+	hcs := x.healthChecks()
+	cs := make([]Cluster, x.count[tCluster])
+	for i := range cs {
+		r := x.rec(tCluster, i)
+		c := &cs[i]
+		c.Namespace = r.str()
+		c.Service = r.str()
+		c.Port = r.u32()
+		c.PortName = r.str()
+		c.Weight = r.int()
+		c.Strategy = r.str()
+		c.Protocol = r.str()
+		if hc := r.ref(); hc >= 0 {
+			c.HealthCheck = &hcs[hc]
+		}
+		c.MaxConnections = r.u32()
+		c.MaxPendingRequests = r.u32()
+		c.MaxRequests = r.u32()
+		c.MaxRetries = r.u32()
+	}
+	return cs
+}
+
+func (x *export) routes(clusters []Cluster) []Route {
+	rs := make([]Route, x.count[tRoute])
+	var rewrites chunks[string]
+	var timeouts chunks[int64]
+	var retries chunks[Retry]
+	for i := range rs {
+		r := x.rec(tRoute, i)
+		rt := &rs[i]
+		rt.MatchType = MatchType(r.int())
+		rt.Path = r.str()
+		rt.HTTPSRedirect = r.bool()
+		rt.Websocket = r.bool()
+		rt.PrefixRewrite = r.optStr(&rewrites)
+		hasTimeout, ms := r.bool(), r.int()
+		if hasTimeout {
+			rt.TimeoutMS = timeouts.new()
+			*rt.TimeoutMS = ms
+		}
+		hasRetry := r.bool()
+		retry := Retry{On: r.str(), NumRetries: r.u32(), PerTryTimeoutMS: r.int()}
+		if hasRetry {
+			rt.Retry = retries.new()
+			*rt.Retry = retry
+		}
+		rt.Source.Kind = Kind(r.int())
+		rt.Source.Namespace = r.str()
+		rt.Source.Name = r.str()
+		rt.Clusters = rangeOf(clusters, &r)
+	}
+	return rs
+}
+
+func (x *export) listeners() []Listener {
+	clusters := x.clusters()
+	routes := x.routes(clusters)
+	vs := make([]VirtualHost, x.count[tVHost])
+	var tlss chunks[TLS]
+	var secrets chunks[ObjectRef]
+	var tcps chunks[TCPProxy]
+	for i := range vs {
+		r := x.rec(tVHost, i)
+		v := &vs[i]
+		v.FQDN = r.str()
+		hasTLS := r.bool()
+		ns, nsNull := r.isNull()
+		name, nameNull := r.isNull()
+		tls := TLS{MinProtocolVersion: r.str(), Passthrough: r.bool()}
+		if hasTLS {
+			if !nameNull {
+				tls.Secret = secrets.new()
+				*tls.Secret = ObjectRef{Kind: KindSecret, Name: name}
+				if !nsNull {
+					tls.Secret.Namespace = ns
+				}
+			}
+			v.TLS = tlss.new()
+			*v.TLS = tls
+		}
+		v.Routes = rangeOf(routes, &r)
+		hasTCP := r.bool()
+		first, n := r.rng()
+		if hasTCP {
+			v.TCPProxy = tcps.new()
+			v.TCPProxy.Clusters = sub(clusters, first, n)
+		}
+	}
+	n := x.count[tListener]
+	if n == 0 {
+		return nil
+	}
+	ls := make([]Listener, n)
+	for i := range ls {
+		r := x.rec(tListener, i)
+		ls[i] = Listener{Name: r.str(), Port: r.u32(), Secure: r.bool()}
+		ls[i].VirtualHosts = rangeOf(vs, &r)
+	}
+	return ls
+}
+
+func (x *export) statuses() []Status {
+	n := x.count[tStatus]
+	if n == 0 {
+		return nil
+	}
+	strs := x.strings()
+	ss := make([]Status, n)
+	for i := range ss {
+		r := x.rec(tStatus, i)
+		s := &ss[i]
+		s.Kind = Kind(r.int())
+		s.Namespace = r.str()
+		s.Name = r.str()
+		s.State = State(r.int())
+		s.Description = r.str()
+		s.VirtualHosts = rangeOf(strs, &r)
+		s.File = r.str()
+		s.Line = r.u32()
+		s.Column = r.u32()
+	}
+	return ss
+}

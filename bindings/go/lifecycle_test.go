@@ -48,17 +48,17 @@ func TestVersion(t *testing.T) {
 	if CheckVersion() != nil {
 		t.Errorf("CheckVersion: %v", CheckVersion())
 	}
-	err := checkVersion(BuildVersion, Version{1, 2, 3})
+	err := checkVersion(BuildVersion, Version{2, 2, 3})
 	var ve *VersionError
 	if !errors.As(err, &ve) || !errors.Is(err, ErrVersionMismatch) {
 		t.Fatalf("mismatch: %v", err)
 	}
 	msg := err.Error()
-	if !strings.Contains(msg, "1.2.3") || !strings.Contains(msg, BuildVersion.String()) ||
-		!strings.Contains(msg, "ABI major version 0") {
+	if !strings.Contains(msg, "2.2.3") || !strings.Contains(msg, BuildVersion.String()) ||
+		!strings.Contains(msg, "ABI major version 1") {
 		t.Errorf("message must name both versions: %s", msg)
 	}
-	if checkVersion(Version{0, 9, 9}, Version{0, 1, 0}) != nil {
+	if checkVersion(Version{1, 9, 9}, Version{1, 1, 0}) != nil {
 		t.Errorf("same major must be accepted")
 	}
 }
@@ -110,6 +110,7 @@ func TestClosedHandles(t *testing.T) {
 	isClosed("LoadBytes", s.LoadBytes("x", []byte("{}")))
 	isClosed("LoadPath", s.LoadPath("/nonexistent"))
 	isClosed("Remove", s.Remove(KindService, "default", "web"))
+	isClosed("ReplaceObject", s.ReplaceObject(KindService, "default", "web", "x", []byte(svcWeb)))
 	_, err = s.Find(KindService, "default", "web")
 	isClosed("Find", err)
 	_, err = s.Resolve(nil)

@@ -213,183 +213,244 @@ type SecretKey struct {
 	NonEmpty bool
 }
 
-func (t *tape) readObject() Object {
-	var o Object
-	o.Kind = Kind(t.int())
-	o.APIVersion = t.str()
-	o.Namespace = t.str()
-	o.Name = t.str()
-	o.File = t.str()
-	o.Line = t.u32()
-	o.Column = t.u32()
-	if n := t.count(); n > 0 {
-		o.Annotations = make([]Annotation, n)
-		for i := range o.Annotations {
-			o.Annotations[i] = Annotation{Key: t.str(), Value: t.str()}
-		}
-	}
-	o.Diagnostics = t.readDiagnostics()
-	switch o.Kind {
-	case KindIngressRoute:
-		o.IngressRoute = t.readIngressRoute()
-	case KindTLSCertificateDelegation:
-		o.TLSCertificateDelegation = t.readTLSCD()
-	case KindIngress:
-		o.Ingress = t.readIngress()
-	case KindService:
-		o.Service = t.readService()
-	case KindSecret:
-		o.Secret = t.readSecret()
-	}
-	return o
-}
+// ---- decoding (docs/export.md: OBJECT and the tables after it) ----
+//
+// As for the graph, each table is decoded once into one slice; ranges are sub-slices and
+// refs pointers into them.
 
-func (t *tape) readIRServices() []IRService {
-	n := t.count()
+// objects decodes the OBJECT table; nil when it is empty.
+func (x *export) objects() []Object {
+	n := x.count[tObject]
 	if n == 0 {
 		return nil
 	}
-	ss := make([]IRService, n)
+	strs := x.strings()
+	annotations := make([]Annotation, x.count[tAnnotation])
+	for i := range annotations {
+		r := x.rec(tAnnotation, i)
+		annotations[i] = Annotation{Key: r.str(), Value: r.str()}
+	}
+	diags := x.diagnostics(tObjectDiagnostic)
+	irs := x.ingressRoutes()
+	tds := x.tlsCertificateDelegations(strs)
+	ings := x.ingresses(strs)
+	svcs := x.services()
+	secs := x.secrets()
+	objs := make([]Object, n)
+	for i := range objs {
+		r := x.rec(tObject, i)
+		o := &objs[i]
+		o.Kind = Kind(r.int())
+		o.APIVersion = r.str()
+		o.Namespace = r.str()
+		o.Name = r.str()
+		o.File = r.str()
+		o.Line = r.u32()
+		o.Column = r.u32()
+		o.Annotations = rangeOf(annotations, &r)
+		o.Diagnostics = rangeOf(diags, &r)
+		spec := r.ref()
+		switch o.Kind {
+		case KindIngressRoute:
+			o.IngressRoute = &irs[spec]
+		case KindTLSCertificateDelegation:
+			o.TLSCertificateDelegation = &tds[spec]
+		case KindIngress:
+			o.Ingress = &ings[spec]
+		case KindService:
+			o.Service = &svcs[spec]
+		case KindSecret:
+			o.Secret = &secs[spec]
+		}
+	}
+	return objs
+}
+
+func (x *export) irServices() []IRService {
+	hcs := make([]IRHealthCheck, x.count[tHealthCheck])
+	for i := range hcs {
+		r := x.rec(tHealthCheck, i)
+		hcs[i] = IRHealthCheck{
+			Path:                    r.str(),
+			Host:                    r.str(),
+			IntervalSeconds:         r.int(),
+			TimeoutSeconds:          r.int(),
+			UnhealthyThresholdCount: r.int(),
+			HealthyThresholdCount:   r.int(),
+		}
+	}
+	ss := make([]IRService, x.count[tIRService])
 	for i := range ss {
+		r := x.rec(tIRService, i)
 		s := &ss[i]
-		s.Name = t.str()
-		s.Port = t.int()
-		s.Weight = t.int()
-		s.Strategy = t.str()
-		if t.bool() {
-			s.HealthCheck = &IRHealthCheck{
-				Path:                    t.str(),
-				Host:                    t.str(),
-				IntervalSeconds:         t.int(),
-				TimeoutSeconds:          t.int(),
-				UnhealthyThresholdCount: t.int(),
-				HealthyThresholdCount:   t.int(),
-			}
+		s.Name = r.str()
+		s.Port = r.int()
+		s.Weight = r.int()
+		s.Strategy = r.str()
+		if hc := r.ref(); hc >= 0 {
+			s.HealthCheck = &hcs[hc]
 		}
 	}
 	return ss
 }
 
-func (t *tape) readIRDelegate() *IRDelegate {
-	if !t.bool() {
+// irDelegate reads a has_delegate flag and the name and namespace after it.
+func irDelegate(r *rec, ds *chunks[IRDelegate]) *IRDelegate {
+	has := r.bool()
+	d := IRDelegate{Name: r.str(), Namespace: r.str()}
+	if !has {
 		return nil
 	}
-	return &IRDelegate{Name: t.str(), Namespace: t.str()}
+	p := ds.new()
+	*p = d
+	return p
 }
 
-func (t *tape) readIngressRoute() *IngressRouteSpec {
-	ir := &IngressRouteSpec{}
-	if t.bool() {
-		vh := &IRVirtualHost{FQDN: t.str()}
-		if t.bool() {
-			vh.TLS = &IRTLS{SecretName: t.str(), MinimumProtocolVersion: t.str(), Passthrough: t.bool()}
+func (x *export) ingressRoutes() []IngressRouteSpec {
+	services := x.irServices()
+	routes := make([]IRRoute, x.count[tIRRoute])
+	var delegates chunks[IRDelegate]
+	var timeouts chunks[IRTimeoutPolicy]
+	var retries chunks[IRRetryPolicy]
+	for i := range routes {
+		r := x.rec(tIRRoute, i)
+		rt := &routes[i]
+		rt.Match = r.str()
+		rt.Services = rangeOf(services, &r)
+		rt.Delegate = irDelegate(&r, &delegates)
+		rt.EnableWebsockets = r.bool()
+		rt.PermitInsecure = r.bool()
+		rt.PrefixRewrite = r.str()
+		hasTimeout, request := r.bool(), r.str()
+		if hasTimeout {
+			rt.TimeoutPolicy = timeouts.new()
+			rt.TimeoutPolicy.Request = request
 		}
-		ir.VirtualHost = vh
-	}
-	if n := t.count(); n > 0 {
-		ir.Routes = make([]IRRoute, n)
-		for i := range ir.Routes {
-			r := &ir.Routes[i]
-			r.Match = t.str()
-			r.Services = t.readIRServices()
-			r.Delegate = t.readIRDelegate()
-			r.EnableWebsockets = t.bool()
-			r.PermitInsecure = t.bool()
-			r.PrefixRewrite = t.str()
-			if t.bool() {
-				r.TimeoutPolicy = &IRTimeoutPolicy{Request: t.str()}
-			}
-			if t.bool() {
-				r.RetryPolicy = &IRRetryPolicy{Count: t.int(), PerTryTimeout: t.str()}
-			}
-		}
-	}
-	if t.bool() {
-		ir.TCPProxy = &IRTCPProxy{Services: t.readIRServices(), Delegate: t.readIRDelegate()}
-	}
-	return ir
-}
-
-func (t *tape) readStrings() []string {
-	n := t.count()
-	if n == 0 {
-		return nil
-	}
-	ss := make([]string, n)
-	for i := range ss {
-		ss[i] = t.str()
-	}
-	return ss
-}
-
-func (t *tape) readTLSCD() *TLSCertificateDelegationSpec {
-	spec := &TLSCertificateDelegationSpec{}
-	if n := t.count(); n > 0 {
-		spec.Delegations = make([]CertificateDelegation, n)
-		for i := range spec.Delegations {
-			spec.Delegations[i] = CertificateDelegation{SecretName: t.str(), TargetNamespaces: t.readStrings()}
+		hasRetry := r.bool()
+		retry := IRRetryPolicy{Count: r.int(), PerTryTimeout: r.str()}
+		if hasRetry {
+			rt.RetryPolicy = retries.new()
+			*rt.RetryPolicy = retry
 		}
 	}
-	return spec
-}
-
-func (t *tape) readBackend() *IngressBackend {
-	if !t.bool() {
-		return nil
-	}
-	return &IngressBackend{
-		Service:    t.str(),
-		PortIsName: t.bool(),
-		PortNumber: t.int(),
-		PortName:   t.str(),
-		Resource:   t.bool(),
-	}
-}
-
-func (t *tape) readIngress() *IngressSpec {
-	spec := &IngressSpec{IngressClassName: t.str(), DefaultBackend: t.readBackend()}
-	if n := t.count(); n > 0 {
-		spec.Rules = make([]IngressRule, n)
-		for i := range spec.Rules {
-			r := &spec.Rules[i]
-			r.Host = t.str()
-			r.HasHTTP = t.bool()
-			if m := t.count(); m > 0 {
-				r.Paths = make([]IngressPath, m)
-				for j := range r.Paths {
-					r.Paths[j] = IngressPath{Path: t.str(), PathType: t.str(), Backend: t.readBackend()}
-				}
+	irs := make([]IngressRouteSpec, x.count[tIngressRoute])
+	var vhosts chunks[IRVirtualHost]
+	var tlss chunks[IRTLS]
+	var tcps chunks[IRTCPProxy]
+	for i := range irs {
+		r := x.rec(tIngressRoute, i)
+		ir := &irs[i]
+		hasVH, fqdn := r.bool(), r.str()
+		hasTLS := r.bool()
+		tls := IRTLS{SecretName: r.str(), MinimumProtocolVersion: r.str(), Passthrough: r.bool()}
+		if hasVH {
+			ir.VirtualHost = vhosts.new()
+			ir.VirtualHost.FQDN = fqdn
+			if hasTLS {
+				ir.VirtualHost.TLS = tlss.new()
+				*ir.VirtualHost.TLS = tls
 			}
 		}
-	}
-	if n := t.count(); n > 0 {
-		spec.TLS = make([]IngressTLS, n)
-		for i := range spec.TLS {
-			spec.TLS[i] = IngressTLS{SecretName: t.str(), Hosts: t.readStrings()}
+		ir.Routes = rangeOf(routes, &r)
+		hasTCP := r.bool()
+		tcp := IRTCPProxy{Services: rangeOf(services, &r), Delegate: irDelegate(&r, &delegates)}
+		if hasTCP {
+			ir.TCPProxy = tcps.new()
+			*ir.TCPProxy = tcp
 		}
 	}
-	return spec
+	return irs
 }
 
-func (t *tape) readService() *ServiceSpec {
-	spec := &ServiceSpec{}
-	if n := t.count(); n > 0 {
-		spec.Ports = make([]ServicePort, n)
-		for i := range spec.Ports {
-			spec.Ports[i] = ServicePort{Name: t.str(), Port: t.int()}
-		}
+func (x *export) tlsCertificateDelegations(strs []string) []TLSCertificateDelegationSpec {
+	ds := make([]CertificateDelegation, x.count[tTLSCDDelegation])
+	for i := range ds {
+		r := x.rec(tTLSCDDelegation, i)
+		ds[i] = CertificateDelegation{SecretName: r.str()}
+		ds[i].TargetNamespaces = rangeOf(strs, &r)
 	}
-	return spec
+	specs := make([]TLSCertificateDelegationSpec, x.count[tTLSCD])
+	for i := range specs {
+		r := x.rec(tTLSCD, i)
+		specs[i].Delegations = rangeOf(ds, &r)
+	}
+	return specs
 }
 
-func (t *tape) readSecret() *SecretSpec {
-	spec := &SecretSpec{Type: t.str()}
-	if n := t.count(); n > 0 {
-		spec.Keys = make([]SecretKey, n)
-		for i := range spec.Keys {
-			spec.Keys[i] = SecretKey{Name: t.str(), NonEmpty: t.bool()}
-		}
+func (x *export) ingresses(strs []string) []IngressSpec {
+	backends := make([]IngressBackend, x.count[tIngressBackend])
+	for i := range backends {
+		r := x.rec(tIngressBackend, i)
+		b := &backends[i]
+		b.Service = r.str()
+		b.PortNumber = r.int()
+		name, null := r.isNull()
+		b.PortName, b.PortIsName = name, !null
+		b.Resource = r.bool()
 	}
-	spec.IsTLS = t.bool()
-	return spec
+	backend := func(ref int) *IngressBackend {
+		if ref < 0 {
+			return nil
+		}
+		return &backends[ref]
+	}
+	paths := make([]IngressPath, x.count[tIngressPath])
+	for i := range paths {
+		r := x.rec(tIngressPath, i)
+		paths[i] = IngressPath{Path: r.str(), PathType: r.str()}
+		paths[i].Backend = backend(r.ref())
+	}
+	rules := make([]IngressRule, x.count[tIngressRule])
+	for i := range rules {
+		r := x.rec(tIngressRule, i)
+		rules[i] = IngressRule{Host: r.str(), HasHTTP: r.bool()}
+		rules[i].Paths = rangeOf(paths, &r)
+	}
+	tlss := make([]IngressTLS, x.count[tIngressTLS])
+	for i := range tlss {
+		r := x.rec(tIngressTLS, i)
+		tlss[i] = IngressTLS{SecretName: r.str()}
+		tlss[i].Hosts = rangeOf(strs, &r)
+	}
+	specs := make([]IngressSpec, x.count[tIngress])
+	for i := range specs {
+		r := x.rec(tIngress, i)
+		s := &specs[i]
+		s.IngressClassName = r.str()
+		s.DefaultBackend = backend(r.ref())
+		s.Rules = rangeOf(rules, &r)
+		s.TLS = rangeOf(tlss, &r)
+	}
+	return specs
+}
+
+func (x *export) services() []ServiceSpec {
+	ports := make([]ServicePort, x.count[tServicePort])
+	for i := range ports {
+		r := x.rec(tServicePort, i)
+		ports[i] = ServicePort{Name: r.str(), Port: r.int()}
+	}
+	specs := make([]ServiceSpec, x.count[tService])
+	for i := range specs {
+		r := x.rec(tService, i)
+		specs[i].Ports = rangeOf(ports, &r)
+	}
+	return specs
+}
+
+func (x *export) secrets() []SecretSpec {
+	keys := make([]SecretKey, x.count[tSecretKey])
+	for i := range keys {
+		r := x.rec(tSecretKey, i)
+		keys[i] = SecretKey{Name: r.str(), NonEmpty: r.bool()}
+	}
+	specs := make([]SecretSpec, x.count[tSecret])
+	for i := range specs {
+		r := x.rec(tSecret, i)
+		s := &specs[i]
+		s.Type = r.str()
+		s.Keys = rangeOf(keys, &r)
+		s.IsTLS = r.bool()
+	}
+	return specs
 }

@@ -3,39 +3,45 @@ package contour
 /*
 #include <stdlib.h>
 #include <contour/contour.h>
-#include "walk.h"
 */
 import "C"
 
 import (
-	"runtime"
+	"errors"
 	"strings"
-	"sync"
 	"unsafe"
 )
 
 // Snapshot is a set of Kubernetes objects loaded from YAML or JSON files, directories
 // and byte slices, with the diagnostics met while loading them. It owns a C
-// contour_snapshot; release it with Close (a finalizer frees it if it is forgotten, but
-// C memory is not seen by the Go garbage collector, so do not rely on that).
+// contour_snapshot, which keeps its own copy of the Config it was created with; release
+// it with Close (a finalizer frees it if it is forgotten, but C memory is not seen by the
+// Go garbage collector, so do not rely on that). Copies of a Snapshot value share the C
+// snapshot: closing one closes them all, once. The zero Snapshot is closed.
 //
 // Thread-safety: all methods are safe for concurrent use. Reads (Resolve, Objects, Find,
-// Diagnostics, Len) run concurrently with each other; LoadPath, LoadBytes, Remove and
-// Close take the snapshot exclusively, waiting for reads in progress. Resolving one
-// snapshot from many goroutines at once is the intended way to use several cores.
+// Diagnostics, Len, Config) run concurrently with each other; LoadPath, LoadBytes,
+// ReplaceObject, Remove and Close take the snapshot exclusively, waiting for reads in progress. A method called
+// after Close, or racing with it, finds the snapshot closed: an error or an empty result,
+// never freed memory. Resolving one snapshot from many goroutines at once is the intended
+// way to use several cores.
 //
 // Loading never stops at a bad document: a document that cannot be used is an error
 // diagnostic, and the others load. When two objects of one kind share a namespace and
 // name, the later replaces the earlier, with a warning.
 type Snapshot struct {
-	mu  sync.RWMutex
-	ptr *C.contour_snapshot // nil once closed
-	cfg *Config             // a private copy; nil means defaults
+	h *handle[*C.contour_snapshot]
+	// The binding's own settings (the rest of the Config is in the C snapshot).
+	format C.contour_format
+	strict bool
 }
 
-// NewSnapshot creates an empty snapshot. It keeps cfg's default namespace, limits,
-// format and Strict setting for its loads, and cfg's resolution settings as the
-// defaults of Resolve. cfg may be nil for the defaults.
+func freeSnapshot(p *C.contour_snapshot) { C.contour_snapshot_free(p) }
+
+// NewSnapshot creates an empty snapshot. The snapshot keeps its own copy of cfg: its
+// default namespace and limits for loading, its resolution settings for Resolve(nil),
+// and the binding's Format and Strict. cfg may be nil for the defaults, and may be
+// changed afterwards without effect on the snapshot.
 func NewSnapshot(cfg *Config) (*Snapshot, error) {
 	if versionErr != nil {
 		return nil, versionErr
@@ -49,66 +55,73 @@ func NewSnapshot(cfg *Config) (*Snapshot, error) {
 	if st := C.contour_snapshot_new(&p, cc); st != C.CONTOUR_OK {
 		return nil, newError(st, "new snapshot", "")
 	}
-	s := &Snapshot{ptr: p, cfg: cfg.clone()}
-	runtime.SetFinalizer(s, (*Snapshot).free)
-	return s, nil
+	return &Snapshot{h: newHandle(p, freeSnapshot), format: cfg.format(), strict: cfg.strict()}, nil
 }
 
 // Load creates a snapshot and loads each path into it (a file, or every *.yaml, *.yml and
-// *.json file under a directory, recursively, in byte order of their paths). On any
-// error (an unreadable path, an exceeded limit, or error diagnostics with cfg.Strict set)
-// it returns nil and the error; bad documents are otherwise diagnostics, not errors.
+// *.json file under a directory, recursively, in byte order of their paths), as LoadPath
+// does. Like the C library, it keeps going when a path fails: it loads every path it can
+// and returns the snapshot together with the errors of the others (one error, or several
+// joined with errors.Join). The snapshot is nil only when it could not be created (an
+// invalid Config, a library of another ABI version); otherwise close it, error or not.
+// Bad documents are diagnostics, not errors, unless cfg.Strict is set.
 func Load(paths []string, cfg *Config) (*Snapshot, error) {
 	s, err := NewSnapshot(cfg)
 	if err != nil {
 		return nil, err
 	}
+	var errs []error
 	for _, p := range paths {
 		if err := s.LoadPath(p); err != nil {
-			s.Close()
-			return nil, err
+			errs = append(errs, err)
 		}
 	}
-	return s, nil
+	return s, joinErrors(errs)
 }
 
 // LoadBytes creates a snapshot from one YAML or JSON input held in memory; name is the
-// source name diagnostics use (e.g. "<stdin>"). Errors as for Load.
+// source name diagnostics use (e.g. "<stdin>"). As for Load, the snapshot is returned
+// with the error of the load, and is nil only when it could not be created.
 func LoadBytes(name string, data []byte, cfg *Config) (*Snapshot, error) {
 	s, err := NewSnapshot(cfg)
 	if err != nil {
 		return nil, err
 	}
-	if err := s.LoadBytes(name, data); err != nil {
-		s.Close()
-		return nil, err
-	}
-	return s, nil
+	return s, s.LoadBytes(name, data)
 }
 
-func (s *Snapshot) free() {
-	if s.ptr != nil {
-		C.contour_snapshot_free(s.ptr)
-		s.ptr = nil
+// joinErrors returns nil, the only error, or errors.Join of several.
+func joinErrors(errs []error) error {
+	switch len(errs) {
+	case 0:
+		return nil
+	case 1:
+		return errs[0]
 	}
+	return errors.Join(errs...)
 }
 
-// Close releases the snapshot's C memory. It is idempotent and always returns nil.
-// Graphs resolved from the snapshot and Go values copied out of it stay valid. After
-// Close, the load methods, Remove, Find and Resolve return an error matching ErrClosed
-// and ErrInvalid; Objects and Diagnostics return nil, and Len and ErrorCount 0.
+// handle returns the snapshot's handle; nil for a nil *Snapshot.
+func (s *Snapshot) handle() *handle[*C.contour_snapshot] {
+	if s == nil {
+		return nil
+	}
+	return s.h
+}
+
+// Close releases the snapshot's C memory. It is idempotent, also across copies of the
+// Snapshot, and always returns nil; a nil *Snapshot may be closed. Graphs resolved from
+// the snapshot and Go values copied out of it stay valid. After Close, the load methods,
+// ReplaceObject, Remove, Find, Resolve and Config return an error matching ErrClosed and
+// ErrInvalid; Objects and Diagnostics return nil, and Len and ErrorCount 0.
 func (s *Snapshot) Close() error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.free()
-	runtime.SetFinalizer(s, nil)
+	s.handle().close()
 	return nil
 }
 
 // errorsAbout returns the error diagnostics whose file is the source or lies under it
 // (when dir is set), only those with the given code unless code is "".
-func (s *Snapshot) errorsAbout(source string, dir bool, code string) []Diagnostic {
-	all := s.diagnostics()
+func errorsAbout(all []Diagnostic, source string, dir bool, code string) []Diagnostic {
 	var out []Diagnostic
 	prefix := strings.TrimSuffix(source, "/") + "/"
 	for _, d := range all {
@@ -122,24 +135,25 @@ func (s *Snapshot) errorsAbout(source string, dir bool, code string) []Diagnosti
 	return out
 }
 
-// loadResult turns the status of a load into the error to return. It is called with the
-// lock held.
-func (s *Snapshot) loadResult(st C.contour_result, op, source string, dir bool, errorsBefore C.size_t) error {
+// loadResult turns the result of a load into the error to return. The caller holds the
+// lock on p.
+func (s *Snapshot) loadResult(p *C.contour_snapshot, st C.contour_result, op, source string, dir bool, errorsBefore C.size_t) error {
 	if st != C.CONTOUR_OK {
 		e := newError(st, op, source)
 		switch st {
 		case C.CONTOUR_ERR_IO:
-			e.Diagnostics = s.errorsAbout(source, dir, "io-error")
+			e.Diagnostics = errorsAbout(snapshotDiagnostics(p), source, dir, "io-error")
 		case C.CONTOUR_ERR_LIMIT:
-			e.Diagnostics = s.errorsAbout(source, dir, "limit-input")
+			e.Diagnostics = errorsAbout(snapshotDiagnostics(p), source, dir, "limit-input")
 		}
 		return e
 	}
-	if s.cfg.strict() && C.contour_snapshot_diagnostic_count_by_severity(s.ptr, C.CONTOUR_SEVERITY_ERROR) > errorsBefore {
-		ds := s.errorsAbout(source, dir, "")
+	if s.strict && C.contour_snapshot_diagnostic_count_by_severity(p, C.CONTOUR_SEVERITY_ERROR) > errorsBefore {
+		all := snapshotDiagnostics(p)
+		ds := errorsAbout(all, source, dir, "")
 		if len(ds) == 0 {
 			// A load can replace objects and their diagnostics; report all errors then.
-			ds = errorsOnly(s.diagnostics())
+			ds = errorsOnly(all)
 		}
 		return &LoadError{Op: op, Source: source, Diagnostics: ds}
 	}
@@ -149,7 +163,7 @@ func (s *Snapshot) loadResult(st C.contour_result, op, source string, dir bool, 
 // LoadPath loads a file, or every *.yaml, *.yml and *.json file under a directory,
 // recursively, in byte order of their paths (entries whose name starts with '.' are
 // skipped; symbolic links to directories are not followed). The path becomes the source
-// name of diagnostics.
+// name of diagnostics. A path with a NUL byte in it is refused (ErrInvalid and ErrNUL).
 //
 // Bad documents are diagnostics, not errors, unless the snapshot's Config.Strict is set
 // (then a *LoadError lists the error diagnostics about this path). A file or directory
@@ -158,45 +172,78 @@ func (s *Snapshot) loadResult(st C.contour_result, op, source string, dir bool, 
 // cases the files that could be read are loaded.
 func (s *Snapshot) LoadPath(path string) error {
 	const op = "load path"
+	if strings.IndexByte(path, 0) >= 0 {
+		return nulError(op, "path", path)
+	}
 	cpath := C.CString(path)
 	defer C.free(unsafe.Pointer(cpath))
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.ptr == nil {
+	return s.load(op, path, true, func(p *C.contour_snapshot) C.contour_result {
+		return C.contour_snapshot_load_path(p, cpath, s.format)
+	})
+}
+
+// load runs one load call with the snapshot held exclusively, and turns its result into
+// the error to return (see loadResult).
+func (s *Snapshot) load(op, source string, dir bool, call func(p *C.contour_snapshot) C.contour_result) error {
+	return s.change(op, source, dir, func(p *C.contour_snapshot) (C.contour_result, C.size_t) {
+		before := C.contour_snapshot_diagnostic_count_by_severity(p, C.CONTOUR_SEVERITY_ERROR)
+		return call(p), before
+	})
+}
+
+// change runs a call that loads (and may first remove) with the snapshot held
+// exclusively; the call returns its result and the number of error diagnostics just
+// before its load, and loadResult turns them into the error to return.
+func (s *Snapshot) change(op, source string, dir bool, call func(p *C.contour_snapshot) (C.contour_result, C.size_t)) error {
+	h := s.handle()
+	p := h.lock()
+	defer h.unlock()
+	if p == nil {
 		return closedError(op)
 	}
-	before := C.contour_snapshot_diagnostic_count_by_severity(s.ptr, C.CONTOUR_SEVERITY_ERROR)
-	st := C.contour_snapshot_load_path(s.ptr, cpath, s.cfg.format())
-	err := s.loadResult(st, op, path, true, before)
-	runtime.KeepAlive(s)
-	return err
+	st, before := call(p)
+	return s.loadResult(p, st, op, source, dir, before)
 }
 
 // LoadBytes loads one YAML or JSON input held in memory (data is not retained). name is
-// the source name diagnostics use. Errors as for LoadPath; an input larger than
-// Limits.InputBytes loads nothing and gives an *Error with Status CodeLimit.
+// the source name diagnostics use; it may not contain a NUL byte (ErrInvalid and ErrNUL).
+// Errors as for LoadPath; an input larger than Limits.InputBytes loads nothing and gives
+// an *Error with Status CodeLimit.
 func (s *Snapshot) LoadBytes(name string, data []byte) error {
 	const op = "load bytes"
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.ptr == nil {
-		return closedError(op)
+	np, nl, dp, err := bufferArgs(op, "name", name, data)
+	if err != nil {
+		return err
 	}
-	var dp *C.char
+	return s.load(op, name, false, func(p *C.contour_snapshot) C.contour_result {
+		return C.contour_snapshot_load_buffer(p, np, nl, dp, C.size_t(len(data)), s.format)
+	})
+}
+
+// bufferArgs passes a source name and an input to C (see cstr): name may be empty, but
+// the library wants a pointer for it.
+func bufferArgs(op, what, name string, data []byte) (np *C.char, nl C.size_t, dp *C.char, err error) {
+	if np, nl, err = cstr(op, what, name); err != nil {
+		return nil, 0, nil, err
+	}
+	if np == nil {
+		np = (*C.char)(unsafe.Pointer(&[1]byte{}))
+	}
 	if len(data) > 0 {
 		dp = (*C.char)(unsafe.Pointer(&data[0]))
 	}
-	np, nl := cstr(name)
-	if np == nil {
-		// The name may be empty, but the library wants a pointer.
-		np = (*C.char)(unsafe.Pointer(&[1]byte{}))
+	return np, nl, dp, nil
+}
+
+// keyArgs passes an object's namespace and name to C (see cstr).
+func keyArgs(op, namespace, name string) (nsp *C.char, nsl C.size_t, nap *C.char, nal C.size_t, err error) {
+	if nsp, nsl, err = cstr(op, "namespace", namespace); err != nil {
+		return nil, 0, nil, 0, err
 	}
-	before := C.contour_snapshot_diagnostic_count_by_severity(s.ptr, C.CONTOUR_SEVERITY_ERROR)
-	st := C.contour_snapshot_load_buffer(s.ptr, np, nl, dp, C.size_t(len(data)), s.cfg.format())
-	err := s.loadResult(st, op, name, false, before)
-	runtime.KeepAlive(s)
-	runtime.KeepAlive(data)
-	return err
+	if nap, nal, err = cstr(op, "name", name); err != nil {
+		return nil, 0, nil, 0, err
+	}
+	return nsp, nsl, nap, nal, nil
 }
 
 // Remove removes one object and the load diagnostics about it. Removing then loading an
@@ -204,148 +251,199 @@ func (s *Snapshot) LoadBytes(name string, data []byte) error {
 // ErrNotFound when there is no such object.
 func (s *Snapshot) Remove(kind Kind, namespace, name string) error {
 	const op = "remove"
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.ptr == nil {
+	nsp, nsl, nap, nal, err := keyArgs(op, namespace, name)
+	if err != nil {
+		return err
+	}
+	h := s.handle()
+	p := h.lock()
+	defer h.unlock()
+	if p == nil {
 		return closedError(op)
 	}
-	nsp, nsl := cstr(namespace)
-	nap, nal := cstr(name)
-	st := C.contour_snapshot_remove(s.ptr, C.contour_kind(kind), nsp, nsl, nap, nal)
-	runtime.KeepAlive(s)
-	if st != C.CONTOUR_OK {
+	if st := C.contour_snapshot_remove(p, C.contour_kind(kind), nsp, nsl, nap, nal); st != C.CONTOUR_OK {
 		return newError(st, op, kindDetail(kind)+" "+namespace+"/"+name)
 	}
 	return nil
 }
 
+// ReplaceObject replaces one object with a new version of it: it removes the object of
+// the given kind, namespace and name when the snapshot has one (with the load
+// diagnostics about it), then loads data under the source name, as one change — readers
+// never see the snapshot between the two, and the new version loads without a duplicate
+// warning. data should hold that one object (a controller passes the API server's JSON
+// for it); an object the snapshot does not have yet is simply loaded. This is how a
+// controller applies a watch event for an added or updated object (Remove applies a
+// deletion).
+//
+// An unknown kind, or a namespace, name or source with a NUL byte in it, gives an *Error
+// matching ErrInvalid (with ErrNUL for the NUL byte) and changes nothing. Otherwise the
+// errors are LoadBytes': when data cannot be loaded (an input larger than
+// Limits.InputBytes, or, with Config.Strict, a document with errors), the old version is
+// gone all the same.
+//
+// Diagnostics about a document that did not become an object (it is not valid YAML or
+// JSON, or is not an object of a modelled kind) belong to no object, so a later
+// ReplaceObject or Remove of the object does not remove them.
+func (s *Snapshot) ReplaceObject(kind Kind, namespace, name, source string, data []byte) error {
+	const op = "replace object"
+	if !kind.valid() {
+		return newError(C.CONTOUR_ERR_INVALID, op, kindDetail(kind))
+	}
+	nsp, nsl, nap, nal, err := keyArgs(op, namespace, name)
+	if err != nil {
+		return err
+	}
+	srcp, srcl, dp, err := bufferArgs(op, "source", source, data)
+	if err != nil {
+		return err
+	}
+	return s.change(op, source, false, func(p *C.contour_snapshot) (C.contour_result, C.size_t) {
+		st := C.contour_snapshot_remove(p, C.contour_kind(kind), nsp, nsl, nap, nal)
+		if st != C.CONTOUR_OK && st != C.CONTOUR_ERR_NOT_FOUND {
+			return st, 0
+		}
+		// Errors are counted after the removal, which may have taken some away.
+		before := C.contour_snapshot_diagnostic_count_by_severity(p, C.CONTOUR_SEVERITY_ERROR)
+		return C.contour_snapshot_load_buffer(p, srcp, srcl, dp, C.size_t(len(data)), s.format), before
+	})
+}
+
 // Len returns the number of objects of a kind (0 for an unknown kind or a closed
 // snapshot).
 func (s *Snapshot) Len(kind Kind) int {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	n := int(C.contour_snapshot_object_count(s.ptr, C.contour_kind(kind)))
-	runtime.KeepAlive(s)
-	return n
+	h := s.handle()
+	p := h.rlock()
+	defer h.runlock()
+	if p == nil {
+		return 0
+	}
+	return int(C.contour_snapshot_object_count(p, C.contour_kind(kind)))
 }
 
 // Objects returns copies of every object of a kind, in (namespace, name) byte order; nil
 // for an unknown kind, an empty kind or a closed snapshot.
 func (s *Snapshot) Objects(kind Kind) []Object {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	if s.ptr == nil || !kind.valid() {
+	if !kind.valid() {
 		return nil
 	}
-	t, err := runTape(func(out *C.cxgo_result) C.int {
-		return C.cxgo_snapshot_objects(s.ptr, C.int(kind), nil, out)
+	h := s.handle()
+	p := h.rlock()
+	defer h.runlock()
+	if p == nil {
+		return nil
+	}
+	x := runExport("objects", func(out **C.contour_export) C.contour_result {
+		return C.contour_snapshot_export(out, p, C.contour_kind(kind), partObjects)
 	})
-	runtime.KeepAlive(s)
-	if err != nil {
-		panic(err) // C ran out of memory, as a Go allocation failure would
-	}
-	defer t.release()
-	n := t.count()
-	if n == 0 {
-		return nil
-	}
-	objs := make([]Object, n)
-	for i := range objs {
-		objs[i] = t.readObject()
-	}
-	return objs
+	defer x.free()
+	return x.objects()
 }
 
 // Find returns a copy of the object of the given kind, namespace and name. It returns an
-// *Error matching ErrNotFound when there is none.
+// *Error matching ErrNotFound when there is none, and one matching ErrInvalid for an
+// unknown kind or a namespace or name with a NUL byte.
 func (s *Snapshot) Find(kind Kind, namespace, name string) (*Object, error) {
 	const op = "find"
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	if s.ptr == nil {
-		return nil, closedError(op)
+	if !kind.valid() {
+		return nil, newError(C.CONTOUR_ERR_INVALID, op, kindDetail(kind))
 	}
-	nsp, nsl := cstr(namespace)
-	nap, nal := cstr(name)
-	var obj *C.contour_object
-	st := C.contour_snapshot_find(&obj, s.ptr, C.contour_kind(kind), nsp, nsl, nap, nal)
-	if st != C.CONTOUR_OK {
-		return nil, newError(st, op, kindDetail(kind)+" "+namespace+"/"+name)
-	}
-	t, err := runTape(func(out *C.cxgo_result) C.int {
-		return C.cxgo_snapshot_objects(s.ptr, C.int(kind), obj, out)
-	})
-	runtime.KeepAlive(s)
+	nsp, nsl, nap, nal, err := keyArgs(op, namespace, name)
 	if err != nil {
 		return nil, err
 	}
-	defer t.release()
-	t.count()
-	o := t.readObject()
-	return &o, nil
+	h := s.handle()
+	p := h.rlock()
+	defer h.runlock()
+	if p == nil {
+		return nil, closedError(op)
+	}
+	obj := C.contour_snapshot_find(p, C.contour_kind(kind), nsp, nsl, nap, nal)
+	if obj == nil {
+		return nil, newError(C.CONTOUR_ERR_NOT_FOUND, op, kindDetail(kind)+" "+namespace+"/"+name)
+	}
+	x := runExport(op, func(out **C.contour_export) C.contour_result {
+		return C.contour_snapshot_export_object(out, p, obj)
+	})
+	defer x.free()
+	return &x.objects()[0], nil
 }
 
-// diagnostics reads the load diagnostics; the caller holds a lock.
-func (s *Snapshot) diagnostics() []Diagnostic {
-	if s.ptr == nil {
-		return nil
-	}
-	t, err := runTape(func(out *C.cxgo_result) C.int {
-		return C.cxgo_snapshot_diagnostics(s.ptr, out)
+// snapshotDiagnostics copies the load diagnostics out; the caller holds a lock on p.
+func snapshotDiagnostics(p *C.contour_snapshot) []Diagnostic {
+	x := runExport("diagnostics", func(out **C.contour_export) C.contour_result {
+		return C.contour_snapshot_export(out, p, C.CONTOUR_KIND_NONE, partDiagnostics)
 	})
-	runtime.KeepAlive(s)
-	if err != nil {
-		panic(err) // C ran out of memory, as a Go allocation failure would
-	}
-	defer t.release()
-	return t.readDiagnostics()
+	defer x.free()
+	return x.diagnostics(tDiagnostic)
 }
 
 // Diagnostics returns copies of the load diagnostics, ordered by (file, line, column),
 // then severity, code and message; nil when there are none or the snapshot is closed.
 func (s *Snapshot) Diagnostics() []Diagnostic {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	return s.diagnostics()
+	h := s.handle()
+	p := h.rlock()
+	defer h.runlock()
+	if p == nil {
+		return nil
+	}
+	return snapshotDiagnostics(p)
 }
 
-// ErrorCount returns the number of load diagnostics of severity error.
+// ErrorCount returns the number of load diagnostics of severity error (0 when closed).
 func (s *Snapshot) ErrorCount() int {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	n := int(C.contour_snapshot_diagnostic_count_by_severity(s.ptr, C.CONTOUR_SEVERITY_ERROR))
-	runtime.KeepAlive(s)
-	return n
+	h := s.handle()
+	p := h.rlock()
+	defer h.runlock()
+	if p == nil {
+		return 0
+	}
+	return int(C.contour_snapshot_diagnostic_count_by_severity(p, C.CONTOUR_SEVERITY_ERROR))
 }
 
 // Resolve resolves the snapshot into a route graph with one status per IngressRoute.
-// cfg gives the resolution settings (root namespaces, ingress class, ports); nil means
-// the Config the snapshot was created with. Broken input yields a partial graph and
-// diagnostics, never an error: an error means the call itself failed (out of memory, an
-// invalid Config, a closed snapshot).
+// With a nil cfg it resolves with the snapshot's own settings (those of the Config it was
+// created with); a cfg overrides only the resolution settings (root namespaces, ingress
+// class, ports), never the limits or the default namespace, which describe how the
+// snapshot holds its objects. Broken input yields a partial graph and diagnostics, never
+// an error: an error means the call itself failed (out of memory, an invalid Config, a
+// closed snapshot).
 //
 // Resolve only reads the snapshot, so many goroutines may resolve one snapshot at once.
 // The graph does not depend on the snapshot afterwards.
 func (s *Snapshot) Resolve(cfg *Config) (*Graph, error) {
 	const op = "resolve"
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	if s.ptr == nil {
-		return nil, closedError(op)
-	}
-	if cfg == nil {
-		cfg = s.cfg
-	}
 	cc, err := cfg.newC()
 	if err != nil {
 		return nil, err
 	}
 	defer C.contour_config_free(cc)
+	h := s.handle()
+	p := h.rlock()
+	defer h.runlock()
+	if p == nil {
+		return nil, closedError(op)
+	}
 	var g *C.contour_graph
-	st := C.contour_resolve(&g, s.ptr, cc)
-	runtime.KeepAlive(s)
-	if st != C.CONTOUR_OK {
+	if st := C.contour_resolve(&g, p, cc); st != C.CONTOUR_OK {
 		return nil, newError(st, op, "")
 	}
 	return newGraph(g), nil
+}
+
+// Config returns the settings the snapshot keeps (a new Config, read from the library's
+// copy): what it loads with, and what Resolve(nil) resolves with. Fields the library
+// fills in with defaults show those defaults (DefaultNamespace "default", ports 80 and
+// 443, every limit).
+func (s *Snapshot) Config() (*Config, error) {
+	h := s.handle()
+	p := h.rlock()
+	defer h.runlock()
+	if p == nil {
+		return nil, closedError("config")
+	}
+	cfg := configFromC(C.contour_snapshot_config(p))
+	cfg.Format = Format(s.format)
+	cfg.Strict = s.strict
+	return cfg, nil
 }

@@ -9,7 +9,7 @@ import "fmt"
 
 // ABIMajor is the libcontour ABI major version this binding was written for. The loaded
 // library's major version (contour_version() >> 16) must be equal.
-const ABIMajor = 0
+const ABIMajor = 1
 
 // Version is a libcontour version.
 type Version struct {

@@ -57,6 +57,37 @@ typedef struct contour_status contour_status;
 CONTOUR_API contour_result contour_resolve(contour_graph **out, const contour_snapshot *snapshot,
                                            const contour_config *config);
 
+/**
+ * Brings a graph up to date with its snapshot: the graph contour_resolve() would make of
+ * the snapshot now, byte for byte, made by resolving again only what the snapshot's
+ * changes since `previous` can affect (objects referring to a changed one, the virtual
+ * hosts reaching it, the names it claims) and sharing the rest with `previous`. The cost
+ * follows the size of the change, not of the cluster, and so does the memory the new
+ * graph adds while both are alive.
+ *
+ * `previous` is unchanged and stays valid; it may be read by other threads meanwhile and
+ * freed in any order. A graph is made from scratch instead (same result, a full
+ * resolution's cost) when the settings differ from the ones `previous` was resolved with,
+ * when more changes were made since `previous` than the snapshot remembers (4,096
+ * object or source changes), or when CONTOUR_LIMIT_ROUTES leaves a virtual host out of
+ * either graph.
+ *
+ * Same thread rules as contour_resolve(): reads the snapshot, which no thread may change
+ * meanwhile.
+ * @param out receives the new graph, owned by the caller (release with
+ *        contour_graph_free()), even when nothing changed.
+ * @param previous a graph of this snapshot (contour_resolve() or contour_resolve_update()),
+ *        or NULL to resolve from scratch.
+ * @param config settings to resolve with, or NULL for those `previous` was resolved with
+ *        (the snapshot's own config when `previous` is NULL).
+ * @return CONTOUR_OK, CONTOUR_ERR_INVALID (out or snapshot NULL; `previous` from another
+ *         snapshot) or CONTOUR_ERR_NOMEM (nothing is made; `previous` is untouched).
+ */
+CONTOUR_API contour_result contour_resolve_update(contour_graph **out,
+                                                  const contour_snapshot *snapshot,
+                                                  const contour_graph *previous,
+                                                  const contour_config *config);
+
 /** Releases a graph and everything borrowed from it. Accepts NULL. */
 CONTOUR_API void contour_graph_free(contour_graph *graph);
 
@@ -236,6 +267,99 @@ CONTOUR_API const contour_diagnostic *contour_graph_diagnostic_at(const contour_
 /** Number of diagnostics with the given severity. */
 CONTOUR_API size_t contour_graph_diagnostic_count_by_severity(const contour_graph *graph,
                                                               contour_severity severity);
+
+/* ------------------------------------------------------------------------------------------ */
+/* References (reverse lookups)                                                               */
+/* ------------------------------------------------------------------------------------------ */
+
+/**
+ * One reference an object makes to another, as written (whether or not the target exists):
+ * a route's delegate or Service, a tcpproxy's, a TLS secret, an Ingress backend or TLS
+ * secret, a TLSCertificateDelegation's secret. Borrowed from a reference list.
+ */
+typedef struct contour_reference contour_reference;
+/** A list of references. Opaque; owned by the caller. */
+typedef struct contour_reference_list contour_reference_list;
+
+/** What a reference is. */
+typedef enum contour_reference_type {
+    CONTOUR_REFERENCE_DELEGATE = 0,     /**< IngressRoute routes[].delegate -> IngressRoute */
+    CONTOUR_REFERENCE_SERVICE = 1,      /**< IngressRoute routes[].services[] -> Service */
+    CONTOUR_REFERENCE_TCP_DELEGATE = 2, /**< IngressRoute tcpproxy.delegate -> IngressRoute */
+    CONTOUR_REFERENCE_TCP_SERVICE = 3,  /**< IngressRoute tcpproxy.services[] -> Service */
+    CONTOUR_REFERENCE_TLS_SECRET = 4,   /**< IngressRoute virtualhost.tls.secretName -> Secret */
+    CONTOUR_REFERENCE_BACKEND = 5,      /**< Ingress backend (rule path or default) -> Service */
+    CONTOUR_REFERENCE_INGRESS_TLS = 6,  /**< Ingress tls[].secretName -> Secret */
+    CONTOUR_REFERENCE_DELEGATION = 7,   /**< TLSCertificateDelegation delegations[] -> Secret */
+} contour_reference_type;
+
+/** Number of reference types: valid types are 0 .. contour_reference_type_count()-1. */
+CONTOUR_API size_t contour_reference_type_count(void);
+/** "delegate", "service", "tcp-delegate", "tcp-service", "tls-secret", "backend",
+ * "ingress-tls", "delegation"; "" for unknown values. Static string. */
+CONTOUR_API const char *contour_reference_type_name(contour_reference_type type);
+
+/**
+ * Every reference to the object (kind, namespace, name) from the objects of the graph —
+ * who delegates to an IngressRoute and through which routes, which routes, tcpproxies and
+ * Ingress backends use a Service, which roots and Ingresses use a Secret, which
+ * TLSCertificateDelegations name it — ordered by the referring object (kind, namespace,
+ * name), then type, then position. The target need not exist. Objects ignored for their
+ * ingress class refer to nothing. O(log n + references).
+ * @param out receives the list, owned by the caller (contour_reference_list_free()); it
+ *        keeps the graph's records alive and stays valid after contour_graph_free().
+ * @return CONTOUR_OK (possibly an empty list), CONTOUR_ERR_INVALID (NULL out or graph, an
+ *         unknown kind, NULL ns or name with a non-zero length) or CONTOUR_ERR_NOMEM.
+ */
+CONTOUR_API contour_result contour_graph_references_to(contour_reference_list **out,
+                                                       const contour_graph *graph,
+                                                       contour_kind kind, const char *ns,
+                                                       size_t ns_len, const char *name,
+                                                       size_t name_len);
+/**
+ * Every reference the object (kind, namespace, name) makes, in the order of its fields
+ * (routes in order, their delegate then Services; tcpproxy; TLS) — e.g. which Secrets a
+ * TLSCertificateDelegation covers. Empty for an object the graph does not have, a Service
+ * or a Secret. Same rules as contour_graph_references_to().
+ */
+CONTOUR_API contour_result contour_graph_references_from(contour_reference_list **out,
+                                                         const contour_graph *graph,
+                                                         contour_kind kind, const char *ns,
+                                                         size_t ns_len, const char *name,
+                                                         size_t name_len);
+/** Number of references in a list (0 for NULL). */
+CONTOUR_API size_t contour_reference_list_count(const contour_reference_list *list);
+/** The index-th reference, or NULL when out of range. Borrowed from the list. */
+CONTOUR_API const contour_reference *contour_reference_list_at(const contour_reference_list *list,
+                                                               size_t index);
+/** Releases a list. Accepts NULL. */
+CONTOUR_API void contour_reference_list_free(contour_reference_list *list);
+
+/** The reference's type. */
+CONTOUR_API contour_reference_type contour_reference_type_of(const contour_reference *ref);
+/** The referring object's kind, namespace and name. */
+CONTOUR_API contour_kind contour_reference_from_kind(const contour_reference *ref);
+CONTOUR_API const char *contour_reference_from_namespace(const contour_reference *ref);
+CONTOUR_API const char *contour_reference_from_name(const contour_reference *ref);
+/** The target's kind, namespace and name. */
+CONTOUR_API contour_kind contour_reference_to_kind(const contour_reference *ref);
+CONTOUR_API const char *contour_reference_to_namespace(const contour_reference *ref);
+CONTOUR_API const char *contour_reference_to_name(const contour_reference *ref);
+/** Whether nothing of the target's name exists (or it is ignored for its ingress class). */
+CONTOUR_API bool contour_reference_target_missing(const contour_reference *ref);
+/**
+ * Where the reference is written: the route index (DELEGATE, SERVICE), the Ingress path
+ * index within its rule (BACKEND), the spec.tls index (INGRESS_TLS), the delegation index
+ * (DELEGATION); 0 otherwise.
+ */
+CONTOUR_API uint32_t contour_reference_index(const contour_reference *ref);
+/** The Service's index within its route or tcpproxy (SERVICE, TCP_SERVICE); 0 otherwise. */
+CONTOUR_API uint32_t contour_reference_service_index(const contour_reference *ref);
+/** The Ingress rule index of a BACKEND reference, -1 for the default backend and for
+ * references of other types. */
+CONTOUR_API int32_t contour_reference_rule(const contour_reference *ref);
+/** The route's match (DELEGATE, SERVICE) or the Ingress path (BACKEND), else NULL. */
+CONTOUR_API const char *contour_reference_path(const contour_reference *ref);
 
 /* ------------------------------------------------------------------------------------------ */
 /* Rendering                                                                                  */

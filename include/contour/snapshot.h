@@ -58,7 +58,9 @@ CONTOUR_API void contour_snapshot_free(contour_snapshot *snapshot);
  * symbolic links to directories are not followed). `-` is not special here.
  *
  * @param path NUL-terminated file system path; it becomes the source name of diagnostics.
- * @param format CONTOUR_FORMAT_AUTO to detect each file's format, or a forced format.
+ * @param format CONTOUR_FORMAT_AUTO to take each file's format from its name (.json: JSON;
+ *        .yaml, .yml: YAML, even when a document starts with '{'; any other name: by
+ *        content, as for a buffer), or a forced format.
  * @return CONTOUR_OK when every file was read (bad documents are diagnostics, not failures);
  *         CONTOUR_ERR_IO when a file or directory could not be read — an error diagnostic
  *         with code "io-error" says which, and the files that could be read are loaded;
@@ -84,13 +86,38 @@ CONTOUR_API contour_result contour_snapshot_load_buffer(contour_snapshot *snapsh
                                                         contour_format format);
 
 /**
- * Removes one object, and the load diagnostics about it. Removing then loading an object is
- * how a caller replaces it without a duplicate warning.
+ * Removes one object, and the load diagnostics about it. O(log n).
  * @return CONTOUR_OK, CONTOUR_ERR_NOT_FOUND, CONTOUR_ERR_INVALID or CONTOUR_ERR_NOMEM.
  */
 CONTOUR_API contour_result contour_snapshot_remove(contour_snapshot *snapshot, contour_kind kind,
                                                    const char *ns, size_t ns_len, const char *name,
                                                    size_t name_len);
+
+/**
+ * Replaces a source: everything loaded before under the source name `name` (by this call,
+ * contour_snapshot_load_buffer() or contour_snapshot_load_path() — its objects and the
+ * diagnostics about its documents) goes, and `data` is loaded under that name in its place,
+ * in one step. What the source defines again is replaced quietly (no duplicate warning);
+ * an object another source also defines replaces that one, with a warning, as a load does.
+ *
+ * This is how a long-running process follows changing inputs: a file that changed, or one
+ * watch event (name the source after the object, e.g. "IngressRoute/ns/name"). Memory stays
+ * bounded by what the snapshot holds, however many times sources are replaced.
+ *
+ * @return as contour_snapshot_load_buffer(); on CONTOUR_ERR_NOMEM the snapshot is unchanged.
+ */
+CONTOUR_API contour_result contour_snapshot_set_source(contour_snapshot *snapshot,
+                                                       const char *name, size_t name_len,
+                                                       const char *data, size_t len,
+                                                       contour_format format);
+
+/**
+ * Removes a source: every object loaded under the source name `name` and the diagnostics
+ * about its documents (a file that was deleted; a watch event's delete).
+ * @return CONTOUR_OK, CONTOUR_ERR_NOT_FOUND (no such source), CONTOUR_ERR_INVALID.
+ */
+CONTOUR_API contour_result contour_snapshot_remove_source(contour_snapshot *snapshot,
+                                                          const char *name, size_t name_len);
 
 /** Number of objects of a kind; 0 for an unknown kind or a NULL snapshot. */
 CONTOUR_API size_t contour_snapshot_object_count(const contour_snapshot *snapshot,

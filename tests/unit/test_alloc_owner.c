@@ -77,7 +77,7 @@ static char *read_case(const char *name)
     return tu_read_file(tu_path(tu_source_root(), rel), NULL);
 }
 
-/* Loads, resolves with a NULL config, renders every format and frees, watching the C
+/* Loads, resolves with a NULL config, renders every format, exports and frees, watching the C
  * library heap: the snapshot's allocator must be the only one used. */
 static void test_null_config_uses_the_snapshot_allocator(void **state)
 {
@@ -108,6 +108,13 @@ static void test_null_config_uses_the_snapshot_allocator(void **state)
             assert_int_equal(contour_graph_render(&b, g, (contour_output_format)f), CONTOUR_OK);
             contour_buffer_free(b);
         }
+        contour_export *e = NULL;
+        assert_int_equal(contour_graph_export(&e, g, CONTOUR_EXPORT_PART_LISTENERS), CONTOUR_OK);
+        contour_export_free(e);
+        assert_int_equal(
+            contour_snapshot_export(&e, s, CONTOUR_KIND_NONE, CONTOUR_EXPORT_PART_OBJECTS),
+            CONTOUR_OK);
+        contour_export_free(e);
         contour_graph_free(g);
         contour_snapshot_free(s);
         watching = false;

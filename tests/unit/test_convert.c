@@ -23,7 +23,7 @@ typedef struct harness {
     cx_arena arena; /* rejected diagnostics, interned namespaces */
     cx_diag_list rejected;
     cx_diag_list syntax; /* producer/builder errors */
-    cx_source source;
+    cx_source *source;
     cx_convert_ctx ctx;
     cx_limits limits;
     int results[MAX_OUT];
@@ -71,21 +71,22 @@ static harness *h_new(const char *name)
     harness *h = calloc(1, sizeof *h);
     assert_non_null(h);
     cx_arena_init(&h->arena, &cx_default_alloc, 0);
-    h->source.name = (char *)name;
+    h->source = cx_source_new(&cx_default_alloc, name, strlen(name));
+    assert_non_null(h->source);
     h->ctx.alloc = &cx_default_alloc;
     h->ctx.default_ns = "default";
-    h->ctx.source = &h->source;
+    h->ctx.source = h->source;
     h->ctx.intern_ns = test_intern;
     h->ctx.intern_ud = h;
-    h->ctx.rejected = (cx_diag_sink){&h->arena, &h->rejected, NULL};
+    h->ctx.rejected = (cx_diag_sink){&h->arena, &h->rejected, NULL, NULL};
     cx_limits_default(&h->limits);
     return h;
 }
 
 static void h_parse(harness *h, const char *text, size_t len)
 {
-    cx_load_ctx lc = {&cx_default_alloc, &h->limits, h->source.name,
-                      (cx_diag_sink){&h->arena, &h->syntax, NULL},
+    cx_load_ctx lc = {&cx_default_alloc, &h->limits, h->source->name,
+                      (cx_diag_sink){&h->arena, &h->syntax, NULL, NULL},
                       (cx_doc_handler){h, on_item, on_doc}};
     assert_int_equal(cx_yaml_parse(&lc, text, len), CX_RC_OK);
 }
@@ -100,8 +101,8 @@ static harness *h_yaml(const char *text)
 static harness *h_json(const char *text)
 {
     harness *h = h_new("test.json");
-    cx_load_ctx lc = {&cx_default_alloc, &h->limits, h->source.name,
-                      (cx_diag_sink){&h->arena, &h->syntax, NULL},
+    cx_load_ctx lc = {&cx_default_alloc, &h->limits, h->source->name,
+                      (cx_diag_sink){&h->arena, &h->syntax, NULL, NULL},
                       (cx_doc_handler){h, on_item, on_doc}};
     assert_int_equal(cx_json_parse(&lc, text, strlen(text)), CX_RC_OK);
     return h;
@@ -110,7 +111,8 @@ static harness *h_json(const char *text)
 static void h_free(harness *h)
 {
     for (size_t i = 0; i < h->n; i++)
-        cx_object_free(&cx_default_alloc, h->objs[i]);
+        cx_object_free(h->ctx.alloc, h->objs[i]); /* with the allocator that made it */
+    cx_shared_release(&h->source->rc, &cx_default_alloc);
     cx_arena_release(&h->arena);
     free(h);
 }
@@ -1880,7 +1882,7 @@ static void test_pending_direct(void **state)
         harness *h = h_new("direct");
         pending_cap cap = {h, &p};
         cx_load_ctx lc = {&cx_default_alloc, &h->limits, "direct",
-                          (cx_diag_sink){&h->arena, &h->syntax, NULL},
+                          (cx_diag_sink){&h->arena, &h->syntax, NULL, NULL},
                           (cx_doc_handler){&cap, NULL, pending_doc}};
         assert_int_equal(cx_yaml_parse(&lc, cases[i].yaml, strlen(cases[i].yaml)), CX_RC_OK);
         const contour_diagnostic *d = h_error(h);
@@ -2307,14 +2309,14 @@ static cx_rc oom_doc(void *ud, const cx_node *root, const cx_pending_error *pend
             cx_objref none = {CONTOUR_KIND_NONE, NULL, NULL};
             r->f.fail_at = 0;
             if (prefilled)
-                assert_non_null(cx_diag_add((cx_diag_sink){&rej_arena, &rej, NULL},
+                assert_non_null(cx_diag_add((cx_diag_sink){&rej_arena, &rej, NULL, NULL},
                                             CONTOUR_SEVERITY_INFO, "x", "f", (cx_pos){1, 1}, none,
                                             NULL, "m", 1));
             long live_before = r->f.live;
             r->f.fail_at = r->f.calls + n + 1;
             cx_convert_ctx ctx = h->ctx;
             ctx.alloc = &r->alloc;
-            ctx.rejected = (cx_diag_sink){&rej_arena, &rej, NULL};
+            ctx.rejected = (cx_diag_sink){&rej_arena, &rej, NULL, NULL};
             contour_object *o = NULL;
             cx_convert_result res = cx_convert(&ctx, root, pending, &o);
             r->f.fail_at = 0;
@@ -2416,7 +2418,7 @@ static void test_out_of_memory(void **state)
     r.alloc = (cx_alloc){tu_failing_malloc, tu_failing_realloc, tu_failing_free, &r.f};
     r.f.fail_at = 0;
     cx_load_ctx lc = {&cx_default_alloc, &r.h->limits, "oom.yaml",
-                      (cx_diag_sink){&r.h->arena, &r.h->syntax, NULL},
+                      (cx_diag_sink){&r.h->arena, &r.h->syntax, NULL, NULL},
                       (cx_doc_handler){&r, oom_item, oom_doc}};
     assert_int_equal(cx_yaml_parse(&lc, text, strlen(text)), CX_RC_OK);
     fprintf(stderr, "%zu conversions, %zu allocation failures\n", r.conversions, r.failures);

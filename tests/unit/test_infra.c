@@ -363,7 +363,7 @@ static void test_diag_add_oom_leaves_list(void **state)
     cx_arena a;
     cx_arena_init(&a, &al, 64);
     cx_diag_list list = {NULL, NULL, 0};
-    cx_diag_sink sink = {&a, &list, NULL};
+    cx_diag_sink sink = {&a, &list, NULL, NULL};
     cx_objref ref = {CONTOUR_KIND_SERVICE, "ns", "n"};
     assert_non_null(cx_diag_add(sink, CONTOUR_SEVERITY_WARNING, "c", "f", (cx_pos){1, 2}, ref,
                                 "spec.x", "hello", 5));

@@ -310,13 +310,16 @@ static void check_equivalent(const char *what, const char *data, size_t len, con
 
 /* ---- generated clusters and the corpus ---- */
 
-static void test_generated_cluster(void **state)
+static void test_generated_clusters(void **state)
 {
     (void)state;
-    size_t len;
-    char *data = gen_cluster(tu_under_valgrind() ? 400 : 4000, GEN_YAML, &len);
+    size_t n = tu_under_valgrind() ? 400 : 4000, len;
     setup su = {0, 0, 0, true};
-    check_equivalent("generated cluster", data, len, &su);
+    char *data = gen_cluster(n, GEN_YAML, &len);
+    check_equivalent("generated cluster, units shape", data, len, &su);
+    free(data);
+    data = gen_cluster_shape(n, &gen_shape_realistic, GEN_YAML, &len);
+    check_equivalent("generated cluster, realistic shape", data, len, &su);
     free(data);
 }
 
@@ -966,12 +969,18 @@ static void test_piece_stops(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_threads_setting),   cmocka_unit_test(test_split_points),
-        cmocka_unit_test(test_piece_stops),       cmocka_unit_test(test_hostile_table),
-        cmocka_unit_test(test_mutations),         cmocka_unit_test(test_documents_limit_everywhere),
-        cmocka_unit_test(test_diagnostic_budget), cmocka_unit_test(test_long_scalars),
-        cmocka_unit_test(test_generated_cluster), cmocka_unit_test(test_wild_corpus),
-        cmocka_unit_test(test_default_threshold), cmocka_unit_test(test_allocation_failure),
+        cmocka_unit_test(test_threads_setting),
+        cmocka_unit_test(test_split_points),
+        cmocka_unit_test(test_piece_stops),
+        cmocka_unit_test(test_hostile_table),
+        cmocka_unit_test(test_mutations),
+        cmocka_unit_test(test_documents_limit_everywhere),
+        cmocka_unit_test(test_diagnostic_budget),
+        cmocka_unit_test(test_long_scalars),
+        cmocka_unit_test(test_generated_clusters),
+        cmocka_unit_test(test_wild_corpus),
+        cmocka_unit_test(test_default_threshold),
+        cmocka_unit_test(test_allocation_failure),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from . import _ffi
 from ._config import Config
-from ._enums import Format, Kind, Limit, MatchType, OutputFormat, Severity, State, StatusCode
+from ._enums import Format, Kind, Limit, MatchType, OutputFormat, Result, Severity, State
 from ._errors import (
     ContourError,
     ContourIOError,
@@ -46,7 +46,6 @@ from ._objects import (
     AnyObject,
     CertificateDelegation,
     Delegate,
-    HealthCheckSpec,
     Ingress,
     IngressBackend,
     IngressPath,
@@ -107,7 +106,6 @@ __all__ = [
     "Format",
     "Graph",
     "HealthCheck",
-    "HealthCheckSpec",
     "Ingress",
     "IngressBackend",
     "IngressPath",
@@ -131,6 +129,7 @@ __all__ = [
     "NotFoundError",
     "ObjectRef",
     "OutputFormat",
+    "Result",
     "Retry",
     "RetryPolicy",
     "Route",
@@ -143,7 +142,6 @@ __all__ = [
     "Snapshot",
     "State",
     "Status",
-    "StatusCode",
     "TCPProxySpec",
     "TLSCertificateDelegation",
     "TimeoutPolicy",

@@ -1,20 +1,21 @@
-"""Config: the settings for loading and resolving, as an immutable Python value.
+"""Config: the settings for loading and resolving, an immutable value that owns a
+``contour_config``.
 
-A Config is validated by the C library when it is constructed (each setting is applied
-to a scratch ``contour_config``), so a bad value fails where it was written, not at the
-first load. Each load or resolve that takes a Config builds its ``contour_config`` for
-the duration of the call: C snapshots and graphs copy what they need.
+A Config is validated by the C library when it is constructed (each setting is applied to
+its ``contour_config``), so a bad value fails where it was written, not at the first
+load. Every value it shows is read back from the C config with its getters, so a Config
+read from a snapshot (:attr:`Snapshot.config`) shows exactly what the library uses.
 """
 
 from __future__ import annotations
 
-import contextlib
 import ctypes
-from typing import Iterable, Iterator, Mapping
+from typing import Iterable, Mapping
 
 from . import _ffi
-from ._enums import Limit, StatusCode
+from ._enums import LIMITS, Limit, Result
 from ._errors import InvalidArgumentError, raise_for
+from ._handle import Handle
 
 __all__ = ["Config"]
 
@@ -30,7 +31,7 @@ def _text(value: object, setting: str) -> bytes:
     except UnicodeEncodeError as exc:
         raise InvalidArgumentError(
             f"invalid Config {setting}={value!r}: not encodable as UTF-8 ({exc.reason})",
-            status=StatusCode.ERR_INVALID,
+            result=Result.ERR_INVALID,
         ) from None
 
 
@@ -40,8 +41,39 @@ def _integer(value: object, setting: str) -> int:
     return int(value)
 
 
-class Config:
-    """Settings for loading and resolving.
+def _limit_key(key: object) -> Limit:
+    if isinstance(key, bool) or not isinstance(key, int):
+        raise TypeError(f"Config limits keys must be Limit, not {type(key).__name__}")
+    try:
+        return Limit(key)
+    except ValueError:
+        raise InvalidArgumentError(
+            f"invalid Config limits: unknown limit {key!r} "
+            f"(valid: {', '.join(m.name for m in LIMITS)})",
+            result=Result.ERR_INVALID,
+        ) from None
+
+
+def _new_c_config() -> int:
+    out = ctypes.c_void_p()
+    st = _ffi.lib.contour_config_new(ctypes.byref(out))
+    if st != 0:
+        raise_for(st, "creating a config")
+    assert out.value is not None
+    return out.value
+
+
+def _copy_c_config(ptr: int) -> int:
+    out = ctypes.c_void_p()
+    st = _ffi.lib.contour_config_copy(ctypes.byref(out), ptr)
+    if st != 0:
+        raise_for(st, "copying a config")
+    assert out.value is not None
+    return out.value
+
+
+class Config(Handle):
+    """Settings for loading and resolving; an immutable value.
 
     * ``default_namespace`` — namespace of objects without ``metadata.namespace``
       (default ``"default"``); used when loading.
@@ -52,18 +84,14 @@ class Config:
     * ``limits`` — overrides of the load limits (see :class:`Limit`); values >= 1.
 
     Invalid values raise ``ValueError`` (:class:`InvalidArgumentError`) when the Config
-    is constructed; values of the wrong type raise ``TypeError``.
+    is constructed; values of the wrong type raise ``TypeError``. A Config owns a small
+    C value, freed when it is garbage collected (or by :meth:`close`); ``copy.copy`` and
+    ``copy.deepcopy`` give an independent clone.
     """
 
-    __slots__ = (
-        "_default_namespace",
-        "_ingress_class",
-        "_root_namespaces",
-        "_http_port",
-        "_https_port",
-        "_limits",
-        "_effective_limits",
-    )
+    __slots__ = ()
+    _free_name = "contour_config_free"
+    _what = "Config"
 
     def __init__(
         self,
@@ -75,74 +103,88 @@ class Config:
         https_port: int = 443,
         limits: Mapping[Limit, int] | None = None,
     ) -> None:
+        self._check_fresh()
         if isinstance(root_namespaces, (str, bytes)):
             raise TypeError("Config root_namespaces must be an iterable of str, not a string")
-        self._default_namespace = default_namespace
-        self._ingress_class = ingress_class
-        self._root_namespaces = tuple(root_namespaces)
-        self._http_port = _integer(http_port, "http_port")
-        self._https_port = _integer(https_port, "https_port")
+        roots = tuple(root_namespaces)
+        ports = (_integer(http_port, "http_port"), _integer(https_port, "https_port"))
         checked: dict[Limit, int] = {}
         for key, value in (limits or {}).items():
-            if isinstance(key, bool) or not isinstance(key, int):
-                raise TypeError(f"Config limits keys must be Limit, not {type(key).__name__}")
-            try:
-                limit = Limit(key)
-            except ValueError:
-                raise InvalidArgumentError(
-                    f"invalid Config limits: unknown limit {key!r} "
-                    f"(valid: {', '.join(m.name for m in Limit)})",
-                    status=StatusCode.ERR_INVALID,
-                ) from None
-            checked[limit] = _integer(value, f"limits[{limit.name}]")
-        self._limits = checked
-        # Validate everything now, and remember the effective limits.
-        with self._c_config() as handle:
-            self._effective_limits = {
-                lim: int(_ffi.lib.contour_config_limit(handle, lim)) for lim in Limit
-            }
+            lim = _limit_key(key)
+            checked[lim] = _integer(value, f"limits[{lim.name}]")
+        ptr = _new_c_config()
+        try:
+            _apply(ptr, default_namespace, ingress_class, roots, ports, checked)
+        except BaseException:
+            _ffi.lib.contour_config_free(ptr)
+            raise
+        self._own(ptr)
 
-    # -- values --------------------------------------------------------------------------
+    @classmethod
+    def _copy_of(cls, ptr: int) -> Config:
+        """A Config owning a copy of the C config ``ptr`` (borrowed, e.g. a snapshot's)."""
+        return cls._adopt(_copy_c_config(ptr))
+
+    # -- values (read back from the C config) --------------------------------------------
 
     @property
     def default_namespace(self) -> str:
-        return self._default_namespace
+        """``contour_config_default_namespace()``."""
+        with self._reading() as c:
+            return _str(_ffi.lib.contour_config_default_namespace(c))
 
     @property
     def ingress_class(self) -> str:
-        return self._ingress_class
+        """``contour_config_ingress_class()``."""
+        with self._reading() as c:
+            return _str(_ffi.lib.contour_config_ingress_class(c))
 
     @property
     def root_namespaces(self) -> tuple[str, ...]:
-        return self._root_namespaces
+        """The root namespaces, in the order added (empty: roots may live anywhere)."""
+        lib = _ffi.lib
+        with self._reading() as c:
+            at = lib.contour_config_root_namespace_at
+            return tuple(_str(at(c, i)) for i in range(lib.contour_config_root_namespace_count(c)))
 
     @property
     def http_port(self) -> int:
-        return self._http_port
+        """The insecure listener's port."""
+        with self._reading() as c:
+            return int(_ffi.lib.contour_config_http_port(c))
 
     @property
     def https_port(self) -> int:
-        return self._https_port
+        """The secure listener's port."""
+        with self._reading() as c:
+            return int(_ffi.lib.contour_config_https_port(c))
 
     @property
     def limits(self) -> Mapping[Limit, int]:
-        """The limits this Config overrides (as given)."""
-        return dict(self._limits)
+        """Every limit of the running library and its value (a new dict)."""
+        get = _ffi.lib.contour_config_limit
+        with self._reading() as c:
+            return {lim: int(get(c, lim)) for lim in LIMITS}
 
     def limit(self, limit: Limit) -> int:
-        """The effective value of a limit: the override, else the library's default."""
-        return self._effective_limits[Limit(limit)]
+        """The value of one limit (``contour_config_limit()``)."""
+        lim = _limit_key(limit)
+        with self._reading() as c:
+            return int(_ffi.lib.contour_config_limit(c, lim))
+
+    def _settings(self) -> dict[str, object]:
+        return {
+            "default_namespace": self.default_namespace,
+            "ingress_class": self.ingress_class,
+            "root_namespaces": self.root_namespaces,
+            "http_port": self.http_port,
+            "https_port": self.https_port,
+            "limits": self.limits,
+        }
 
     def replace(self, **changes: object) -> Config:
-        """A copy with some settings changed (same keywords as the constructor)."""
-        kwargs: dict[str, object] = {
-            "default_namespace": self._default_namespace,
-            "ingress_class": self._ingress_class,
-            "root_namespaces": self._root_namespaces,
-            "http_port": self._http_port,
-            "https_port": self._https_port,
-            "limits": self._limits,
-        }
+        """A new Config with some settings changed (same keywords as the constructor)."""
+        kwargs = self._settings()
         unknown = set(changes) - set(kwargs)
         if unknown:
             raise TypeError(f"Config.replace() got unknown settings: {', '.join(sorted(unknown))}")
@@ -150,14 +192,9 @@ class Config:
         return Config(**kwargs)  # type: ignore[arg-type]
 
     def _key(self) -> tuple[object, ...]:
-        return (
-            self._default_namespace,
-            self._ingress_class,
-            self._root_namespaces,
-            self._http_port,
-            self._https_port,
-            tuple(sorted(self._limits.items())),
-        )
+        s = self._settings()
+        s["limits"] = tuple(sorted(self.limits.items()))
+        return tuple(s.values())
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Config):
@@ -168,93 +205,96 @@ class Config:
         return hash(self._key())
 
     def __repr__(self) -> str:
-        limits = {k.name: v for k, v in self._limits.items()}
+        if self.closed:
+            return "<contour.Config (closed)>"
+        s = self._settings()
+        limits = {k.name: v for k, v in self.limits.items()}
         return (
-            f"Config(default_namespace={self._default_namespace!r}, "
-            f"ingress_class={self._ingress_class!r}, "
-            f"root_namespaces={self._root_namespaces!r}, http_port={self._http_port}, "
-            f"https_port={self._https_port}, limits={limits!r})"
+            f"Config(default_namespace={s['default_namespace']!r}, "
+            f"ingress_class={s['ingress_class']!r}, "
+            f"root_namespaces={s['root_namespaces']!r}, http_port={s['http_port']}, "
+            f"https_port={s['https_port']}, limits={limits!r})"
         )
 
-    # -- the C config --------------------------------------------------------------------
+    # -- copies are clones ---------------------------------------------------------------
 
-    @contextlib.contextmanager
-    def _c_config(self) -> Iterator[int]:
-        """A fresh ``contour_config`` with these settings, freed on exit."""
-        lib = _ffi.lib
-        out = ctypes.c_void_p()
-        st = lib.contour_config_new(ctypes.byref(out))
+    def __copy__(self) -> Config:
+        with self._reading() as c:
+            return Config._copy_of(c)
+
+    def __deepcopy__(self, memo: dict[int, object]) -> Config:
+        return self.__copy__()
+
+
+def _str(raw: bytes | None) -> str:
+    return "" if raw is None else raw.decode("utf-8")
+
+
+def _apply(
+    handle: int,
+    default_namespace: object,
+    ingress_class: object,
+    roots: tuple[object, ...],
+    ports: tuple[int, int],
+    limits: Mapping[Limit, int],
+) -> None:
+    lib = _ffi.lib
+
+    def check(st: int, setting: str, value: object, why: str) -> None:
+        if st == Result.ERR_INVALID:
+            raise InvalidArgumentError(
+                f"invalid Config {setting}={value!r}: {why}", result=Result.ERR_INVALID
+            )
         if st != 0:
-            raise_for(st, "contour_config_new")
-        handle = out.value
-        assert handle is not None
-        try:
-            self._apply(handle)
-            yield handle
-        finally:
-            lib.contour_config_free(handle)
+            raise_for(st, f"setting Config {setting}")
 
-    def _apply(self, handle: int) -> None:
-        lib = _ffi.lib
-
-        def check(st: int, setting: str, value: object, why: str) -> None:
-            if st == StatusCode.ERR_INVALID:
-                raise InvalidArgumentError(
-                    f"invalid Config {setting}={value!r}: {why}", status=StatusCode.ERR_INVALID
-                )
-            if st != 0:
-                raise_for(st, f"setting Config {setting}")
-
-        ns = _text(self._default_namespace, "default_namespace")
-        check(
-            lib.contour_config_set_default_namespace(handle, ns, len(ns)),
+    for setter, setting, value, why in (
+        (
+            lib.contour_config_set_default_namespace,
             "default_namespace",
-            self._default_namespace,
+            default_namespace,
             "must be a non-empty name without NUL characters",
-        )
-        cls = _text(self._ingress_class, "ingress_class")
-        check(
-            lib.contour_config_set_ingress_class(handle, cls, len(cls)),
+        ),
+        (
+            lib.contour_config_set_ingress_class,
             "ingress_class",
-            self._ingress_class,
+            ingress_class,
             "must be a name without NUL characters (or empty)",
+        ),
+    ):
+        raw = _text(value, setting)
+        check(setter(handle, raw, len(raw)), setting, value, why)
+    for root in roots:
+        raw = _text(root, "root_namespaces")
+        check(
+            lib.contour_config_add_root_namespace(handle, raw, len(raw)),
+            "root_namespaces",
+            root,
+            "each must be a non-empty name without NUL characters",
         )
-        for root in self._root_namespaces:
-            raw = _text(root, "root_namespaces")
-            check(
-                lib.contour_config_add_root_namespace(handle, raw, len(raw)),
-                "root_namespaces",
-                root,
-                "each must be a non-empty name without NUL characters",
-            )
-        ports_why = "ports must be in 1-65535 and differ from each other"
-        for setting, port in (("http_port", self._http_port), ("https_port", self._https_port)):
-            # ctypes would silently truncate to 32 bits: check the range here.
-            if not 0 <= port <= _U32_MAX:
-                check(StatusCode.ERR_INVALID, setting, port, ports_why)
-        st = lib.contour_config_set_ports(handle, self._http_port, self._https_port)
-        if st == StatusCode.ERR_INVALID:
-            check(st, "http_port/https_port", (self._http_port, self._https_port), ports_why)
-        check(st, "ports", None, "")
-        for limit, value in self._limits.items():
-            setting = f"limits[{limit.name}]"
-            if not 0 <= value <= _U64_MAX:
-                check(StatusCode.ERR_INVALID, setting, value, "must be in 1..2**64-1")
-            check(
-                lib.contour_config_set_limit(handle, limit, value),
-                setting,
-                value,
-                "must be at least 1 (use a large value for 'unlimited')",
-            )
+    ports_why = "ports must be in 1-65535 and differ from each other"
+    for setting, port in zip(("http_port", "https_port"), ports):
+        # ctypes would silently truncate to 32 bits: check the range here.
+        if not 0 <= port <= _U32_MAX:
+            check(Result.ERR_INVALID, setting, port, ports_why)
+    st = lib.contour_config_set_ports(handle, *ports)
+    if st == Result.ERR_INVALID:
+        check(st, "http_port/https_port", ports, ports_why)
+    check(st, "ports", None, "")
+    for limit, value in limits.items():
+        setting = f"limits[{limit.name}]"
+        if not 0 <= value <= _U64_MAX:
+            check(Result.ERR_INVALID, setting, value, "must be in 1..2**64-1")
+        check(
+            lib.contour_config_set_limit(handle, limit, value),
+            setting,
+            value,
+            "must be at least 1 (use a large value for 'unlimited')",
+        )
 
 
-@contextlib.contextmanager
-def c_config(config: Config | None) -> Iterator[int | None]:
-    """The ``contour_config`` for a call (None: the library's defaults)."""
-    if config is None:
-        yield None
-        return
+def checked_config(config: object) -> Config:
+    """``config`` checked to be a Config (TypeError otherwise)."""
     if not isinstance(config, Config):
         raise TypeError(f"config must be a contour.Config, not {type(config).__name__}")
-    with config._c_config() as handle:
-        yield handle
+    return config

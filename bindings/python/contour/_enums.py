@@ -1,13 +1,51 @@
-"""Enumerations mirroring the C enums of libcontour (values are the C values)."""
+"""Enumerations mirroring the C enums of libcontour (values are the C values).
+
+The C enums may gain values in later minor versions of the library. Those counted by a
+function of the running library (kinds, severities, limits: ``contour_kind_count()`` and
+so on) accept every value the running library has: a value this binding was not written
+for becomes an extra member named ``UNKNOWN_<n>`` instead of an error, so reading a
+newer library's objects and diagnostics never fails on it.
+"""
 
 from __future__ import annotations
 
 import enum
+from typing import Any
 
-__all__ = ["Format", "Kind", "Limit", "MatchType", "Severity", "State", "StatusCode"]
+from . import _ffi
+
+__all__ = [
+    "Format",
+    "Kind",
+    "Limit",
+    "MatchType",
+    "OutputFormat",
+    "Result",
+    "Severity",
+    "State",
+]
 
 
-class StatusCode(enum.IntEnum):
+class _Counted(enum.IntEnum):
+    """An enum the running library counts: values below ``_c_count()`` are all valid."""
+
+    @classmethod
+    def _c_count(cls) -> int:
+        raise NotImplementedError
+
+    @classmethod
+    def _missing_(cls, value: object) -> Any:
+        if isinstance(value, bool) or not isinstance(value, int):
+            return None
+        if not 0 <= value < cls._c_count():
+            return None
+        member = int.__new__(cls, value)
+        member._name_ = f"UNKNOWN_{value}"
+        member._value_ = value
+        return cls._value2member_map_.setdefault(value, member)
+
+
+class Result(enum.IntEnum):
     """``contour_result``: what a fallible C call returned."""
 
     OK = 0
@@ -17,9 +55,13 @@ class StatusCode(enum.IntEnum):
     ERR_IO = -4
     ERR_LIMIT = -5
 
+    def describe(self) -> str:
+        """``contour_result_str()``: a short English description ("out of memory", ...)."""
+        return _ffi.result_str(self)
 
-class Kind(enum.IntEnum):
-    """``contour_kind``: the Kubernetes kinds the library models."""
+
+class Kind(_Counted):
+    """``contour_kind``: the Kubernetes kinds the library models (1 ..= kind_count())."""
 
     NONE = 0
     INGRESSROUTE = 1
@@ -28,31 +70,30 @@ class Kind(enum.IntEnum):
     SERVICE = 4
     SECRET = 5
 
+    @classmethod
+    def _c_count(cls) -> int:
+        return _KIND_COUNT + 1  # NONE is not counted
+
     @property
     def k8s_name(self) -> str:
-        """The Kubernetes name of the kind ("IngressRoute", ...; "" for NONE)."""
+        """The Kubernetes name of the kind ("IngressRoute", ...; "" for NONE), from
+        ``contour_kind_name()``."""
         return _KIND_NAMES[self]
 
 
-_KIND_NAMES = {
-    Kind.NONE: "",
-    Kind.INGRESSROUTE: "IngressRoute",
-    Kind.TLSCERTIFICATEDELEGATION: "TLSCertificateDelegation",
-    Kind.INGRESS: "Ingress",
-    Kind.SERVICE: "Service",
-    Kind.SECRET: "Secret",
-}
-
-
-class Severity(enum.IntEnum):
+class Severity(_Counted):
     """``contour_severity``."""
 
     INFO = 0
     WARNING = 1
     ERROR = 2
 
+    @classmethod
+    def _c_count(cls) -> int:
+        return _SEVERITY_COUNT
+
     def __str__(self) -> str:
-        return self.name.lower()
+        return _SEVERITY_NAMES[self]
 
 
 class State(enum.IntEnum):
@@ -63,7 +104,7 @@ class State(enum.IntEnum):
     ORPHANED = 2
 
     def __str__(self) -> str:
-        return self.name.lower()
+        return _STATE_NAMES[self]
 
 
 class MatchType(enum.IntEnum):
@@ -81,7 +122,7 @@ class Format(enum.IntEnum):
     JSON = 2
 
 
-class Limit(enum.IntEnum):
+class Limit(_Counted):
     """``contour_limit``: limits that bound what one input can make the library do."""
 
     INPUT_BYTES = 0
@@ -92,6 +133,10 @@ class Limit(enum.IntEnum):
     DOCUMENT_NODES = 5
     ROUTES = 6
 
+    @classmethod
+    def _c_count(cls) -> int:
+        return _LIMIT_COUNT
+
 
 class OutputFormat(enum.IntEnum):
     """``contour_output_format`` (internal: use Graph.to_json/to_text/to_dot)."""
@@ -99,3 +144,25 @@ class OutputFormat(enum.IntEnum):
     JSON = 0
     TEXT = 1
     DOT = 2
+
+
+def _name(raw: bytes | None) -> str:
+    return "" if raw is None else raw.decode("utf-8", "replace")
+
+
+_KIND_COUNT = int(_ffi.lib.contour_kind_count())
+_SEVERITY_COUNT = int(_ffi.lib.contour_severity_count())
+_LIMIT_COUNT = int(_ffi.lib.contour_limit_count())
+
+#: Every kind of the running library, indexed by value (NONE included).
+KINDS: tuple[Kind, ...] = tuple(Kind(i) for i in range(_KIND_COUNT + 1))
+#: Every kind objects can have: 1 ..= contour_kind_count().
+OBJECT_KINDS: tuple[Kind, ...] = KINDS[1:]
+#: Every severity of the running library, indexed by value.
+SEVERITIES: tuple[Severity, ...] = tuple(Severity(i) for i in range(_SEVERITY_COUNT))
+#: Every limit of the running library.
+LIMITS: tuple[Limit, ...] = tuple(Limit(i) for i in range(_LIMIT_COUNT))
+
+_KIND_NAMES: dict[int, str] = {k: _name(_ffi.lib.contour_kind_name(k)) for k in KINDS}
+_SEVERITY_NAMES: dict[int, str] = {s: _name(_ffi.lib.contour_severity_name(s)) for s in SEVERITIES}
+_STATE_NAMES: dict[int, str] = {s: _name(_ffi.lib.contour_state_name(s)) for s in State}

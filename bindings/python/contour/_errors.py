@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import NoReturn, Sequence
 
 from . import _ffi
-from ._enums import StatusCode
+from ._enums import Result
 from ._model import Diagnostic
 
 __all__ = [
@@ -26,22 +26,22 @@ __all__ = [
 class ContourError(Exception):
     """Base of every error the binding raises for a failed libcontour call.
 
-    ``status`` is the C status code (None for errors raised by the binding itself, such
-    as LoadError). ``diagnostics`` are the diagnostics that explain it, when any.
+    ``result`` is what the C call returned (None for errors raised by the binding itself,
+    such as LoadError). ``diagnostics`` are the diagnostics that explain it, when any.
     """
 
-    status: StatusCode | None
+    result: Result | None
     diagnostics: tuple[Diagnostic, ...]
 
     def __init__(
         self,
         message: str,
         *,
-        status: StatusCode | None = None,
+        result: Result | None = None,
         diagnostics: Sequence[Diagnostic] = (),
     ) -> None:
         super().__init__(message)
-        self.status = status
+        self.result = result
         self.diagnostics = tuple(diagnostics)
 
     def __str__(self) -> str:
@@ -85,28 +85,33 @@ class LoadError(ContourError):
     """A ``strict`` load met error diagnostics; ``diagnostics`` holds them (errors only)."""
 
 
-_BY_STATUS: dict[int, type[ContourError]] = {
-    StatusCode.ERR_NOMEM: ContourMemoryError,
-    StatusCode.ERR_INVALID: InvalidArgumentError,
-    StatusCode.ERR_NOT_FOUND: NotFoundError,
-    StatusCode.ERR_IO: ContourIOError,
-    StatusCode.ERR_LIMIT: LimitExceededError,
+_BY_RESULT: dict[int, type[ContourError]] = {
+    Result.ERR_NOMEM: ContourMemoryError,
+    Result.ERR_INVALID: InvalidArgumentError,
+    Result.ERR_NOT_FOUND: NotFoundError,
+    Result.ERR_IO: ContourIOError,
+    Result.ERR_LIMIT: LimitExceededError,
 }
 
 
-def error_for(status: int, what: str, diagnostics: Sequence[Diagnostic] = ()) -> ContourError:
+def error_for(result: int, what: str, diagnostics: Sequence[Diagnostic] = ()) -> ContourError:
     """The exception for a failed call: ``what`` says what was being done."""
     try:
-        code: StatusCode | None = StatusCode(status)
+        code: Result | None = Result(result)
     except ValueError:
         code = None
-    cls = _BY_STATUS.get(status, ContourError)
+    cls = _BY_RESULT.get(result, ContourError)
     return cls(
-        f"{what}: {_ffi.status_str(status)} ({code.name if code else status})",
-        status=code,
+        f"{what}: {_ffi.result_str(result)} ({code.name if code else result})",
+        result=code,
         diagnostics=diagnostics,
     )
 
 
-def raise_for(status: int, what: str, diagnostics: Sequence[Diagnostic] = ()) -> NoReturn:
-    raise error_for(status, what, diagnostics)
+def raise_for(result: int, what: str, diagnostics: Sequence[Diagnostic] = ()) -> NoReturn:
+    raise error_for(result, what, diagnostics)
+
+
+def not_found(message: str) -> NotFoundError:
+    """A NotFoundError for a lookup that found nothing (``result`` ERR_NOT_FOUND)."""
+    return NotFoundError(message, result=Result.ERR_NOT_FOUND)

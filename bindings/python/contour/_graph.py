@@ -6,9 +6,10 @@ import ctypes
 from dataclasses import dataclass
 from typing import Union
 
-from . import _ffi, _walk
-from ._enums import OutputFormat, Severity, StatusCode
-from ._errors import NotFoundError, raise_for
+from . import _export, _ffi
+from ._export import PART_DIAGNOSTICS, PART_LISTENERS, PART_STATUSES, gc_paused
+from ._enums import OutputFormat, Severity
+from ._errors import not_found, raise_for
 from ._handle import Handle
 from ._model import Diagnostic, Listener, Status
 
@@ -35,28 +36,30 @@ class Graph(Handle):
     it stays valid after its snapshot changes or is closed. Release it with
     :meth:`close` or a ``with`` block; reading a closed graph raises ``ValueError``.
     The ``listeners``, ``statuses`` and ``diagnostics`` properties are read once and
-    cached; :meth:`walk` reads everything afresh.
+    cached; :meth:`walk` reads everything afresh. Each read is one bulk export of the
+    graph (``contour_graph_export()``), decoded in Python.
     """
 
     __slots__ = ("_listeners", "_statuses", "_diagnostics")
     _free_name = "contour_graph_free"
     _what = "Graph"
+    _made_by = "Snapshot.resolve()"
 
-    def __init__(self, ptr: int) -> None:
-        super().__init__(ptr)
+    def _own(self, ptr: int) -> None:
+        super()._own(ptr)
         self._listeners: tuple[Listener, ...] | None = None
         self._statuses: tuple[Status, ...] | None = None
         self._diagnostics: tuple[Diagnostic, ...] | None = None
 
-    # -- typed walk ----------------------------------------------------------------------
+    # -- typed values --------------------------------------------------------------------
 
     @property
     def listeners(self) -> tuple[Listener, ...]:
         """Listeners with at least one virtual host, by port."""
         with self._reading() as g:
             if self._listeners is None:
-                with _walk.gc_paused():
-                    self._listeners = _walk.graph_listeners(g)
+                with gc_paused(), _export.graph_export(g, PART_LISTENERS) as x:
+                    self._listeners = _export.listeners(x)
             return self._listeners
 
     @property
@@ -64,8 +67,8 @@ class Graph(Handle):
         """One status per IngressRoute not ignored because of its class, by (ns, name)."""
         with self._reading() as g:
             if self._statuses is None:
-                with _walk.gc_paused():
-                    self._statuses = _walk.graph_statuses(g)
+                with gc_paused(), _export.graph_export(g, PART_STATUSES) as x:
+                    self._statuses = _export.statuses(x)
             return self._statuses
 
     @property
@@ -73,15 +76,16 @@ class Graph(Handle):
         """The snapshot's load diagnostics plus those of resolution, by position."""
         with self._reading() as g:
             if self._diagnostics is None:
-                with _walk.gc_paused():
-                    self._diagnostics = _walk.graph_diagnostics(g)
+                with gc_paused(), _export.graph_export(g, PART_DIAGNOSTICS) as x:
+                    self._diagnostics = tuple(_export.diagnostics(x))
             return self._diagnostics
 
     def walk(self) -> RouteGraph:
-        """Reads the whole graph into Python values (not cached)."""
-        with self._reading() as g, _walk.gc_paused():
+        """Reads the whole graph into Python values (one export; not cached)."""
+        parts = PART_LISTENERS | PART_STATUSES | PART_DIAGNOSTICS
+        with self._reading() as g, gc_paused(), _export.graph_export(g, parts) as x:
             return RouteGraph(
-                _walk.graph_listeners(g), _walk.graph_statuses(g), _walk.graph_diagnostics(g)
+                _export.listeners(x), _export.statuses(x), tuple(_export.diagnostics(x))
             )
 
     def status(self, namespace: str, name: str) -> Status:
@@ -89,19 +93,11 @@ class Graph(Handle):
         ns_b = _name_bytes(namespace, "namespace")
         name_b = _name_bytes(name, "name")
         with self._reading() as g:
-            out = ctypes.c_void_p()
-            st = _ffi.lib.contour_graph_find_status(
-                ctypes.byref(out), g, ns_b, len(ns_b), name_b, len(name_b)
-            )
-            if st == StatusCode.ERR_NOT_FOUND:
-                raise NotFoundError(
-                    f"no status for IngressRoute {namespace}/{name}",
-                    status=StatusCode.ERR_NOT_FOUND,
-                )
-            if st != 0:
-                raise_for(st, f"looking up the status of {namespace}/{name}")
-            assert out.value is not None
-            return _walk.graph_status(out.value)
+            found = _ffi.lib.contour_graph_find_status(g, ns_b, len(ns_b), name_b, len(name_b))
+            if not found:
+                raise not_found(f"no status for IngressRoute {namespace}/{name}")
+            with _export.status_export(g, found) as x:
+                return _export.statuses(x)[0]
 
     def count(self, severity: Severity) -> int:
         """Number of diagnostics of a severity."""
@@ -164,6 +160,11 @@ class Graph(Handle):
 
 
 def _name_bytes(value: str, what: str) -> bytes:
+    """A name for the C library, UTF-8. The library compares names with the strings it
+    holds, which are NUL-terminated, so a name with a NUL is refused (ValueError) rather
+    than silently cut or never matched."""
     if not isinstance(value, str):
         raise TypeError(f"{what} must be a str, not {type(value).__name__}")
+    if "\0" in value:
+        raise ValueError(f"{what} contains a NUL character: {value!r}")
     return value.encode("utf-8")

@@ -1,9 +1,17 @@
-"""Owned C handles: deterministic release, closed-handle errors, and a reader/writer lock.
+"""Owned C handles: private construction, deterministic release, closed-handle errors, a
+reader/writer lock, and no copies.
 
 ctypes releases the GIL while a C function runs, so two Python threads really can be
 inside libcontour at once. The C rules are: any number of readers of a handle at once,
 changes (load, remove, free) exclusive. Each handle enforces them with a small
-reader/writer lock, so no sequence of Python calls can free a handle under a reader.
+reader/writer lock, so no sequence of Python calls can free a handle under a reader:
+closing waits for the readers, and a use after close raises ``ValueError``.
+
+A pointer never enters a handle from outside the package: ``Handle.__init__`` refuses to
+run (``TypeError``), and the package makes handles with ``_adopt`` from a pointer the
+library has just returned. Copying or pickling a handle would make two owners of one C
+pointer (the second ``close`` a double free), so both raise ``TypeError`` unless a class
+knows how to clone its C value (``Config`` does).
 """
 
 from __future__ import annotations
@@ -11,7 +19,7 @@ from __future__ import annotations
 import threading
 from contextlib import contextmanager
 from types import TracebackType
-from typing import Callable, ClassVar, Iterator, TypeVar
+from typing import Any, Callable, ClassVar, Iterator, NoReturn, TypeVar
 
 __all__ = ["Handle"]
 
@@ -19,6 +27,8 @@ _H = TypeVar("_H", bound="Handle")
 
 
 class _RWLock:
+    """Many readers or one writer. Readers may nest (no writer preference)."""
+
     __slots__ = ("_cond", "_readers", "_writer")
 
     def __init__(self) -> None:
@@ -61,14 +71,39 @@ class Handle:
 
     #: The C function that releases the handle.
     _free_name: ClassVar[str]
-    #: Name used in "closed" errors.
+    #: Name used in error messages.
     _what: ClassVar[str]
+    #: How users get one (for the error of a direct construction).
+    _made_by: ClassVar[str] = ""
 
     _ptr: int | None
+    _lock: _RWLock
 
-    def __init__(self, ptr: int) -> None:
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        raise TypeError(
+            f"contour.{self._what} cannot be created directly"
+            + (f": use {self._made_by}" if self._made_by else "")
+        )
+
+    # -- construction (package-private) -------------------------------------------------
+
+    def _check_fresh(self) -> None:
+        """TypeError when this object already owns a handle (``__init__`` called again)."""
+        if getattr(self, "_lock", None) is not None:
+            raise TypeError(f"contour.{self._what} is already initialised")
+
+    def _own(self, ptr: int) -> None:
+        """Makes this new object the owner of ``ptr``, a handle the library returned."""
+        self._check_fresh()
         self._ptr = ptr
         self._lock = _RWLock()
+
+    @classmethod
+    def _adopt(cls: type[_H], ptr: int) -> _H:
+        """A new object owning ``ptr``, which a libcontour call has just returned."""
+        self = cls.__new__(cls)
+        self._own(ptr)
+        return self
 
     @classmethod
     def _free_fn(cls) -> Callable[[int], None]:
@@ -77,13 +112,18 @@ class Handle:
         fn: Callable[[int], None] = getattr(_ffi.lib, cls._free_name)
         return fn
 
+    # -- access ------------------------------------------------------------------------
+
     def _closed_error(self) -> ValueError:
         return ValueError(f"I/O operation on a closed {self._what}: it was closed with close()")
 
     @contextmanager
     def _reading(self) -> Iterator[int]:
         """Shared access to the open handle (ValueError when closed)."""
-        with self._lock.shared():
+        lock = getattr(self, "_lock", None)
+        if lock is None:
+            raise self._closed_error()
+        with lock.shared():
             ptr = self._ptr
             if ptr is None:
                 raise self._closed_error()
@@ -92,7 +132,10 @@ class Handle:
     @contextmanager
     def _writing(self) -> Iterator[int]:
         """Exclusive access to the open handle (ValueError when closed)."""
-        with self._lock.exclusive():
+        lock = getattr(self, "_lock", None)
+        if lock is None:
+            raise self._closed_error()
+        with lock.exclusive():
             ptr = self._ptr
             if ptr is None:
                 raise self._closed_error()
@@ -100,17 +143,22 @@ class Handle:
 
     @property
     def closed(self) -> bool:
-        return self._ptr is None
+        """Whether the C memory was released (``close()``)."""
+        return getattr(self, "_ptr", None) is None
 
     def close(self) -> None:
-        """Releases the C memory now. Idempotent; the object is unusable afterwards."""
-        with self._lock.exclusive():
+        """Releases the C memory now. Idempotent; waits for readers in other threads. The
+        object is unusable afterwards (``ValueError``)."""
+        lock = getattr(self, "_lock", None)
+        if lock is None:
+            return
+        with lock.exclusive():
             ptr, self._ptr = self._ptr, None
             if ptr is not None:
                 self._free_fn()(ptr)
 
     def __enter__(self: _H) -> _H:
-        if self._ptr is None:
+        if self.closed:
             raise self._closed_error()
         return self
 
@@ -121,6 +169,23 @@ class Handle:
         tb: TracebackType | None,
     ) -> None:
         self.close()
+
+    # -- no second owner ---------------------------------------------------------------
+
+    def _no_copy(self, what: str) -> NoReturn:
+        raise TypeError(
+            f"cannot {what} a contour.{self._what}: it owns C memory that only one object may "
+            "release"
+        )
+
+    def __copy__(self) -> Any:
+        self._no_copy("copy")
+
+    def __deepcopy__(self, memo: dict[int, object]) -> Any:
+        self._no_copy("copy")
+
+    def __reduce_ex__(self, protocol: Any) -> NoReturn:
+        self._no_copy("pickle")
 
     def __del__(self) -> None:
         # Safety net only: nothing else can reach the object any more, so no lock.

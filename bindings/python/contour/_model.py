@@ -1,8 +1,8 @@
 """Immutable values shared by snapshots and graphs: object references and diagnostics,
 and the route graph itself (listeners, virtual hosts, routes, clusters, statuses).
 
-Every class is a frozen dataclass. The walks in ``_graph.py`` construct them through a
-fast path that fills ``__dict__`` directly; the fields are the same either way.
+Every class is a frozen dataclass. The export decoder (``_export.py``) constructs them
+through a fast path that fills ``__dict__`` directly; the fields are the same either way.
 """
 
 from __future__ import annotations
@@ -79,7 +79,9 @@ class Diagnostic:
 
 @dataclass(frozen=True)
 class HealthCheck:
-    """A cluster's health check, defaults filled in."""
+    """A health check (``contour_health_check``): a cluster's, with Contour's defaults
+    filled in, or an IngressRoute service's as written (0 / None where a field is
+    absent)."""
 
     path: str | None
     host: str | None

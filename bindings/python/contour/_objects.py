@@ -12,13 +12,12 @@ from dataclasses import dataclass
 from typing import Iterator, Mapping, Union
 
 from ._enums import Kind
-from ._model import Diagnostic, ObjectRef
+from ._model import Diagnostic, HealthCheck, ObjectRef
 
 __all__ = [
     "Annotations",
     "CertificateDelegation",
     "Delegate",
-    "HealthCheckSpec",
     "Ingress",
     "IngressBackend",
     "IngressPath",
@@ -102,18 +101,6 @@ class KubeObject:
 
 
 @dataclass(frozen=True)
-class HealthCheckSpec:
-    """services[].healthCheck as written (0 / None when a field is absent)."""
-
-    path: str | None
-    host: str | None
-    interval_seconds: int
-    timeout_seconds: int
-    unhealthy_threshold_count: int
-    healthy_threshold_count: int
-
-
-@dataclass(frozen=True)
 class IngressRouteService:
     """One services[] entry of a route or of spec.tcpproxy."""
 
@@ -121,7 +108,7 @@ class IngressRouteService:
     port: int
     weight: int
     strategy: str | None
-    health_check: HealthCheckSpec | None
+    health_check: HealthCheck | None
 
 
 @dataclass(frozen=True)
@@ -166,7 +153,7 @@ class IngressRouteTLS:
     """spec.virtualhost.tls."""
 
     secret_name: str | None
-    minimum_protocol_version: str | None
+    min_protocol_version: str | None
     passthrough: bool
 
 
@@ -223,13 +210,18 @@ class TLSCertificateDelegation(KubeObject):
 @dataclass(frozen=True)
 class IngressBackend:
     """A backend: ``service`` is None for a resource backend; the port is given either by
-    number (``port_number``, ``port_name`` None) or by name (``port_is_name``)."""
+    number (``port_number``, ``port_name`` None) or by name (``port_name``, and
+    ``port_number`` 0)."""
 
     service: str | None
-    port_is_name: bool
     port_number: int
     port_name: str | None
     is_resource: bool
+
+    @property
+    def port_is_name(self) -> bool:
+        """Whether the port is given by name."""
+        return self.port_name is not None
 
     @property
     def port(self) -> int | str | None:
@@ -298,10 +290,10 @@ class Service(KubeObject):
 
 @dataclass(frozen=True)
 class SecretKey:
-    """A data/stringData key; the library keeps only whether its value is non-empty."""
+    """A data/stringData key; the library keeps only whether it has a non-empty value."""
 
     name: str
-    nonempty: bool
+    has_value: bool
 
 
 @dataclass(frozen=True)
@@ -313,4 +305,6 @@ class Secret(KubeObject):
     is_tls: bool
 
 
-AnyObject = Union[IngressRoute, TLSCertificateDelegation, Ingress, Service, Secret]
+AnyObject = Union[IngressRoute, TLSCertificateDelegation, Ingress, Service, Secret, KubeObject]
+"""A loaded object: one of the kinds above, or a plain :class:`KubeObject` for a kind this
+binding does not know (a newer library)."""

@@ -7,14 +7,15 @@ import ctypes
 import os
 from typing import Callable, Iterable, Literal, Union, overload
 
-from . import _ffi, _walk
-from ._config import Config, c_config
-from ._enums import Format, Kind, Severity, StatusCode
+from . import _export, _ffi
+from ._export import PART_DIAGNOSTICS, PART_OBJECTS, gc_paused
+from ._config import Config, checked_config
+from ._enums import OBJECT_KINDS, Format, Kind, Result, Severity
 from ._errors import (
     ContourError,
     LoadError,
-    NotFoundError,
     error_for,
+    not_found,
     raise_for,
 )
 from ._graph import Graph, _name_bytes
@@ -33,9 +34,6 @@ __all__ = ["Snapshot", "StrPath"]
 
 StrPath = Union[str, bytes, "os.PathLike[str]", "os.PathLike[bytes]"]
 BytesLike = Union[bytes, bytearray, memoryview]
-
-_MODELLED = tuple(k for k in Kind if k != Kind.NONE)
-
 
 def _kind(kind: object) -> Kind:
     if isinstance(kind, bool) or not isinstance(kind, int):
@@ -84,6 +82,12 @@ def _data(data: BytesLike) -> bytes:
     raise TypeError(f"data must be bytes-like, not {type(data).__name__}")
 
 
+def _diagnostics(snapshot: int) -> tuple[Diagnostic, ...]:
+    """The load diagnostics of a snapshot the caller holds the lock of."""
+    with _export.snapshot_export(snapshot, Kind.NONE, PART_DIAGNOSTICS) as x:
+        return tuple(_export.diagnostics(x))
+
+
 # One load step: a C call and what it loads (for messages and for finding the io-error
 # diagnostics that concern it).
 _Op = tuple[Callable[[int], int], str, Callable[[Diagnostic], bool]]
@@ -101,21 +105,31 @@ class Snapshot(Handle):
     (the binding's own lock enforces libcontour's threading rules).
     """
 
-    __slots__ = ("_config",)
+    __slots__ = ()
     _free_name = "contour_snapshot_free"
     _what = "Snapshot"
 
     def __init__(self, config: Config | None = None) -> None:
-        """An empty snapshot. ``config`` gives the default namespace and the limits used
-        when loading, and is the default config of :meth:`resolve`."""
+        """An empty snapshot with its own copy of ``config`` (None: the defaults): the
+        default namespace and the limits it loads with, and the settings :meth:`resolve`
+        uses unless given another config."""
+        self._check_fresh()
         out = ctypes.c_void_p()
-        with c_config(config) as cfg:
-            st = _ffi.lib.contour_snapshot_new(ctypes.byref(out), cfg)
+        if config is None:
+            st = _ffi.lib.contour_snapshot_new(ctypes.byref(out), None)
+        else:
+            with checked_config(config)._reading() as cfg:
+                st = _ffi.lib.contour_snapshot_new(ctypes.byref(out), cfg)
         if st != 0:
             raise_for(st, "creating a snapshot")
         assert out.value is not None
-        super().__init__(out.value)
-        self._config = config
+        self._own(out.value)
+
+    @property
+    def config(self) -> Config:
+        """The snapshot's own settings (``contour_snapshot_config()``), as a new Config."""
+        with self._reading() as ptr:
+            return Config._copy_of(_ffi.lib.contour_snapshot_config(ptr))
 
     # -- constructors --------------------------------------------------------------------
 
@@ -247,16 +261,16 @@ class Snapshot(Handle):
         with self._writing() as ptr:
             before: collections.Counter[Diagnostic] | None = None
             if strict and _ffi.lib.contour_snapshot_diagnostic_count(ptr):
-                before = collections.Counter(_walk.snapshot_diagnostics(ptr))
+                before = collections.Counter(_diagnostics(ptr))
             failed: list[tuple[int, str, Callable[[Diagnostic], bool]]] = []
             for call, what, about in ops:
                 st = call(ptr)
-                if st in (StatusCode.ERR_IO, StatusCode.ERR_LIMIT):
+                if st in (Result.ERR_IO, Result.ERR_LIMIT):
                     failed.append((st, what, about))  # the rest of the input still loads
                 elif st != 0:
                     raise_for(st, what)
             if failed:
-                diags = _walk.snapshot_diagnostics(ptr)
+                diags = _diagnostics(ptr)
                 st, what, _ = failed[0]
                 related = [
                     d
@@ -265,11 +279,11 @@ class Snapshot(Handle):
                 ]
                 # The diagnostics that explain the status: io-error for ERR_IO,
                 # limit-input for ERR_LIMIT (docs/api.md), else every error about it.
-                code = "io-error" if st == StatusCode.ERR_IO else "limit-input"
+                code = "io-error" if st == Result.ERR_IO else "limit-input"
                 related = [d for d in related if d.code == code] or related
                 raise error_for(st, what, related)
             if strict:
-                after = _walk.snapshot_diagnostics(ptr)
+                after = _diagnostics(ptr)
                 remaining = before or collections.Counter()
                 errors = []
                 for d in after:
@@ -292,11 +306,8 @@ class Snapshot(Handle):
         name_b = _name_bytes(name, "name")
         with self._writing() as ptr:
             st = _ffi.lib.contour_snapshot_remove(ptr, k, ns_b, len(ns_b), name_b, len(name_b))
-        if st == StatusCode.ERR_NOT_FOUND:
-            raise NotFoundError(
-                f"no {k.k8s_name} {namespace}/{name} in the snapshot",
-                status=StatusCode.ERR_NOT_FOUND,
-            )
+        if st == Result.ERR_NOT_FOUND:
+            raise not_found(f"no {k.k8s_name} {namespace}/{name} in the snapshot")
         if st != 0:
             raise_for(st, f"removing {k.k8s_name} {namespace}/{name}")
 
@@ -304,7 +315,7 @@ class Snapshot(Handle):
 
     def count(self, kind: Kind | None = None) -> int:
         """Number of objects of a kind (all kinds when None)."""
-        kinds = _MODELLED if kind is None else (_kind(kind),)
+        kinds = OBJECT_KINDS if kind is None else (_kind(kind),)
         with self._reading() as ptr:
             return sum(int(_ffi.lib.contour_snapshot_object_count(ptr, k)) for k in kinds)
 
@@ -329,15 +340,10 @@ class Snapshot(Handle):
     def objects(self, kind: Kind | None = None) -> tuple[AnyObject, ...]:
         """The objects of a kind (every kind, in Kind order, when None), by (namespace,
         name). The values are copies: they stay valid after the snapshot changes."""
-        kinds = _MODELLED if kind is None else (_kind(kind),)
-        lib = _ffi.lib
-        out: list[AnyObject] = []
-        with self._reading() as ptr, _walk.gc_paused():
-            for k in kinds:
-                at = lib.contour_snapshot_object_at
-                for i in range(lib.contour_snapshot_object_count(ptr, k)):
-                    out.append(_walk.snapshot_object(at(ptr, k, i)))
-        return tuple(out)
+        k = Kind.NONE if kind is None else _kind(kind)  # NONE: every kind
+        with self._reading() as ptr, gc_paused():
+            with _export.snapshot_export(ptr, k, PART_OBJECTS) as x:
+                return tuple(_export.objects(x))
 
     @overload
     def find(self, kind: Literal[Kind.INGRESSROUTE], namespace: str, name: str) -> IngressRoute: ...
@@ -358,11 +364,7 @@ class Snapshot(Handle):
         """One object by kind, namespace and name; NotFoundError (a KeyError) when absent."""
         found = self.get(kind, namespace, name)
         if found is None:
-            k = Kind(kind)
-            raise NotFoundError(
-                f"no {k.k8s_name} {namespace}/{name} in the snapshot",
-                status=StatusCode.ERR_NOT_FOUND,
-            )
+            raise not_found(f"no {Kind(kind).k8s_name} {namespace}/{name} in the snapshot")
         return found
 
     def get(self, kind: Kind, namespace: str, name: str) -> AnyObject | None:
@@ -371,16 +373,11 @@ class Snapshot(Handle):
         ns_b = _name_bytes(namespace, "namespace")
         name_b = _name_bytes(name, "name")
         with self._reading() as ptr:
-            out = ctypes.c_void_p()
-            st = _ffi.lib.contour_snapshot_find(
-                ctypes.byref(out), ptr, k, ns_b, len(ns_b), name_b, len(name_b)
-            )
-            if st == StatusCode.ERR_NOT_FOUND:
+            found = _ffi.lib.contour_snapshot_find(ptr, k, ns_b, len(ns_b), name_b, len(name_b))
+            if not found:
                 return None
-            if st != 0:
-                raise_for(st, f"looking up {k.k8s_name} {namespace}/{name}")
-            assert out.value is not None
-            return _walk.snapshot_object(out.value)
+            with _export.object_export(ptr, found) as x:
+                return _export.objects(x)[0]
 
     def __contains__(self, key: object) -> bool:
         """``(kind, namespace, name) in snapshot``."""
@@ -392,34 +389,37 @@ class Snapshot(Handle):
     @property
     def diagnostics(self) -> tuple[Diagnostic, ...]:
         """Every load diagnostic, by (file, line, column), then severity, code, message."""
-        with self._reading() as ptr, _walk.gc_paused():
-            return _walk.snapshot_diagnostics(ptr)
+        with self._reading() as ptr, gc_paused():
+            return _diagnostics(ptr)
 
     @property
     def error_count(self) -> int:
         """Number of load diagnostics with severity error."""
         with self._reading() as ptr:
-            return int(_ffi.lib.contour_snapshot_error_count(ptr))
+            return int(_ffi.lib.contour_snapshot_diagnostic_count_by_severity(ptr, Severity.ERROR))
 
     # -- resolution ----------------------------------------------------------------------
 
     def resolve(self, config: Config | None = None) -> Graph:
-        """Resolves the snapshot into a route graph. ``config`` defaults to the config
-        the snapshot was created with (or the library's defaults). The graph does not
+        """Resolves the snapshot into a route graph, with the snapshot's own settings, or
+        with ``config``'s resolution settings (root namespaces, ingress class, ports:
+        the default namespace and limits always stay the snapshot's). The graph does not
         depend on the snapshot afterwards."""
-        if config is None:
-            config = self._config
         out = ctypes.c_void_p()
-        with c_config(config) as cfg, self._reading() as ptr:
-            st = _ffi.lib.contour_resolve(ctypes.byref(out), ptr, cfg)
+        if config is None:
+            with self._reading() as ptr:
+                st = _ffi.lib.contour_resolve(ctypes.byref(out), ptr, None)
+        else:
+            with checked_config(config)._reading() as cfg, self._reading() as ptr:
+                st = _ffi.lib.contour_resolve(ctypes.byref(out), ptr, cfg)
         if st != 0:
             raise_for(st, "resolving the snapshot")
         if out.value is None:
             raise ContourError("contour_resolve() returned OK but no graph")
-        return Graph(out.value)
+        return Graph._adopt(out.value)
 
     def __repr__(self) -> str:
         if self._ptr is None:
             return "<contour.Snapshot (closed)>"
-        counts = ", ".join(f"{k.k8s_name}={self.count(k)}" for k in _MODELLED)
+        counts = ", ".join(f"{k.k8s_name or k.name}={self.count(k)}" for k in OBJECT_KINDS)
         return f"<contour.Snapshot {counts} errors={self.error_count}>"

@@ -24,7 +24,7 @@ def test_defaults() -> None:
     assert c.ingress_class == "contour"
     assert c.root_namespaces == ()
     assert (c.http_port, c.https_port) == (80, 443)
-    assert c.limits == {}
+    assert c.limits == DEFAULT_LIMITS
     for lim, value in DEFAULT_LIMITS.items():
         assert c.limit(lim) == value
 
@@ -120,6 +120,25 @@ def test_limits_mapping_is_a_copy() -> None:
     assert c.limit(Limit.DEPTH) == 5
     c.limits[Limit.DEPTH] = 1  # type: ignore[index]
     assert c.limit(Limit.DEPTH) == 5
+
+
+def test_values_are_read_back_from_the_c_config() -> None:
+    # Adding a root namespace twice has no effect in libcontour 1.0: what the Config
+    # shows is what the library holds.
+    c = Config(root_namespaces=["a", "b", "a"])
+    assert c.root_namespaces == ("a", "b")
+    assert len(contour.Limit) <= contour._ffi.lib.contour_limit_count()
+    assert set(c.limits) == set(contour._enums.LIMITS)
+
+
+def test_snapshot_keeps_its_own_config() -> None:
+    cfg = Config(default_namespace="apps", root_namespaces=["roots"], http_port=8080, https_port=8443,
+                 limits={Limit.DEPTH: 9})
+    with contour.Snapshot(cfg) as snap:
+        assert snap.config == cfg
+        assert snap.config is not cfg
+    with contour.Snapshot() as snap:
+        assert snap.config == Config()
 
 
 def test_snapshot_rejects_non_config() -> None:

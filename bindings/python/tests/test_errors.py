@@ -6,18 +6,18 @@ from __future__ import annotations
 import pytest
 
 import contour
-from contour import StatusCode
+from contour import Result
 from contour._errors import error_for
 
 
 @pytest.mark.parametrize(
     "status, cls, bases",
     [
-        (StatusCode.ERR_NOMEM, contour.ContourMemoryError, (MemoryError,)),
-        (StatusCode.ERR_INVALID, contour.InvalidArgumentError, (ValueError,)),
-        (StatusCode.ERR_NOT_FOUND, contour.NotFoundError, (KeyError,)),
-        (StatusCode.ERR_IO, contour.ContourIOError, (OSError,)),
-        (StatusCode.ERR_LIMIT, contour.LimitExceededError, ()),
+        (Result.ERR_NOMEM, contour.ContourMemoryError, (MemoryError,)),
+        (Result.ERR_INVALID, contour.InvalidArgumentError, (ValueError,)),
+        (Result.ERR_NOT_FOUND, contour.NotFoundError, (KeyError,)),
+        (Result.ERR_IO, contour.ContourIOError, (OSError,)),
+        (Result.ERR_LIMIT, contour.LimitExceededError, ()),
         (-99, contour.ContourError, ()),
     ],
 )
@@ -28,12 +28,12 @@ def test_mapping(status: int, cls: type, bases: tuple[type, ...]) -> None:
     for base in bases:
         assert isinstance(err, base)
     assert str(err).startswith("doing something: ")
-    assert err.status == (None if status == -99 else status)
+    assert err.result == (None if status == -99 else status)
 
 
 def test_message_lists_diagnostics() -> None:
     d = contour.Diagnostic(contour.Severity.ERROR, "io-error", "cannot open: No such file", "x.yaml", 0, 0, None, None)
-    err = error_for(StatusCode.ERR_IO, "loading 'x.yaml'", [d])
+    err = error_for(Result.ERR_IO, "loading 'x.yaml'", [d])
     assert err.diagnostics == (d,)
     assert str(err) == "loading 'x.yaml': input/output error (ERR_IO)\n  x.yaml: error: cannot open: No such file"
 

@@ -214,7 +214,7 @@ def test_ingressroute_fields(snap: Snapshot) -> None:
     assert root.is_root
     assert root.virtualhost == contour.VirtualHostSpec(
         fqdn="www.example.com",
-        tls=contour.IngressRouteTLS(secret_name="certs/wildcard", minimum_protocol_version="1.2", passthrough=False),
+        tls=contour.IngressRouteTLS(secret_name="certs/wildcard", min_protocol_version="1.2", passthrough=False),
     )
     r0, r1 = root.routes
     assert r0.match == "/"
@@ -229,13 +229,13 @@ def test_ingressroute_fields(snap: Snapshot) -> None:
         port=80,
         weight=90,
         strategy="WeightedLeastRequest",
-        health_check=contour.HealthCheckSpec(
+        health_check=contour.HealthCheck(
             path="/healthz",
             host="hc.example.com",
-            interval_seconds=5,
-            timeout_seconds=1,
-            unhealthy_threshold_count=4,
-            healthy_threshold_count=6,
+            interval_s=5,
+            timeout_s=1,
+            unhealthy_threshold=4,
+            healthy_threshold=6,
         ),
     )
     assert s1 == contour.IngressRouteService(name="frontend-canary", port=8080, weight=0, strategy=None, health_check=None)
@@ -269,20 +269,20 @@ def test_ingress_fields(snap: Snapshot) -> None:
     assert isinstance(ing, contour.Ingress)
     assert ing.api_version == "networking.k8s.io/v1"
     assert ing.ingress_class_name == "contour"
-    assert ing.default_backend == contour.IngressBackend("fallback", False, 8080, None, False)
+    assert ing.default_backend == contour.IngressBackend("fallback", 8080, None, False)
     assert ing.default_backend.port == 8080
     assert ing.tls == (contour.IngressTLS("ab-tls", ("a.example.com", "b.example.com")),)
     a, nohttp = ing.rules
     assert a.host == "a.example.com" and a.has_http
     exact, res = a.paths
     assert (exact.path, exact.path_type) == ("/x", "Exact")
-    assert exact.backend == contour.IngressBackend("xsvc", True, 0, "http", False)
+    assert exact.backend == contour.IngressBackend("xsvc", 0, "http", False)
     assert exact.backend.port == "http"
     assert res.backend is not None and res.backend.is_resource and res.backend.service is None
     assert nohttp == contour.IngressRule("nohttp.example.com", False, ())
     legacy = snap.find(Kind.INGRESS, "default", "legacy")
     assert legacy.ingress_class_name is None
-    assert legacy.default_backend == contour.IngressBackend("old", True, 0, "http", False)
+    assert legacy.default_backend == contour.IngressBackend("old", 0, "http", False)
     assert legacy.rules == () and legacy.tls == ()
 
 
@@ -469,7 +469,7 @@ def test_io_error_carries_diagnostics(write: Callable[[str, str], Path], tmp_pat
         Snapshot.load([missing, a])
     err = info.value
     assert isinstance(err, OSError) and isinstance(err, contour.ContourError)
-    assert err.status is contour.StatusCode.ERR_IO
+    assert err.result is contour.Result.ERR_IO
     assert len(err.diagnostics) == 1
     d = err.diagnostics[0]
     assert d.code == "io-error" and d.file == str(missing) and d.severity is Severity.ERROR
@@ -487,7 +487,7 @@ def test_limit_exceeded() -> None:
     with pytest.raises(contour.LimitExceededError) as info:
         Snapshot.from_text("apiVersion: v1\nkind: Service\n", name="big.yaml", config=cfg)
     assert info.value.diagnostics and info.value.diagnostics[0].file == "big.yaml"
-    assert info.value.status is contour.StatusCode.ERR_LIMIT
+    assert info.value.result is contour.Result.ERR_LIMIT
     # Other limits are error diagnostics, not exceptions:
     deep = "a: " + "[" * 50 + "]" * 50 + "\n"
     with Snapshot.from_text(deep, config=Config(limits={Limit.DEPTH: 8})) as s:
@@ -583,3 +583,40 @@ def test_non_utf8_paths(tmp_path: Path) -> None:
         assert svc.file  # the library's stand-in name for a path that is not UTF-8
     with Snapshot.load(tmp_path) as s:  # found by walking the directory
         assert s.count(Kind.SERVICE) == 1
+
+
+@pytest.mark.resolve
+def test_non_ascii_strings_survive_the_export() -> None:
+    # The export's string pool is decoded once; with non-ASCII text in it, offsets are
+    # bytes, not characters.
+    text = """\
+apiVersion: v1
+kind: Service
+metadata: {name: café, namespace: ns, annotations: {note: "é ü 雪", plain: x}}
+spec:
+  ports: [{name: http, port: 80}]
+---
+apiVersion: contour.heptio.com/v1beta1
+kind: IngressRoute
+metadata: {name: root, namespace: ns, annotations: {who: "Zoë"}}
+spec:
+  virtualhost: {fqdn: ünïcode.example.com}
+  routes:
+  - match: /caf\u00e9
+    services: [{name: café, port: 80}]
+"""
+    with Snapshot.from_text(text, name="näme.yaml") as snap:
+        svc = snap.find(Kind.SERVICE, "ns", "café")
+        assert dict(svc.annotations) == {"note": "é ü 雪", "plain": "x"}
+        assert svc.file == "näme.yaml"
+        root = snap.find(Kind.INGRESSROUTE, "ns", "root")
+        assert root.annotations == {"who": "Zoë"}
+        assert root.routes[0].match == "/café"
+        assert root.routes[0].services[0].name == "café"
+        with snap.resolve() as g:
+            (listener,) = g.listeners
+            (vhost,) = listener.virtual_hosts
+            assert vhost.fqdn == "ünïcode.example.com"
+            assert vhost.routes[0].path == "/café"
+            assert vhost.routes[0].clusters[0].service == "café"
+            assert g.status("ns", "root").file == "näme.yaml"
