@@ -262,7 +262,9 @@ cx_rc cx_stage_yaml_parallel(cx_stage *into, const cx_limits *limits, cx_diag_si
     if (threads < 2 || len < min_bytes || len == 0)
         return CX_RC_OK;
     const cx_alloc *a = into->alloc;
-    size_t want = (size_t)threads * PIECES_PER_THREAD;
+    size_t want;
+    if (!cx_size_mul(threads, PIECES_PER_THREAD, &want))
+        return CX_RC_NOMEM;
     size_t *starts = cx_calloc(a, want, sizeof *starts);
     uint64_t *lines = cx_calloc(a, want, sizeof *lines);
     size_t *kept = cx_calloc(a, want, sizeof *kept);
