@@ -39,7 +39,7 @@ LAYERS = [
     ("document trees", ["tree.c", "yaml_load.c", "json_load.c"]),
     ("model", ["model*.c", "object.c", "keys.c"]),
     ("conversion", ["scalar.c", "convert*.c"]),
-    ("snapshot and loading", ["snapshot*.c", "load*.c"]),
+    ("snapshot and loading", ["snapshot*.c", "load*.c", "stage.c"]),
     ("graph model", ["graph*.c"]),
     ("resolution", ["annotations.c", "resolve*.c"]),
     ("writers", ["filter.c", "write_*.c", "buffer.c", "export*.c", "diff*.c"]),

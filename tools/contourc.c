@@ -76,6 +76,8 @@ static const char help_text[] =
     "  --http-port N                 port of the insecure listener (default: 80)\n"
     "  --https-port N                port of the secure listener (default: 443)\n"
     "  --default-namespace NS        namespace of objects without one (default: default)\n"
+    "  --threads N                   threads to read large YAML files with (default 0:\n"
+    "                                the machine's CPUs; 1: one thread)\n"
     "  --format FORMAT               check: text (default), json, sarif or junit;\n"
     "                                graph: json (default), text or dot;\n"
     "                                diff: text (default) or json\n"
@@ -118,7 +120,8 @@ static int usage_error(const char *fmt, ...)
     return EXIT_TROUBLE;
 }
 
-static bool parse_port(const char *s, uint32_t *out)
+/* A decimal number in [min, 65535]. */
+static bool parse_number(const char *s, uint32_t min, uint32_t *out)
 {
     if (!*s || strlen(s) > 5)
         return false;
@@ -128,10 +131,15 @@ static bool parse_port(const char *s, uint32_t *out)
             return false;
         v = v * 10 + (uint32_t)(*p - '0');
     }
-    if (v < 1 || v > 65535)
+    if (v < min || v > 65535)
         return false;
     *out = v;
     return true;
+}
+
+static bool parse_port(const char *s, uint32_t *out)
+{
+    return parse_number(s, 1, out);
 }
 
 /* Adds each non-empty item of a comma-separated list. */
@@ -183,12 +191,14 @@ enum valued_option {
     OPT_COLOR,
     OPT_VHOST,
     OPT_NAMESPACE,
+    OPT_THREADS,
     OPT_COUNT
 };
 
 static const char *const valued[OPT_COUNT] = {
     "--root-namespaces", "--ingress-class", "--http-port", "--https-port", "--default-namespace",
-    "--format",          "--fail-on",       "--color",     "--vhost",      "--namespace"};
+    "--format",          "--fail-on",       "--color",     "--vhost",      "--namespace",
+    "--threads"};
 
 /* Applies one valued option. Returns -1 to go on, or an exit code. */
 static int apply_option(enum valued_option which, const char *value, options *opts,
@@ -250,6 +260,13 @@ static int apply_option(enum valued_option which, const char *value, options *op
             return usage_error("%s: '%s' is not a %s", valued[which], value,
                                which == OPT_VHOST ? "virtual host" : "namespace");
         break;
+    case OPT_THREADS: {
+        uint32_t n;
+        if (!parse_number(value, 0, &n))
+            return usage_error("--threads: '%s' is not a number of threads", value);
+        st = contour_config_set_threads(config, n);
+        break;
+    }
     case OPT_COUNT:
         break;
     }
@@ -977,6 +994,7 @@ int main(int argc, char **argv)
         fputs("contourc: out of memory\n", stderr);
         goto done;
     }
+    contour_config_set_threads(config, 0); /* the machine's CPUs, unless --threads says */
     code = parse_args(argc, argv, &opts, config);
     if (code >= 0)
         goto done;

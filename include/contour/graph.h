@@ -50,7 +50,9 @@ typedef struct contour_status contour_status;
  * Resolves a snapshot. Reads snapshot and config only. The graph allocates with the
  * snapshot's allocator.
  * @param config resolution settings that override the snapshot's (root namespaces, ingress
- *        class, ports; see config.h), or NULL to resolve with the snapshot's own config.
+ *        class, ports, CONTOUR_LIMIT_ROUTES, threads; see config.h), or NULL to resolve
+ *        with the snapshot's own config. The allocator and the loading limits stay the
+ *        snapshot's whatever config says.
  * @param out receives the graph, owned by the caller.
  * @return CONTOUR_OK, CONTOUR_ERR_INVALID (out or snapshot NULL) or CONTOUR_ERR_NOMEM.
  */

@@ -161,6 +161,10 @@ def test_usage_errors():
         ["check", "--https-port=", fx("valid")],
         ["check", "--http-port", "8080", "--https-port", "8080", fx("valid")],
         ["check", "--default-namespace", "", fx("valid")],
+        ["check", "--threads", "x", fx("valid")],
+        ["check", "--threads", "-1", fx("valid")],
+        ["check", "--threads=", fx("valid")],
+        ["check", "--threads", "70000", fx("valid")],
         ["check", "-", "-"],
     ]
     for args in cases:
@@ -395,6 +399,37 @@ def test_option_default_namespace():
     g = graph_json("--default-namespace", "team", fx("valid"), fx("no-namespace.yaml"))
     expect(status_of(g, "team", "homeless") is not None, "--default-namespace team")
     expect(status_of(g, "default", "root") is not None, "explicit namespaces kept")
+
+
+def test_option_threads():
+    # A stream over the 4 MiB at which loading splits YAML across threads, with an error
+    # and a warning in every few documents: every thread count reports the same. (Under
+    # the wrapper, test_parallel_load covers threaded loads: five such runs take minutes.)
+    if WRAPPER:
+        raise Skip("large inputs; tests/unit/test_parallel_load.c runs under valgrind")
+    docs = []
+    for i in range(40000):
+        docs.append("apiVersion: v1\nkind: Service\nmetadata:\n  name: s%d\n  namespace: t%d\n"
+                    "spec:\n  ports:\n  - name: http\n    port: %d\n" % (i, i % 50, 80 + i % 9))
+        if i % 997 == 0:
+            docs.append("a: [1,\n")
+        if i % 1499 == 0:
+            docs.append("apiVersion: contour.heptio.com/v1beta1\nkind: IngressRoute\n"
+                        "metadata: {name: r%d, namespace: t1}\nspec: {typo: 1}\n" % i)
+    text = "---\n".join(docs)
+    with tempfile.TemporaryDirectory() as d:
+        path = os.path.join(d, "big.yaml")
+        with open(path, "w") as f:
+            f.write(text)
+        outs = {}
+        for t in ["1", "2", "3", None]:
+            args = ["check", "--format", "json", path] + (["--threads", t] if t else [])
+            r = run(*args)
+            expect_code(r, 1)
+            outs[t] = r.out
+        expect(len(text) > 4 << 20, "the stream is split")
+        for t in ["2", "3", None]:
+            expect(outs[t] == outs["1"], "--threads %s reports what one thread does" % t)
 
 
 def test_options_after_paths_and_double_dash():
