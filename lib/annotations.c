@@ -448,12 +448,24 @@ bool cx_websocket_route(const contour_object *ing, const char *path)
 
 /* ---- ingress class ---- */
 
+static const cx_annotation *class_annotation(const contour_object *o)
+{
+    const cx_annotation *a = cx_find_annotation(o, "contour.heptio.com/ingress.class");
+    return a ? a : cx_find_annotation(o, "kubernetes.io/ingress.class");
+}
+
+void cx_object_find_class(contour_object *o)
+{
+    const cx_annotation *a = class_annotation(o);
+    o->class_slot = a ? (uint32_t)(a - o->annotations) + 2 : 1;
+}
+
 const char *cx_object_class(const contour_object *o, const cx_annotation **ann)
 {
     *ann = NULL;
-    const cx_annotation *a = cx_find_annotation(o, "contour.heptio.com/ingress.class");
-    if (!a)
-        a = cx_find_annotation(o, "kubernetes.io/ingress.class");
+    const cx_annotation *a = o->class_slot == 0   ? class_annotation(o)
+                             : o->class_slot == 1 ? NULL
+                                                  : &o->annotations[o->class_slot - 2];
     if (a) {
         *ann = a;
         return a->value ? a->value : "";

@@ -25,6 +25,7 @@ static const contour_config default_config = {
     .https_port = 443,
     .threads = 1,
     .parallel_min_bytes = CX_PARALLEL_MIN_BYTES,
+    .diagnostics_per_input = CX_DIAGNOSTICS_PER_INPUT,
 };
 
 const contour_config *cx_config_default(void)
@@ -71,6 +72,7 @@ contour_result contour_config_new(contour_config **out)
     c->https_port = 443;
     c->threads = 1;
     c->parallel_min_bytes = CX_PARALLEL_MIN_BYTES;
+    c->diagnostics_per_input = CX_DIAGNOSTICS_PER_INPUT;
     if (!c->default_ns || !c->ingress_class) {
         contour_config_free(c);
         return CONTOUR_ERR_NOMEM;
@@ -101,6 +103,7 @@ bool cx_config_copy_into(contour_config *dst, const contour_config *src, const c
     dst->follow_links = src->follow_links;
     dst->threads = src->threads;
     dst->parallel_min_bytes = src->parallel_min_bytes;
+    dst->diagnostics_per_input = src->diagnostics_per_input;
     dst->default_ns = dup_str(mem, src->default_ns, strlen(src->default_ns));
     dst->ingress_class = dup_str(mem, src->ingress_class, strlen(src->ingress_class));
     bool ok = dst->default_ns && dst->ingress_class;

@@ -24,6 +24,9 @@ struct contour_config {
      * starting threads and merging costs more than it saves (bench/README.md). Not public;
      * the unit tests lower it to read small inputs in parallel. */
     uint64_t parallel_min_bytes;
+    /* Diagnostics one input may add (CX_DIAGNOSTICS_PER_INPUT). Not public; the unit tests
+     * lower it so that exhaustive allocation-failure runs past the budget stay short. */
+    uint32_t diagnostics_per_input;
 };
 
 /* The most threads a config allows (contour_config_set_threads bounds its argument). */

@@ -102,6 +102,7 @@ typedef struct cx_edge {
     const contour_object *from; /* the object that refers */
     const cx_key *to;           /* what it names (kind, namespace, name) */
     uint64_t to_hash;           /* to->hash: the refs order */
+    uint32_t to_id;             /* to->id: the refs tree is sorted by it with no key load */
     uint8_t type;               /* cx_edge_type */
     bool missing;               /* nothing of that name (or it is ignored for its class) */
     int32_t rule;               /* Ingress: rule index (-1: default backend) */
@@ -124,6 +125,7 @@ enum {
 
 typedef struct cx_contrib {
     const contour_object *obj;
+    uint32_t obj_id; /* obj->key_id: grouping by object reads no object */
     uint8_t flags;
     const char *fail; /* the first failure for this name, or NULL */
     cx_pos fail_pos;

@@ -89,12 +89,9 @@ static contour_result stage_bytes(const contour_snapshot *s, cx_load_txn *txn, c
 
     /* Every diagnostic of this input (syntax, limits, rejected documents, the objects'
      * warnings) is counted against one budget. */
-    cx_diag_budget budget = {CX_DIAGNOSTICS_PER_INPUT,
-                             CX_DIAGNOSTICS_PER_INPUT,
-                             &src->arena,
-                             &src->diags,
-                             &src->rc,
-                             NULL};
+    size_t per_input = s->config.diagnostics_per_input ? s->config.diagnostics_per_input
+                                                       : CX_DIAGNOSTICS_PER_INPUT;
+    cx_diag_budget budget = {per_input, per_input, &src->arena, &src->diags, &src->rc, NULL};
     cx_diag_sink sink = {&src->arena, &src->diags, &budget, &src->rc};
     cx_stage st;
     cx_stage_init(&st, &s->alloc, s->default_ns, src, sink);
@@ -105,9 +102,8 @@ static contour_result stage_bytes(const contour_snapshot *s, cx_load_txn *txn, c
     cx_rc rc = CX_RC_OK;
     if (!json) {
         cx_diag_sink out = {&src->arena, &src->diags, NULL, &src->rc};
-        rc = cx_stage_yaml_parallel(&st, &s->limits, out, CX_DIAGNOSTICS_PER_INPUT,
-                                    s->config.threads, s->config.parallel_min_bytes, data, len,
-                                    &done);
+        rc = cx_stage_yaml_parallel(&st, &s->limits, out, per_input, s->config.threads,
+                                    s->config.parallel_min_bytes, data, len, &done);
     }
     if (rc == CX_RC_OK && !done) {
         cx_load_ctx ctx = {&s->alloc, &s->limits, src->name, sink, cx_stage_handler(&st)};

@@ -234,7 +234,8 @@ typedef struct cx_secret {
 struct contour_object {
     cx_shared rc;
     contour_kind kind;
-    cx_key *key; /* its own (kind, namespace, name), once committed */
+    uint32_t key_id; /* key->id, beside kind: the resolver's dense lookups need no key load */
+    cx_key *key;     /* its own (kind, namespace, name), once committed */
     const char *api_version;
     const char *ns; /* interned by the snapshot */
     const char *name;
@@ -243,8 +244,11 @@ struct contour_object {
     cx_pos pos;           /* the document or List item */
     cx_annotation *annotations;
     uint32_t annotation_count;
-    uint32_t ns_len;    /* strlen(ns): lookups compare lengths first */
-    uint32_t name_len;  /* strlen(name) */
+    uint32_t ns_len;   /* strlen(ns): lookups compare lengths first */
+    uint32_t name_len; /* strlen(name) */
+    /* The ingress class annotation, found once when the object is stored (every
+     * resolution asks): 0 not looked up yet, 1 none, k + 2 annotations[k]. */
+    uint32_t class_slot;
     cx_diag_list diags; /* load diagnostics about this object (warnings), in the arena */
     const contour_diagnostic **sorted_diags; /* diags in position order (arena) */
     cx_arena arena; /* owns this struct and all it points to (but ns and source) */

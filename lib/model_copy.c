@@ -419,6 +419,7 @@ contour_object *cx_object_compact(const cx_alloc *alloc, const contour_object *s
         return NULL;
     }
     o->arena = a;
+    cx_object_find_class(o);
     cx_shared_init(&o->rc, object_destroy);
     if (o->source)
         cx_shared_retain(&o->source->rc);

@@ -140,7 +140,7 @@ static bool build_refs(contour_graph *g, cx_vec *edges, uint32_t ids)
     bool ok = at && targets && out;
     size_t nt = 0;
     for (size_t i = 0; ok && i < n; i++) {
-        uint32_t id = e[i]->to->id;
+        uint32_t id = e[i]->to_id;
         if (id >= ids) {
             ok = false; /* a key outside the table: never in a full resolution */
             break;
@@ -157,7 +157,7 @@ static bool build_refs(contour_graph *g, cx_vec *edges, uint32_t ids)
             start += c;
         }
         for (size_t i = 0; i < n; i++)
-            out[at[e[i]->to->id]++] = e[i];
+            out[at[e[i]->to_id]++] = e[i];
         ok = cx_pt_build(&g->refs, (void *const *)out, n);
     }
     cx_free(a, at);
@@ -570,7 +570,7 @@ static bool group_reach(full *f)
     cx_unit **us = (cx_unit **)f->units.data;
     for (size_t i = 0; i < f->units.len; i++) {
         for (uint32_t k = 0; k < us[i]->ncontrib; k++)
-            f->count[us[i]->contrib[k].obj->key->id]++;
+            f->count[us[i]->contrib[k].obj_id]++;
         total += us[i]->ncontrib;
     }
     f->reach = cx_malloc(a, (total ? total : 1) * sizeof *f->reach);
@@ -585,7 +585,7 @@ static bool group_reach(full *f)
     for (size_t i = 0; i < f->units.len; i++) {
         for (uint32_t k = 0; k < us[i]->ncontrib; k++) {
             const cx_contrib *c = &us[i]->contrib[k];
-            uint32_t id = c->obj->key->id;
+            uint32_t id = c->obj_id;
             f->reach[f->start[id] + f->count[id]++] = cx_unit_reach(us[i], c);
         }
     }
@@ -599,7 +599,7 @@ static bool status_block(void *ctx, size_t begin, size_t end, unsigned w)
     for (size_t i = begin; i < end; i++) {
         const contour_object *o = f->irs[i];
         const cx_irres *res = cx_rx_irres(rx, o); /* made already: a lookup */
-        uint32_t id = o->key->id;
+        uint32_t id = o->key_id;
         f->st[i] = res ? cx_status_make(rx, o, res, f->reach + f->start[id], f->count[id]) : NULL;
         if (!f->st[i]) {
             rx->oom = true;

@@ -79,7 +79,7 @@ void cx_rx_release(cx_rx *rx)
 static const cx_shared *map_get(const cx_rx *rx, int which, const contour_object *o)
 {
     if (rx->dense[which])
-        return o->key->id < rx->dense_n ? rx->dense[which][o->key->id] : NULL;
+        return o->key_id < rx->dense_n ? rx->dense[which][o->key_id] : NULL;
     const res_entry *e = cx_map_find(which ? &rx->objrecs : &rx->irres, ptr_hash(o), ptr_is, o);
     return e ? e->res : NULL;
 }
@@ -87,8 +87,8 @@ static const cx_shared *map_get(const cx_rx *rx, int which, const contour_object
 /* Adds a result (rx takes the reference). False on OOM (the reference is dropped). */
 static bool put(cx_rx *rx, int which, const contour_object *o, const cx_shared *res)
 {
-    if (rx->dense[which] && o->key->id < rx->dense_n) {
-        rx->dense[which][o->key->id] = res;
+    if (rx->dense[which] && o->key_id < rx->dense_n) {
+        rx->dense[which][o->key_id] = res;
         return true;
     }
     cx_map *m = which ? &rx->objrecs : &rx->irres;

@@ -130,6 +130,7 @@ static cx_edge *b_edge(builder *b, cx_edge_type type, const contour_object *from
     e->from = from;
     e->to = to;
     e->to_hash = to->hash; /* the key table's: computed once, at load */
+    e->to_id = to->id;
     e->type = (uint8_t)type;
     e->rule = -1;
     return e;

@@ -349,8 +349,10 @@ static void gather(uctx *c, int l, contour_kind kind, const cx_unit_input *in)
         const cx_key *k = *(cx_key **)cx_vec_at(keys, i);
         if (rx->ov && rx->ov->key == k)
             continue; /* the overlay decides for it, below */
+        if (k->kind != kind)
+            continue; /* the key says so: no need to read the object */
         const contour_object *o = k->obj;
-        if (o && o->kind == kind)
+        if (o)
             cx_vec_push(v, &o);
     }
     const contour_object *ov = rx->ov ? rx->ov->obj : NULL;
@@ -1187,7 +1189,7 @@ static void finish(uctx *c)
         const state *st = cx_vec_at(&ws->states, i);
         if (!st->flags)
             continue;
-        cx_contrib k = {st->obj, st->flags, st->fail, st->fail_pos};
+        cx_contrib k = {st->obj, st->obj->key_id, st->flags, st->fail, st->fail_pos};
         if (st->flags & CX_C_RULE1)
             k.flags = CX_C_RULE1; /* judged by rule 1 here, whatever else */
         cx_vec_push(&ws->contrib, &k);

@@ -238,6 +238,7 @@ static bool intern_object(contour_snapshot *s, contour_object *o)
 {
     if (!o->key) {
         o->key = cx_keytab_intern(&s->keys, o->kind, o->ns, o->ns_len, o->name, o->name_len);
+        o->key_id = o->key ? o->key->id : 0;
         if (!o->key)
             return false;
     }

@@ -82,6 +82,7 @@ static bool bind_object(const contour_snapshot *s, contour_object *o)
         if (!k)
             return false;
         o->key = k;
+        o->key_id = k->id;
     }
     bind_ctx b = {&s->keys, o->key, false};
     cx_object_refs(o, bind_ref, &b);
