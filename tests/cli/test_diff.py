@@ -1464,3 +1464,69 @@ def test_hostile_file_and_object_names(tmp_path):
     # Each path exactly once in its escaped form.
     for p in new[1:]:
         assert sum(l.startswith("+ " + prose(p) + ":") for l in lines) == 1, p
+
+
+# ---- the documentation's examples ----
+
+DOC_FILES = {
+    "svc.yaml": "apiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: default}\n"
+                "spec: {ports: [{port: 80}]}\n---\n"
+                "apiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: shop}\n"
+                "spec: {ports: [{port: 80}]}\n",
+    "shop.yaml": "apiVersion: contour.heptio.com/v1beta1\nkind: IngressRoute\n"
+                 "metadata: {name: root, namespace: shop}\nspec:\n  virtualhost:\n"
+                 "    fqdn: shop.example.com\n    tls: {secretName: cert}\n  routes:\n"
+                 "  - match: /\n    services: [{name: web, port: 80}]\n",
+    "cert.yaml": "apiVersion: v1\nkind: Secret\nmetadata: {name: cert, namespace: shop}\n"
+                 "type: kubernetes.io/tls\ndata: {tls.crt: eA==, tls.key: eA==}\n",
+    "root.yaml": "apiVersion: contour.heptio.com/v1beta1\nkind: IngressRoute\n"
+                 "metadata: {name: root, namespace: default}\nspec:\n"
+                 "  virtualhost: {fqdn: example.com}\n  routes:\n  - match: /\n"
+                 "    services: [{name: web, port: 80, weight: 10}]\n  - match: /blog\n"
+                 "    delegate: {name: blog}\n---\n"
+                 "apiVersion: contour.heptio.com/v1beta1\nkind: IngressRoute\n"
+                 "metadata: {name: blog, namespace: default}\nspec:\n  routes:\n"
+                 "  - match: /blog\n    services: [{name: web, port: 80}]\n",
+}
+
+
+def doc_block(doc, first_line):
+    """The lines of a fenced block of docs/DOC after `first_line`."""
+    with open(os.path.join(SOURCE_ROOT, "docs", doc), encoding="utf-8") as f:
+        text = f.read()
+    assert first_line in text, (doc, first_line)
+    rest = text[text.index(first_line) + len(first_line) + 1:]
+    return rest[:rest.index("```")]
+
+
+def test_docs_examples(tmp_path):
+    """The diffs docs/cli.md and docs/route-graph.md show are what contourc prints."""
+    for n, text in DOC_FILES.items():
+        (tmp_path / n).write_text(text)
+    (tmp_path / "new").mkdir()
+    (tmp_path / "new" / "root.yaml").write_text(
+        DOC_FILES["root.yaml"].replace("weight: 10", "weight: 20")
+        .replace("  - match: /blog\n    delegate: {name: blog}\n", ""))
+    cmd = "contourc diff svc.yaml root.yaml shop.yaml cert.yaml -- svc.yaml new/root.yaml shop.yaml"
+    out = run(*cmd.split()[1:], cwd=tmp_path)
+    assert out.returncode == 1
+    for doc in ("cli.md", "route-graph.md"):
+        assert doc_block(doc, "$ " + cmd) == out.stdout.decode(), doc
+    # The JSON example: a weight changed on a root served over TLS, its https vhost.
+    (tmp_path / "a.yaml").write_text(
+        DOC_FILES["svc.yaml"].split("---\n")[0]
+        + "---\napiVersion: v1\nkind: Secret\nmetadata: {name: cert, namespace: default}\n"
+          "type: kubernetes.io/tls\ndata: {tls.crt: eA==, tls.key: eA==}\n"
+          "---\napiVersion: contour.heptio.com/v1beta1\nkind: IngressRoute\n"
+          "metadata: {name: root, namespace: default}\nspec:\n"
+          "  virtualhost: {fqdn: example.com, tls: {secretName: cert}}\n  routes:\n"
+          "  - match: /\n    services: [{name: web, port: 80, weight: 10}]\n")
+    (tmp_path / "b.yaml").write_text((tmp_path / "a.yaml").read_text().replace("10", "20"))
+    out = run("diff", "--format", "json", "a.yaml", "--", "b.yaml", cwd=tmp_path)
+    got = json.loads(out.stdout)
+    got["virtualhosts"] = [v for v in got["virtualhosts"] if v["listener"] == "ingress_https"]
+    assert doc_block("route-graph.md", "the `ingress_https` virtual host:\n\n```json") == \
+        json_bytes(got).decode()
+    # The empty diff.
+    assert doc_block("route-graph.md", "An empty diff is exactly:\n\n```json").encode() == \
+        EMPTY_JSON
