@@ -133,6 +133,47 @@ static void text_str(cx_strbuf *b, const char *s)
         cx_esc_append(b, s, strlen(s), CX_ESC_TEXT);
 }
 
+/* A cluster's keys beyond service, port and weight, as " [a, b]" (nothing when none). */
+static void text_cluster_details(cx_strbuf *b, const contour_cluster *c)
+{
+    const char *sep = " [";
+    if (c->strategy) {
+        cx_strbuf_printf(b, "%sstrategy ", sep);
+        cx_esc_put_token(b, c->strategy);
+        sep = ", ";
+    }
+    if (c->protocol) {
+        cx_strbuf_printf(b, "%sprotocol ", sep);
+        cx_esc_put_token(b, c->protocol);
+        sep = ", ";
+    }
+    if (c->has_health_check) {
+        const cx_health_check *h = &c->health_check;
+        cx_strbuf_printf(b, "%shealth check ", sep);
+        cx_esc_put_token(b, h->path ? h->path : "");
+        if (h->host) {
+            cx_strbuf_puts(b, " host ");
+            cx_esc_put_token(b, h->host);
+        }
+        cx_strbuf_printf(b, " interval %llds timeout %llds unhealthy %lld healthy %lld",
+                         (long long)h->interval_s, (long long)h->timeout_s,
+                         (long long)h->unhealthy_threshold, (long long)h->healthy_threshold);
+        sep = ", ";
+    }
+    static const char *const names[] = {"max connections", "max pending requests", "max requests",
+                                        "max retries"};
+    const uint32_t values[] = {c->max_connections, c->max_pending_requests, c->max_requests,
+                               c->max_retries};
+    for (size_t i = 0; i < sizeof values / sizeof values[0]; i++) {
+        if (values[i]) {
+            cx_strbuf_printf(b, "%s%s %u", sep, names[i], values[i]);
+            sep = ", ";
+        }
+    }
+    if (*sep == ',')
+        cx_strbuf_putc(b, ']');
+}
+
 static void text_clusters(cx_strbuf *b, const contour_cluster *c, uint32_t n)
 {
     if (!n) {
@@ -143,7 +184,47 @@ static void text_clusters(cx_strbuf *b, const contour_cluster *c, uint32_t n)
     for (uint32_t i = 0; i < n; i++) {
         cx_strbuf_puts(b, i ? ", " : " ");
         cx_esc_put_ref(b, c[i].ns, c[i].service);
-        cx_strbuf_printf(b, ":%u weight %lld", c[i].port, (long long)c[i].weight);
+        cx_strbuf_printf(b, ":%u", c[i].port);
+        if (c[i].port_name) {
+            cx_strbuf_puts(b, " (");
+            cx_esc_put_name(b, c[i].port_name);
+            cx_strbuf_putc(b, ')');
+        }
+        cx_strbuf_printf(b, " weight %lld", (long long)c[i].weight);
+        text_cluster_details(b, &c[i]);
+    }
+}
+
+/* A route's options, as the text rendering writes them: ": a, b" (nothing when none). */
+static void text_route_options(cx_strbuf *b, const contour_route *r)
+{
+    const char *sep = ": ";
+    if (r->https_redirect) {
+        cx_strbuf_printf(b, "%s\xe2\x86\x92 https", sep); /* → */
+        sep = ", ";
+    }
+    if (r->websocket) {
+        cx_strbuf_printf(b, "%swebsocket", sep);
+        sep = ", ";
+    }
+    if (r->prefix_rewrite) {
+        cx_strbuf_printf(b, "%srewrite ", sep);
+        cx_esc_put_token(b, r->prefix_rewrite);
+        sep = ", ";
+    }
+    if (r->has_timeout) {
+        if (r->timeout_ms < 0)
+            cx_strbuf_printf(b, "%stimeout infinity", sep);
+        else
+            cx_strbuf_printf(b, "%stimeout %lldms", sep, (long long)r->timeout_ms);
+        sep = ", ";
+    }
+    if (r->has_retry) {
+        cx_strbuf_printf(b, "%sretry ", sep);
+        cx_esc_put_token(b, r->retry_on);
+        cx_strbuf_printf(b, " x%u", r->num_retries);
+        if (r->per_try_timeout_ms)
+            cx_strbuf_printf(b, ", per-try timeout %lldms", (long long)r->per_try_timeout_ms);
     }
 }
 
@@ -154,6 +235,7 @@ static void text_route(cx_strbuf *b, const contour_route *r)
     cx_strbuf_printf(b, " (%s ", contour_kind_name(r->source_kind));
     cx_esc_put_ref(b, r->source_ns, r->source_name);
     cx_strbuf_putc(b, ')');
+    text_route_options(b, r);
     text_clusters(b, r->clusters, r->cluster_count);
 }
 

@@ -13,11 +13,13 @@
 #include "report.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 enum {
@@ -907,6 +909,31 @@ done:
 
 /* ---- contourc diff ---- */
 
+/* Loads one side of a diff. A side that is one directory is read from inside it, so that
+ * its files are named relative to it: old/app.yaml and new/app.yaml are both "./app.yaml",
+ * and a diagnostic that did not change is not listed as resolved and added again. */
+static contour_result load_side(contour_snapshot *s, const char *const *paths, size_t count,
+                                input *in, const contour_config *config)
+{
+    struct stat st;
+    if (count != 1 || stat(paths[0], &st) != 0 || !S_ISDIR(st.st_mode))
+        return load_paths(s, paths, count, in, config);
+    int here = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (here < 0 || chdir(paths[0]) != 0) {
+        if (here >= 0)
+            close(here);
+        return load_paths(s, paths, count, in, config); /* reports what cannot be read */
+    }
+    static const char *const dot[] = {"."};
+    contour_result r = load_paths(s, dot, 1, in, config);
+    if (fchdir(here) != 0) {
+        fprintf(stderr, "contourc: cannot return to the working directory: %s\n", strerror(errno));
+        r = CONTOUR_ERR_IO;
+    }
+    close(here);
+    return r;
+}
+
 /* Loads and resolves one side of a diff. Returns an exit code, or -1 on success. */
 static int diff_side(const options *opts, const contour_config *config, const char *const *paths,
                      size_t count, contour_snapshot **s, contour_graph **g)
@@ -916,7 +943,7 @@ static int diff_side(const options *opts, const contour_config *config, const ch
         fputs("contourc: out of memory\n", stderr);
         return EXIT_TROUBLE;
     }
-    contour_result st = load_paths(*s, paths, count, &none, config);
+    contour_result st = load_side(*s, paths, count, &none, config);
     if (st == CONTOUR_OK)
         st = contour_resolve(g, *s, config);
     else if (st == CONTOUR_ERR_IO) {

@@ -636,18 +636,59 @@ def ref(ns, nm):
 MARK = {"added": "+", "removed": "-", "changed": "~"}
 
 
+def text_cluster_details(c):
+    d = []
+    if "strategy" in c:
+        d.append("strategy " + token(c["strategy"]))
+    if "protocol" in c:
+        d.append("protocol " + token(c["protocol"]))
+    h = c.get("health_check")
+    if h:
+        t = "health check " + token(h.get("path", ""))
+        if h.get("host"):
+            t += " host " + token(h["host"])
+        t += " interval %ds timeout %ds unhealthy %d healthy %d" % (
+            h["interval_s"], h["timeout_s"], h["unhealthy_threshold"], h["healthy_threshold"])
+        d.append(t)
+    for key in ("max_connections", "max_pending_requests", "max_requests", "max_retries"):
+        if key in c:
+            d.append("%s %d" % (key.replace("_", " "), c[key]))
+    return " [" + ", ".join(d) + "]" if d else ""
+
+
 def text_clusters(cs):
     if not cs:
         return " (no clusters)"
-    return " -> " + ", ".join("%s:%d weight %d" % (ref(c["namespace"], c["service"]), c["port"],
-                                                   c["weight"]) for c in cs)
+    return " -> " + ", ".join(
+        "%s:%d%s weight %d%s" % (ref(c["namespace"], c["service"]), c["port"],
+                                 " (%s)" % name(c["port_name"]) if "port_name" in c else "",
+                                 c["weight"], text_cluster_details(c)) for c in cs)
+
+
+def text_route_options(r):
+    d = []
+    if r["https_redirect"]:
+        d.append("\u2192 https")
+    if r["websocket"]:
+        d.append("websocket")
+    if "prefix_rewrite" in r:
+        d.append("rewrite " + token(r["prefix_rewrite"]))
+    if "timeout_ms" in r:
+        d.append("timeout infinity" if r["timeout_ms"] < 0 else "timeout %dms" % r["timeout_ms"])
+    if "retry" in r:
+        t = "retry %s x%d" % (token(r["retry"]["on"]), r["retry"]["num_retries"])
+        if r["retry"].get("per_try_timeout_ms"):
+            t += ", per-try timeout %dms" % r["retry"]["per_try_timeout_ms"]
+        d.append(t)
+    return ": " + ", ".join(d) if d else ""
 
 
 def text_route(r):
     match = "exact" if "exact" in r else "prefix"
     src = r["source"]
-    return "%s %s (%s %s)%s" % (match, token(r[match]), src["kind"],
-                                ref(src["namespace"], src["name"]), text_clusters(r["clusters"]))
+    return "%s %s (%s %s)%s%s" % (match, token(r[match]), src["kind"],
+                                  ref(src["namespace"], src["name"]), text_route_options(r),
+                                  text_clusters(r["clusters"]))
 
 
 def text_tls(side):
@@ -748,7 +789,11 @@ class Graphs:
     def __call__(self, opts, paths):
         key = (tuple(opts), tuple(map(str, paths)))
         if key not in self.cache:
-            out = run("graph", "--format", "json", *opts, *paths, cwd=self.cwd)
+            # contourc diff reads a side that is one directory from inside it (docs/cli.md).
+            one_dir = len(paths) == 1 and os.path.isdir(os.path.join(self.cwd, paths[0]))
+            cwd = os.path.join(self.cwd, paths[0]) if one_dir else self.cwd
+            out = run("graph", "--format", "json", *opts, *(["."] if one_dir else paths),
+                      cwd=cwd)
             assert out.returncode == 0, out.stderr.decode()
             self.cache[key] = json.loads(out.stdout)
         return self.cache[key]
@@ -1328,6 +1373,28 @@ def test_exit_codes(two):
     # The Service is defined at another path now: its diagnostics (none) do not change;
     # nothing but the weight differs.
     assert not got["statuses"]
+
+
+def test_one_directory_a_side(tmp_path):
+    """A side given as one directory is read from inside it: the same file under old/ and
+    new/ has the same name, so its unchanged diagnostics are not listed as resolved and
+    added again; a changed one names the file relative to its directory."""
+    for side in ("old", "new"):
+        (tmp_path / side).mkdir()
+        (tmp_path / side / "svc.yaml").write_text(SERVICE)
+    (tmp_path / "old" / "r.yaml").write_text(root(10, extra="  bogus: 1\n"))
+    (tmp_path / "new" / "r.yaml").write_text(root(10, extra="  bogus: 1\n"))
+    same = run("diff", "old", "--", "new/", cwd=tmp_path)
+    assert (same.returncode, same.stdout, same.stderr) == (0, b"no changes\n", b"")
+    (tmp_path / "new" / "r.yaml").write_text(root(10, extra="  bogus: 1\n  other: 2\n"))
+    changed = run("diff", "--format", "json", "old", "--", "new", cwd=tmp_path)
+    assert changed.returncode == 1, changed.stderr
+    got = json.loads(changed.stdout)
+    assert [d["file"] for d in got["diagnostics"]["added"]] == ["./r.yaml"]
+    assert got["diagnostics"]["resolved"] == [] and got["virtualhosts"] == []
+    # Two paths on a side keep their names as given.
+    two = run("diff", "old/svc.yaml", "old/r.yaml", "--", "new", cwd=tmp_path)
+    assert two.returncode == 1 and b"- old/r.yaml:" in two.stdout
 
 
 def test_unreadable_input(two):

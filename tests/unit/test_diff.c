@@ -116,8 +116,8 @@
              RC("removed", "prefix", "/", OLD(WEB("false", 10))))))
 #define ROOT_REMOVED_TEXT                                                                          \
     "- ingress_http 80 a.example.com\n"                                                            \
-    "    - route prefix /api (IngressRoute default/child) -> default/api:80 weight 0\n"            \
-    "    - route prefix / (IngressRoute default/root) -> default/web:80 weight 10\n"               \
+    "    - route prefix /api (IngressRoute default/child): → https -> default/api:80 weight 0\n" \
+    "    - route prefix / (IngressRoute default/root): → https -> default/web:80 weight 10\n"    \
     "- ingress_https 443 a.example.com\n"                                                          \
     "    - route prefix /api (IngressRoute default/child) -> default/api:80 weight 0\n"            \
     "    - route prefix / (IngressRoute default/root) -> default/web:80 weight 10\n"
@@ -139,8 +139,8 @@ static const diff_case cases[] = {
                    RC("changed", "prefix", "/", OLD(WEB("false", 10)) NEW(WEB("false", 20))))),
           "", "", ""),
      "~ ingress_http 80 a.example.com\n"
-     "    ~ route prefix / (IngressRoute default/root) -> default/web:80 weight 10\n"
-     "      => prefix / (IngressRoute default/root) -> default/web:80 weight 20\n"
+     "    ~ route prefix / (IngressRoute default/root): → https -> default/web:80 weight 10\n"
+     "      => prefix / (IngressRoute default/root): → https -> default/web:80 weight 20\n"
      "~ ingress_https 443 a.example.com\n"
      "    ~ route prefix / (IngressRoute default/root) -> default/web:80 weight 10\n"
      "      => prefix / (IngressRoute default/root) -> default/web:80 weight 20\n"},
@@ -150,11 +150,11 @@ static const diff_case cases[] = {
              HTTPS("a.example.com", "changed", RC("removed", "prefix", "/api", OLD(API("false"))))),
           CHILD_ORPHANED, "", ""),
      "~ ingress_http 80 a.example.com\n"
-     "    - route prefix /api (IngressRoute default/child) -> default/api:80 weight 0\n"
+     "    - route prefix /api (IngressRoute default/child): → https -> default/api:80 weight 0\n"
      "~ ingress_https 443 a.example.com\n"
      "    - route prefix /api (IngressRoute default/child) -> default/api:80 weight 0\n"
-     "~ status IngressRoute default/child: valid: valid IngressRoute [a.example.com] => "
-     "orphaned: this IngressRoute is not part of a delegation chain from a root IngressRoute\n"},
+     "~ status IngressRoute default/child: valid: valid IngressRoute [a.example.com] => orphaned: "
+     "this IngressRoute is not part of a delegation chain from a root IngressRoute\n"},
     {"a route added", BASE,
      SVCS ROOT("", TLS, R_WEB(10) R_API "  - match: /b\n    services: [{name: web, port: 8080}]\n")
          CHILD(C_API) BASE_ING SECRET,
@@ -168,7 +168,7 @@ static const diff_case cases[] = {
                              CL("web", 8080, 0)))))),
           "", "", ""),
      "~ ingress_http 80 a.example.com\n"
-     "    + route prefix /b (IngressRoute default/root) -> default/web:8080 weight 0\n"
+     "    + route prefix /b (IngressRoute default/root): → https -> default/web:8080 weight 0\n"
      "~ ingress_https 443 a.example.com\n"
      "    + route prefix /b (IngressRoute default/root) -> default/web:8080 weight 0\n"},
     {"the root deleted", BASE, SVCS CHILD(C_API) BASE_ING SECRET,
@@ -194,9 +194,9 @@ static const diff_case cases[] = {
      /* The text form shows no route option: a route whose redirect went shows twice the
       * same. */
      "~ ingress_http 80 a.example.com\n"
-     "    ~ route prefix /api (IngressRoute default/child) -> default/api:80 weight 0\n"
+     "    ~ route prefix /api (IngressRoute default/child): → https -> default/api:80 weight 0\n"
      "      => prefix /api (IngressRoute default/child) -> default/api:80 weight 0\n"
-     "    ~ route prefix / (IngressRoute default/root) -> default/web:80 weight 10\n"
+     "    ~ route prefix / (IngressRoute default/root): → https -> default/web:80 weight 10\n"
      "      => prefix / (IngressRoute default/root) -> default/web:80 weight 10\n"
      "- ingress_https 443 a.example.com\n"
      "    - route prefix /api (IngressRoute default/child) -> default/api:80 weight 0\n"
@@ -239,13 +239,13 @@ static const diff_case cases[] = {
                                                SRC("IngressRoute", "root"), CL("api", 80, 0)))))),
           CHILD_ORPHANED, "", ""),
      "~ ingress_http 80 a.example.com\n"
-     "    ~ route prefix /api (IngressRoute default/child) -> default/api:80 weight 0\n"
-     "      => prefix /api (IngressRoute default/root) -> default/api:80 weight 0\n"
+     "    ~ route prefix /api (IngressRoute default/child): → https -> default/api:80 weight 0\n"
+     "      => prefix /api (IngressRoute default/root): → https -> default/api:80 weight 0\n"
      "~ ingress_https 443 a.example.com\n"
      "    ~ route prefix /api (IngressRoute default/child) -> default/api:80 weight 0\n"
      "      => prefix /api (IngressRoute default/root) -> default/api:80 weight 0\n"
-     "~ status IngressRoute default/child: valid: valid IngressRoute [a.example.com] => "
-     "orphaned: this IngressRoute is not part of a delegation chain from a root IngressRoute\n"},
+     "~ status IngressRoute default/child: valid: valid IngressRoute [a.example.com] => orphaned: "
+     "this IngressRoute is not part of a delegation chain from a root IngressRoute\n"},
     {"a route's options changed", BASE,
      SVCS BASE_ROOT CHILD("  - match: /api\n    timeoutPolicy: {request: 2s}\n"
                           "    services: [{name: api, port: 80}]\n") BASE_ING SECRET,
@@ -254,7 +254,14 @@ static const diff_case cases[] = {
              HTTPS("a.example.com", "changed",
                    RC("changed", "prefix", "/api", OLD(API("false")) NEW(API_2S("false"))))),
           "", "", ""),
-     NULL},
+     "~ ingress_http 80 a.example.com\n"
+     "    ~ route prefix /api (IngressRoute default/child): → https -> default/api:80 weight 0\n"
+     "      => prefix /api (IngressRoute default/child): → https, timeout 2000ms -> "
+     "default/api:80 weight 0\n"
+     "~ ingress_https 443 a.example.com\n"
+     "    ~ route prefix /api (IngressRoute default/child) -> default/api:80 weight 0\n"
+     "      => prefix /api (IngressRoute default/child): timeout 2000ms -> default/api:80 weight "
+     "0\n"},
     {"an Ingress path added: exact before prefix", BASE,
      SVCS BASE_ROOT CHILD(C_API) ING(ING_PATH("Prefix", "/") ING_PATH("Exact", "/")) SECRET,
      DIFF(HTTP("c.example.com", "changed",
@@ -457,6 +464,47 @@ static const contour_vhost *vhost_in(const contour_graph *g, const char *listene
 
 /* The TLS Secret deleted and the root's / route given another weight: one vhost changed
  * (http: routes), one removed (https), a status changed, a diagnostic added. */
+/* The text form shows everything the JSON shows of a route and its clusters: a change in
+ * any option or cluster key is visible as two different lines. */
+static void test_text_shows_every_detail(void **state)
+{
+    (void)state;
+    static const char old_yaml[] =
+        "apiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: default}\n"
+        "spec: {ports: [{port: 80}]}\n---\n"
+        "apiVersion: contour.heptio.com/v1beta1\nkind: IngressRoute\n"
+        "metadata: {name: root, namespace: default}\n"
+        "spec:\n  virtualhost: {fqdn: a.example.com}\n  routes:\n  - match: /\n"
+        "    services: [{name: web, port: 80}]\n";
+    static const char new_yaml[] =
+        "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  namespace: default\n"
+        "  annotations: {contour.heptio.com/max-connections: '5', "
+        "contour.heptio.com/upstream-protocol.h2c: http}\n"
+        "spec: {ports: [{name: http, port: 80}]}\n---\n"
+        "apiVersion: contour.heptio.com/v1beta1\nkind: IngressRoute\n"
+        "metadata: {name: root, namespace: default}\n"
+        "spec:\n  virtualhost: {fqdn: a.example.com}\n  routes:\n  - match: /\n"
+        "    prefixRewrite: /x\n    enableWebsockets: true\n"
+        "    retryPolicy: {count: 3, perTryTimeout: 150ms}\n"
+        "    services: [{name: web, port: 80, strategy: Random, "
+        "healthCheck: {path: /hz, host: h.example.com}}]\n";
+    contour_graph *a = resolve(old_yaml), *b = resolve(new_yaml);
+    contour_diff *d = diff_of(a, b);
+    char *text = render(d, CONTOUR_OUTPUT_TEXT);
+    assert_string_equal(text,
+                        "~ ingress_http 80 a.example.com\n"
+                        "    ~ route prefix / (IngressRoute default/root) -> default/web:80 "
+                        "weight 0\n"
+                        "      => prefix / (IngressRoute default/root): websocket, rewrite /x, "
+                        "retry 5xx x3, per-try timeout 150ms -> default/web:80 (http) weight 0 "
+                        "[strategy Random, protocol h2c, health check /hz host h.example.com "
+                        "interval 10s timeout 2s unhealthy 3 healthy 2, max connections 5]\n");
+    free(text);
+    contour_diff_free(d);
+    contour_graph_free(a);
+    contour_graph_free(b);
+}
+
 static void test_accessors(void **state)
 {
     (void)state;
@@ -1525,6 +1573,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_cases),
+        cmocka_unit_test(test_text_shows_every_detail),
         cmocka_unit_test(test_accessors),
         cmocka_unit_test(test_invalid_arguments),
         cmocka_unit_test(test_outlives_graphs),
