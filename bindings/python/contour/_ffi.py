@@ -192,6 +192,10 @@ _DECLS: dict[str, tuple[Any, list[Any]]] = {
     "contour_config_https_port": (_u32, [_vp]),
     "contour_config_set_limit": (_e, [_vp, _e, _u64]),
     "contour_config_limit": (_u64, [_vp, _e]),
+    "contour_config_set_follow_links": (_e, [_vp, _b]),
+    "contour_config_follow_links": (_b, [_vp]),
+    "contour_config_set_threads": (_e, [_vp, _u32]),
+    "contour_config_threads": (_u32, [_vp]),
     # snapshot.h
     "contour_snapshot_new": (_e, [_pvp, _vp]),
     "contour_snapshot_config": (_vp, [_vp]),
