@@ -28,7 +28,7 @@ from ._errors import (
     NotFoundError,
 )
 from ._ffi import LibraryNotFoundError, LibraryVersionError, MissingSymbolError
-from ._graph import Graph, RouteGraph
+from ._graph import Graph, GraphFilter, RouteGraph
 from ._model import (
     TLS,
     Cluster,
@@ -105,6 +105,7 @@ __all__ = [
     "Diagnostic",
     "Format",
     "Graph",
+    "GraphFilter",
     "HealthCheck",
     "Ingress",
     "IngressBackend",

@@ -24,6 +24,7 @@ import shutil
 import subprocess
 import sys
 from ctypes import (
+    CFUNCTYPE,
     POINTER,
     c_bool,
     c_char_p,
@@ -42,6 +43,7 @@ __all__ = [
     "LibraryNotFoundError",
     "LibraryVersionError",
     "MissingSymbolError",
+    "WRITE_FN",
     "lib",
     "library_path",
     "missing_symbols",
@@ -166,6 +168,10 @@ _s = c_char_p
 _e = c_int
 _pvp = POINTER(c_void_p)
 
+#: ``contour_write_fn``: int (*)(void *user_data, const char *bytes, size_t len). The bytes
+#: arrive as a pointer (not c_char_p, which would stop at a NUL and copy twice).
+WRITE_FN = CFUNCTYPE(c_int, c_void_p, c_void_p, c_size_t)
+
 _DECLS: dict[str, tuple[Any, list[Any]]] = {
     # common.h
     "contour_result_str": (_s, [_e]),
@@ -217,6 +223,12 @@ _DECLS: dict[str, tuple[Any, list[Any]]] = {
     "contour_graph_diagnostic_count": (_sz, [_vp]),
     "contour_graph_diagnostic_count_by_severity": (_sz, [_vp, _e]),
     "contour_graph_render": (_e, [_pvp, _vp, _e]),
+    "contour_graph_filter_new": (_e, [_pvp]),
+    "contour_graph_filter_free": (None, [_vp]),
+    "contour_graph_filter_add_vhost": (_e, [_vp, _s, _sz]),
+    "contour_graph_filter_add_namespace": (_e, [_vp, _s, _sz]),
+    "contour_graph_render_filtered": (_e, [_pvp, _vp, _e, _vp]),
+    "contour_graph_write": (_e, [_vp, _e, _vp, WRITE_FN, _vp]),
     "contour_buffer_data": (_vp, [_vp]),
     "contour_buffer_size": (_sz, [_vp]),
     "contour_buffer_free": (None, [_vp]),
