@@ -17,7 +17,17 @@ from __future__ import annotations
 
 from . import _ffi
 from ._config import Config
-from ._enums import Format, Kind, Limit, MatchType, OutputFormat, Result, Severity, State
+from ._enums import (
+    Format,
+    Kind,
+    Limit,
+    MatchType,
+    OutputFormat,
+    ReferenceType,
+    Result,
+    Severity,
+    State,
+)
 from ._errors import (
     ContourError,
     ContourIOError,
@@ -36,6 +46,7 @@ from ._model import (
     HealthCheck,
     Listener,
     ObjectRef,
+    Reference,
     Retry,
     Route,
     Status,
@@ -130,6 +141,8 @@ __all__ = [
     "NotFoundError",
     "ObjectRef",
     "OutputFormat",
+    "Reference",
+    "ReferenceType",
     "Result",
     "Retry",
     "RetryPolicy",

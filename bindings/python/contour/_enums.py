@@ -20,6 +20,7 @@ __all__ = [
     "Limit",
     "MatchType",
     "OutputFormat",
+    "ReferenceType",
     "Result",
     "Severity",
     "State",
@@ -146,8 +147,58 @@ class OutputFormat(enum.IntEnum):
     DOT = 2
 
 
+class ReferenceType(_Counted):
+    """``contour_reference_type``: what a reference between two objects is (1.1)."""
+
+    DELEGATE = 0
+    SERVICE = 1
+    TCP_DELEGATE = 2
+    TCP_SERVICE = 3
+    TLS_SECRET = 4
+    BACKEND = 5
+    INGRESS_TLS = 6
+    DELEGATION = 7
+
+    @classmethod
+    def _c_count(cls) -> int:
+        return _REFERENCE_TYPE_COUNT
+
+    def __str__(self) -> str:
+        """``contour_reference_type_name()``: "delegate", "tcp-service", ..."""
+        return _REFERENCE_TYPE_NAMES.get(self, "")
+
+
+def checked_kind(kind: object) -> Kind:
+    """``kind`` checked to name the objects of one kind (TypeError, ValueError)."""
+    if isinstance(kind, bool) or not isinstance(kind, int):
+        raise TypeError(f"kind must be a contour.Kind, not {type(kind).__name__}")
+    try:
+        k = Kind(kind)
+    except ValueError:
+        raise ValueError(f"unknown kind {kind!r}") from None
+    if k == Kind.NONE:
+        raise ValueError("Kind.NONE names no objects")
+    return k
+
+
 def _name(raw: bytes | None) -> str:
     return "" if raw is None else raw.decode("utf-8", "replace")
+
+
+def _optional_count(fn: str, count: Any, known: int) -> int:
+    """``count()``, a count from the running library, or ``known`` when it lacks the
+    function ``fn`` (a 1.0 library still imports; the functions that need 1.1 raise
+    when called)."""
+    if fn in _ffi.missing_symbols:
+        return known
+    return int(count())
+
+
+def _optional_names(fn: str, members: tuple[int, ...], fallback: Any) -> dict[int, str]:
+    if fn in _ffi.missing_symbols:
+        return {m: fallback(m) for m in members}
+    get = getattr(_ffi.lib, fn)
+    return {m: _name(get(m)) for m in members}
 
 
 _KIND_COUNT = int(_ffi.lib.contour_kind_count())
@@ -166,3 +217,18 @@ LIMITS: tuple[Limit, ...] = tuple(Limit(i) for i in range(_LIMIT_COUNT))
 _KIND_NAMES: dict[int, str] = {k: _name(_ffi.lib.contour_kind_name(k)) for k in KINDS}
 _SEVERITY_NAMES: dict[int, str] = {s: _name(_ffi.lib.contour_severity_name(s)) for s in SEVERITIES}
 _STATE_NAMES: dict[int, str] = {s: _name(_ffi.lib.contour_state_name(s)) for s in State}
+
+_REFERENCE_TYPE_COUNT = _optional_count(
+    "contour_reference_type_count", lambda: _ffi.lib.contour_reference_type_count(), len(ReferenceType)
+)
+
+#: Every reference type of the running library, indexed by value.
+REFERENCE_TYPES: tuple[ReferenceType, ...] = tuple(
+    ReferenceType(i) for i in range(_REFERENCE_TYPE_COUNT)
+)
+
+_REFERENCE_TYPE_NAMES: dict[int, str] = _optional_names(
+    "contour_reference_type_name",
+    REFERENCE_TYPES,
+    lambda m: ReferenceType(m).name.lower().replace("_", "-"),
+)

@@ -29,6 +29,7 @@ from ctypes import (
     c_bool,
     c_char_p,
     c_int,
+    c_int32,
     c_size_t,
     c_uint32,
     c_uint64,
@@ -167,6 +168,7 @@ _b = c_bool
 _s = c_char_p
 _e = c_int
 _pvp = POINTER(c_void_p)
+_i32 = c_int32
 
 #: ``contour_write_fn``: int (*)(void *user_data, const char *bytes, size_t len). The bytes
 #: arrive as a pointer (not c_char_p, which would stop at a NUL and copy twice).
@@ -229,6 +231,26 @@ _DECLS: dict[str, tuple[Any, list[Any]]] = {
     "contour_graph_filter_add_namespace": (_e, [_vp, _s, _sz]),
     "contour_graph_render_filtered": (_e, [_pvp, _vp, _e, _vp]),
     "contour_graph_write": (_e, [_vp, _e, _vp, WRITE_FN, _vp]),
+    # graph.h: references
+    "contour_reference_type_count": (_sz, []),
+    "contour_reference_type_name": (_s, [_e]),
+    "contour_graph_references_to": (_e, [_pvp, _vp, _e, _s, _sz, _s, _sz]),
+    "contour_graph_references_from": (_e, [_pvp, _vp, _e, _s, _sz, _s, _sz]),
+    "contour_reference_list_count": (_sz, [_vp]),
+    "contour_reference_list_at": (_vp, [_vp, _sz]),
+    "contour_reference_list_free": (None, [_vp]),
+    "contour_reference_type_of": (_e, [_vp]),
+    "contour_reference_from_kind": (_e, [_vp]),
+    "contour_reference_from_namespace": (_s, [_vp]),
+    "contour_reference_from_name": (_s, [_vp]),
+    "contour_reference_to_kind": (_e, [_vp]),
+    "contour_reference_to_namespace": (_s, [_vp]),
+    "contour_reference_to_name": (_s, [_vp]),
+    "contour_reference_target_missing": (_b, [_vp]),
+    "contour_reference_index": (_u32, [_vp]),
+    "contour_reference_service_index": (_u32, [_vp]),
+    "contour_reference_rule": (_i32, [_vp]),
+    "contour_reference_path": (_s, [_vp]),
     "contour_buffer_data": (_vp, [_vp]),
     "contour_buffer_size": (_sz, [_vp]),
     "contour_buffer_free": (None, [_vp]),

@@ -5,14 +5,14 @@ from __future__ import annotations
 import ctypes
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from . import _export, _ffi
 from ._export import PART_DIAGNOSTICS, PART_LISTENERS, PART_STATUSES, gc_paused
-from ._enums import OutputFormat, Severity
+from ._enums import Kind, OutputFormat, ReferenceType, Severity, checked_kind
 from ._errors import not_found, raise_for
 from ._handle import Handle
-from ._model import Diagnostic, Listener, Status
+from ._model import Diagnostic, Listener, ObjectRef, Reference, Status
 from ._write import FormatArg, output_format, write_through
 
 __all__ = ["Graph", "GraphFilter", "RouteGraph"]
@@ -90,6 +90,34 @@ def _c_filter(flt: GraphFilter | None) -> Iterator[int | None]:
         yield ptr
     finally:
         lib.contour_graph_filter_free(ptr)
+
+
+def _text(raw: bytes | None) -> str | None:
+    return None if raw is None else raw.decode("utf-8", "surrogateescape")
+
+
+def _reference(ptr: int) -> Reference:
+    lib = _ffi.lib
+    text = _text
+    rule = int(lib.contour_reference_rule(ptr))
+    return Reference(
+        type=ReferenceType(lib.contour_reference_type_of(ptr)),
+        source=ObjectRef(
+            Kind(lib.contour_reference_from_kind(ptr)),
+            text(lib.contour_reference_from_namespace(ptr)) or "",
+            text(lib.contour_reference_from_name(ptr)) or "",
+        ),
+        target=ObjectRef(
+            Kind(lib.contour_reference_to_kind(ptr)),
+            text(lib.contour_reference_to_namespace(ptr)) or "",
+            text(lib.contour_reference_to_name(ptr)) or "",
+        ),
+        target_missing=bool(lib.contour_reference_target_missing(ptr)),
+        index=int(lib.contour_reference_index(ptr)),
+        service_index=int(lib.contour_reference_service_index(ptr)),
+        rule=None if rule < 0 else rule,
+        path=text(lib.contour_reference_path(ptr)),
+    )
 
 
 class Graph(Handle):
@@ -210,6 +238,43 @@ class Graph(Handle):
                 lambda cb: int(lib.contour_graph_write(g, fmt, flt, cb, None)),
                 f"writing the graph as {fmt.name}",
             )
+
+    # -- references ----------------------------------------------------------------------
+
+    def references_to(self, kind: Kind, namespace: str, name: str) -> list[Reference]:
+        """Every reference to the object (kind, namespace, name) from the graph's objects,
+        by referring object (kind, namespace, name), then type and position
+        (``contour_graph_references_to()``): who delegates to an IngressRoute, which
+        routes, tcpproxies and Ingress backends use a Service, which roots, Ingresses and
+        TLSCertificateDelegations name a Secret. The target need not exist."""
+        return self._references(_ffi.lib.contour_graph_references_to, kind, namespace, name)
+
+    def references_from(self, kind: Kind, namespace: str, name: str) -> list[Reference]:
+        """Every reference the object (kind, namespace, name) makes, in the order of its
+        fields (``contour_graph_references_from()``); empty for an object the graph does
+        not have, a Service or a Secret."""
+        return self._references(_ffi.lib.contour_graph_references_from, kind, namespace, name)
+
+    def _references(
+        self, fn: Callable[..., int], kind: Kind, namespace: str, name: str
+    ) -> list[Reference]:
+        k = checked_kind(kind)
+        ns_b = _name_bytes(namespace, "namespace")
+        name_b = _name_bytes(name, "name")
+        lib = _ffi.lib
+        out = ctypes.c_void_p()
+        with self._reading() as g:
+            st = fn(ctypes.byref(out), g, k, ns_b, len(ns_b), name_b, len(name_b))
+        if st != 0:
+            raise_for(st, f"listing the references of {k.k8s_name} {namespace}/{name}")
+        # The list keeps the graph's records alive: it is read after the graph's lock is
+        # released (the graph may even be closed meanwhile), then freed.
+        lst = out.value
+        try:
+            at = lib.contour_reference_list_at
+            return [_reference(at(lst, i)) for i in range(lib.contour_reference_list_count(lst))]
+        finally:
+            lib.contour_reference_list_free(lst)
 
     def to_json(self) -> str:
         """The route graph as JSON: exactly the bytes ``contourc graph --format json``

@@ -10,7 +10,7 @@ from typing import Callable, Iterable, Literal, Union, overload
 from . import _export, _ffi
 from ._export import PART_DIAGNOSTICS, PART_OBJECTS, gc_paused
 from ._config import Config, checked_config
-from ._enums import OBJECT_KINDS, Format, Kind, Result, Severity
+from ._enums import OBJECT_KINDS, Format, Kind, Result, Severity, checked_kind
 from ._errors import (
     ContourError,
     LoadError,
@@ -35,16 +35,7 @@ __all__ = ["Snapshot", "StrPath"]
 StrPath = Union[str, bytes, "os.PathLike[str]", "os.PathLike[bytes]"]
 BytesLike = Union[bytes, bytearray, memoryview]
 
-def _kind(kind: object) -> Kind:
-    if isinstance(kind, bool) or not isinstance(kind, int):
-        raise TypeError(f"kind must be a contour.Kind, not {type(kind).__name__}")
-    try:
-        k = Kind(kind)
-    except ValueError:
-        raise ValueError(f"unknown kind {kind!r}") from None
-    if k == Kind.NONE:
-        raise ValueError("Kind.NONE names no objects")
-    return k
+_kind = checked_kind
 
 
 def _format(fmt: object) -> Format:

@@ -114,6 +114,8 @@ def test_enum_values_match_c_names() -> None:
             assert lib.contour_state_name(st).decode() == str(st)
     for code in contour.Result:
         assert contour._ffi.result_str(code)
+    for t in contour.ReferenceType:
+        assert lib.contour_reference_type_name(t).decode() == str(t)
 
 
 def test_bad_contour_library_says_what_and_how() -> None:
@@ -243,6 +245,7 @@ def test_enum_values_match_the_headers() -> None:
         "CONTOUR_FORMAT_": contour.Format,
         "CONTOUR_LIMIT_": contour.Limit,
         "CONTOUR_OUTPUT_": contour.OutputFormat,
+        "CONTOUR_REFERENCE_": contour.ReferenceType,
     }
     for prefix, enum in pairs.items():
         found = {
@@ -260,6 +263,7 @@ def test_enum_tables_are_sized_by_the_running_library() -> None:
     assert len(contour._enums.OBJECT_KINDS) == lib.contour_kind_count()
     assert len(contour._enums.SEVERITIES) == lib.contour_severity_count()
     assert len(contour._enums.LIMITS) == lib.contour_limit_count()
+    assert len(contour._enums.REFERENCE_TYPES) == lib.contour_reference_type_count()
     with pytest.raises(ValueError):
         contour.Kind(lib.contour_kind_count() + 1)
     with pytest.raises(ValueError):
