@@ -17,7 +17,9 @@ from __future__ import annotations
 
 from . import _ffi
 from ._config import Config
+from ._diff import Diff, RouteChange, StatusChange, VirtualHostChange, diff
 from ._enums import (
+    Change,
     Format,
     Kind,
     Limit,
@@ -107,6 +109,7 @@ __all__ = [
     "Annotations",
     "AnyObject",
     "CertificateDelegation",
+    "Change",
     "Cluster",
     "Config",
     "ContourError",
@@ -114,6 +117,7 @@ __all__ = [
     "ContourMemoryError",
     "Delegate",
     "Diagnostic",
+    "Diff",
     "Format",
     "Graph",
     "GraphFilter",
@@ -147,6 +151,7 @@ __all__ = [
     "Retry",
     "RetryPolicy",
     "Route",
+    "RouteChange",
     "RouteGraph",
     "Secret",
     "SecretKey",
@@ -156,12 +161,15 @@ __all__ = [
     "Snapshot",
     "State",
     "Status",
+    "StatusChange",
     "TCPProxySpec",
     "TLSCertificateDelegation",
     "TimeoutPolicy",
     "VirtualHost",
+    "VirtualHostChange",
     "VirtualHostSpec",
     "__version__",
+    "diff",
     "library_path",
     "library_version",
     "library_version_info",

@@ -15,6 +15,7 @@ from typing import Any
 from . import _ffi
 
 __all__ = [
+    "Change",
     "Format",
     "Kind",
     "Limit",
@@ -147,6 +148,18 @@ class OutputFormat(enum.IntEnum):
     DOT = 2
 
 
+class Change(enum.IntEnum):
+    """``contour_change``: how something differs between two graphs (1.1)."""
+
+    ADDED = 0
+    REMOVED = 1
+    CHANGED = 2
+
+    def __str__(self) -> str:
+        """``contour_change_name()``: "added", "removed" or "changed"."""
+        return _CHANGE_NAMES[self]
+
+
 class ReferenceType(_Counted):
     """``contour_reference_type``: what a reference between two objects is (1.1)."""
 
@@ -231,4 +244,8 @@ _REFERENCE_TYPE_NAMES: dict[int, str] = _optional_names(
     "contour_reference_type_name",
     REFERENCE_TYPES,
     lambda m: ReferenceType(m).name.lower().replace("_", "-"),
+)
+
+_CHANGE_NAMES: dict[int, str] = _optional_names(
+    "contour_change_name", tuple(Change), lambda m: Change(m).name.lower()
 )

@@ -114,6 +114,8 @@ def test_enum_values_match_c_names() -> None:
             assert lib.contour_state_name(st).decode() == str(st)
     for code in contour.Result:
         assert contour._ffi.result_str(code)
+    for c in contour.Change:
+        assert lib.contour_change_name(c).decode() == str(c)
     for t in contour.ReferenceType:
         assert lib.contour_reference_type_name(t).decode() == str(t)
 
@@ -245,6 +247,7 @@ def test_enum_values_match_the_headers() -> None:
         "CONTOUR_FORMAT_": contour.Format,
         "CONTOUR_LIMIT_": contour.Limit,
         "CONTOUR_OUTPUT_": contour.OutputFormat,
+        "CONTOUR_CHANGE_": contour.Change,
         "CONTOUR_REFERENCE_": contour.ReferenceType,
     }
     for prefix, enum in pairs.items():
