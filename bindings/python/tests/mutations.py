@@ -1,12 +1,166 @@
-"""What the diff of two graphs is, computed from their JSON (docs/route-graph.md): the
-oracle the library's contour_diff_graphs() is checked against."""
+"""A small cluster that changes at random: one source per object (named after it, as a
+watch would), each step replacing an object with a random variant, removing it, breaking
+its YAML, or loading a second copy of it under another source name. Shared by the update,
+diff and review tests; deterministic for a seed."""
 
 from __future__ import annotations
 
 import json
-from typing import Any
+import random
+import textwrap
+from dataclasses import dataclass, field
+from typing import Any, Callable
 
 import contour
+
+NAMESPACES = ("roots", "team-a", "team-b")
+FQDNS = ("a.example.com", "b.example.com", "c.example.com")
+
+
+def _svc(rng: random.Random, ns: str, name: str) -> str:
+    ports = rng.choice(["[{name: http, port: 80}]", "[{name: http, port: 80}, {port: 8080}]", "[{port: 8080}]"])
+    ann = rng.choice(
+        [
+            "",
+            "\n  annotations: {contour.heptio.com/max-connections: \"7\"}",
+            "\n  annotations: {contour.heptio.com/upstream-protocol.h2c: \"80\"}",
+        ]
+    )
+    return f"apiVersion: v1\nkind: Service\nmetadata:\n  name: {name}\n  namespace: {ns}{ann}\nspec:\n  ports: {ports}\n"
+
+
+def _secret(rng: random.Random, ns: str, name: str) -> str:
+    key = rng.choice(["a2V5", ""])  # an empty key: not a usable TLS secret
+    return (
+        f"apiVersion: v1\nkind: Secret\nmetadata:\n  name: {name}\n  namespace: {ns}\n"
+        f"type: kubernetes.io/tls\ndata:\n  tls.crt: Y2VydA==\n  tls.key: \"{key}\"\n"
+    )
+
+
+def _delegation(rng: random.Random, ns: str, name: str) -> str:
+    targets = rng.choice(["['*']", "[roots]", "[team-b]"])
+    return (
+        "apiVersion: contour.heptio.com/v1beta1\nkind: TLSCertificateDelegation\n"
+        f"metadata:\n  name: {name}\n  namespace: {ns}\nspec:\n  delegations:\n"
+        f"  - secretName: cert\n    targetNamespaces: {targets}\n"
+    )
+
+
+def _service_ref(rng: random.Random) -> str:
+    name = rng.choice(["svc-1", "svc-2", "missing"])
+    port = rng.choice([80, 8080, 80, 70000])
+    weight = rng.choice(["", ", weight: 10", ", weight: 90"])
+    return f"{{name: {name}, port: {port}{weight}}}"
+
+
+def _route(rng: random.Random, match: str, delegates: list[tuple[str, str]]) -> str:
+    options = rng.choice(["", "\n  timeoutPolicy: {request: 5s}", "\n  enableWebsockets: true",
+                          "\n  retryPolicy: {count: 2, perTryTimeout: 150ms}", "\n  prefixRewrite: /v2"])
+    if delegates and rng.random() < 0.5:
+        ns, name = rng.choice(delegates)
+        return f"- match: {match}\n  delegate: {{name: {name}, namespace: {ns}}}{options}\n"
+    services = ", ".join(_service_ref(rng) for _ in range(rng.randint(1, 2)))
+    return f"- match: {match}\n  services: [{services}]{options}\n"
+
+
+def _ingressroute(rng: random.Random, ns: str, name: str) -> str:
+    children = [("team-a", "app"), ("team-b", "web"), ("team-a", "api")]
+    head = (
+        "apiVersion: contour.heptio.com/v1beta1\nkind: IngressRoute\n"
+        f"metadata:\n  name: {name}\n  namespace: {ns}\nspec:\n"
+    )
+    body = ""
+    if ns == "roots":
+        fqdn = rng.choice(FQDNS)
+        tls = rng.choice(["", "\n  tls: {secretName: cert}", "\n  tls: {secretName: team-a/cert}",
+                          "\n  tls: {secretName: cert, minimumProtocolVersion: \"1.3\"}"])
+        body += f"virtualhost:\n  fqdn: {fqdn}{tls}\n"
+        if rng.random() < 0.15:
+            body += f"tcpproxy:\n  services: [{_service_ref(rng)}]\n"
+    matches = rng.sample(["/", "/api", "/static", "/v1"], rng.randint(1, 3))
+    if ns != "roots":  # a delegate's routes must be under the delegating route's prefix
+        matches = ["/" + m.strip("/") if rng.random() < 0.8 else m for m in matches]
+    routes = "".join(_route(rng, m, [c for c in children if c != (ns, name)]) for m in matches)
+    body += "routes:\n" + routes
+    return head + textwrap.indent(body, "  ")
+
+
+def _ingress(rng: random.Random, ns: str, name: str) -> str:
+    host = rng.choice(FQDNS + ("d.example.com",))
+    svc = rng.choice(["svc-1", "svc-2", "missing"])
+    default = rng.choice(["", "  defaultBackend:\n    service: {name: svc-1, port: {number: 80}}\n"])
+    tls = rng.choice(["", f"  tls:\n  - hosts: [{host}]\n    secretName: cert\n"])
+    return (
+        "apiVersion: networking.k8s.io/v1\nkind: Ingress\n"
+        f"metadata:\n  name: {name}\n  namespace: {ns}\nspec:\n{default}{tls}"
+        f"  rules:\n  - host: {host}\n    http:\n      paths:\n"
+        f"      - path: /ing\n        pathType: {rng.choice(['Prefix', 'Exact'])}\n"
+        f"        backend:\n          service: {{name: {svc}, port: {{number: 80}}}}\n"
+    )
+
+
+Maker = Callable[[random.Random, str, str], str]
+
+#: Every object of the universe: (kind, namespace, name) -> how to write a variant of it.
+UNIVERSE: dict[tuple[contour.Kind, str, str], Maker] = {
+    (contour.Kind.SERVICE, "team-a", "svc-1"): _svc,
+    (contour.Kind.SERVICE, "team-a", "svc-2"): _svc,
+    (contour.Kind.SERVICE, "team-b", "svc-1"): _svc,
+    (contour.Kind.SERVICE, "roots", "svc-1"): _svc,
+    (contour.Kind.SECRET, "roots", "cert"): _secret,
+    (contour.Kind.SECRET, "team-a", "cert"): _secret,
+    (contour.Kind.TLSCERTIFICATEDELEGATION, "team-a", "share"): _delegation,
+    (contour.Kind.INGRESSROUTE, "roots", "root-1"): _ingressroute,
+    (contour.Kind.INGRESSROUTE, "roots", "root-2"): _ingressroute,
+    (contour.Kind.INGRESSROUTE, "team-a", "app"): _ingressroute,
+    (contour.Kind.INGRESSROUTE, "team-a", "api"): _ingressroute,
+    (contour.Kind.INGRESSROUTE, "team-b", "web"): _ingressroute,
+    (contour.Kind.INGRESS, "team-b", "ing"): _ingress,
+}
+
+
+def source_name(key: tuple[contour.Kind, str, str]) -> str:
+    kind, ns, name = key
+    return f"{kind.k8s_name}/{ns}/{name}"
+
+
+@dataclass
+class Cluster:
+    """The sources loaded into a snapshot, as the test believes they are."""
+
+    rng: random.Random
+    sources: dict[str, str] = field(default_factory=dict)
+
+    def populate(self, snapshot: contour.Snapshot) -> None:
+        for key, make in UNIVERSE.items():
+            self.set(snapshot, source_name(key), make(self.rng, key[1], key[2]))
+
+    def set(self, snapshot: contour.Snapshot, name: str, text: str) -> None:
+        snapshot.set_source(name, text)
+        self.sources[name] = text
+
+    def step(self, snapshot: contour.Snapshot) -> str:
+        """One random change; returns what it did."""
+        key = self.rng.choice(list(UNIVERSE))
+        name = source_name(key)
+        roll = self.rng.random()
+        if roll < 0.15 and name in self.sources:
+            snapshot.remove_source(name, missing_ok=True)
+            del self.sources[name]
+            return f"remove {name}"
+        if roll < 0.22:
+            self.set(snapshot, name, "apiVersion: [unclosed\n")
+            return f"break {name}"
+        if roll < 0.27:
+            dup = f"dup/{name}"
+            self.set(snapshot, dup, UNIVERSE[key](self.rng, key[1], key[2]))
+            return f"duplicate {name}"
+        if roll < 0.30 and f"dup/{name}" in self.sources:
+            snapshot.remove_source(f"dup/{name}", missing_ok=True)
+            del self.sources[f"dup/{name}"]
+            return f"remove dup/{name}"
+        self.set(snapshot, name, UNIVERSE[key](self.rng, key[1], key[2]))
+        return f"replace {name}"
 
 
 def graph_json(graph: contour.Graph) -> dict[str, Any]:

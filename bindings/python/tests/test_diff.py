@@ -8,14 +8,15 @@ import gc
 import io
 import json
 import pickle
+import random
 import threading
 from typing import Any
 
 import pytest
 
 import contour
-from contour import Change, Diff, Graph, Kind, MatchType
-from mutations import expected_diff, graph_json
+from contour import Change, Config, Diff, Graph, Kind, MatchType
+from mutations import Cluster, expected_diff, graph_json
 
 pytestmark = pytest.mark.resolve
 
@@ -104,6 +105,38 @@ def check(old: Graph, new: Graph, d: Diff) -> None:
     # and the records are the graphs' own diagnostics
     assert all(x in new.diagnostics for x in d.added_diagnostics)
     assert all(x in old.diagnostics for x in d.resolved_diagnostics)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_random_changes(seed: int) -> None:
+    rng = random.Random(1000 + seed)
+    cluster = Cluster(rng)
+    seen = {"vhost": 0, "route": 0, "status": 0, "added": 0, "resolved": 0}
+    with contour.Snapshot(Config(root_namespaces=["roots"])) as snap:
+        cluster.populate(snap)
+        prev = snap.resolve()
+        first = prev
+        for _ in range(40):
+            cluster.step(snap)
+            nxt = snap.resolve(previous=prev)
+            with contour.diff(prev, nxt) as d:
+                check(prev, nxt, d)
+                seen["vhost"] += len(d.virtual_hosts)
+                seen["route"] += sum(len(v.routes) for v in d.virtual_hosts)
+                seen["status"] += len(d.statuses)
+                seen["added"] += len(d.added_diagnostics)
+                seen["resolved"] += len(d.resolved_diagnostics)
+            if prev is not first:
+                prev.close()
+            prev = nxt
+        # two graphs far apart, and in the other direction
+        with contour.diff(first, prev) as d:
+            check(first, prev, d)
+        with contour.diff(prev, first) as d:
+            check(prev, first, d)
+        first.close()
+        prev.close()
+    assert all(seen.values()), seen
 
 
 def test_unrelated_graphs_of_two_snapshots() -> None:
