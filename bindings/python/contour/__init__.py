@@ -16,15 +16,19 @@ The C library is found through ``$CONTOUR_LIBRARY``, pkg-config, or the loader p
 from __future__ import annotations
 
 from . import _ffi
+from ._admission import Policy, Verdict, admission_review, review, whatif
 from ._config import Config
 from ._diff import Diff, RouteChange, StatusChange, VirtualHostChange, diff
 from ._enums import (
     Change,
+    Finding,
     Format,
     Kind,
     Limit,
     MatchType,
+    Operation,
     OutputFormat,
+    PolicyAction,
     ReferenceType,
     Result,
     Severity,
@@ -118,6 +122,7 @@ __all__ = [
     "Delegate",
     "Diagnostic",
     "Diff",
+    "Finding",
     "Format",
     "Graph",
     "GraphFilter",
@@ -144,7 +149,10 @@ __all__ = [
     "MissingSymbolError",
     "NotFoundError",
     "ObjectRef",
+    "Operation",
     "OutputFormat",
+    "Policy",
+    "PolicyAction",
     "Reference",
     "ReferenceType",
     "Result",
@@ -165,12 +173,16 @@ __all__ = [
     "TCPProxySpec",
     "TLSCertificateDelegation",
     "TimeoutPolicy",
+    "Verdict",
     "VirtualHost",
     "VirtualHostChange",
     "VirtualHostSpec",
     "__version__",
+    "admission_review",
     "diff",
     "library_path",
     "library_version",
     "library_version_info",
+    "review",
+    "whatif",
 ]

@@ -16,11 +16,14 @@ from . import _ffi
 
 __all__ = [
     "Change",
+    "Finding",
     "Format",
     "Kind",
     "Limit",
     "MatchType",
+    "Operation",
     "OutputFormat",
+    "PolicyAction",
     "ReferenceType",
     "Result",
     "Severity",
@@ -181,6 +184,50 @@ class ReferenceType(_Counted):
         return _REFERENCE_TYPE_NAMES.get(self, "")
 
 
+class Operation(enum.IntEnum):
+    """``contour_operation``: what a reviewed change does to its object (1.1)."""
+
+    CREATE = 0
+    UPDATE = 1
+    DELETE = 2
+
+    def __str__(self) -> str:
+        """``contour_operation_name()``: "CREATE", "UPDATE" or "DELETE"."""
+        return _OPERATION_NAMES[self]
+
+
+class PolicyAction(enum.IntEnum):
+    """``contour_policy_action``: what a review policy does about a finding (1.1)."""
+
+    ALLOW = 0
+    WARN = 1
+    DENY = 2
+
+    def __str__(self) -> str:
+        """"allow", "warn" or "deny"."""
+        return self.name.lower()
+
+
+class Finding(_Counted):
+    """``contour_finding``: the kinds of finding a review makes about a change (1.1)."""
+
+    INVALID = 0
+    ORPHANED = 1
+    BREAKS_OTHERS = 2
+    DROPS_ROUTES = 3
+    TAKES_ROUTES = 4
+    DROPS_TLS = 5
+    WARNINGS = 6
+
+    @classmethod
+    def _c_count(cls) -> int:
+        return _FINDING_COUNT
+
+    def __str__(self) -> str:
+        """``contour_finding_name()``: "invalid", "breaks-others", ..."""
+        return _FINDING_NAMES.get(self, "")
+
+
 def checked_kind(kind: object) -> Kind:
     """``kind`` checked to name the objects of one kind (TypeError, ValueError)."""
     if isinstance(kind, bool) or not isinstance(kind, int):
@@ -234,18 +281,28 @@ _STATE_NAMES: dict[int, str] = {s: _name(_ffi.lib.contour_state_name(s)) for s i
 _REFERENCE_TYPE_COUNT = _optional_count(
     "contour_reference_type_count", lambda: _ffi.lib.contour_reference_type_count(), len(ReferenceType)
 )
+_FINDING_COUNT = _optional_count(
+    "contour_finding_count", lambda: _ffi.lib.contour_finding_count(), len(Finding)
+)
 
 #: Every reference type of the running library, indexed by value.
 REFERENCE_TYPES: tuple[ReferenceType, ...] = tuple(
     ReferenceType(i) for i in range(_REFERENCE_TYPE_COUNT)
 )
+#: Every finding of the running library, indexed by value.
+FINDINGS: tuple[Finding, ...] = tuple(Finding(i) for i in range(_FINDING_COUNT))
 
+_CHANGE_NAMES: dict[int, str] = _optional_names(
+    "contour_change_name", tuple(Change), lambda m: Change(m).name.lower()
+)
 _REFERENCE_TYPE_NAMES: dict[int, str] = _optional_names(
     "contour_reference_type_name",
     REFERENCE_TYPES,
     lambda m: ReferenceType(m).name.lower().replace("_", "-"),
 )
-
-_CHANGE_NAMES: dict[int, str] = _optional_names(
-    "contour_change_name", tuple(Change), lambda m: Change(m).name.lower()
+_OPERATION_NAMES: dict[int, str] = _optional_names(
+    "contour_operation_name", tuple(Operation), lambda m: Operation(m).name
+)
+_FINDING_NAMES: dict[int, str] = _optional_names(
+    "contour_finding_name", FINDINGS, lambda m: Finding(m).name.lower().replace("_", "-")
 )

@@ -118,6 +118,10 @@ def test_enum_values_match_c_names() -> None:
         assert lib.contour_change_name(c).decode() == str(c)
     for t in contour.ReferenceType:
         assert lib.contour_reference_type_name(t).decode() == str(t)
+    for o in contour.Operation:
+        assert lib.contour_operation_name(o).decode() == str(o) == o.name
+    for f in contour.Finding:
+        assert lib.contour_finding_name(f).decode() == str(f)
 
 
 def test_bad_contour_library_says_what_and_how() -> None:
@@ -249,6 +253,9 @@ def test_enum_values_match_the_headers() -> None:
         "CONTOUR_OUTPUT_": contour.OutputFormat,
         "CONTOUR_CHANGE_": contour.Change,
         "CONTOUR_REFERENCE_": contour.ReferenceType,
+        "CONTOUR_OPERATION_": contour.Operation,
+        "CONTOUR_POLICY_": contour.PolicyAction,
+        "CONTOUR_FINDING_": contour.Finding,
     }
     for prefix, enum in pairs.items():
         found = {
@@ -267,6 +274,9 @@ def test_enum_tables_are_sized_by_the_running_library() -> None:
     assert len(contour._enums.SEVERITIES) == lib.contour_severity_count()
     assert len(contour._enums.LIMITS) == lib.contour_limit_count()
     assert len(contour._enums.REFERENCE_TYPES) == lib.contour_reference_type_count()
+    assert len(contour._enums.FINDINGS) == lib.contour_finding_count()
+    with pytest.raises(ValueError):
+        contour.Finding(lib.contour_finding_count())
     with pytest.raises(ValueError):
         contour.Kind(lib.contour_kind_count() + 1)
     with pytest.raises(ValueError):
