@@ -317,7 +317,8 @@ def review(
     is the new object (YAML or JSON, exactly one object) for CREATE and UPDATE, the object
     being deleted for DELETE (only its kind, namespace and name are read). ``name`` is
     the source name in messages. A proposal that cannot be read is a denied verdict, not
-    an exception; kinds the library does not model are allowed. Raises
+    an exception; kinds the library does not model are allowed, and so (libcontour 1.1)
+    is a proposal with no document at all (empty, comments only, ``null``). Raises
     InvalidArgumentError (a ValueError) when ``graph`` is not of the snapshot's current
     version, LimitExceededError when the proposal exceeds the snapshot's limits.
     """

@@ -336,3 +336,18 @@ def test_threads_read_one_diff_while_it_is_closed() -> None:
         for t in threads:
             t.join()
         assert not errors, errors
+
+
+def test_closing_the_diff_from_its_own_write_callback() -> None:
+    with graph(SVC, root()) as a, graph(SVC, root(port=8080)) as b:
+        d = contour.diff(a, b)
+
+        class Closer:
+            def write(self, data: bytes) -> int:
+                d.close()
+                return len(data)
+
+        with pytest.raises(RuntimeError, match="same thread"):
+            d.write(Closer())
+        assert not d.closed and d.json()
+        d.close()

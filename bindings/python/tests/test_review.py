@@ -487,3 +487,26 @@ def test_admission_review_malformed(cluster: tuple[contour.Snapshot, contour.Gra
         contour.admission_review(snap, graph, "not json")
     with pytest.raises(TypeError):
         contour.admission_review(snap, graph, None)  # type: ignore[arg-type]
+
+
+def test_closing_the_verdict_from_its_diffs_write_callback(cluster: tuple[contour.Snapshot, contour.Graph]) -> None:
+    import io
+
+    snap, graph = cluster
+    v = contour.review(snap, graph, BAD_PORT, "UPDATE")
+    d = v.diff
+    assert d is not None
+
+    class Closer(io.BytesIO):
+        def write(self, b: Any) -> int:
+            v.close()  # would wait for the write holding the verdict: refused
+            return super().write(b)
+
+    with pytest.raises(RuntimeError, match="same thread"):
+        d.write(Closer())
+    assert not v.closed and d.text()
+    out = io.BytesIO()
+    d.write(out, "text")
+    assert out.getvalue() == d.render("text")
+    v.close()
+    assert d.closed
