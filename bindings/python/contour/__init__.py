@@ -16,8 +16,24 @@ The C library is found through ``$CONTOUR_LIBRARY``, pkg-config, or the loader p
 from __future__ import annotations
 
 from . import _ffi
+from ._admission import Policy, Verdict, admission_review, review, whatif
 from ._config import Config
-from ._enums import Format, Kind, Limit, MatchType, OutputFormat, Result, Severity, State
+from ._diff import Diff, RouteChange, StatusChange, VirtualHostChange, diff
+from ._enums import (
+    Change,
+    Finding,
+    Format,
+    Kind,
+    Limit,
+    MatchType,
+    Operation,
+    OutputFormat,
+    PolicyAction,
+    ReferenceType,
+    Result,
+    Severity,
+    State,
+)
 from ._errors import (
     ContourError,
     ContourIOError,
@@ -28,7 +44,7 @@ from ._errors import (
     NotFoundError,
 )
 from ._ffi import LibraryNotFoundError, LibraryVersionError, MissingSymbolError
-from ._graph import Graph, RouteGraph
+from ._graph import Graph, GraphFilter, RouteGraph
 from ._model import (
     TLS,
     Cluster,
@@ -36,6 +52,7 @@ from ._model import (
     HealthCheck,
     Listener,
     ObjectRef,
+    Reference,
     Retry,
     Route,
     Status,
@@ -96,6 +113,7 @@ __all__ = [
     "Annotations",
     "AnyObject",
     "CertificateDelegation",
+    "Change",
     "Cluster",
     "Config",
     "ContourError",
@@ -103,8 +121,11 @@ __all__ = [
     "ContourMemoryError",
     "Delegate",
     "Diagnostic",
+    "Diff",
+    "Finding",
     "Format",
     "Graph",
+    "GraphFilter",
     "HealthCheck",
     "Ingress",
     "IngressBackend",
@@ -128,11 +149,17 @@ __all__ = [
     "MissingSymbolError",
     "NotFoundError",
     "ObjectRef",
+    "Operation",
     "OutputFormat",
+    "Policy",
+    "PolicyAction",
+    "Reference",
+    "ReferenceType",
     "Result",
     "Retry",
     "RetryPolicy",
     "Route",
+    "RouteChange",
     "RouteGraph",
     "Secret",
     "SecretKey",
@@ -142,13 +169,20 @@ __all__ = [
     "Snapshot",
     "State",
     "Status",
+    "StatusChange",
     "TCPProxySpec",
     "TLSCertificateDelegation",
     "TimeoutPolicy",
+    "Verdict",
     "VirtualHost",
+    "VirtualHostChange",
     "VirtualHostSpec",
     "__version__",
+    "admission_review",
+    "diff",
     "library_path",
     "library_version",
     "library_version_info",
+    "review",
+    "whatif",
 ]

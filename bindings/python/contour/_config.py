@@ -82,6 +82,11 @@ class Config(Handle):
     * ``root_namespaces`` — namespaces where root IngressRoutes may live (empty: any).
     * ``http_port``, ``https_port`` — listener ports (80 and 443).
     * ``limits`` — overrides of the load limits (see :class:`Limit`); values >= 1.
+    * ``threads`` — how many threads one load or resolve may use (default 1; 0: the
+      machine's online CPUs, counted when the Config is made; above 64: 64). The result
+      is the same whatever the number.
+    * ``follow_links`` — whether loading a directory reads files through symbolic links
+      that lead outside it (default False: skipped with a ``link-outside`` warning).
 
     Invalid values raise ``ValueError`` (:class:`InvalidArgumentError`) when the Config
     is constructed; values of the wrong type raise ``TypeError``. A Config owns a small
@@ -102,8 +107,13 @@ class Config(Handle):
         http_port: int = 80,
         https_port: int = 443,
         limits: Mapping[Limit, int] | None = None,
+        threads: int = 1,
+        follow_links: bool = False,
     ) -> None:
         self._check_fresh()
+        nthreads = _integer(threads, "threads")
+        if not isinstance(follow_links, bool):
+            raise TypeError(f"Config follow_links must be a bool, not {type(follow_links).__name__}")
         if isinstance(root_namespaces, (str, bytes)):
             raise TypeError("Config root_namespaces must be an iterable of str, not a string")
         roots = tuple(root_namespaces)
@@ -115,6 +125,7 @@ class Config(Handle):
         ptr = _new_c_config()
         try:
             _apply(ptr, default_namespace, ingress_class, roots, ports, checked)
+            _apply_1_1(ptr, nthreads, follow_links)
         except BaseException:
             _ffi.lib.contour_config_free(ptr)
             raise
@@ -166,6 +177,24 @@ class Config(Handle):
         with self._reading() as c:
             return {lim: int(get(c, lim)) for lim in LIMITS}
 
+    @property
+    def threads(self) -> int:
+        """How many threads one load or resolve may use, 1-64 (``contour_config_threads()``;
+        0 was turned into the number of CPUs when the Config was made)."""
+        with self._reading() as c:
+            if "contour_config_threads" in _ffi.missing_symbols:
+                return 1  # a 1.0 library: everything on the calling thread
+            return int(_ffi.lib.contour_config_threads(c))
+
+    @property
+    def follow_links(self) -> bool:
+        """Whether loading a directory follows links out of it
+        (``contour_config_follow_links()``)."""
+        with self._reading() as c:
+            if "contour_config_follow_links" in _ffi.missing_symbols:
+                return False
+            return bool(_ffi.lib.contour_config_follow_links(c))
+
     def limit(self, limit: Limit) -> int:
         """The value of one limit (``contour_config_limit()``)."""
         lim = _limit_key(limit)
@@ -180,6 +209,8 @@ class Config(Handle):
             "http_port": self.http_port,
             "https_port": self.https_port,
             "limits": self.limits,
+            "threads": self.threads,
+            "follow_links": self.follow_links,
         }
 
     def replace(self, **changes: object) -> Config:
@@ -213,7 +244,8 @@ class Config(Handle):
             f"Config(default_namespace={s['default_namespace']!r}, "
             f"ingress_class={s['ingress_class']!r}, "
             f"root_namespaces={s['root_namespaces']!r}, http_port={s['http_port']}, "
-            f"https_port={s['https_port']}, limits={limits!r})"
+            f"https_port={s['https_port']}, limits={limits!r}, threads={s['threads']}, "
+            f"follow_links={s['follow_links']})"
         )
 
     # -- copies are clones ---------------------------------------------------------------
@@ -291,6 +323,25 @@ def _apply(
             value,
             "must be at least 1 (use a large value for 'unlimited')",
         )
+
+
+def _apply_1_1(handle: int, threads: int, follow_links: bool) -> None:
+    """The settings added in libcontour 1.1. Left alone when they are the defaults, so
+    that a Config of defaults still works with a 1.0 library."""
+    lib = _ffi.lib
+    if threads != 1:
+        if not 0 <= threads <= _U32_MAX:
+            raise InvalidArgumentError(
+                f"invalid Config threads={threads!r}: must be in 0..2**32-1 (0: one per CPU)",
+                result=Result.ERR_INVALID,
+            )
+        st = lib.contour_config_set_threads(handle, threads)
+        if st != 0:
+            raise_for(st, "setting Config threads")
+    if follow_links:
+        st = lib.contour_config_set_follow_links(handle, True)
+        if st != 0:
+            raise_for(st, "setting Config follow_links")
 
 
 def checked_config(config: object) -> Config:

@@ -15,11 +15,16 @@ from typing import Any
 from . import _ffi
 
 __all__ = [
+    "Change",
+    "Finding",
     "Format",
     "Kind",
     "Limit",
     "MatchType",
+    "Operation",
     "OutputFormat",
+    "PolicyAction",
+    "ReferenceType",
     "Result",
     "Severity",
     "State",
@@ -146,8 +151,114 @@ class OutputFormat(enum.IntEnum):
     DOT = 2
 
 
+class Change(enum.IntEnum):
+    """``contour_change``: how something differs between two graphs (1.1)."""
+
+    ADDED = 0
+    REMOVED = 1
+    CHANGED = 2
+
+    def __str__(self) -> str:
+        """``contour_change_name()``: "added", "removed" or "changed"."""
+        return _CHANGE_NAMES[self]
+
+
+class ReferenceType(_Counted):
+    """``contour_reference_type``: what a reference between two objects is (1.1)."""
+
+    DELEGATE = 0
+    SERVICE = 1
+    TCP_DELEGATE = 2
+    TCP_SERVICE = 3
+    TLS_SECRET = 4
+    BACKEND = 5
+    INGRESS_TLS = 6
+    DELEGATION = 7
+
+    @classmethod
+    def _c_count(cls) -> int:
+        return _REFERENCE_TYPE_COUNT
+
+    def __str__(self) -> str:
+        """``contour_reference_type_name()``: "delegate", "tcp-service", ..."""
+        return _REFERENCE_TYPE_NAMES.get(self, "")
+
+
+class Operation(enum.IntEnum):
+    """``contour_operation``: what a reviewed change does to its object (1.1)."""
+
+    CREATE = 0
+    UPDATE = 1
+    DELETE = 2
+
+    def __str__(self) -> str:
+        """``contour_operation_name()``: "CREATE", "UPDATE" or "DELETE"."""
+        return _OPERATION_NAMES[self]
+
+
+class PolicyAction(enum.IntEnum):
+    """``contour_policy_action``: what a review policy does about a finding (1.1)."""
+
+    ALLOW = 0
+    WARN = 1
+    DENY = 2
+
+    def __str__(self) -> str:
+        """"allow", "warn" or "deny"."""
+        return self.name.lower()
+
+
+class Finding(_Counted):
+    """``contour_finding``: the kinds of finding a review makes about a change (1.1)."""
+
+    INVALID = 0
+    ORPHANED = 1
+    BREAKS_OTHERS = 2
+    DROPS_ROUTES = 3
+    TAKES_ROUTES = 4
+    DROPS_TLS = 5
+    WARNINGS = 6
+
+    @classmethod
+    def _c_count(cls) -> int:
+        return _FINDING_COUNT
+
+    def __str__(self) -> str:
+        """``contour_finding_name()``: "invalid", "breaks-others", ..."""
+        return _FINDING_NAMES.get(self, "")
+
+
+def checked_kind(kind: object) -> Kind:
+    """``kind`` checked to name the objects of one kind (TypeError, ValueError)."""
+    if isinstance(kind, bool) or not isinstance(kind, int):
+        raise TypeError(f"kind must be a contour.Kind, not {type(kind).__name__}")
+    try:
+        k = Kind(kind)
+    except ValueError:
+        raise ValueError(f"unknown kind {kind!r}") from None
+    if k == Kind.NONE:
+        raise ValueError("Kind.NONE names no objects")
+    return k
+
+
 def _name(raw: bytes | None) -> str:
     return "" if raw is None else raw.decode("utf-8", "replace")
+
+
+def _optional_count(fn: str, count: Any, known: int) -> int:
+    """``count()``, a count from the running library, or ``known`` when it lacks the
+    function ``fn`` (a 1.0 library still imports; the functions that need 1.1 raise
+    when called)."""
+    if fn in _ffi.missing_symbols:
+        return known
+    return int(count())
+
+
+def _optional_names(fn: str, members: tuple[int, ...], fallback: Any) -> dict[int, str]:
+    if fn in _ffi.missing_symbols:
+        return {m: fallback(m) for m in members}
+    get = getattr(_ffi.lib, fn)
+    return {m: _name(get(m)) for m in members}
 
 
 _KIND_COUNT = int(_ffi.lib.contour_kind_count())
@@ -166,3 +277,32 @@ LIMITS: tuple[Limit, ...] = tuple(Limit(i) for i in range(_LIMIT_COUNT))
 _KIND_NAMES: dict[int, str] = {k: _name(_ffi.lib.contour_kind_name(k)) for k in KINDS}
 _SEVERITY_NAMES: dict[int, str] = {s: _name(_ffi.lib.contour_severity_name(s)) for s in SEVERITIES}
 _STATE_NAMES: dict[int, str] = {s: _name(_ffi.lib.contour_state_name(s)) for s in State}
+
+_REFERENCE_TYPE_COUNT = _optional_count(
+    "contour_reference_type_count", lambda: _ffi.lib.contour_reference_type_count(), len(ReferenceType)
+)
+_FINDING_COUNT = _optional_count(
+    "contour_finding_count", lambda: _ffi.lib.contour_finding_count(), len(Finding)
+)
+
+#: Every reference type of the running library, indexed by value.
+REFERENCE_TYPES: tuple[ReferenceType, ...] = tuple(
+    ReferenceType(i) for i in range(_REFERENCE_TYPE_COUNT)
+)
+#: Every finding of the running library, indexed by value.
+FINDINGS: tuple[Finding, ...] = tuple(Finding(i) for i in range(_FINDING_COUNT))
+
+_CHANGE_NAMES: dict[int, str] = _optional_names(
+    "contour_change_name", tuple(Change), lambda m: Change(m).name.lower()
+)
+_REFERENCE_TYPE_NAMES: dict[int, str] = _optional_names(
+    "contour_reference_type_name",
+    REFERENCE_TYPES,
+    lambda m: ReferenceType(m).name.lower().replace("_", "-"),
+)
+_OPERATION_NAMES: dict[int, str] = _optional_names(
+    "contour_operation_name", tuple(Operation), lambda m: Operation(m).name
+)
+_FINDING_NAMES: dict[int, str] = _optional_names(
+    "contour_finding_name", FINDINGS, lambda m: Finding(m).name.lower().replace("_", "-")
+)

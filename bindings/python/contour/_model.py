@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ._enums import Kind, MatchType, Severity, State
+from ._enums import Kind, MatchType, ReferenceType, Severity, State
 
 __all__ = [
     "TLS",
@@ -18,6 +18,7 @@ __all__ = [
     "HealthCheck",
     "Listener",
     "ObjectRef",
+    "Reference",
     "Retry",
     "Route",
     "Status",
@@ -184,3 +185,39 @@ class Status:
     @property
     def ref(self) -> ObjectRef:
         return ObjectRef(self.kind, self.namespace, self.name)
+
+
+@dataclass(frozen=True)
+class Reference:
+    """One reference an object makes to another, as written, whether or not the target
+    exists (``contour_reference``; :meth:`Graph.references_to`, :meth:`Graph.references_from`).
+
+    * ``type`` — what the reference is: a route's delegate or Service, a tcpproxy's, a TLS
+      secret, an Ingress backend or TLS secret, a TLSCertificateDelegation's secret.
+    * ``source`` — the referring object; ``target`` — the object it names.
+    * ``target_missing`` — nothing of the target's name exists (or it is ignored for its
+      ingress class).
+    * ``index`` — where it is written: the route index (DELEGATE, SERVICE), the Ingress path
+      index within its rule (BACKEND), the ``spec.tls`` index (INGRESS_TLS), the delegation
+      index (DELEGATION); 0 otherwise.
+    * ``service_index`` — the Service's index in its route or tcpproxy (SERVICE,
+      TCP_SERVICE); 0 otherwise.
+    * ``rule`` — the Ingress rule index of a BACKEND reference; None for the default
+      backend and for the other types.
+    * ``path`` — the route's match (DELEGATE, SERVICE) or the Ingress path (BACKEND), else
+      None.
+    """
+
+    type: ReferenceType
+    source: ObjectRef
+    target: ObjectRef
+    target_missing: bool
+    index: int
+    service_index: int
+    rule: int | None
+    path: str | None
+
+    def __str__(self) -> str:
+        where = f" {self.path!r}" if self.path is not None else ""
+        missing = " (missing)" if self.target_missing else ""
+        return f"{self.source} -{self.type}{where}-> {self.target}{missing}"

@@ -5,12 +5,13 @@ from __future__ import annotations
 import collections
 import ctypes
 import os
+from contextlib import ExitStack
 from typing import Callable, Iterable, Literal, Union, overload
 
 from . import _export, _ffi
 from ._export import PART_DIAGNOSTICS, PART_OBJECTS, gc_paused
 from ._config import Config, checked_config
-from ._enums import OBJECT_KINDS, Format, Kind, Result, Severity
+from ._enums import OBJECT_KINDS, Format, Kind, Result, Severity, checked_kind
 from ._errors import (
     ContourError,
     LoadError,
@@ -35,16 +36,7 @@ __all__ = ["Snapshot", "StrPath"]
 StrPath = Union[str, bytes, "os.PathLike[str]", "os.PathLike[bytes]"]
 BytesLike = Union[bytes, bytearray, memoryview]
 
-def _kind(kind: object) -> Kind:
-    if isinstance(kind, bool) or not isinstance(kind, int):
-        raise TypeError(f"kind must be a contour.Kind, not {type(kind).__name__}")
-    try:
-        k = Kind(kind)
-    except ValueError:
-        raise ValueError(f"unknown kind {kind!r}") from None
-    if k == Kind.NONE:
-        raise ValueError("Kind.NONE names no objects")
-    return k
+_kind = checked_kind
 
 
 def _format(fmt: object) -> Format:
@@ -257,6 +249,61 @@ class Snapshot(Handle):
 
         self._run([(call, f"loading {name!r}", lambda d: d.file == name)], strict)
 
+    def set_source(
+        self,
+        name: str,
+        data: str | BytesLike,
+        *,
+        format: Format = Format.AUTO,
+        strict: bool = False,
+    ) -> None:
+        """Replaces a source in one step (``contour_snapshot_set_source()``): everything
+        loaded before under the source name ``name`` (by any load or an earlier
+        ``set_source``: its objects and the diagnostics about its documents) goes, and
+        ``data`` (YAML or JSON text or bytes) is loaded under that name in its place.
+        What the source defines again is replaced quietly (no ``duplicate-object``
+        warning); an object another source also defines replaces that one, with a
+        warning, as a load does.
+
+        This is how a long-running process follows changing inputs: a file that changed,
+        or one watch event (name the source after the object, e.g.
+        ``"IngressRoute/ns/name"``). Bad YAML becomes error diagnostics, as in a load
+        (``strict=True``: :class:`LoadError`). Raises LimitExceededError when ``data``
+        exceeds ``Limit.INPUT_BYTES`` (the source's old objects are gone then).
+        """
+        if isinstance(data, str):
+            buf = data.encode("utf-8")
+        else:
+            buf = _data(data)
+        fmt = _format(format)
+        name_b = _name_bytes(name, "name")
+        lib = _ffi.lib
+
+        def call(ptr: int) -> int:
+            return int(lib.contour_snapshot_set_source(ptr, name_b, len(name_b), buf, len(buf), fmt))
+
+        self._run([(call, f"replacing source {name!r}", lambda d: d.file == name)], strict)
+
+    def remove_source(self, name: str, *, missing_ok: bool = False) -> None:
+        """Removes a source (``contour_snapshot_remove_source()``): every object loaded
+        under the source name ``name`` and the diagnostics about its documents — a file
+        that was deleted, a watch event's delete.
+
+        Raises NotFoundError (a KeyError) when the snapshot holds nothing from that
+        source, unless ``missing_ok``. Note that the library forgets a source that holds
+        nothing any more: one whose data had no modelled object (an empty file, a
+        ConfigMap) or whose objects were all replaced by another source's; a watcher that
+        removes whatever it once set passes ``missing_ok=True``."""
+        name_b = _name_bytes(name, "name")
+        with self._writing() as ptr:
+            st = _ffi.lib.contour_snapshot_remove_source(ptr, name_b, len(name_b))
+        if st == Result.ERR_NOT_FOUND:
+            if missing_ok:
+                return
+            raise not_found(f"no source {name!r} in the snapshot")
+        if st != 0:
+            raise_for(st, f"removing source {name!r}")
+
     def _run(self, ops: list[_Op], strict: bool) -> None:
         with self._writing() as ptr:
             before: collections.Counter[Diagnostic] | None = None
@@ -400,18 +447,38 @@ class Snapshot(Handle):
 
     # -- resolution ----------------------------------------------------------------------
 
-    def resolve(self, config: Config | None = None) -> Graph:
+    def resolve(self, config: Config | None = None, *, previous: Graph | None = None) -> Graph:
         """Resolves the snapshot into a route graph, with the snapshot's own settings, or
-        with ``config``'s resolution settings (root namespaces, ingress class, ports:
-        the default namespace and limits always stay the snapshot's). The graph does not
-        depend on the snapshot afterwards."""
+        with ``config``'s resolution settings (root namespaces, ingress class, ports,
+        threads: the default namespace and limits always stay the snapshot's). The graph
+        does not depend on the snapshot afterwards.
+
+        With ``previous``, a graph resolved earlier from this snapshot, the new graph is
+        made incrementally (``contour_resolve_update()``): only what the snapshot's
+        changes since ``previous`` can affect is resolved again, the rest is shared with
+        ``previous``, and the result is byte for byte the graph a full resolve gives.
+        Then ``config=None`` means the settings ``previous`` was resolved with.
+        ``previous`` is unchanged, stays valid and may be closed in any order; a graph of
+        another snapshot raises InvalidArgumentError (a ValueError).
+        """
         out = ctypes.c_void_p()
-        if config is None:
-            with self._reading() as ptr:
-                st = _ffi.lib.contour_resolve(ctypes.byref(out), ptr, None)
-        else:
-            with checked_config(config)._reading() as cfg, self._reading() as ptr:
-                st = _ffi.lib.contour_resolve(ctypes.byref(out), ptr, cfg)
+        lib = _ffi.lib
+        with ExitStack() as held:
+            cfg = None
+            if config is not None:
+                cfg = held.enter_context(checked_config(config)._reading())
+            ptr = held.enter_context(self._reading())
+            if previous is None:
+                st = lib.contour_resolve(ctypes.byref(out), ptr, cfg)
+            else:
+                if not isinstance(previous, Graph):
+                    raise TypeError(
+                        f"previous must be a contour.Graph or None, not {type(previous).__name__}"
+                    )
+                prev = held.enter_context(previous._reading())
+                st = lib.contour_resolve_update(ctypes.byref(out), ptr, prev, cfg)
+        if st == Result.ERR_INVALID and previous is not None:
+            raise error_for(st, "updating the graph: previous is not a graph of this snapshot")
         if st != 0:
             raise_for(st, "resolving the snapshot")
         if out.value is None:

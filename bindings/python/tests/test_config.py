@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 import contour
@@ -146,3 +148,63 @@ def test_snapshot_rejects_non_config() -> None:
         pytest.skip("contour_snapshot_new missing")
     with pytest.raises(TypeError):
         contour.Snapshot(config={"http_port": 80})  # type: ignore[arg-type]
+
+
+# -- 1.1: threads and follow_links --------------------------------------------------------------
+
+
+def test_threads() -> None:
+    assert Config().threads == 1
+    assert Config(threads=4).threads == 4
+    assert Config(threads=1000).threads == 64  # taken as 64
+    ncpu = Config(threads=0).threads  # the machine's online CPUs, counted now
+    assert 1 <= ncpu <= 64
+    a = Config(threads=3)
+    assert a.replace(http_port=81).threads == 3 and a.replace(threads=2).threads == 2
+    assert a != Config() and a == Config(threads=3) and "threads=3" in repr(a)
+    with contour.Snapshot(a) as snap:
+        assert snap.config.threads == 3
+
+
+@pytest.mark.parametrize("value, exc", [(-1, ValueError), (2**32, ValueError), ("2", TypeError),
+                                        (2.0, TypeError), (True, TypeError), (None, TypeError)])
+def test_threads_errors(value: object, exc: type[Exception]) -> None:
+    with pytest.raises(exc, match="threads"):
+        Config(threads=value)  # type: ignore[arg-type]
+
+
+def test_follow_links() -> None:
+    assert Config().follow_links is False
+    c = Config(follow_links=True)
+    assert c.follow_links is True and c != Config() and c.replace(threads=2).follow_links
+    for bad in (1, "yes", None):
+        with pytest.raises(TypeError, match="follow_links"):
+            Config(follow_links=bad)  # type: ignore[arg-type]
+
+
+@pytest.mark.resolve
+def test_threads_give_the_same_graph() -> None:
+    text = "---\n".join(
+        f"apiVersion: v1\nkind: Service\nmetadata: {{name: s{i}, namespace: ns}}\nspec:\n  ports: [{{port: 80}}]\n"
+        "---\n"
+        f"apiVersion: contour.heptio.com/v1beta1\nkind: IngressRoute\nmetadata: {{name: r{i}, namespace: ns}}\n"
+        f"spec:\n  virtualhost: {{fqdn: h{i}.example.com}}\n  routes:\n  - match: /\n"
+        f"    services: [{{name: s{i}, port: 80}}]\n"
+        for i in range(300)
+    )
+    with contour.Snapshot.from_text(text) as one, contour.Snapshot.from_text(text, config=Config(threads=4)) as four:
+        assert one.objects() == four.objects()
+        with one.resolve() as a, four.resolve() as b, one.resolve(Config(threads=2)) as c:
+            assert a.to_json() == b.to_json() == c.to_json()
+
+
+def test_follow_links_is_a_loading_setting(tmp_path: Path) -> None:
+    outside = tmp_path / "outside.yaml"
+    outside.write_text("apiVersion: v1\nkind: Service\nmetadata: {name: s, namespace: ns}\nspec: {ports: [{port: 80}]}\n")
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    (tree / "link.yaml").symlink_to(outside)
+    with contour.Snapshot.load(tree) as snap:
+        assert snap.count() == 0 and [d.code for d in snap.diagnostics] == ["link-outside"]
+    with contour.Snapshot.load(tree, config=Config(follow_links=True)) as snap:
+        assert snap.count() == 1 and snap.diagnostics == ()

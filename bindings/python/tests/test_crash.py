@@ -284,3 +284,138 @@ with contour.Snapshot.from_text(TEXT) as snap, snap.resolve() as g:
 print("ok")
 """
     )
+
+
+# -- the 1.1 handles: diffs, verdicts and their diffs, policies, writes -------------------------
+
+
+@pytest.mark.resolve
+def test_new_handles_after_close_and_in_any_release_order() -> None:
+    out = run_isolated(
+        PRELUDE
+        + """
+import gc, io
+BAD = TEXT.replace("port: 80, healthCheck", "port: 0, healthCheck")
+snap = contour.Snapshot()
+snap.set_source("all", TEXT)
+g = snap.resolve()
+# a verdict's diff outlives every other reference to the verdict
+d = contour.review(snap, g, BAD.split("---")[2], "UPDATE").diff
+gc.collect()
+assert d.text()
+# the verdict closed under its diff
+v = contour.review(snap, g, BAD.split("---")[2], "UPDATE")
+vd = v.diff
+v.close()
+for call in (vd.text, vd.json, lambda: vd.virtual_hosts, lambda: bool(vd), lambda: vd.write(io.BytesIO())):
+    expect(ValueError, call)
+# a diff closed, then its graphs, then read
+a = snap.resolve()
+snap.set_source("all", BAD)
+b = snap.resolve(previous=a)
+dd = contour.diff(a, b)
+a.close(); b.close()
+assert dd and dd.json()
+dd.close(); dd.close()
+for call in (dd.text, lambda: dd.statuses, lambda: bool(dd)):
+    expect(ValueError, call)
+# policies
+p = contour.Policy({"invalid": "warn"})
+q = copy.copy(p)
+p.close()
+expect(ValueError, contour.review, snap, snap.resolve(), TEXT.split("---")[2], "UPDATE", p)
+assert q.action(contour.Finding.INVALID) is contour.PolicyAction.WARN
+# handles left open at exit: diff, verdict, its diff, policy, graphs, snapshot
+left = [contour.review(snap, snap.resolve(), BAD.split("---")[2], "DELETE"), q, d]
+left.append(left[0].diff)
+left.append(contour.diff(g, snap.resolve()))
+print("ok")
+"""
+    )
+    assert out == "ok\n"
+
+
+@pytest.mark.resolve
+@pytest.mark.render
+def test_threads_updating_diffing_reviewing_writing_and_closing_never_crash() -> None:
+    out = run_isolated(
+        PRELUDE
+        + """
+import io, random, threading, sys
+sys.setswitchinterval(1e-5)
+from mutations import Cluster
+unexpected = []
+counts = {"ok": 0, "closed": 0}
+lock = threading.Lock()
+
+def guarded(fn):
+    try:
+        fn()
+        key = "ok"
+    except ValueError as e:
+        if "closed" not in str(e) and "current version" not in str(e):
+            unexpected.append(e)
+        key = "closed"
+    except RuntimeError as e:
+        if "same thread" not in str(e):
+            unexpected.append(e)
+        key = "closed"
+    except BaseException as e:
+        unexpected.append(e)
+        return
+    with lock:
+        counts[key] += 1
+
+for r in range(6):
+    rnd = random.Random(r)
+    cluster = Cluster(random.Random(r))
+    snap = contour.Snapshot(contour.Config(root_namespaces=["roots"]))
+    cluster.populate(snap)
+    graphs = [snap.resolve()]
+    handles = []
+    policy = contour.Policy({"orphaned": "deny"})
+    update_lock = threading.Lock()
+
+    def updater():
+        for _ in range(15):
+            def one():
+                with update_lock:
+                    cluster.step(snap)
+                    graphs.append(snap.resolve(previous=graphs[-1]))
+            guarded(one)
+    def differ():
+        for _ in range(15):
+            def one():
+                d = contour.diff(rnd.choice(graphs), graphs[-1])
+                handles.append(d)
+                d.json(); d.virtual_hosts; d.statuses; bool(d)
+            guarded(one)
+    def reviewer():
+        for _ in range(15):
+            def one():
+                v = contour.review(snap, graphs[-1], "apiVersion: v1\\nkind: Service\\nmetadata: {name: svc-1, namespace: team-a}\\nspec: {ports: [{port: 80}]}\\n", "UPDATE", policy)
+                handles.append(v)
+                v.message; v.findings
+                if v.diff is not None:
+                    handles.append(v.diff)
+                    v.diff.text()
+            guarded(one)
+    def writer():
+        for _ in range(15):
+            guarded(lambda: rnd.choice(graphs).write(io.BytesIO(), rnd.choice(["json", "text", "dot"])))
+            guarded(lambda: rnd.choice(graphs).references_to(contour.Kind.SERVICE, "team-a", "svc-1"))
+    def closer():
+        for _ in range(30):
+            pool = graphs + handles + [policy]
+            guarded(rnd.choice(pool).close)
+    threads = ([threading.Thread(target=f) for f in (updater, differ, differ, reviewer, writer, writer)]
+               + [threading.Thread(target=closer) for _ in range(2)])
+    for t in threads: t.start()
+    for t in threads: t.join()
+    for h in graphs + handles: h.close()
+    snap.close()
+assert not unexpected, unexpected[:5]
+print(counts["ok"] > 0, counts["closed"] > 0)
+"""
+    )
+    assert out == "True True\n"

@@ -114,6 +114,14 @@ def test_enum_values_match_c_names() -> None:
             assert lib.contour_state_name(st).decode() == str(st)
     for code in contour.Result:
         assert contour._ffi.result_str(code)
+    for c in contour.Change:
+        assert lib.contour_change_name(c).decode() == str(c)
+    for t in contour.ReferenceType:
+        assert lib.contour_reference_type_name(t).decode() == str(t)
+    for o in contour.Operation:
+        assert lib.contour_operation_name(o).decode() == str(o) == o.name
+    for f in contour.Finding:
+        assert lib.contour_finding_name(f).decode() == str(f)
 
 
 def test_bad_contour_library_says_what_and_how() -> None:
@@ -243,6 +251,11 @@ def test_enum_values_match_the_headers() -> None:
         "CONTOUR_FORMAT_": contour.Format,
         "CONTOUR_LIMIT_": contour.Limit,
         "CONTOUR_OUTPUT_": contour.OutputFormat,
+        "CONTOUR_CHANGE_": contour.Change,
+        "CONTOUR_REFERENCE_": contour.ReferenceType,
+        "CONTOUR_OPERATION_": contour.Operation,
+        "CONTOUR_POLICY_": contour.PolicyAction,
+        "CONTOUR_FINDING_": contour.Finding,
     }
     for prefix, enum in pairs.items():
         found = {
@@ -260,6 +273,10 @@ def test_enum_tables_are_sized_by_the_running_library() -> None:
     assert len(contour._enums.OBJECT_KINDS) == lib.contour_kind_count()
     assert len(contour._enums.SEVERITIES) == lib.contour_severity_count()
     assert len(contour._enums.LIMITS) == lib.contour_limit_count()
+    assert len(contour._enums.REFERENCE_TYPES) == lib.contour_reference_type_count()
+    assert len(contour._enums.FINDINGS) == lib.contour_finding_count()
+    with pytest.raises(ValueError):
+        contour.Finding(lib.contour_finding_count())
     with pytest.raises(ValueError):
         contour.Kind(lib.contour_kind_count() + 1)
     with pytest.raises(ValueError):

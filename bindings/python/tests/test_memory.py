@@ -124,3 +124,47 @@ def test_load_resolve_free_loop_is_flat() -> None:
             g.to_json()
 
     assert growth(step, 10_000) < LIMIT
+
+
+@pytest.mark.resolve
+@pytest.mark.render
+def test_update_diff_review_write_loop_is_flat() -> None:
+    import io
+
+    snap = contour.Snapshot()
+    snap.set_source("all", TEXT)
+    graph = [snap.resolve()]
+    child = TEXT.split("---")[3]
+    policy = contour.Policy()
+
+    def step(i: int) -> None:
+        snap.set_source("all", TEXT.replace("port: 80", f"port: {80 + i % 3}"))
+        new = snap.resolve(previous=graph[0])
+        with contour.diff(graph[0], new) as d:
+            d.virtual_hosts, d.statuses, d.added_diagnostics, d.json()
+            d.write(io.BytesIO(), "text")
+        graph[0].close()
+        graph[0] = new
+        new.write(io.BytesIO())
+        new.references_to(contour.Kind.SERVICE, "ns", "s1")
+        v = contour.review(snap, new, child, "UPDATE", policy)
+        v.message, v.findings, v.status
+        if v.diff is not None:
+            v.diff.text()
+        v.close()
+        try:
+            new.write(_Failing())
+        except OSError:
+            pass
+        contour.review(snap, new, "apiVersion: [", "CREATE")  # never closed: __del__ frees it
+
+    try:
+        assert growth(step, 2_000, warmup=200) < LIMIT
+    finally:
+        graph[0].close()
+        snap.close()
+
+
+class _Failing:
+    def write(self, b: bytes) -> int:
+        raise OSError("full")

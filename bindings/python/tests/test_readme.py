@@ -100,3 +100,43 @@ def test_the_webhook_leaves_the_cluster_as_it_was() -> None:
             assert any(fragment in p for p in problems), (what, problems)
         assert state() == before, what
     cluster.close()
+
+
+@pytest.mark.render
+def test_the_1_1_examples_run(capsys: pytest.CaptureFixture[str]) -> None:
+    manifests = {
+        "Service/shop/frontend": SERVICE,
+        "IngressRoute/roots/shop": ROOT,
+        "IngressRoute/shop/web": CHILD,
+    }
+    scope: dict[str, Any] = {
+        "manifests": manifests,
+        "web_v2": CHILD.replace("port: 80", "port: 80, weight: 5"),
+        "proposal": CHILD.replace("port: 80", "port: 70000"),
+    }
+    exec(block("resolve(previous="), scope)
+    out = capsys.readouterr().out
+    assert "changed ingress_http shop.example.com changed /" in out
+    assert "~ route prefix / (IngressRoute shop/web)" in scope["summary"]
+    snap: contour.Snapshot = scope["snap"]
+    assert (Kind.INGRESSROUTE, "shop", "web") not in snap  # the watch delete
+    # the graph of the current snapshot for the next examples
+    snap.set_source("IngressRoute/shop/web", CHILD)
+    scope["graph"].close()
+    scope["graph"] = snap.resolve()
+
+    exec(block("references_to(Kind.SERVICE"), scope)
+    out = capsys.readouterr().out
+    assert "service IngressRoute shop/web / False" in out
+    assert "['IngressRoute shop/web']" in out
+    assert scope["out"].getvalue() == scope["graph"].render("json")
+    assert "shop.example.com" in scope["text"].getvalue()
+
+    exec(block("contour.review(snap, graph, proposal"), scope)
+    out = capsys.readouterr().out
+    assert "denied: IngressRoute shop/web would be invalid" in out
+    assert "{'invalid': 1, 'drops-routes': 1}" in out
+    assert "~ status IngressRoute shop/web" in out
+    assert scope["verdict"].closed
+    scope["graph"].close()
+    snap.close()
