@@ -117,6 +117,7 @@ static contour_result stage_bytes(const contour_snapshot *s, cx_load_txn *txn, c
             for (size_t i = 0; i < st.objects.len; i++)
                 cx_vec_push(&txn->objects, cx_vec_at(&st.objects, i));
             st.objects.len = 0; /* the transaction owns them now */
+            txn->documents += st.documents;
             status = CONTOUR_OK;
         }
     }

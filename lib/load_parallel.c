@@ -182,6 +182,7 @@ static cx_rc keep(cx_stage *into, cx_diag_sink diags, piece_run *p)
     for (size_t i = 0; i < objects->len; i++)
         cx_vec_push(&into->objects, cx_vec_at(objects, i));
     objects->len = 0; /* `into` owns them now */
+    into->documents += p->stage.documents;
     return CX_RC_OK;
 }
 

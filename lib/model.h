@@ -37,6 +37,8 @@ typedef struct cx_source {
     size_t name_len;
     cx_vec objects;     /* snapshot side: its objects now in the snapshot */
     bool listed;        /* snapshot side: in the list */
+    bool kept;          /* set by contour_snapshot_set_source(): listed even when empty,
+                         * so that contour_snapshot_remove_source() finds it */
     cx_diag_list diags; /* source-level diagnostics, in the arena */
     cx_arena arena;     /* owns this struct, the name and the diagnostics */
 } cx_source;

@@ -342,6 +342,15 @@ static void rctx_release(rctx *c)
     cx_strbuf_release(&c->warnings);
 }
 
+static bool refused_with_errors(const cx_proposal *p)
+{
+    for (const contour_diagnostic *x = p->source ? p->source->diags.head : NULL; x; x = x->next) {
+        if (x->severity == CONTOUR_SEVERITY_ERROR)
+            return true;
+    }
+    return false;
+}
+
 /* A proposal the loader refused: its errors are the reason to deny. */
 static void refused(rctx *c, const cx_proposal *p)
 {
@@ -415,6 +424,9 @@ contour_result contour_review(contour_verdict **out, const contour_snapshot *sna
     contour_result rc = cx_proposal_parse(&p, snapshot, name, name_len, data, len, format);
     if (rc == CONTOUR_OK && p.objects > 1)
         rc = CONTOUR_ERR_INVALID; /* one change at a time */
+    if (rc == CONTOUR_OK && !p.txn.documents &&
+        (operation == CONTOUR_OPERATION_DELETE || !refused_with_errors(&p)))
+        rc = CONTOUR_ERR_INVALID; /* no object at all: nothing to review */
     if (rc == CONTOUR_OK)
         rc = review(v, snapshot, base, policy ? policy : &cx_policy_defaults, operation, &p);
     cx_proposal_release(&p, &snapshot->alloc);

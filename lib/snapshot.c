@@ -317,7 +317,7 @@ static void object_enter(contour_snapshot *s, contour_object *o, contour_object 
 }
 
 /* Phase 2: sources. A source is listed while it has objects in the snapshot or
- * source-level diagnostics. */
+ * source-level diagnostics, or was set by name (cx_source.kept). */
 static void source_list(contour_snapshot *s, cx_source *src, bool log)
 {
     cx_shared_retain(&src->rc);
@@ -544,11 +544,12 @@ contour_result cx_snapshot_commit(contour_snapshot *s, cx_load_txn *t)
             contour_object *o = *(contour_object **)cx_vec_at(&src->objects, src->objects.len - 1);
             object_leave(s, o, NULL);
         }
-        if (replaced || (!src->objects.len && !src->diags.count))
+        if (replaced || (!src->objects.len && !src->diags.count && !src->kept))
             source_unlist(s, src, log);
     }
     for (size_t i = 0; i < t->sources.len; i++) {
-        if (srcs[i]->objects.len || srcs[i]->diags.count)
+        srcs[i]->kept = t->replacing;
+        if (srcs[i]->objects.len || srcs[i]->diags.count || srcs[i]->kept)
             source_list(s, srcs[i], log);
     }
     for (size_t i = 0; i < t->sources.len; i++)

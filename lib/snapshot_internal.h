@@ -93,6 +93,7 @@ typedef struct cx_load_txn {
     const char *replace;
     size_t replace_len;
     bool replacing;
+    size_t documents; /* documents that are maps (objects) read, loaded or not */
 } cx_load_txn;
 
 void cx_load_txn_init(cx_load_txn *t, const cx_alloc *alloc);

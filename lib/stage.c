@@ -144,6 +144,8 @@ static cx_rc on_document(void *ctx, const cx_node *root, const cx_pending_error 
         free_objects(st, &st->items);
         return CX_RC_OK;
     }
+    if (root->type == CX_NODE_MAP)
+        st->documents++;
     size_t before = st->objects.len;
     cx_rc rc = convert_into(st, root, pending, &st->objects);
     if (rc == CX_RC_OK)

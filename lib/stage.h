@@ -17,6 +17,7 @@ typedef struct cx_stage {
     cx_vec objects;   /* contour_object *, in input order: what the input loaded */
     cx_vec items;     /* contour_object *, items of the List document being read */
     cx_vec nested;    /* const cx_node *, List items that are Lists themselves */
+    size_t documents; /* documents that are maps (objects), loaded or not */
 } cx_stage;
 
 /* Prepares a stage whose objects come from `source`; `rejected` receives the diagnostics

@@ -133,9 +133,15 @@ typedef struct contour_verdict contour_verdict;
 
 /**
  * Reviews one change (see contour_whatif() for the arguments) under a policy.
- * Kinds the library does not model are allowed without looking further.
+ * Kinds the library does not model are allowed without looking further; an object of a
+ * modelled kind the loader refuses (wrong types, ...) is denied with its errors on CREATE
+ * and UPDATE, and allowed on DELETE (removing it changes nothing the graph shows).
  * @param policy NULL for the defaults.
- * @return CONTOUR_OK (whatever the verdict), or the errors of contour_whatif().
+ * @return CONTOUR_OK (whatever the verdict); CONTOUR_ERR_INVALID for a NULL argument, a
+ *         base not resolved from the snapshot's current version, more than one object, or
+ *         data holding no object at all (empty, comments, `null`, a scalar or a list: on
+ *         CREATE and UPDATE, YAML that could not be read is denied with its errors
+ *         instead); CONTOUR_ERR_LIMIT; CONTOUR_ERR_NOMEM.
  */
 CONTOUR_API contour_result contour_review(contour_verdict **out, const contour_snapshot *snapshot,
                                           const contour_graph *base, const contour_policy *policy,

@@ -102,7 +102,10 @@ CONTOUR_API contour_result contour_snapshot_remove(contour_snapshot *snapshot, c
  *
  * This is how a long-running process follows changing inputs: a file that changed, or one
  * watch event (name the source after the object, e.g. "IngressRoute/ns/name"). Memory stays
- * bounded by what the snapshot holds, however many times sources are replaced.
+ * bounded by what the snapshot holds, however many times sources are replaced. A source
+ * set this way stays known by its name until it is removed, even when it defines nothing
+ * (empty data, only kinds the library does not model, or objects another source took
+ * over), so contour_snapshot_remove_source() of it succeeds.
  *
  * @return as contour_snapshot_load_buffer(); on CONTOUR_ERR_NOMEM the snapshot is unchanged.
  */
@@ -113,7 +116,9 @@ CONTOUR_API contour_result contour_snapshot_set_source(contour_snapshot *snapsho
 /**
  * Removes a source: every object loaded under the source name `name` and the diagnostics
  * about its documents (a file that was deleted; a watch event's delete).
- * @return CONTOUR_OK, CONTOUR_ERR_NOT_FOUND (no such source), CONTOUR_ERR_INVALID.
+ * @return CONTOUR_OK, CONTOUR_ERR_NOT_FOUND (no source of that name: never loaded or set,
+ *         already removed, or loaded by contour_snapshot_load_buffer()/_load_path() and
+ *         left with no object and no diagnostic), CONTOUR_ERR_INVALID.
  */
 CONTOUR_API contour_result contour_snapshot_remove_source(contour_snapshot *snapshot,
                                                           const char *name, size_t name_len);

@@ -803,6 +803,48 @@ static void run_random(uint64_t seed, long steps)
     free(t.p);
 }
 
+/* A source set by name stays known until it is removed, whatever it defines: nothing, a
+ * kind the library does not model, an object another source took over. A source that only
+ * holds a syntax error is known by its diagnostic. Loaded (not set) sources that hold
+ * nothing are not kept. */
+static void test_remove_set_sources(void **state)
+{
+    (void)state;
+    static const char secret[] = "apiVersion: v1\nkind: Secret\n"
+                                 "metadata: {name: cert, namespace: roots}\n";
+    static const char cm[] = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n";
+    contour_snapshot *s = NULL;
+    assert_int_equal(contour_snapshot_new(&s, NULL), CONTOUR_OK);
+    assert_int_equal(
+        contour_snapshot_set_source(s, "a", 1, secret, strlen(secret), CONTOUR_FORMAT_YAML),
+        CONTOUR_OK);
+    assert_int_equal(
+        contour_snapshot_set_source(s, "b", 1, secret, strlen(secret), CONTOUR_FORMAT_YAML),
+        CONTOUR_OK);
+    assert_int_equal(contour_snapshot_set_source(s, "empty", 5, "", 0, CONTOUR_FORMAT_YAML),
+                     CONTOUR_OK);
+    assert_int_equal(contour_snapshot_set_source(s, "cm", 2, cm, strlen(cm), CONTOUR_FORMAT_YAML),
+                     CONTOUR_OK);
+    assert_int_equal(contour_snapshot_set_source(s, "bad", 3, "kind: [\n", 8, CONTOUR_FORMAT_YAML),
+                     CONTOUR_OK);
+    assert_int_equal(contour_snapshot_load_buffer(s, "loaded", 6, "", 0, CONTOUR_FORMAT_YAML),
+                     CONTOUR_OK);
+    assert_int_equal(contour_snapshot_object_count(s, CONTOUR_KIND_SECRET), 1);
+    assert_int_equal(contour_snapshot_remove_source(s, "a", 1), CONTOUR_OK); /* lost to b */
+    assert_int_equal(contour_snapshot_remove_source(s, "empty", 5), CONTOUR_OK);
+    assert_int_equal(contour_snapshot_remove_source(s, "cm", 2), CONTOUR_OK);
+    assert_int_equal(contour_snapshot_remove_source(s, "bad", 3), CONTOUR_OK);
+    assert_int_equal(contour_snapshot_remove_source(s, "loaded", 6), CONTOUR_ERR_NOT_FOUND);
+    assert_int_equal(contour_snapshot_remove_source(s, "empty", 5), CONTOUR_ERR_NOT_FOUND);
+    assert_int_equal(contour_snapshot_remove_source(s, "nobody", 6), CONTOUR_ERR_NOT_FOUND);
+    assert_int_equal(contour_snapshot_object_count(s, CONTOUR_KIND_SECRET), 1); /* b's */
+    /* bad's syntax error went with it; b keeps its warning about taking a's Secret. */
+    assert_int_equal(contour_snapshot_diagnostic_count(s), tu_diag_count(s, "duplicate-object"));
+    assert_int_equal(contour_snapshot_remove_source(s, "b", 1), CONTOUR_OK);
+    assert_int_equal(contour_snapshot_object_count(s, CONTOUR_KIND_SECRET), 0);
+    contour_snapshot_free(s);
+}
+
 static void test_random_changes(void **state)
 {
     (void)state;
@@ -1181,8 +1223,9 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_arguments),           cmocka_unit_test(test_references),
-        cmocka_unit_test(test_from_scratch_cases),  cmocka_unit_test(test_allocation_failures),
-        cmocka_unit_test(test_cost_follows_change), cmocka_unit_test(test_random_changes),
+        cmocka_unit_test(test_remove_set_sources),  cmocka_unit_test(test_from_scratch_cases),
+        cmocka_unit_test(test_allocation_failures), cmocka_unit_test(test_cost_follows_change),
+        cmocka_unit_test(test_random_changes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

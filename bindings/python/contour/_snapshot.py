@@ -289,11 +289,11 @@ class Snapshot(Handle):
         under the source name ``name`` and the diagnostics about its documents — a file
         that was deleted, a watch event's delete.
 
-        Raises NotFoundError (a KeyError) when the snapshot holds nothing from that
-        source, unless ``missing_ok``. Note that the library forgets a source that holds
-        nothing any more: one whose data had no modelled object (an empty file, a
-        ConfigMap) or whose objects were all replaced by another source's; a watcher that
-        removes whatever it once set passes ``missing_ok=True``."""
+        Raises NotFoundError (a KeyError) when no source has that name (never set, or
+        removed already), unless ``missing_ok``. A source set with ``set_source`` stays
+        known until it is removed, even when it defines nothing (an empty file, a
+        ConfigMap, objects another source took over); one added by ``load_*`` is
+        forgotten once it holds no object and no diagnostic."""
         name_b = _name_bytes(name, "name")
         with self._writing() as ptr:
             st = _ffi.lib.contour_snapshot_remove_source(ptr, name_b, len(name_b))

@@ -98,13 +98,14 @@ def test_remove_source() -> None:
         assert snap.count() == 1
 
 
-def test_a_source_without_objects_is_forgotten() -> None:
-    # The library keeps a source only while it holds an object or a diagnostic: a watcher
-    # that removes what it set passes missing_ok=True.
+def test_a_set_source_is_known_until_removed() -> None:
+    # A source set by name stays known even when it defines nothing the library models;
+    # removing it twice is NotFoundError unless missing_ok=True.
     with contour.Snapshot() as snap:
         snap.set_source("empty", "")
         snap.set_source("configmap", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n")
         for name in ("empty", "configmap"):
+            snap.remove_source(name)
             with pytest.raises(contour.NotFoundError):
                 snap.remove_source(name)
             snap.remove_source(name, missing_ok=True)
