@@ -21,9 +21,11 @@ import (
 //
 // Thread-safety: all methods are safe for concurrent use. Reads (Resolve, Objects, Find,
 // Diagnostics, Len, Config) run concurrently with each other; LoadPath, LoadBytes,
-// ReplaceObject, Remove and Close take the snapshot exclusively, waiting for reads in progress. A method called
-// after Close, or racing with it, finds the snapshot closed: an error or an empty result,
-// never freed memory. Resolving one snapshot from many goroutines at once is the intended
+// ReplaceObject, SetSource, Remove and RemoveSource take the snapshot exclusively, waiting
+// for reads in progress. Close does not wait: it marks the snapshot closed, and the C
+// snapshot is freed when the last call using it returns. A method called after Close, or
+// racing with it, finds the snapshot closed: an error or an empty result, never freed
+// memory. Resolving one snapshot from many goroutines at once is the intended
 // way to use several cores.
 //
 // Loading never stops at a bad document: a document that cannot be used is an error
@@ -197,10 +199,10 @@ func (s *Snapshot) load(op, source string, dir bool, call func(p *C.contour_snap
 func (s *Snapshot) change(op, source string, dir bool, call func(p *C.contour_snapshot) (C.contour_result, C.size_t)) error {
 	h := s.handle()
 	p := h.lock()
-	defer h.unlock()
 	if p == nil {
 		return closedError(op)
 	}
+	defer h.unlock()
 	st, before := call(p)
 	return s.loadResult(p, st, op, source, dir, before)
 }
@@ -257,10 +259,10 @@ func (s *Snapshot) Remove(kind Kind, namespace, name string) error {
 	}
 	h := s.handle()
 	p := h.lock()
-	defer h.unlock()
 	if p == nil {
 		return closedError(op)
 	}
+	defer h.unlock()
 	if st := C.contour_snapshot_remove(p, C.contour_kind(kind), nsp, nsl, nap, nal); st != C.CONTOUR_OK {
 		return newError(st, op, kindDetail(kind)+" "+namespace+"/"+name)
 	}
@@ -314,10 +316,10 @@ func (s *Snapshot) ReplaceObject(kind Kind, namespace, name, source string, data
 func (s *Snapshot) Len(kind Kind) int {
 	h := s.handle()
 	p := h.rlock()
-	defer h.runlock()
 	if p == nil {
 		return 0
 	}
+	defer h.runlock()
 	return int(C.contour_snapshot_object_count(p, C.contour_kind(kind)))
 }
 
@@ -329,10 +331,10 @@ func (s *Snapshot) Objects(kind Kind) []Object {
 	}
 	h := s.handle()
 	p := h.rlock()
-	defer h.runlock()
 	if p == nil {
 		return nil
 	}
+	defer h.runlock()
 	x := runExport("objects", func(out **C.contour_export) C.contour_result {
 		return C.contour_snapshot_export(out, p, C.contour_kind(kind), partObjects)
 	})
@@ -354,10 +356,10 @@ func (s *Snapshot) Find(kind Kind, namespace, name string) (*Object, error) {
 	}
 	h := s.handle()
 	p := h.rlock()
-	defer h.runlock()
 	if p == nil {
 		return nil, closedError(op)
 	}
+	defer h.runlock()
 	obj := C.contour_snapshot_find(p, C.contour_kind(kind), nsp, nsl, nap, nal)
 	if obj == nil {
 		return nil, newError(C.CONTOUR_ERR_NOT_FOUND, op, kindDetail(kind)+" "+namespace+"/"+name)
@@ -383,10 +385,10 @@ func snapshotDiagnostics(p *C.contour_snapshot) []Diagnostic {
 func (s *Snapshot) Diagnostics() []Diagnostic {
 	h := s.handle()
 	p := h.rlock()
-	defer h.runlock()
 	if p == nil {
 		return nil
 	}
+	defer h.runlock()
 	return snapshotDiagnostics(p)
 }
 
@@ -394,10 +396,10 @@ func (s *Snapshot) Diagnostics() []Diagnostic {
 func (s *Snapshot) ErrorCount() int {
 	h := s.handle()
 	p := h.rlock()
-	defer h.runlock()
 	if p == nil {
 		return 0
 	}
+	defer h.runlock()
 	return int(C.contour_snapshot_diagnostic_count_by_severity(p, C.CONTOUR_SEVERITY_ERROR))
 }
 
@@ -420,10 +422,10 @@ func (s *Snapshot) Resolve(cfg *Config) (*Graph, error) {
 	defer C.contour_config_free(cc)
 	h := s.handle()
 	p := h.rlock()
-	defer h.runlock()
 	if p == nil {
 		return nil, closedError(op)
 	}
+	defer h.runlock()
 	var g *C.contour_graph
 	if st := C.contour_resolve(&g, p, cc); st != C.CONTOUR_OK {
 		return nil, newError(st, op, "")
@@ -438,10 +440,10 @@ func (s *Snapshot) Resolve(cfg *Config) (*Graph, error) {
 func (s *Snapshot) Config() (*Config, error) {
 	h := s.handle()
 	p := h.rlock()
-	defer h.runlock()
 	if p == nil {
 		return nil, closedError("config")
 	}
+	defer h.runlock()
 	cfg := configFromC(C.contour_snapshot_config(p))
 	cfg.Format = Format(s.format)
 	cfg.Strict = s.strict
