@@ -291,12 +291,18 @@ func (g *Graph) Render(format OutputFormat) ([]byte, error) {
 		return nil, newError(st, op, "")
 	}
 	defer C.contour_buffer_free(buf)
+	return bufferBytes(buf), nil
+}
+
+// bufferBytes copies a buffer's bytes into Go memory (an empty, non-nil slice when it has
+// none).
+func bufferBytes(buf *C.contour_buffer) []byte {
 	n := int(C.contour_buffer_size(buf))
 	out := make([]byte, n)
 	if n > 0 {
 		copy(out, unsafe.Slice((*byte)(unsafe.Pointer(C.contour_buffer_data(buf))), n))
 	}
-	return out, nil
+	return out
 }
 
 // JSON renders the route graph as JSON (schema version GraphSchemaVersion): the same
