@@ -58,8 +58,8 @@ func (d *Diff) Empty() bool {
 
 // VHostChange is a virtual host of one listener that was added, removed or changed.
 type VHostChange struct {
-	// Listener is "ingress_http" or "ingress_https"; Port its port in the new graph (the
-	// old one's for a listener that was removed).
+	// Listener is "ingress_http" or "ingress_https"; Port its port in the new graph (in
+	// the old one for a virtual host that was removed).
 	Listener string
 	Port     uint32
 	Change   Change

@@ -79,8 +79,8 @@ type Reference struct {
 	// Rule is the Ingress rule index of a RefBackend reference, -1 for the default
 	// backend and for references of other types.
 	Rule int32
-	// Path is the route's match (RefDelegate, RefService) or the Ingress path
-	// (RefBackend); "" otherwise.
+	// Path is the route's match (RefDelegate, RefService) or the path of the Ingress
+	// backend's route (RefBackend: "/" for the default backend); "" otherwise.
 	Path string
 }
 
@@ -98,8 +98,10 @@ func (g *Graph) ReferencesTo(kind Kind, namespace, name string) ([]Reference, er
 }
 
 // ReferencesFrom returns every reference the object (kind, namespace, name) makes, in the
-// order of its fields (routes in order, each one's delegate then Services; the TCP proxy;
-// TLS), e.g. which Secrets a TLSCertificateDelegation covers. nil for an object the graph
+// order of its fields: an IngressRoute's routes in order (each one's delegate, then its
+// Services), its TCP proxy, its TLS secret; an Ingress's TLS secrets, its rules' backends,
+// its default backend; a TLSCertificateDelegation's delegations (which Secrets it
+// covers). nil for an object the graph
 // does not have, a Service or a Secret. Errors as for ReferencesTo.
 func (g *Graph) ReferencesFrom(kind Kind, namespace, name string) ([]Reference, error) {
 	return g.references("references from", kind, namespace, name, false)
