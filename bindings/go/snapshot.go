@@ -355,6 +355,10 @@ func (s *Snapshot) SetSource(name string, data []byte) error {
 // diagnostics about its documents (a file that was deleted; a watch event's delete). It
 // returns an *Error matching ErrNotFound when the snapshot has no such source, and one
 // matching ErrInvalid and ErrNUL for a name with a NUL byte.
+//
+// A source that holds nothing any more is gone already (ErrNotFound): one whose every
+// object another source has since replaced, or whose data gave no object and no
+// diagnostic (an empty input, only kinds the library does not model).
 func (s *Snapshot) RemoveSource(name string) error {
 	const op = "remove source"
 	np, nl, _, err := bufferArgs(op, "source", name, nil)
