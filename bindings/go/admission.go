@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unsafe"
 )
 
 // Operation is what a change does to an object.
@@ -320,6 +321,129 @@ func (s *Snapshot) AdmissionReview(base *Graph, policy *Policy, request []byte) 
 		}
 		out = bufferBytes(buf)
 		return nil
+	})
+	return out, err
+}
+
+// AdmissionRequest is an AdmissionReview request (admission.k8s.io/v1), read and checked
+// by the library without being reviewed: for a webhook that must tell a malformed
+// request (HTTP 400) from a review that could not be made (HTTP 500), or that keeps what
+// it admitted. A plain Go value.
+type AdmissionRequest struct {
+	// UID is request.uid.
+	UID string
+	// Kind is the modelled kind the request is about, KindNone when it is answered
+	// without a review (a kind the library does not model, or a CONNECT).
+	Kind Kind
+	// Operation is request.operation (OperationCreate for a CONNECT, never reviewed).
+	Operation Operation
+	// Namespace and Name are request.namespace and request.name; for a modelled kind,
+	// when they are empty, the object's own (and the snapshot's default namespace for an
+	// object in none).
+	Namespace, Name string
+	// DryRun is request.dryRun: a change the API server will not persist.
+	DryRun bool
+	// Object is the object reviewed, as JSON: request.object for CREATE and UPDATE,
+	// request.oldObject for DELETE (or one made of the request's kind, namespace and name
+	// when the API server sent none); empty for a kind the library does not model.
+	Object []byte
+
+	request []byte // what was parsed, for AnswerAdmissionRequest
+}
+
+// ParseAdmissionRequest reads and checks an AdmissionReview request with the snapshot's
+// limits (the snapshot's objects play no part: an empty snapshot with the same Config
+// will do). A malformed request (not one JSON value, not an AdmissionReview, no uid, an
+// object that disagrees with the request, ...) gives an *Error matching ErrInvalid, one
+// too large (over 8 MiB or a limit) ErrLimit; the Error's Detail is the library's
+// one-line reason ("line 1, column 12: ..."), for an HTTP 400 body.
+func (s *Snapshot) ParseAdmissionRequest(request []byte) (*AdmissionRequest, error) {
+	const op = "parse admission request"
+	h := s.handle()
+	p := h.rlock()
+	if p == nil {
+		return nil, closedError(op)
+	}
+	defer h.runlock()
+	var out *AdmissionRequest
+	err := withAdmissionRequest(op, p, request, func(r *C.contour_admission_request) error {
+		out = &AdmissionRequest{
+			UID:       goStr(C.contour_admission_request_uid(r)),
+			Kind:      Kind(C.contour_admission_request_kind(r)),
+			Operation: Operation(C.contour_admission_request_operation(r)),
+			Namespace: goStr(C.contour_admission_request_namespace(r)),
+			Name:      goStr(C.contour_admission_request_name(r)),
+			DryRun:    bool(C.contour_admission_request_dry_run(r)),
+			request:   append([]byte(nil), request...),
+		}
+		if n := int(C.contour_admission_request_object_size(r)); n > 0 {
+			out.Object = C.GoBytes(unsafe.Pointer(C.contour_admission_request_object(r)), C.int(n))
+		}
+		return nil
+	})
+	return out, err
+}
+
+// withAdmissionRequest parses a request with the snapshot p (held by the caller) and calls
+// f with it, then frees it.
+func withAdmissionRequest(op string, p *C.contour_snapshot, request []byte, f func(r *C.contour_admission_request) error) error {
+	var dp *C.char
+	if len(request) > 0 {
+		dp = (*C.char)(unsafe.Pointer(&request[0]))
+	}
+	var r *C.contour_admission_request
+	var reason *C.contour_buffer
+	st := C.contour_admission_request_parse(&r, &reason, p, dp, C.size_t(len(request)))
+	if reason != nil {
+		defer C.contour_buffer_free(reason)
+	}
+	if st != C.CONTOUR_OK {
+		detail := ""
+		if reason != nil {
+			detail = strings.TrimSpace(string(bufferBytes(reason)))
+		}
+		return newError(st, op, detail)
+	}
+	defer C.contour_admission_request_free(r)
+	return f(r)
+}
+
+// AnswerAdmissionRequest answers a parsed request with the AdmissionReview response JSON,
+// as AdmissionReview does, reviewing it against the snapshot and base under the policy
+// (nil: the defaults). Kinds the library does not model, and CONNECT, are allowed without
+// a review. When the review cannot be made although the request is well-formed (base not
+// resolved from the snapshot's current version, an object the review cannot read,
+// Limits.Routes leaving a virtual host out: an HTTP 500), the *Error (ErrInvalid or
+// ErrLimit) has the library's one-line reason as its Detail. The request is read again
+// with this snapshot's limits.
+func (s *Snapshot) AnswerAdmissionRequest(req *AdmissionRequest, base *Graph, policy *Policy) ([]byte, error) {
+	const op = "answer admission request"
+	if req == nil || req.request == nil {
+		return nil, newError(C.CONTOUR_ERR_INVALID, op, "no parsed request")
+	}
+	cp, err := policy.newC(op)
+	if err != nil {
+		return nil, err
+	}
+	defer C.contour_policy_free(cp)
+	var out []byte
+	err = s.review(op, base, "", nil, func(p *C.contour_snapshot, b *C.contour_graph, _ *C.char, _ C.size_t, _ *C.char) error {
+		return withAdmissionRequest(op, p, req.request, func(r *C.contour_admission_request) error {
+			var buf *C.contour_buffer
+			st := C.contour_admission_request_answer(&buf, r, p, b, cp)
+			if buf != nil {
+				defer C.contour_buffer_free(buf)
+			}
+			if st != C.CONTOUR_OK {
+				detail := ""
+				if buf != nil {
+					detail = strings.TrimSpace(string(bufferBytes(buf)))
+				}
+				return newError(st, op, detail)
+			}
+			out = bufferBytes(buf)
+			return nil
+		})
 	})
 	return out, err
 }

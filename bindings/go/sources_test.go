@@ -360,4 +360,61 @@ func TestAdmissionReview(t *testing.T) {
 	if !errors.As(err, &e) || e.Status != CodeInvalid || e.Detail == "" || strings.Contains(e.Detail, "\n") {
 		t.Fatalf("malformed: %#v", err)
 	}
+
+	// The two steps: parse, then answer, as AdmissionReview does in one.
+	r, err := s.ParseAdmissionRequest([]byte(req))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.UID != "u-1" || r.Kind != KindService || r.Operation != OperationDelete || r.Namespace != "default" ||
+		r.Name != "web" || r.DryRun || !strings.Contains(string(r.Object), `"web"`) {
+		t.Fatalf("parsed: %+v", r)
+	}
+	whole, _ := s.AdmissionReview(base, nil, []byte(req))
+	ans, err := s.AnswerAdmissionRequest(r, base, nil)
+	if err != nil || string(ans) != string(whole) {
+		t.Fatalf("answer: %s, %v; AdmissionReview: %s", ans, err, whole)
+	}
+	// A kind the library does not model: answered without a review.
+	cm := strings.NewReplacer(`"kind": "Service"}, "operation"`, `"kind": "ConfigMap"}, "operation"`, `"kind": "Service", "metadata"`, `"kind": "ConfigMap", "metadata"`).Replace(req)
+	if r, err := s.ParseAdmissionRequest([]byte(cm)); err != nil || r.Kind != KindNone {
+		t.Fatalf("ConfigMap: %+v, %v", r, err)
+	} else if out, err := s.AnswerAdmissionRequest(r, base, nil); err != nil || json.Unmarshal(out, &resp) != nil || !resp.Response.Allowed {
+		t.Fatalf("ConfigMap answer: %s, %v", out, err)
+	}
+	// Malformed and too large: 400s, with the reason.
+	for _, c := range []struct {
+		req    []byte
+		status Code
+	}{
+		{[]byte(`{"apiVersion": "admission.k8s.io/v1", "kind": "AdmissionReview"}`), CodeInvalid},
+		{[]byte("not json"), CodeInvalid},
+		{nil, CodeInvalid},
+		{[]byte(`{"x": "` + strings.Repeat("a", 9<<20) + `"}`), CodeLimit},
+	} {
+		_, err := s.ParseAdmissionRequest(c.req)
+		if !errors.As(err, &e) || e.Status != c.status || e.Detail == "" {
+			t.Errorf("parse %.40q: %v", c.req, err)
+		}
+	}
+	if _, err := s.AnswerAdmissionRequest(nil, base, nil); !errors.Is(err, ErrInvalid) {
+		t.Errorf("nil request: %v", err)
+	}
+	if _, err := s.AnswerAdmissionRequest(&AdmissionRequest{}, base, nil); !errors.Is(err, ErrInvalid) {
+		t.Errorf("a request not parsed: %v", err)
+	}
+	// A base of an older version: the review cannot be made (a 500), with a reason.
+	if err := s.SetSource("more", []byte(svcWeb)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.AnswerAdmissionRequest(r, base, nil); !errors.As(err, &e) || e.Status != CodeInvalid {
+		t.Errorf("stale base: %v", err)
+	}
+	s.Close()
+	if _, err := s.ParseAdmissionRequest([]byte(req)); !errors.Is(err, ErrClosed) {
+		t.Errorf("closed: %v", err)
+	}
+	if _, err := s.AnswerAdmissionRequest(r, base, nil); !errors.Is(err, ErrClosed) {
+		t.Errorf("closed: %v", err)
+	}
 }
