@@ -554,10 +554,9 @@ func jsonDiff(old, new jobj) jobj {
 			return strings.Compare(x["fqdn"].(string), y["fqdn"].(string))
 		}, func(a, b jobj) {
 			// The port of the graph the virtual host is in: the new one's, the old one's
-			// for a virtual host that was removed. (diff.h says "the old one's for a
-			// removed listener"; the library gives the old port for every removed virtual
-			// host, which differs when the settings changed the port and the listener
-			// stays.)
+			// for a virtual host that was removed (docs/route-graph.md, "Graph diff";
+			// diff.h says "for a removed listener", which differs when the settings
+			// changed the port and the listener stays).
 			port := l.port
 			if b == nil {
 				port = ol[l.name].port
