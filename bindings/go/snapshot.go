@@ -472,8 +472,8 @@ func (s *Snapshot) ErrorCount() int {
 // Resolve resolves the snapshot into a route graph with one status per IngressRoute.
 // With a nil cfg it resolves with the snapshot's own settings (those of the Config it was
 // created with); a cfg overrides only the resolution settings (root namespaces, ingress
-// class, ports), never the limits or the default namespace, which describe how the
-// snapshot holds its objects. Broken input yields a partial graph and diagnostics, never
+// class, ports, Limits.Routes, Threads), never the loading limits or the default
+// namespace, which describe how the snapshot holds its objects. Broken input yields a partial graph and diagnostics, never
 // an error: an error means the call itself failed (out of memory, an invalid Config, a
 // closed snapshot).
 //
