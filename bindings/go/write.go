@@ -111,7 +111,9 @@ func (g *Graph) WriteTo(w io.Writer) (int64, error) {
 // An error of w stops the write: the library produces nothing more, and WriteFormat
 // returns that error as it is (w has received a prefix of the output). A Write that takes
 // fewer bytes than it was given without an error counts as io.ErrShortWrite. A panic in
-// w stops the write too and is raised again once the library has returned. Each piece
+// w stops the write too and is raised again once the library has returned. (A writer that
+// calls runtime.Goexit, as t.FailNow does, ends its goroutine through the library's
+// frames: nothing crashes, but the library's 64 KiB write buffer is not freed.) Each piece
 // is given to w in a buffer of the binding's, reused for the next piece (w must not keep
 // it, as io.Writer says). w may call the graph's methods, and may close it: the graph is
 // freed once the write returns. Errors of the call itself: ErrClosed (and ErrInvalid)
