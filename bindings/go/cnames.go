@@ -25,3 +25,21 @@ func cExportTableName(t int) string {
 }
 
 func cExportLayoutVersion() int { return int(C.contour_export_layout_version()) }
+
+func cFindingName(f Finding) string {
+	return C.GoString(C.contour_finding_name(C.contour_finding(f)))
+}
+
+func cFindingCount() int { return int(C.contour_finding_count()) }
+
+func cOperationName(o Operation) string {
+	return C.GoString(C.contour_operation_name(C.contour_operation(o)))
+}
+
+func cChangeName(c Change) string { return C.GoString(C.contour_change_name(C.contour_change(c))) }
+
+func cReferenceTypeName(r ReferenceType) string {
+	return C.GoString(C.contour_reference_type_name(C.contour_reference_type(r)))
+}
+
+func cReferenceTypeCount() int { return int(C.contour_reference_type_count()) }

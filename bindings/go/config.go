@@ -62,7 +62,7 @@ func DefaultLimits() (Limits, error) {
 // Config holds the settings for loading and resolving. The zero value (and a nil
 // *Config) means the library's defaults. A Config is a plain Go value holding no C
 // memory: the binding converts it into a C contour_config for each call that needs one
-// (NewSnapshot, Resolve, Validate), so it may be copied freely, shared by many goroutines
+// (NewSnapshot, Resolve, ResolveUpdate, Validate), so it may be copied freely, shared by many goroutines
 // as long as none changes it, and changing it afterwards does not affect snapshots and
 // graphs made with it. A snapshot keeps its own copy (Snapshot.Config shows it).
 type Config struct {
@@ -94,7 +94,24 @@ type Config struct {
 	// produced error diagnostics. Without it, such diagnostics are only recorded in the
 	// snapshot (see Snapshot.Diagnostics) and loading succeeds.
 	Strict bool
+	// Threads is how many threads one library call may use: a load reads a large YAML
+	// input (several MiB of documents) in pieces, and Resolve and ResolveUpdate compute in
+	// blocks, on up to that many threads, which the call starts and joins before it
+	// returns; the result is the one a single thread gives. 0 means the library's default
+	// (1: everything on the calling thread), AllThreads the machine's online CPUs;
+	// values above 64 are taken as 64. A snapshot keeps it for loading and for Resolve(nil);
+	// a Config given to Resolve or ResolveUpdate sets it for that resolution.
+	Threads int
+	// FollowLinks makes loading a directory read files through symbolic links that lead
+	// outside it. Off by default: such a link is skipped with a "link-outside" warning, so
+	// that an untrusted tree cannot make a load read (and quote) files elsewhere. A path
+	// given to LoadPath itself is always read. Used when loading.
+	FollowLinks bool
 }
+
+// AllThreads as Config.Threads lets a call use as many threads as the machine has online
+// CPUs (counted when the Config is converted for the call).
+const AllThreads = -1
 
 func (c *Config) format() C.contour_format {
 	if c == nil {
@@ -204,6 +221,27 @@ func (c *Config) newC() (*C.contour_config, error) {
 			return fail(st, "Limits."+limitNames[i])
 		}
 	}
+	switch {
+	case c.Threads == AllThreads:
+		if st := C.contour_config_set_threads(cc, 0); st != C.CONTOUR_OK {
+			return fail(st, "Threads")
+		}
+	case c.Threads < 0:
+		return fail(C.CONTOUR_ERR_INVALID, "Threads "+strconv.Itoa(c.Threads))
+	case c.Threads > 0:
+		n := c.Threads
+		if n > 64 {
+			n = 64
+		}
+		if st := C.contour_config_set_threads(cc, C.uint32_t(n)); st != C.CONTOUR_OK {
+			return fail(st, "Threads "+strconv.Itoa(c.Threads))
+		}
+	}
+	if c.FollowLinks {
+		if st := C.contour_config_set_follow_links(cc, true); st != C.CONTOUR_OK {
+			return fail(st, "FollowLinks")
+		}
+	}
 	if c.Format < FormatAuto || c.Format > FormatJSON {
 		return fail(C.CONTOUR_ERR_INVALID, "Format "+strconv.Itoa(int(c.Format)))
 	}
@@ -231,6 +269,8 @@ func configFromC(cc *C.contour_config) *Config {
 		IngressClass:     C.GoString(C.contour_config_ingress_class(cc)),
 		HTTPPort:         uint32(C.contour_config_http_port(cc)),
 		HTTPSPort:        uint32(C.contour_config_https_port(cc)),
+		Threads:          int(C.contour_config_threads(cc)),
+		FollowLinks:      bool(C.contour_config_follow_links(cc)),
 	}
 	cfg.EmptyIngressClass = cfg.IngressClass == ""
 	if n := int(C.contour_config_root_namespace_count(cc)); n > 0 {

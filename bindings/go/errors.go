@@ -66,6 +66,10 @@ var (
 	ErrVersionMismatch = errors.New("contour: libcontour ABI version mismatch")
 )
 
+// errInvalidWrite is the error of an io.Writer that says it wrote a negative number of
+// bytes or more than it was given.
+var errInvalidWrite = errors.New("contour: io.Writer returned an invalid count")
+
 func sentinel(c Code) error {
 	switch c {
 	case CodeNoMemory:

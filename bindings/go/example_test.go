@@ -87,3 +87,68 @@ func Example() {
 	//       -> default/web:80 (http)
 	// default/blog is invalid: the path prefix "/news" does not match the parent's path prefix "/blog" (manifests.yaml:34:12)
 }
+
+// Follow changes as a controller does: one source per object, an incremental
+// resolution after each change, and what changed.
+func ExampleSnapshot_ResolveUpdate() {
+	snap, err := contour.NewSnapshot(nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer snap.Close()
+	// Each object under a source named after it, as a watch would deliver it.
+	objects := map[string]string{
+		"Service/default/web": `{"apiVersion": "v1", "kind": "Service",
+			"metadata": {"name": "web", "namespace": "default"}, "spec": {"ports": [{"port": 80}]}}`,
+		"IngressRoute/default/root": `{"apiVersion": "contour.heptio.com/v1beta1", "kind": "IngressRoute",
+			"metadata": {"name": "root", "namespace": "default"},
+			"spec": {"virtualhost": {"fqdn": "example.com"},
+				"routes": [{"match": "/", "services": [{"name": "web", "port": 80}]}]}}`,
+	}
+	for _, src := range []string{"Service/default/web", "IngressRoute/default/root"} {
+		if err := snap.SetSource(src, []byte(objects[src])); err != nil {
+			log.Fatal(err)
+		}
+	}
+	prev, err := snap.ResolveUpdate(nil, nil) // no previous graph: a full resolution
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer func() { prev.Close() }()
+
+	// The Service is deleted.
+	if err := snap.RemoveSource("Service/default/web"); err != nil {
+		log.Fatal(err)
+	}
+	next, err := snap.ResolveUpdate(prev, nil)
+	if err != nil {
+		log.Fatal(err)
+	}
+	diff, err := contour.DiffGraphs(prev, next)
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, v := range diff.VirtualHosts {
+		for _, r := range v.Routes {
+			fmt.Printf("%s %s %s: %s, %d clusters\n", v.Listener, v.FQDN, r.Path, r.Change, len(r.New.Clusters))
+		}
+	}
+	for _, d := range diff.AddedDiagnostics {
+		fmt.Println("+", d.Message)
+	}
+	prev.Close()
+	prev = next
+
+	// Who uses the Service now that it is gone.
+	refs, err := next.ReferencesTo(contour.KindService, "default", "web")
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, r := range refs {
+		fmt.Printf("%s %s route %q -> %s (missing: %v)\n", r.Type, r.From, r.Path, r.To, r.TargetMissing)
+	}
+	// Output:
+	// ingress_http example.com /: changed, 0 clusters
+	// + Service default/web not found; route "/" has no cluster for it
+	// service default/root route "/" -> default/web (missing: true)
+}

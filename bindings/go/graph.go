@@ -16,7 +16,8 @@ import (
 // closes them all, once.
 //
 // Thread-safety: a Graph is immutable, and any number of goroutines may read it at once.
-// Close waits for reads in progress; a read after Close finds the graph closed. Everything
+// Close does not wait: a read in progress finishes on the graph, which is freed when the
+// last one returns, and a read after Close finds the graph closed. Everything
 // a method returns is a Go copy that stays valid after Close.
 //
 // Ordering is part of the contract: listeners by port, virtual hosts by FQDN, routes
@@ -185,10 +186,10 @@ func (s Status) String() string {
 func (g *Graph) export(parts C.uint32_t) *export {
 	h := g.handle()
 	p := h.rlock()
-	defer h.runlock()
 	if p == nil {
 		return nil
 	}
+	defer h.runlock()
 	return runExport("graph export", func(out **C.contour_export) C.contour_result {
 		return C.contour_graph_export(out, p, parts)
 	})
@@ -227,10 +228,10 @@ func (g *Graph) Status(namespace, name string) (Status, error) {
 	}
 	h := g.handle()
 	p := h.rlock()
-	defer h.runlock()
 	if p == nil {
 		return Status{}, closedError(op)
 	}
+	defer h.runlock()
 	one := C.contour_graph_find_status(p, nsp, nsl, nap, nal)
 	if one == nil {
 		return Status{}, newError(C.CONTOUR_ERR_NOT_FOUND, op, namespace+"/"+name)
@@ -269,10 +270,10 @@ func (g *Graph) DiagnosticsOf(severity Severity) []Diagnostic {
 func (g *Graph) DiagnosticCount(severity Severity) int {
 	h := g.handle()
 	p := h.rlock()
-	defer h.runlock()
 	if p == nil {
 		return 0
 	}
+	defer h.runlock()
 	return int(C.contour_graph_diagnostic_count_by_severity(p, C.contour_severity(severity)))
 }
 
@@ -281,21 +282,27 @@ func (g *Graph) Render(format OutputFormat) ([]byte, error) {
 	const op = "render"
 	h := g.handle()
 	p := h.rlock()
-	defer h.runlock()
 	if p == nil {
 		return nil, closedError(op)
 	}
+	defer h.runlock()
 	var buf *C.contour_buffer
 	if st := C.contour_graph_render(&buf, p, C.contour_output_format(format)); st != C.CONTOUR_OK {
 		return nil, newError(st, op, "")
 	}
 	defer C.contour_buffer_free(buf)
+	return bufferBytes(buf), nil
+}
+
+// bufferBytes copies a buffer's bytes into Go memory (an empty, non-nil slice when it has
+// none).
+func bufferBytes(buf *C.contour_buffer) []byte {
 	n := int(C.contour_buffer_size(buf))
 	out := make([]byte, n)
 	if n > 0 {
 		copy(out, unsafe.Slice((*byte)(unsafe.Pointer(C.contour_buffer_data(buf))), n))
 	}
-	return out, nil
+	return out
 }
 
 // JSON renders the route graph as JSON (schema version GraphSchemaVersion): the same

@@ -285,7 +285,8 @@ func errorsOf(err error) []error {
 // TestSnapshotConfig: the snapshot keeps its own settings, readable back.
 func TestSnapshotConfig(t *testing.T) {
 	cfg := &Config{DefaultNamespace: "apps", IngressClass: "internal", RootNamespaces: []string{"roots", "infra"},
-		HTTPPort: 8080, HTTPSPort: 8443, Limits: Limits{Depth: 20}, Format: FormatYAML, Strict: true}
+		HTTPPort: 8080, HTTPSPort: 8443, Limits: Limits{Depth: 20}, Format: FormatYAML, Strict: true,
+		Threads: 3, FollowLinks: true}
 	s, err := NewSnapshot(cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -298,7 +299,8 @@ func TestSnapshotConfig(t *testing.T) {
 	}
 	def, _ := DefaultLimits()
 	want := Config{DefaultNamespace: "apps", IngressClass: "internal", RootNamespaces: []string{"roots", "infra"},
-		HTTPPort: 8080, HTTPSPort: 8443, Limits: def, Format: FormatYAML, Strict: true}
+		HTTPPort: 8080, HTTPSPort: 8443, Limits: def, Format: FormatYAML, Strict: true,
+		Threads: 3, FollowLinks: true}
 	want.Limits.Depth = 20
 	if !equalConfig(*got, want) {
 		t.Errorf("Config() = %+v, want %+v", *got, want)
@@ -310,7 +312,8 @@ func TestSnapshotConfig(t *testing.T) {
 	defer d.Close()
 	got, _ = d.Config()
 	if got.DefaultNamespace != "default" || got.IngressClass != "contour" || got.HTTPPort != 80 ||
-		got.HTTPSPort != 443 || got.RootNamespaces != nil || got.Limits != def || got.EmptyIngressClass {
+		got.HTTPSPort != 443 || got.RootNamespaces != nil || got.Limits != def || got.EmptyIngressClass ||
+		got.Threads != 1 || got.FollowLinks {
 		t.Errorf("default Config() = %+v", *got)
 	}
 	e, err := NewSnapshot(&Config{EmptyIngressClass: true})
@@ -320,6 +323,22 @@ func TestSnapshotConfig(t *testing.T) {
 	defer e.Close()
 	if got, _ := e.Config(); !got.EmptyIngressClass || got.IngressClass != "" {
 		t.Errorf("empty class: %+v", *got)
+	}
+	// Threads: AllThreads is the machine's CPUs (at most 64), more than 64 is 64, other
+	// negative values are refused.
+	for _, c := range []struct{ in, min, max int }{{AllThreads, 1, 64}, {1000, 64, 64}, {2, 2, 2}} {
+		x, err := NewSnapshot(&Config{Threads: c.in})
+		if err != nil {
+			t.Fatalf("Threads %d: %v", c.in, err)
+		}
+		got, _ := x.Config()
+		x.Close()
+		if got.Threads < c.min || got.Threads > c.max {
+			t.Errorf("Threads %d read back as %d", c.in, got.Threads)
+		}
+	}
+	if err := (&Config{Threads: -2}).Validate(); !errors.Is(err, ErrInvalid) {
+		t.Errorf("Threads -2: want ErrInvalid, got %v", err)
 	}
 }
 

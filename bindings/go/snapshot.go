@@ -21,9 +21,11 @@ import (
 //
 // Thread-safety: all methods are safe for concurrent use. Reads (Resolve, Objects, Find,
 // Diagnostics, Len, Config) run concurrently with each other; LoadPath, LoadBytes,
-// ReplaceObject, Remove and Close take the snapshot exclusively, waiting for reads in progress. A method called
-// after Close, or racing with it, finds the snapshot closed: an error or an empty result,
-// never freed memory. Resolving one snapshot from many goroutines at once is the intended
+// ReplaceObject, SetSource, Remove and RemoveSource take the snapshot exclusively, waiting
+// for reads in progress. Close does not wait: it marks the snapshot closed, and the C
+// snapshot is freed when the last call using it returns. A method called after Close, or
+// racing with it, finds the snapshot closed: an error or an empty result, never freed
+// memory. Resolving one snapshot from many goroutines at once is the intended
 // way to use several cores.
 //
 // Loading never stops at a bad document: a document that cannot be used is an error
@@ -197,10 +199,10 @@ func (s *Snapshot) load(op, source string, dir bool, call func(p *C.contour_snap
 func (s *Snapshot) change(op, source string, dir bool, call func(p *C.contour_snapshot) (C.contour_result, C.size_t)) error {
 	h := s.handle()
 	p := h.lock()
-	defer h.unlock()
 	if p == nil {
 		return closedError(op)
 	}
+	defer h.unlock()
 	st, before := call(p)
 	return s.loadResult(p, st, op, source, dir, before)
 }
@@ -257,10 +259,10 @@ func (s *Snapshot) Remove(kind Kind, namespace, name string) error {
 	}
 	h := s.handle()
 	p := h.lock()
-	defer h.unlock()
 	if p == nil {
 		return closedError(op)
 	}
+	defer h.unlock()
 	if st := C.contour_snapshot_remove(p, C.contour_kind(kind), nsp, nsl, nap, nal); st != C.CONTOUR_OK {
 		return newError(st, op, kindDetail(kind)+" "+namespace+"/"+name)
 	}
@@ -309,15 +311,81 @@ func (s *Snapshot) ReplaceObject(kind Kind, namespace, name, source string, data
 	})
 }
 
+// SetSource replaces a source: everything loaded before under the source name (by
+// SetSource, LoadBytes or LoadPath: its objects and the diagnostics about its documents)
+// goes, and data is loaded under that name in its place, in one step: readers never see
+// the snapshot between the two. What the source defines again is replaced quietly (no
+// duplicate warning); an object another source also defines replaces that one, with a
+// warning, as a load does. A source the snapshot does not have yet is simply loaded.
+//
+// This is how a long-running process follows changing inputs: a file that changed, or
+// one watch event (name the source after the object, e.g. "IngressRoute/ns/name"; a
+// delete is RemoveSource). Memory stays bounded by what the snapshot holds, however many
+// times sources are replaced. Unlike ReplaceObject, it also replaces the diagnostics of
+// a document that did not become an object.
+//
+// Errors are LoadBytes': a name with a NUL byte (ErrInvalid and ErrNUL, nothing
+// changed); an input larger than Limits.InputBytes (CodeLimit: the old version is gone,
+// the new one not loaded); with Config.Strict a *LoadError listing the error diagnostics
+// about the source (what could be used is loaded).
+func (s *Snapshot) SetSource(name string, data []byte) error {
+	const op = "set source"
+	np, nl, dp, err := bufferArgs(op, "source", name, data)
+	if err != nil {
+		return err
+	}
+	h := s.handle()
+	p := h.lock()
+	if p == nil {
+		return closedError(op)
+	}
+	defer h.unlock()
+	st := C.contour_snapshot_set_source(p, np, nl, dp, C.size_t(len(data)), s.format)
+	if st == C.CONTOUR_OK && s.strict {
+		// Every diagnostic about the source is new: the old ones went with it.
+		if ds := errorsAbout(snapshotDiagnostics(p), name, false, ""); len(ds) > 0 {
+			return &LoadError{Op: op, Source: name, Diagnostics: ds}
+		}
+		return nil
+	}
+	return s.loadResult(p, st, op, name, false, 0)
+}
+
+// RemoveSource removes a source: every object loaded under the source name and the
+// diagnostics about its documents (a file that was deleted; a watch event's delete). It
+// returns an *Error matching ErrNotFound when the snapshot has no such source, and one
+// matching ErrInvalid and ErrNUL for a name with a NUL byte.
+//
+// A source that holds nothing any more is gone already (ErrNotFound): one whose every
+// object another source has since replaced, or whose data gave no object and no
+// diagnostic (an empty input, only kinds the library does not model).
+func (s *Snapshot) RemoveSource(name string) error {
+	const op = "remove source"
+	np, nl, _, err := bufferArgs(op, "source", name, nil)
+	if err != nil {
+		return err
+	}
+	h := s.handle()
+	p := h.lock()
+	if p == nil {
+		return closedError(op)
+	}
+	defer h.unlock()
+	if st := C.contour_snapshot_remove_source(p, np, nl); st != C.CONTOUR_OK {
+		return newError(st, op, name)
+	}
+	return nil
+}
+
 // Len returns the number of objects of a kind (0 for an unknown kind or a closed
 // snapshot).
 func (s *Snapshot) Len(kind Kind) int {
 	h := s.handle()
 	p := h.rlock()
-	defer h.runlock()
 	if p == nil {
 		return 0
 	}
+	defer h.runlock()
 	return int(C.contour_snapshot_object_count(p, C.contour_kind(kind)))
 }
 
@@ -329,10 +397,10 @@ func (s *Snapshot) Objects(kind Kind) []Object {
 	}
 	h := s.handle()
 	p := h.rlock()
-	defer h.runlock()
 	if p == nil {
 		return nil
 	}
+	defer h.runlock()
 	x := runExport("objects", func(out **C.contour_export) C.contour_result {
 		return C.contour_snapshot_export(out, p, C.contour_kind(kind), partObjects)
 	})
@@ -354,10 +422,10 @@ func (s *Snapshot) Find(kind Kind, namespace, name string) (*Object, error) {
 	}
 	h := s.handle()
 	p := h.rlock()
-	defer h.runlock()
 	if p == nil {
 		return nil, closedError(op)
 	}
+	defer h.runlock()
 	obj := C.contour_snapshot_find(p, C.contour_kind(kind), nsp, nsl, nap, nal)
 	if obj == nil {
 		return nil, newError(C.CONTOUR_ERR_NOT_FOUND, op, kindDetail(kind)+" "+namespace+"/"+name)
@@ -383,10 +451,10 @@ func snapshotDiagnostics(p *C.contour_snapshot) []Diagnostic {
 func (s *Snapshot) Diagnostics() []Diagnostic {
 	h := s.handle()
 	p := h.rlock()
-	defer h.runlock()
 	if p == nil {
 		return nil
 	}
+	defer h.runlock()
 	return snapshotDiagnostics(p)
 }
 
@@ -394,18 +462,18 @@ func (s *Snapshot) Diagnostics() []Diagnostic {
 func (s *Snapshot) ErrorCount() int {
 	h := s.handle()
 	p := h.rlock()
-	defer h.runlock()
 	if p == nil {
 		return 0
 	}
+	defer h.runlock()
 	return int(C.contour_snapshot_diagnostic_count_by_severity(p, C.CONTOUR_SEVERITY_ERROR))
 }
 
 // Resolve resolves the snapshot into a route graph with one status per IngressRoute.
 // With a nil cfg it resolves with the snapshot's own settings (those of the Config it was
 // created with); a cfg overrides only the resolution settings (root namespaces, ingress
-// class, ports), never the limits or the default namespace, which describe how the
-// snapshot holds its objects. Broken input yields a partial graph and diagnostics, never
+// class, ports, Limits.Routes, Threads), never the loading limits or the default
+// namespace, which describe how the snapshot holds its objects. Broken input yields a partial graph and diagnostics, never
 // an error: an error means the call itself failed (out of memory, an invalid Config, a
 // closed snapshot).
 //
@@ -420,13 +488,65 @@ func (s *Snapshot) Resolve(cfg *Config) (*Graph, error) {
 	defer C.contour_config_free(cc)
 	h := s.handle()
 	p := h.rlock()
-	defer h.runlock()
 	if p == nil {
 		return nil, closedError(op)
 	}
+	defer h.runlock()
 	var g *C.contour_graph
 	if st := C.contour_resolve(&g, p, cc); st != C.CONTOUR_OK {
 		return nil, newError(st, op, "")
+	}
+	return newGraph(g), nil
+}
+
+// ResolveUpdate brings a graph up to date with the snapshot: it returns the graph Resolve
+// would make of the snapshot now, byte for byte, made by resolving again only what the
+// snapshot's changes since prev can affect and sharing the rest with prev. Its cost
+// follows the size of the change, not of the cluster, and so does the memory the new
+// graph adds while both are open. This is the call to make after each batch of
+// SetSource, RemoveSource, ReplaceObject, Remove and loads.
+//
+// prev is a graph of this snapshot (from Resolve or ResolveUpdate), or nil to resolve from
+// scratch. It is not changed and stays open: close it when it is no longer needed, before
+// or after the new graph. A graph is made from scratch instead (same result, a full
+// resolution's cost) when the settings differ from prev's, when more changes were made
+// since prev than the snapshot remembers (4,096), or when Limits.Routes left a virtual
+// host out of either graph.
+//
+// cfg nil resolves with prev's settings (the snapshot's when prev is nil); a cfg
+// overrides the resolution settings as for Resolve. A prev of another snapshot, or one
+// resolved from this snapshot's later version, gives an *Error matching ErrInvalid; a
+// closed prev or snapshot one matching ErrClosed too.
+//
+// Like Resolve, it only reads the snapshot and prev: many goroutines may call it at once.
+func (s *Snapshot) ResolveUpdate(prev *Graph, cfg *Config) (*Graph, error) {
+	const op = "resolve update"
+	cc, err := cfg.newC()
+	if err != nil {
+		return nil, err
+	}
+	defer C.contour_config_free(cc)
+	h := s.handle()
+	p := h.rlock()
+	if p == nil {
+		return nil, closedError(op)
+	}
+	defer h.runlock()
+	var pp *C.contour_graph
+	if prev != nil {
+		gh := prev.handle()
+		if pp = gh.rlock(); pp == nil {
+			return nil, &Error{Status: CodeInvalid, Op: op, Detail: "previous graph", Err: ErrClosed}
+		}
+		defer gh.runlock()
+	}
+	var g *C.contour_graph
+	if st := C.contour_resolve_update(&g, p, pp, cc); st != C.CONTOUR_OK {
+		detail := ""
+		if st == C.CONTOUR_ERR_INVALID {
+			detail = "previous graph"
+		}
+		return nil, newError(st, op, detail)
 	}
 	return newGraph(g), nil
 }
@@ -438,10 +558,10 @@ func (s *Snapshot) Resolve(cfg *Config) (*Graph, error) {
 func (s *Snapshot) Config() (*Config, error) {
 	h := s.handle()
 	p := h.rlock()
-	defer h.runlock()
 	if p == nil {
 		return nil, closedError("config")
 	}
+	defer h.runlock()
 	cfg := configFromC(C.contour_snapshot_config(p))
 	cfg.Format = Format(s.format)
 	cfg.Strict = s.strict

@@ -138,6 +138,19 @@ const (
 	OutputDOT  OutputFormat = 2 // Graphviz: roots → delegates → services, broken objects marked
 )
 
+// String returns "json", "text" or "dot" ("" for unknown values).
+func (f OutputFormat) String() string {
+	switch f {
+	case OutputJSON:
+		return "json"
+	case OutputText:
+		return "text"
+	case OutputDOT:
+		return "dot"
+	}
+	return ""
+}
+
 // ObjectRef names a Kubernetes object.
 type ObjectRef struct {
 	Kind      Kind

@@ -45,7 +45,7 @@ type controller struct {
 	// irs is the IngressRoute informer, whose cache the status writer compares with.
 	irs     cache.SharedIndexInformer
 	synced  []cache.InformerSynced
-	current *view // the last resolved graph; nil before the first
+	current *contour.Graph // the last resolved graph; nil before the first
 	changes int
 	// resolutions counts the graphs resolved (read by reportStats).
 	resolutions atomic.Int64
@@ -64,7 +64,7 @@ func newController(dyn dynamic.Interface, opt options, logger *log.Logger) (*con
 // every batch of changes until ctx is done.
 func (c *controller) run(ctx context.Context) error {
 	defer c.snap.Close()
-	defer func() { c.current.close() }()
+	defer func() { c.current.Close() }()
 	factory := dynamicinformer.NewDynamicSharedInformerFactory(c.dyn, 0)
 	for i := range watchedKinds {
 		w := &watchedKinds[i]
@@ -178,42 +178,31 @@ func (c *controller) cachedIngressRoute(ns, name string) *unstructured.Unstructu
 	return u
 }
 
-// setObject puts the new version of an object into the snapshot, under a source named
-// after the object.
-//
-// TODO(contour_snapshot_set_source): when contour_snapshot_set_source(snapshot, name,
-// data, format) is in the library and the binding, this is
-// c.snap.SetSource(e.key.source(), data): it replaces everything loaded under that name,
-// diagnostics about documents that did not become objects included (see
-// Snapshot.ReplaceObject).
+// setObject puts the new version of an object into the snapshot: the object's JSON
+// replaces everything loaded before under a source named after the object
+// ("IngressRoute/ns/name"), diagnostics about its documents included.
 func (c *controller) setObject(e *event) error {
 	data, err := objectJSON(e.kind, e.obj)
 	if err != nil {
 		return err
 	}
-	return c.snap.ReplaceObject(e.key.Kind, e.key.Namespace, e.key.Name, e.key.source(), data)
+	return c.snap.SetSource(e.key.source(), data)
 }
 
-// deleteObject takes an object out of the snapshot.
-//
-// TODO(contour_snapshot_remove_source): with contour_snapshot_remove_source(name) this is
-// c.snap.RemoveSource(k.source()).
+// deleteObject takes an object out of the snapshot: its source goes.
 func (c *controller) deleteObject(k objKey) error {
-	err := c.snap.Remove(k.Kind, k.Namespace, k.Name)
+	err := c.snap.RemoveSource(k.source())
 	if errors.Is(err, contour.ErrNotFound) {
-		return nil // never loaded (its document had errors)
+		return nil // never loaded, or left nothing behind
 	}
 	return err
 }
 
-// resolve resolves the snapshot as it is now.
-//
-// TODO(contour_resolve_update): with contour_resolve_update(&g, snapshot, prev_graph,
-// config) this is c.snap.ResolveUpdate(prev, nil), prev being c.current.graph: an
-// incremental resolution, byte for byte the same graph as a full one.
-func (c *controller) resolve(prev *view) (*contour.Graph, error) {
-	_ = prev
-	return c.snap.Resolve(nil)
+// resolve brings the graph up to date with the snapshot: an incremental resolution of
+// what changed since prev (byte for byte the graph a full one makes), or a full one when
+// there is no previous graph (prev nil).
+func (c *controller) resolve(prev *contour.Graph) (*contour.Graph, error) {
+	return c.snap.ResolveUpdate(prev, nil)
 }
 
 // process applies a batch of changes, resolves, prints what changed and updates the
@@ -241,24 +230,32 @@ func (c *controller) process(batch []*event, initial bool) {
 	}
 	t2 := time.Now()
 	c.resolutions.Add(1)
-	v := newView(g)
-	d := diffViews(c.current, v)
+	// What changed: in time proportional to the change, the two graphs being of one
+	// snapshot. DiffGraphs(nil, g), for the initial resolution, lists all of g.
+	d, err := contour.DiffGraphs(c.current, g)
+	if err != nil {
+		// Out of memory: the graph is resolved; the next batch compares with it.
+		c.log.Printf("diff: %v", err)
+		c.current.Close()
+		c.current = g
+		return
+	}
 	t3 := time.Now()
 
 	var b strings.Builder
 	timing := fmt.Sprintf("apply %s, resolve %s, diff %s", ms(t1.Sub(t0)), ms(t2.Sub(t1)), ms(t3.Sub(t2)))
 	if initial {
-		fmt.Fprintf(&b, "initial resolution of %d objects (%s): %s: %s\n", len(batch), c.countsText(), timing, statesText(v.statuses))
+		fmt.Fprintf(&b, "initial resolution of %d objects (%s): %s: %s\n", len(batch), c.countsText(), timing, statesText(g.Statuses()))
 		if c.opt.verbose {
-			d.print(&b, "  ", 0)
+			printDiff(&b, d, "  ", 0)
 		}
 	} else {
 		c.changes++
 		fmt.Fprintf(&b, "change %d: %s: %s\n", c.changes, eventsText(batch), timing)
-		if d.empty() {
+		if d.Empty() {
 			b.WriteString("  the graph is unchanged\n")
 		}
-		d.print(&b, "  ", c.opt.maxLines)
+		printDiff(&b, d, "  ", c.opt.maxLines)
 	}
 	c.log.Print(strings.TrimSuffix(b.String(), "\n"))
 
@@ -274,13 +271,13 @@ func (c *controller) process(batch []*event, initial bool) {
 	// not change (deleted and created again, or its status overwritten).
 	for _, e := range batch {
 		if e.key.Kind == contour.KindIngressRoute && e.obj != nil {
-			if st := v.status(e.key.Namespace, e.key.Name); st != nil {
-				c.writer.want(statusFromGraph(st))
+			if st, err := g.Status(e.key.Namespace, e.key.Name); err == nil {
+				c.writer.want(statusFromGraph(&st))
 			}
 		}
 	}
-	c.current.close()
-	c.current = v
+	c.current.Close()
+	c.current = g
 }
 
 // reportInitialWrites says when the statuses of the initial resolution are all written.

@@ -62,7 +62,7 @@ func testController(t *testing.T) (*controller, *bytes.Buffer) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { c.snap.Close(); c.current.close() })
+	t.Cleanup(func() { c.snap.Close(); c.current.Close() })
 	c.writer = newStatusWriter(nil, func(ns, name string) *unstructured.Unstructured { return nil }, t.Logf)
 	t.Cleanup(c.writer.queue.ShutDown)
 	return c, &out
@@ -148,6 +148,37 @@ func TestProcess(t *testing.T) {
 	c.process([]*event{event1(t, contour.KindService, svcJSON, "updated")}, false)
 	if !strings.Contains(out.String(), "the graph is unchanged") {
 		t.Errorf("no-op:\n%s", out)
+	}
+}
+
+// TestBrokenThenFixed: an update the library cannot use (an error diagnostic, the object
+// gone) and the fix: each object is its own source, so the fix takes the error with it,
+// and a deletion takes the object and its diagnostics.
+func TestBrokenThenFixed(t *testing.T) {
+	c, out := testController(t)
+	c.process([]*event{
+		event1(t, contour.KindService, svcJSON, "added"),
+		event1(t, contour.KindIngressRoute, ir("a", "ns1", rootJSON), "added"),
+	}, true)
+	out.Reset()
+	c.process([]*event{event1(t, contour.KindIngressRoute, ir("a", "ns1", `{"virtualhost":{"fqdn":"a.example.com"},"routes":7}`), "updated")}, false)
+	if c.snap.ErrorCount() == 0 || !strings.Contains(out.String(), "diagnostic + IngressRoute/ns1/a:") ||
+		!strings.Contains(out.String(), "status ns1/a: removed (was valid)") {
+		t.Fatalf("broken:\n%s", out)
+	}
+	out.Reset()
+	c.process([]*event{event1(t, contour.KindIngressRoute, ir("a", "ns1", rootJSON), "updated")}, false)
+	if c.snap.ErrorCount() != 0 || !strings.Contains(out.String(), "diagnostic - IngressRoute/ns1/a:") ||
+		!strings.Contains(out.String(), "status ns1/a: valid: valid IngressRoute") {
+		t.Fatalf("fixed:\n%s (%v)", out, c.snap.Diagnostics())
+	}
+	// Deleted twice (a delete that was already applied): no error.
+	out.Reset()
+	for i := 0; i < 2; i++ {
+		c.process([]*event{event1(t, contour.KindIngressRoute, ir("a", "ns1", rootJSON), "deleted")}, false)
+	}
+	if c.snap.Len(contour.KindIngressRoute) != 0 || len(c.snap.Diagnostics()) != 0 || strings.Contains(out.String(), "ns1/a: contour") {
+		t.Fatalf("deleted:\n%s", out)
 	}
 }
 
