@@ -52,7 +52,8 @@ CONTOUR_API contour_result contour_diff_graphs(contour_diff **out, const contour
 /** Releases a diff. Accepts NULL. */
 CONTOUR_API void contour_diff_free(contour_diff *diff);
 
-/** Whether the two graphs are the same (no vhost, status or diagnostic changed). */
+/** Whether nothing changed: no virtual host, route, status or diagnostic. Listener ports
+ * are not compared (a change of ports alone is an empty diff). */
 CONTOUR_API bool contour_diff_is_empty(const contour_diff *diff);
 
 /** Number of virtual host changes, over both listeners. */
@@ -62,7 +63,8 @@ CONTOUR_API const contour_vhost_change *contour_diff_vhost_at(const contour_diff
                                                               size_t index);
 /** The listener's name ("ingress_http" or "ingress_https"). */
 CONTOUR_API const char *contour_vhost_change_listener(const contour_vhost_change *change);
-/** The listener's port in the new graph (the old one's for a removed listener). */
+/** The listener's port in the graph the virtual host is in: the new graph's, or the old
+ * graph's for a removed virtual host. */
 CONTOUR_API uint32_t contour_vhost_change_port(const contour_vhost_change *change);
 /** Added, removed or changed. */
 CONTOUR_API contour_change contour_vhost_change_kind(const contour_vhost_change *change);

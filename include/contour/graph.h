@@ -306,7 +306,8 @@ CONTOUR_API const char *contour_reference_type_name(contour_reference_type type)
  * who delegates to an IngressRoute and through which routes, which routes, tcpproxies and
  * Ingress backends use a Service, which roots and Ingresses use a Secret, which
  * TLSCertificateDelegations name it — ordered by the referring object (kind, namespace,
- * name), then type, then position. The target need not exist. Objects ignored for their
+ * name), then in that object's field order (as contour_graph_references_from() lists
+ * them). The target need not exist. Objects ignored for their
  * ingress class refer to nothing. O(log n + references).
  * @param out receives the list, owned by the caller (contour_reference_list_free()); it
  *        keeps the graph's records alive and stays valid after contour_graph_free().
@@ -319,8 +320,10 @@ CONTOUR_API contour_result contour_graph_references_to(contour_reference_list **
                                                        size_t ns_len, const char *name,
                                                        size_t name_len);
 /**
- * Every reference the object (kind, namespace, name) makes, in the order of its fields
- * (routes in order, their delegate then Services; tcpproxy; TLS) — e.g. which Secrets a
+ * Every reference the object (kind, namespace, name) makes, in the order of its fields:
+ * an IngressRoute's routes in order (each its delegate, then its Services), its tcpproxy,
+ * then its TLS Secret; an Ingress's TLS Secrets, then its rules' backends in order (a
+ * backend's path is the route path), then its default backend (path "/"); the Secrets a
  * TLSCertificateDelegation covers. Empty for an object the graph does not have, a Service
  * or a Secret. Same rules as contour_graph_references_to().
  */
