@@ -9,6 +9,9 @@
  * For each cluster: its shape, the load time, resolve RUNS times (median; 3 at 1M
  * objects), the graph's own memory against the snapshot's (both counted by a counting
  * allocator), and JSON emission speed. The 100000 -> 200000 pair gives the doubling ratio.
+ * Each resolve is timed twice, wall-clock and process CPU time (a shared machine stretches
+ * the first, not the second), with one thread and then with --threads T (default 2;
+ * contour_config_set_threads).
  */
 #include "benchutil.h"
 #include "cluster.h"
@@ -17,6 +20,43 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+
+static unsigned extra_threads = 2;
+
+static double cpu_now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* Median wall and CPU time of `runs` resolutions with `threads` threads. */
+static void time_threads(const contour_snapshot *s, const contour_config *base, unsigned threads,
+                         int runs, double *wall, double *cpu)
+{
+    contour_config *c;
+    if (contour_config_copy(&c, base) != CONTOUR_OK ||
+        contour_config_set_threads(c, threads) != CONTOUR_OK) {
+        fprintf(stderr, "config failed\n");
+        exit(1);
+    }
+    double w[64], u[64];
+    for (int r = 0; r < runs; r++) {
+        contour_graph *g;
+        double t0 = bench_now(), c0 = cpu_now();
+        if (contour_resolve(&g, s, c) != CONTOUR_OK) {
+            fprintf(stderr, "resolve failed\n");
+            exit(1);
+        }
+        w[r] = bench_now() - t0;
+        u[r] = cpu_now() - c0;
+        contour_graph_free(g);
+    }
+    *wall = bench_median(w, (size_t)runs);
+    *cpu = bench_median(u, (size_t)runs);
+    contour_config_free(c);
+}
 
 typedef struct previous {
     size_t n;
@@ -49,18 +89,20 @@ static void measure(bench_input *in, size_t count, size_t n, int runs, previous 
     bench_shape shape;
     bench_shape_measure(&shape, s);
 
-    double times[64], emit[64];
+    double times[64], emit[64], cpus[64];
     size_t graph_bytes = 0, json_bytes = 0;
     int r_runs = shape.objects >= 1000000 && runs > 3 ? 3 : runs;
     for (int r = 0; r < r_runs; r++) {
         size_t before = counter.live;
         contour_graph *g;
         t0 = bench_now();
+        double c0 = cpu_now();
         if (contour_resolve(&g, s, cfg) != CONTOUR_OK) {
             fprintf(stderr, "resolve failed\n");
             exit(1);
         }
         times[r] = bench_now() - t0;
+        cpus[r] = cpu_now() - c0;
         graph_bytes = counter.live - before;
         if (r == 0)
             bench_shape_add_statuses(&shape, g);
@@ -75,12 +117,24 @@ static void measure(bench_input *in, size_t count, size_t n, int runs, previous 
         contour_buffer_free(b);
         contour_graph_free(g);
     }
+    double tmin = times[0], tmax = times[0];
+    for (int r = 1; r < r_runs; r++) {
+        tmin = times[r] < tmin ? times[r] : tmin;
+        tmax = times[r] > tmax ? times[r] : tmax;
+    }
     double t = bench_median(times, (size_t)r_runs);
+    double cpu = bench_median(cpus, (size_t)r_runs);
     double e = bench_median(emit, (size_t)r_runs);
+    double tw = 0, tc = 0;
+    if (extra_threads > 1)
+        time_threads(s, cfg, extra_threads, r_runs, &tw, &tc);
     printf("%zu objects (%.1f MB, loaded in %.2f s)\n", shape.objects, (double)bytes / 1e6, load_s);
     bench_shape_print_summary(stdout, &shape);
-    printf("  resolve            %8.1f ms  (median of %d; min %.1f, max %.1f)\n", t * 1e3, r_runs,
-           times[0] * 1e3, times[r_runs - 1] * 1e3);
+    printf("  resolve            %8.1f ms  (median of %d; min %.1f, max %.1f; CPU %.1f ms)\n",
+           t * 1e3, r_runs, tmin * 1e3, tmax * 1e3, cpu * 1e3);
+    if (extra_threads > 1)
+        printf("  resolve, %2u threads %7.1f ms  (median; CPU of all threads %.1f ms)\n",
+               extra_threads, tw * 1e3, tc * 1e3);
     printf("  statuses           %8zu      (%zu not valid)\n", shape.statuses,
            shape.statuses - shape.valid);
     printf("  snapshot memory    %8.1f MB\n", (double)snapshot_bytes / 1e6);
@@ -106,8 +160,15 @@ int main(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         if (bench_source_option(&src, argc, argv, &i))
             continue;
+        if (strcmp(argv[i], "--threads") == 0 && i + 1 < argc) {
+            extra_threads = (unsigned)strtoul(argv[++i], NULL, 10);
+            continue;
+        }
         if (argv[i][0] == '-' || nsizes == 64) {
-            fprintf(stderr, "usage: bench_resolve [options] [RUNS] [N...]\n%s", BENCH_SOURCE_USAGE);
+            fprintf(stderr,
+                    "usage: bench_resolve [options] [--threads T] [RUNS] [N...]\n%s"
+                    "  --threads T               also resolve with T threads (default 2; 1: no)\n",
+                    BENCH_SOURCE_USAGE);
             return 2;
         }
         if (positional++ == 0)
