@@ -356,9 +356,10 @@ func (s *Snapshot) SetSource(name string, data []byte) error {
 // returns an *Error matching ErrNotFound when the snapshot has no such source, and one
 // matching ErrInvalid and ErrNUL for a name with a NUL byte.
 //
-// A source that holds nothing any more is gone already (ErrNotFound): one whose every
-// object another source has since replaced, or whose data gave no object and no
-// diagnostic (an empty input, only kinds the library does not model).
+// A source set with SetSource stays known until it is removed, even when it holds nothing
+// (every object another source has since replaced, or data that gave no object: an empty
+// input, only kinds the library does not model). A source added by LoadPath or LoadBytes
+// is gone once it holds no object and no diagnostic.
 func (s *Snapshot) RemoveSource(name string) error {
 	const op = "remove source"
 	np, nl, _, err := bufferArgs(op, "source", name, nil)

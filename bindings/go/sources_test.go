@@ -58,9 +58,13 @@ func TestSetSource(t *testing.T) {
 	if hasDiag(s.Diagnostics(), SeverityWarning, "duplicate") == nil {
 		t.Fatalf("no duplicate warning: %v", s.Diagnostics())
 	}
-	// The first source holds nothing any more: it is gone.
+	// The first source holds nothing any more, but it was set by name: it is still known,
+	// once.
+	if err := s.RemoveSource("IngressRoute/default/r"); err != nil {
+		t.Fatalf("RemoveSource of a set source left with nothing: %v", err)
+	}
 	if err := s.RemoveSource("IngressRoute/default/r"); !errors.Is(err, ErrNotFound) {
-		t.Fatalf("RemoveSource of a source left with nothing: %v", err)
+		t.Fatalf("RemoveSource twice: %v", err)
 	}
 	// RemoveSource: its objects and diagnostics go.
 	if err := s.RemoveSource("other"); err != nil {
