@@ -454,12 +454,6 @@ static const cx_annotation *class_annotation(const contour_object *o)
     return a ? a : cx_find_annotation(o, "kubernetes.io/ingress.class");
 }
 
-void cx_object_find_class(contour_object *o)
-{
-    const cx_annotation *a = class_annotation(o);
-    o->class_slot = a ? (uint32_t)(a - o->annotations) + 2 : 1;
-}
-
 const char *cx_object_class(const contour_object *o, const cx_annotation **ann)
 {
     *ann = NULL;

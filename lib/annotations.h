@@ -95,8 +95,6 @@ bool cx_list_next(const char **cursor, const char **item, size_t *item_len);
 
 /* The annotation with this exact key, or NULL. */
 const cx_annotation *cx_find_annotation(const contour_object *o, const char *key);
-/* Records where o's ingress class annotation is (o->class_slot), for cx_object_class(). */
-void cx_object_find_class(contour_object *o);
 
 /* Contour 1.x's CompatAnnotation: "projectcontour.io/<name>" when present (even empty),
  * else "contour.heptio.com/<name>", else NULL. */

@@ -384,6 +384,24 @@ static void release_shared(copier *c)
 
 static void object_destroy(cx_shared *self, const cx_alloc *alloc);
 
+/* Records where the ingress class annotation is (o->class_slot; the resolution's
+ * cx_object_class() reads it on every resolution): the first of the two keys Contour
+ * reads, in that order. */
+static void find_class(contour_object *o)
+{
+    static const char *const keys[] = {"contour.heptio.com/ingress.class",
+                                       "kubernetes.io/ingress.class"};
+    o->class_slot = 1;
+    for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++) {
+        for (uint32_t i = 0; i < o->annotation_count; i++) {
+            if (o->annotations[i].key && strcmp(o->annotations[i].key, keys[k]) == 0) {
+                o->class_slot = i + 2;
+                return;
+            }
+        }
+    }
+}
+
 contour_object *cx_object_compact(const cx_alloc *alloc, const contour_object *src)
 {
     copier c;
@@ -419,7 +437,7 @@ contour_object *cx_object_compact(const cx_alloc *alloc, const contour_object *s
         return NULL;
     }
     o->arena = a;
-    cx_object_find_class(o);
+    find_class(o);
     cx_shared_init(&o->rc, object_destroy);
     if (o->source)
         cx_shared_retain(&o->source->rc);
