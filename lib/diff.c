@@ -120,17 +120,23 @@ static bool push_route(dctx *c, contour_change kind, const contour_route *a, con
 static void route_changes(dctx *c, const contour_vhost *a, const contour_vhost *b)
 {
     c->routes.len = 0;
-    uint32_t i = 0, j = 0, na = a ? a->route_count : 0, nb = b ? b->route_count : 0;
+    const contour_route *ra = a && a->route_count ? a->routes : NULL;
+    const contour_route *rb = b && b->route_count ? b->routes : NULL;
+    uint32_t i = 0, j = 0, na = ra ? a->route_count : 0, nb = rb ? b->route_count : 0;
     while ((i < na || j < nb) && !c->oom) {
-        int k = i == na ? 1 : j == nb ? -1 : cmp_route_key(&a->routes[i], &b->routes[j]);
-        if (k < 0)
-            push_route(c, CONTOUR_CHANGE_REMOVED, &a->routes[i++], NULL);
-        else if (k > 0)
-            push_route(c, CONTOUR_CHANGE_ADDED, NULL, &b->routes[j++]);
-        else {
-            if (!same_route(&a->routes[i], &b->routes[j]))
-                push_route(c, CONTOUR_CHANGE_CHANGED, &a->routes[i], &b->routes[j]);
+        /* i < na implies ra, j < nb implies rb: spelled out for the analyzer. */
+        bool has_a = ra && i < na, has_b = rb && j < nb;
+        int k = !has_a ? 1 : !has_b ? -1 : cmp_route_key(&ra[i], &rb[j]);
+        if (k < 0 && has_a)
+            push_route(c, CONTOUR_CHANGE_REMOVED, &ra[i++], NULL);
+        else if (k > 0 && has_b)
+            push_route(c, CONTOUR_CHANGE_ADDED, NULL, &rb[j++]);
+        else if (has_a && has_b) {
+            if (!same_route(&ra[i], &rb[j]))
+                push_route(c, CONTOUR_CHANGE_CHANGED, &ra[i], &rb[j]);
             i++, j++;
+        } else {
+            break;
         }
     }
 }

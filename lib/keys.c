@@ -148,7 +148,9 @@ cx_key *cx_keytab_intern(cx_keytab *t, contour_kind kind, const char *ns, size_t
         return NULL;
     k = key_block(t->alloc, &r, bytes, h, id);
     if (!k) {
-        *(uint32_t *)cx_vec_push(&t->free_ids, NULL) = id;
+        uint32_t *slot = cx_vec_push(&t->free_ids, NULL); /* reserved above */
+        if (slot)
+            *slot = id;
         return NULL;
     }
     cx_shared_retain(&k->rc); /* one for the table, one for the caller */
@@ -164,7 +166,9 @@ static void leave_table(cx_keytab *t, cx_key *k)
     cx_map_remove(&t->map, k->hash, key_is, &r);
     t->by_id[k->id] = NULL;
     /* free_ids has room for every id ever handed out (reserved in cx_keytab_intern). */
-    *(uint32_t *)cx_vec_push(&t->free_ids, NULL) = k->id;
+    uint32_t *slot = cx_vec_push(&t->free_ids, NULL);
+    if (slot)
+        *slot = k->id;
     cx_key_release(k, t->alloc);
 }
 

@@ -654,6 +654,10 @@ static void websocket_set(builder *b, const contour_object *o, ing_opts *op, cx_
                     continue;
                 }
                 span *sp = cx_vec_push(spans, NULL); /* reserved: never moves */
+                if (!sp) {
+                    b->oom = true;
+                    return;
+                }
                 *sp = (span){item, n};
                 uint64_t h = cx_hash_bytes(op->websocket.key, item, n);
                 if (!cx_map_find(&op->websocket, h, span_is, sp))
