@@ -203,6 +203,21 @@ bench_input bench_generate(const bench_source *src, size_t n, gen_format format)
     return in;
 }
 
+size_t bench_inputs(const bench_source *src, size_t n, bench_input **out)
+{
+    size_t count = 1;
+    if (src->npaths) {
+        count = bench_read_paths(src, out);
+    } else {
+        *out = malloc(sizeof **out);
+        if (!*out)
+            abort();
+        (*out)[0] = bench_generate(src, n, GEN_YAML);
+    }
+    bench_source_describe(stdout, src, n, *out, count);
+    return count;
+}
+
 void bench_inputs_free(bench_input *in, size_t n)
 {
     for (size_t i = 0; i < n; i++) {

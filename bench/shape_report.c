@@ -29,17 +29,7 @@ int main(int argc, char **argv)
         n = (size_t)strtoull(argv[i], NULL, 10);
     }
     bench_input *in;
-    size_t count;
-    if (src.npaths) {
-        count = bench_read_paths(&src, &in);
-    } else {
-        in = malloc(sizeof *in);
-        if (!in)
-            abort();
-        in[0] = bench_generate(&src, n, GEN_YAML);
-        count = 1;
-    }
-    bench_source_describe(stdout, &src, n, in, count);
+    size_t count = bench_inputs(&src, n, &in);
 
     contour_config *cfg = bench_config_new();
     contour_snapshot *s;
