@@ -834,7 +834,8 @@ int main(int argc, char **argv)
     memory_line("at start", &s.counter);
 
     bench_input *in;
-    size_t count = bench_inputs(&src, n, &in);
+    size_t count = bench_get_inputs(&src, n, &in);
+    bench_source_describe(stdout, &src, n, in, count);
     load(&s, in, count);
     bench_inputs_free(in, count);
     free(in);

@@ -45,35 +45,40 @@ long bench_maxrss_kb(void)
     return kb;
 }
 
-/* Each block carries its size in a 16-byte header. */
+/* Each block carries its size in a 16-byte header. The counts are atomic: a load with
+ * several threads allocates from all of them. */
 #define HDR 16
+
+static void count(bench_counter *c, size_t add, size_t sub)
+{
+    size_t live = __atomic_add_fetch(&c->live, add - sub, __ATOMIC_RELAXED);
+    size_t peak = __atomic_load_n(&c->peak, __ATOMIC_RELAXED);
+    while (live > peak && !__atomic_compare_exchange_n(&c->peak, &peak, live, true,
+                                                       __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+        ;
+}
 
 static void *c_malloc(size_t n, void *ud)
 {
-    bench_counter *c = ud;
     unsigned char *p = malloc(n + HDR);
     if (!p)
         return NULL;
     memcpy(p, &n, sizeof n);
-    c->live += n;
-    if (c->live > c->peak)
-        c->peak = c->live;
+    count(ud, n, 0);
     return p + HDR;
 }
 
 static void c_free(void *ptr, void *ud)
 {
-    bench_counter *c = ud;
     unsigned char *p = (unsigned char *)ptr - HDR;
     size_t n;
     memcpy(&n, p, sizeof n);
-    c->live -= n;
+    count(ud, 0, n);
     free(p);
 }
 
 static void *c_realloc(void *ptr, size_t n, void *ud)
 {
-    bench_counter *c = ud;
     unsigned char *p = (unsigned char *)ptr - HDR;
     size_t old;
     memcpy(&old, p, sizeof old);
@@ -81,9 +86,7 @@ static void *c_realloc(void *ptr, size_t n, void *ud)
     if (!q)
         return NULL;
     memcpy(q, &n, sizeof n);
-    c->live = c->live - old + n;
-    if (c->live > c->peak)
-        c->peak = c->live;
+    count(ud, n, old);
     return q + HDR;
 }
 

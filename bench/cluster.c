@@ -203,19 +203,15 @@ bench_input bench_generate(const bench_source *src, size_t n, gen_format format)
     return in;
 }
 
-size_t bench_inputs(const bench_source *src, size_t n, bench_input **out)
+size_t bench_get_inputs(const bench_source *src, size_t n, bench_input **out)
 {
-    size_t count = 1;
-    if (src->npaths) {
-        count = bench_read_paths(src, out);
-    } else {
-        *out = malloc(sizeof **out);
-        if (!*out)
-            abort();
-        (*out)[0] = bench_generate(src, n, GEN_YAML);
-    }
-    bench_source_describe(stdout, src, n, *out, count);
-    return count;
+    if (src->npaths)
+        return bench_read_paths(src, out);
+    *out = malloc(sizeof **out);
+    if (!*out)
+        abort();
+    (*out)[0] = bench_generate(src, n, GEN_YAML);
+    return 1;
 }
 
 void bench_inputs_free(bench_input *in, size_t n)

@@ -43,9 +43,9 @@ size_t bench_read_paths(const bench_source *src, bench_input **out);
 /* Generates a cluster of n objects in the source's shape as one input. */
 bench_input bench_generate(const bench_source *src, size_t n, gen_format format);
 
-/* The inputs of a run, named on standard output (bench_source_describe): the files under
- * the source's paths, or a generated cluster of n objects (YAML). Returns the count. */
-size_t bench_inputs(const bench_source *src, size_t n, bench_input **out);
+/* The source's inputs: its paths read, or (without paths) a cluster of n objects generated
+ * as one YAML input. *out is malloc'd (free it after bench_inputs_free). Returns the count. */
+size_t bench_get_inputs(const bench_source *src, size_t n, bench_input **out);
 
 void bench_inputs_free(bench_input *in, size_t n);
 

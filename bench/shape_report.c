@@ -29,7 +29,8 @@ int main(int argc, char **argv)
         n = (size_t)strtoull(argv[i], NULL, 10);
     }
     bench_input *in;
-    size_t count = bench_inputs(&src, n, &in);
+    size_t count = bench_get_inputs(&src, n, &in);
+    bench_source_describe(stdout, &src, n, in, count);
 
     contour_config *cfg = bench_config_new();
     contour_snapshot *s;

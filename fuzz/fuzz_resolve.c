@@ -1,5 +1,6 @@
 /* libFuzzer target: load (format auto-detected) -> resolve -> walk the whole graph ->
- * render JSON, text and DOT -> free, checking the output invariants in fuzz_common.h.
+ * render JSON, text and DOT, and write them through a callback that must get the same
+ * bytes -> free, checking the output invariants in fuzz_common.h.
  *
  * Then the same input again with one allocation failing (which one is drawn from the
  * input, among those the first run made): every call must return CONTOUR_OK or
@@ -42,6 +43,31 @@ static void fz_free(void *p, void *ud)
     free(p);
 }
 
+/* contour_graph_write()'s bytes, compared with the rendering as they arrive. */
+typedef struct fz_expect {
+    const char *data;
+    size_t size, seen;
+} fz_expect;
+
+static int fz_compare(void *ud, const char *bytes, size_t len)
+{
+    fz_expect *e = ud;
+    FUZZ_CHECK(len >= 1 && len <= 65536 && len <= e->size - e->seen);
+    FUZZ_CHECK(memcmp(e->data + e->seen, bytes, len) == 0);
+    e->seen += len;
+    return 0;
+}
+
+/* Writes what b holds through a callback: the same bytes, or CONTOUR_ERR_NOMEM before any. */
+static contour_result check_write(const contour_graph *g, contour_output_format f,
+                                  const contour_buffer *b)
+{
+    fz_expect e = {contour_buffer_data(b), contour_buffer_size(b), 0};
+    contour_result st = contour_graph_write(g, f, NULL, fz_compare, &e);
+    FUZZ_CHECK(st == CONTOUR_OK ? e.seen == e.size : st == CONTOUR_ERR_NOMEM && e.seen == 0);
+    return st;
+}
+
 /* One run; returns whether a call failed with CONTOUR_ERR_NOMEM. */
 static int run(const uint8_t *data, size_t size, fz_alloc *a)
 {
@@ -72,10 +98,12 @@ static int run(const uint8_t *data, size_t size, fz_alloc *a)
         for (int f = CONTOUR_OUTPUT_JSON; f <= CONTOUR_OUTPUT_DOT && st == CONTOUR_OK; f++) {
             contour_buffer *b = NULL;
             st = contour_graph_render(&b, g, (contour_output_format)f);
-            if (st == CONTOUR_OK)
+            if (st == CONTOUR_OK) {
                 fuzz_check_rendering(b, (contour_output_format)f);
-            else
+                st = check_write(g, (contour_output_format)f, b);
+            } else {
                 FUZZ_CHECK(b == NULL);
+            }
             contour_buffer_free(b);
         }
     }

@@ -5,7 +5,7 @@
 # regression test by copying it into fuzz/regressions/<target>/ (meson test --suite fuzz
 # replays that directory).
 #
-#   fuzz/run.sh [SECONDS_PER_TARGET [TARGET...]]     (default 60; all five targets)
+#   fuzz/run.sh [SECONDS_PER_TARGET [TARGET...]]     (default 60; all six targets)
 #
 # FUZZ_WORKDIR (default build-fuzz/) keeps the objects and the growing corpora between
 # runs; CONTOUR_SHARED_ROOT (default ../shared) adds its examples and corpus as seeds
@@ -15,7 +15,8 @@ src=$(cd "$(dirname "$0")/.." && pwd)
 secs=${1:-60}
 shift || true
 targets=("$@")
-((${#targets[@]})) || targets=(fuzz_yaml fuzz_json fuzz_resolve fuzz_admission fuzz_update)
+((${#targets[@]})) || targets=(fuzz_yaml fuzz_json fuzz_resolve fuzz_admission fuzz_update
+    fuzz_parallel)
 work=${FUZZ_WORKDIR:-$src/build-fuzz}
 shared=${CONTOUR_SHARED_ROOT:-$src/../shared}
 mkdir -p "$work/obj" "$src/fuzz/artifacts"
@@ -58,6 +59,7 @@ build fuzz_json fuzz_load.c -DFUZZ_FORMAT=CONTOUR_FORMAT_JSON
 build fuzz_resolve fuzz_resolve.c
 build fuzz_admission fuzz_admission.c
 build fuzz_update fuzz_update.c
+build fuzz_parallel fuzz_parallel.c
 
 # Seeds: every manifest we have behind a zero option byte, YAML converted to JSON too.
 seeds="$work/seeds"
@@ -77,6 +79,7 @@ for t in "${targets[@]}"; do
     fuzz_resolve) seed=("$seeds/yaml" "$seeds/json") ;;
     fuzz_admission) seed=("$src/fuzz/seeds-admission") ;;
     fuzz_update) seed=("$seeds/update") ;;
+    fuzz_parallel) seed=("$seeds/yaml") ;;
     *) echo "unknown target $t" >&2 && exit 2 ;;
     esac
     echo "::: $t for ${secs}s"

@@ -42,33 +42,6 @@ struct contour_admission_request {
     cx_strbuf object; /* the object reviewed, JSON; empty unless kind != NONE */
 };
 
-/* ---- decisions ---- */
-
-void cx_admission_decision_init(cx_admission_decision *d, const cx_alloc *alloc)
-{
-    d->allowed = false;
-    cx_strbuf_init(&d->message, alloc);
-    cx_strbuf_init(&d->warnings, alloc);
-    d->warning_count = 0;
-}
-
-void cx_admission_decision_release(cx_admission_decision *d)
-{
-    cx_strbuf_release(&d->message);
-    cx_strbuf_release(&d->warnings);
-    d->warning_count = 0;
-}
-
-bool cx_admission_decision_warn(cx_admission_decision *d, const char *s, size_t len)
-{
-    cx_strbuf_append(&d->warnings, s, len);
-    cx_strbuf_putc(&d->warnings, '\0');
-    if (d->warnings.oom)
-        return false;
-    d->warning_count++;
-    return true;
-}
-
 /* ---- modelled kinds ---- */
 
 typedef struct modelled {

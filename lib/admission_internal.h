@@ -4,20 +4,8 @@
  * to routing, and the verdict).
  *
  * admission.c never looks at graphs or verdicts. For each request about a modelled kind
- * it fills a cx_admission_change and calls cx_admission_decide(), which fills a
- * cx_admission_decision. Two implementations exist, and exactly one is built (see
- * lib/meson.build):
- *
- *  - lib/admission_decide_pending.c (this build): the what-if engine is not here yet. It
- *    returns CONTOUR_ERR_INVALID with the reason "what-if review is not available in this
- *    build"; a webhook answers HTTP 500 with it, and the verdict tests skip on it.
- *  - lib/admission_decide.c (the what-if branch): calls contour_review() with
- *    (snapshot, base, policy, change->operation, "<admission>", change->object,
- *    change->object_len, CONTOUR_FORMAT_JSON) and copies the verdict: allowed, the message
- *    when denied, each warning with cx_admission_decision_warn(). A failing
- *    contour_review() returns its result with a one-line reason in decision->message.
- *
- * Replacing the file is the whole change: nothing else depends on which one is built.
+ * it fills a cx_admission_change and calls cx_admission_decide() (admission_decide.c),
+ * which reviews the change with contour_review() and fills a cx_admission_decision.
  */
 #ifndef CX_ADMISSION_INTERNAL_H
 #define CX_ADMISSION_INTERNAL_H

@@ -1,6 +1,12 @@
 /* Bump allocation for the many small strings and records that live and die together
  * (one object, one graph, one document being parsed). Chunks grow geometrically, so an
- * arena holding N bytes makes O(log N) allocations. */
+ * arena holding N bytes makes O(log N) allocations.
+ *
+ * An arena can instead take its memory from shared slabs (cx_slabs): the records of a
+ * resolution are many small arenas that each outlive their maker and die one by one
+ * (a graph version drops a record another still holds). Carving them all from a few
+ * large reference-counted slabs wastes only the slabs' tails, where one chunk per record
+ * wasted half of it; a slab is freed when the last arena in it goes. */
 #ifndef CX_ARENA_H
 #define CX_ARENA_H
 
@@ -8,11 +14,31 @@
 
 typedef struct cx_arena_chunk cx_arena_chunk;
 
+typedef struct cx_slabs cx_slabs;
+
 typedef struct cx_arena {
-    const cx_alloc *alloc;
-    cx_arena_chunk *head; /* current chunk; older chunks follow ->prev */
-    size_t next_size;     /* size of the next chunk to allocate */
+    union {
+        const cx_alloc *alloc; /* own chunks (next_size > 0) */
+        cx_slabs *slabs;       /* shared slabs (next_size == 0) */
+    };
+    cx_arena_chunk *head; /* own chunks: the current one, older ones follow ->prev; shared
+                           * slabs: the references this arena holds, newest first */
+    size_t next_size;     /* size of the next chunk to allocate; 0: shared slabs */
 } cx_arena;
+
+/* Where shared-slab arenas take memory from: one per thread (not thread-safe), holding
+ * one reference to the slab it is filling. Slabs grow from 4 KiB to 256 KiB. */
+struct cx_slabs {
+    const cx_alloc *alloc;
+    struct cx_slab *cur;
+    size_t next_size;
+};
+
+void cx_slabs_init(cx_slabs *s, const cx_alloc *alloc);
+/* Drops the reference to the slab being filled (arenas keep theirs). */
+void cx_slabs_release(cx_slabs *s);
+/* An arena on shared slabs. Rewinding it only reaches back within one slab. */
+void cx_arena_init_shared(cx_arena *a, cx_slabs *slabs);
 
 /* A position to rewind to with cx_arena_rewind(). */
 typedef struct cx_arena_mark {

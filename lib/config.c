@@ -2,6 +2,7 @@
 #include "utf8.h"
 
 #include <string.h>
+#include <unistd.h>
 
 static const contour_config default_config = {
     .alloc = {cx_libc_malloc, cx_libc_realloc, cx_libc_free, NULL},
@@ -22,6 +23,8 @@ static const contour_config default_config = {
     .root_namespace_count = 0,
     .http_port = 80,
     .https_port = 443,
+    .threads = 1,
+    .parallel_min_bytes = CX_PARALLEL_MIN_BYTES,
 };
 
 const contour_config *cx_config_default(void)
@@ -66,6 +69,8 @@ contour_result contour_config_new(contour_config **out)
     c->ingress_class = dup_str(a, "contour", 7);
     c->http_port = 80;
     c->https_port = 443;
+    c->threads = 1;
+    c->parallel_min_bytes = CX_PARALLEL_MIN_BYTES;
     if (!c->default_ns || !c->ingress_class) {
         contour_config_free(c);
         return CONTOUR_ERR_NOMEM;
@@ -95,6 +100,7 @@ bool cx_config_copy_into(contour_config *dst, const contour_config *src, const c
     dst->https_port = src->https_port;
     dst->follow_links = src->follow_links;
     dst->threads = src->threads;
+    dst->parallel_min_bytes = src->parallel_min_bytes;
     dst->default_ns = dup_str(mem, src->default_ns, strlen(src->default_ns));
     dst->ingress_class = dup_str(mem, src->ingress_class, strlen(src->ingress_class));
     bool ok = dst->default_ns && dst->ingress_class;
@@ -266,6 +272,24 @@ contour_result contour_config_set_follow_links(contour_config *c, bool follow)
 bool contour_config_follow_links(const contour_config *c)
 {
     return c && c->follow_links;
+}
+
+contour_result contour_config_set_threads(contour_config *c, uint32_t threads)
+{
+    if (!c)
+        return CONTOUR_ERR_INVALID;
+    if (threads == 0) {
+        /* Asked once, here: the getter then says what loads will use. */
+        long n = sysconf(_SC_NPROCESSORS_ONLN);
+        threads = n < 1 ? 1 : n > CX_THREADS_MAX ? CX_THREADS_MAX : (uint32_t)n;
+    }
+    c->threads = threads > CX_THREADS_MAX ? CX_THREADS_MAX : threads;
+    return CONTOUR_OK;
+}
+
+uint32_t contour_config_threads(const contour_config *c)
+{
+    return c ? c->threads : 0;
 }
 
 contour_result contour_config_set_allocator(contour_config *c, contour_malloc_fn malloc_fn,

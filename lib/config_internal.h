@@ -17,8 +17,19 @@ struct contour_config {
     uint32_t http_port;
     uint32_t https_port;
     bool follow_links; /* directory loads follow symbolic links that leave the directory */
-    uint32_t threads;  /* resolution (and large loads) may use this many threads; 0: one */
+    /* 1 .. CX_THREADS_MAX (contour_config_set_threads): threads one load or resolution may
+     * use. 0, in a config not made by contour_config_new(), means one. */
+    uint32_t threads;
+    /* Inputs smaller than this are read on one thread whatever `threads` says: below it,
+     * starting threads and merging costs more than it saves (bench/README.md). Not public;
+     * the unit tests lower it to read small inputs in parallel. */
+    uint64_t parallel_min_bytes;
 };
+
+/* The most threads a config allows (contour_config_set_threads bounds its argument). */
+#define CX_THREADS_MAX 64
+/* Default of parallel_min_bytes. */
+#define CX_PARALLEL_MIN_BYTES ((uint64_t)4 << 20)
 
 /* The defaults, for a NULL config argument. */
 const contour_config *cx_config_default(void);

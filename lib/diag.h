@@ -19,11 +19,11 @@ typedef struct cx_pos {
 struct contour_diagnostic {
     struct contour_diagnostic *next;
     const struct cx_shared *owner; /* the block the record lives in (rc.h), when it is shared */
-    const char *code;    /* static string */
-    const char *message; /* owner's arena */
-    const char *file;    /* source name, outlives the diagnostic */
-    const char *field;   /* owner's arena, or NULL */
-    const char *obj_ns;  /* or NULL */
+    const char *code;              /* static string */
+    const char *message;           /* owner's arena */
+    const char *file;              /* source name, outlives the diagnostic */
+    const char *field;             /* owner's arena, or NULL */
+    const char *obj_ns;            /* or NULL */
     const char *obj_name;
     cx_pos pos;
     uint8_t severity; /* contour_severity */

@@ -270,7 +270,8 @@ static void order_vhosts(dctx *c)
     size_t k = 0;
     for (int i = 0; i < 2; i++) {
         const cx_vec *v = &c->vh[(first + i) % 2];
-        memcpy(c->d->vh + k, v->data, v->len * sizeof *c->d->vh);
+        if (v->len) /* an empty vector's data is NULL */
+            memcpy(c->d->vh + k, v->data, v->len * sizeof *c->d->vh);
         k += v->len;
     }
 }

@@ -132,7 +132,7 @@ void cx_esc_append(cx_strbuf *b, const char *s, size_t len, cx_esc_style style)
 
 void cx_strbuf_go_quote(cx_strbuf *b, const char *s, size_t len)
 {
-    cx_strbuf_reserve(b, len + 2);
+    cx_strbuf_reserve_hint(b, len + 2);
     cx_strbuf_putc(b, '"');
     cx_esc_append(b, s, len, CX_ESC_GO);
     cx_strbuf_putc(b, '"');
@@ -140,7 +140,7 @@ void cx_strbuf_go_quote(cx_strbuf *b, const char *s, size_t len)
 
 void cx_strbuf_json_string(cx_strbuf *b, const char *s, size_t len)
 {
-    cx_strbuf_reserve(b, len + 2);
+    cx_strbuf_reserve_hint(b, len + 2);
     cx_strbuf_putc(b, '"');
     cx_esc_append(b, s, len, CX_ESC_JSON);
     cx_strbuf_putc(b, '"');

@@ -65,8 +65,9 @@ int cx_edge_compare(const cx_edge *x, const cx_edge *y)
         return c;
     if (x->type != y->type)
         return x->type < y->type ? -1 : 1;
+    /* Rules as written first, the default backend (-1) last: the order they are made in. */
     if (x->rule != y->rule)
-        return x->rule < y->rule ? -1 : 1;
+        return (uint32_t)x->rule < (uint32_t)y->rule ? -1 : 1;
     if (x->index != y->index)
         return x->index < y->index ? -1 : 1;
     return (x->sub > y->sub) - (x->sub < y->sub);

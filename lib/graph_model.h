@@ -202,8 +202,9 @@ typedef struct cx_reach {
 struct contour_graph {
     atomic_uint refcount; /* the caller's, and every diff's that shows it */
     cx_alloc alloc;
-    uint64_t uid;     /* the snapshot it came from */
-    uint64_t version; /* the snapshot version it shows */
+    uint64_t uid;          /* the snapshot it came from */
+    cx_hash_key names_key; /* the snapshot's key table's: cx_key_hash() finds refs by name */
+    uint64_t version;      /* the snapshot version it shows */
     struct cx_settings *settings;
     contour_listener listeners[2]; /* by port */
     uint32_t listener_count;

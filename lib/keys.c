@@ -17,11 +17,16 @@ static bool key_is(const void *value, const void *key)
            memcmp(k->name, r->name, r->name_len) == 0 && memcmp(k->ns, r->ns, r->ns_len) == 0;
 }
 
-static uint64_t key_hash(const cx_keytab *t, const key_ref *r)
+uint64_t cx_key_hash(cx_hash_key key, contour_kind kind, const char *ns, size_t ns_len,
+                     const char *name, size_t name_len)
 {
     /* The kind is mixed in after the keyed hash: it is not chosen by the input. */
-    return cx_hash_pair(t->map.key, r->ns, r->ns_len, r->name, r->name_len) ^
-           ((uint64_t)r->kind * 0x9E3779B97F4A7C15ull);
+    return cx_hash_pair(key, ns, ns_len, name, name_len) ^ ((uint64_t)kind * 0x9E3779B97F4A7C15ull);
+}
+
+static uint64_t key_hash(const cx_keytab *t, const key_ref *r)
+{
+    return cx_key_hash(t->map.key, (contour_kind)r->kind, r->ns, r->ns_len, r->name, r->name_len);
 }
 
 static void key_destroy(cx_shared *self, const cx_alloc *alloc)
@@ -83,6 +88,46 @@ static bool take_id(cx_keytab *t, uint32_t *id)
     return true;
 }
 
+/* A key block: the struct, then ns and name, NUL-terminated. One reference. */
+static cx_key *key_block(const cx_alloc *a, const key_ref *r, size_t bytes, uint64_t h, uint32_t id)
+{
+    cx_key *k = cx_malloc(a, bytes);
+    if (!k)
+        return NULL;
+    cx_shared_init(&k->rc, key_destroy);
+    char *p = (char *)(k + 1);
+    memcpy(p, r->ns, r->ns_len);
+    p[r->ns_len] = '\0';
+    memcpy(p + r->ns_len + 1, r->name, r->name_len);
+    p[r->ns_len + 1 + r->name_len] = '\0';
+    k->obj = NULL;
+    k->uses = 0;
+    k->id = id;
+    k->kind = r->kind;
+    k->ns_len = (uint32_t)r->ns_len;
+    k->name_len = (uint32_t)r->name_len;
+    k->hash = h;
+    k->ns = p;
+    k->name = p + r->ns_len + 1;
+    return k;
+}
+
+static bool key_bytes(size_t ns_len, size_t name_len, size_t *bytes)
+{
+    return ns_len <= UINT32_MAX && name_len <= UINT32_MAX &&
+           cx_size_add(sizeof(cx_key), ns_len, bytes) && cx_size_add(*bytes, name_len + 2, bytes);
+}
+
+cx_key *cx_key_new_detached(const cx_keytab *t, contour_kind kind, const char *ns, size_t ns_len,
+                            const char *name, size_t name_len)
+{
+    key_ref r = {(uint8_t)kind, ns, name, ns_len, name_len};
+    size_t bytes;
+    if (!key_bytes(ns_len, name_len, &bytes))
+        return NULL;
+    return key_block(t->alloc, &r, bytes, key_hash(t, &r), t->top);
+}
+
 cx_key *cx_keytab_intern(cx_keytab *t, contour_kind kind, const char *ns, size_t ns_len,
                          const char *name, size_t name_len)
 {
@@ -94,35 +139,19 @@ cx_key *cx_keytab_intern(cx_keytab *t, contour_kind kind, const char *ns, size_t
         return k;
     }
     size_t bytes;
-    if (ns_len > UINT32_MAX || name_len > UINT32_MAX || !cx_size_add(sizeof *k, ns_len, &bytes) ||
-        !cx_size_add(bytes, name_len + 2, &bytes))
+    if (!key_bytes(ns_len, name_len, &bytes))
         return NULL;
     /* The id and the map slot are taken first: nothing below can fail. */
     uint32_t id;
     if (!cx_map_reserve(&t->map, 1) ||
         !cx_vec_reserve(&t->free_ids, (size_t)t->top + 1 - t->free_ids.len) || !take_id(t, &id))
         return NULL;
-    k = cx_malloc(t->alloc, bytes);
+    k = key_block(t->alloc, &r, bytes, h, id);
     if (!k) {
         *(uint32_t *)cx_vec_push(&t->free_ids, NULL) = id;
         return NULL;
     }
-    cx_shared_init(&k->rc, key_destroy);
     cx_shared_retain(&k->rc); /* one for the table, one for the caller */
-    char *p = (char *)(k + 1);
-    memcpy(p, ns, ns_len);
-    p[ns_len] = '\0';
-    memcpy(p + ns_len + 1, name, name_len);
-    p[ns_len + 1 + name_len] = '\0';
-    k->obj = NULL;
-    k->uses = 0;
-    k->id = id;
-    k->kind = (uint8_t)kind;
-    k->ns_len = (uint32_t)ns_len;
-    k->name_len = (uint32_t)name_len;
-    k->hash = h;
-    k->ns = p;
-    k->name = p + ns_len + 1;
     t->by_id[id] = k;
     key_ref stored = {k->kind, k->ns, k->name, ns_len, name_len};
     cx_map_put(&t->map, h, key_is, &stored, k);

@@ -57,6 +57,16 @@ cx_key *cx_keytab_find(const cx_keytab *t, contour_kind kind, const char *ns, si
 cx_key *cx_keytab_intern(cx_keytab *t, contour_kind kind, const char *ns, size_t ns_len,
                          const char *name, size_t name_len);
 
+/* The hash a table with map key `key` gives (kind, ns, name): cx_key.hash. */
+uint64_t cx_key_hash(cx_hash_key key, contour_kind kind, const char *ns, size_t ns_len,
+                     const char *name, size_t name_len);
+
+/* A key for (kind, ns, name) outside the table (a what-if's object that the snapshot has
+ * never named), with the table's hash and an id no key in the table has. One reference
+ * for the caller; NULL on OOM. Does not change the table. */
+cx_key *cx_key_new_detached(const cx_keytab *t, contour_kind kind, const char *ns, size_t ns_len,
+                            const char *name, size_t name_len);
+
 /* One more object in the snapshot is or names k. */
 static inline void cx_keytab_use(cx_key *k)
 {

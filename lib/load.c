@@ -5,10 +5,8 @@
  * failure, nothing (the snapshot's diagnostics included).
  */
 #include "config_internal.h"
-#include "convert.h"
-#include "load.h"
-#include "scalar.h"
 #include "snapshot_internal.h"
+#include "stage.h"
 #include "strbuf.h"
 #include "utf8.h"
 
@@ -24,165 +22,6 @@
 #ifndef PATH_MAX
 #define PATH_MAX 4096 /* realpath's buffer (POSIX leaves PATH_MAX optional) */
 #endif
-
-/* State of one load call. */
-typedef struct staging {
-    contour_snapshot *snap;
-    cx_convert_ctx conv;
-    cx_vec objects; /* contour_object *, committed at the end */
-    cx_vec items;   /* contour_object *, items of the List document being read */
-    cx_vec nested;  /* const cx_node *, List items that are Lists themselves */
-} staging;
-
-static void free_objects(staging *st, cx_vec *v)
-{
-    for (size_t i = 0; i < v->len; i++)
-        cx_object_free(&st->snap->alloc, *(contour_object **)cx_vec_at(v, i));
-    v->len = 0;
-}
-
-static bool is_list_kind(const char *kind)
-{
-    size_t n = kind ? strlen(kind) : 0;
-    return n >= 4 && strcmp(kind + n - 4, "List") == 0;
-}
-
-/* Whether an apiVersion's group is Contour's: projectcontour.io, contour.heptio.com, or a
- * subdomain of either. */
-static bool contour_group(const char *api, size_t len)
-{
-    const char *slash = memchr(api, '/', len);
-    size_t n = slash ? (size_t)(slash - api) : 0; /* "v1" alone is the core group */
-    static const char *const groups[] = {"projectcontour.io", "contour.heptio.com"};
-    for (size_t i = 0; i < 2; i++) {
-        size_t g = strlen(groups[i]);
-        if (n == g && memcmp(api, groups[i], g) == 0)
-            return true;
-        if (n > g && api[n - g - 1] == '.' && memcmp(api + n - g, groups[i], g) == 0)
-            return true;
-    }
-    return false;
-}
-
-/* A skipped document of a Contour kind the library does not model (HTTPProxy, a
- * projectcontour.io/v1 TLSCertificateDelegation, ExtensionService, ...) is said, at its
- * position: a user checking Contour manifests expects those to be looked at. Other kinds
- * (Deployments, ConfigMaps) stay silent. */
-static cx_rc report_unsupported(staging *st, const cx_node *root)
-{
-    const char *kind, *api;
-    size_t klen, alen;
-    if (!root || root->type != CX_NODE_MAP ||
-        cx_read_string(cx_node_get(root, "kind"), &kind, &klen) != CX_READ_OK ||
-        cx_read_string(cx_node_get(root, "apiVersion"), &api, &alen) != CX_READ_OK ||
-        !contour_group(api, alen))
-        return CX_RC_OK;
-    cx_strbuf b;
-    cx_strbuf_init(&b, st->conv.alloc);
-    cx_strbuf_puts(&b, "kind ");
-    cx_strbuf_go_quote(&b, kind, klen);
-    cx_strbuf_puts(&b, " of ");
-    cx_strbuf_go_quote(&b, api, alen);
-    cx_strbuf_puts(&b, " is not checked (libcontour models contour.heptio.com/v1beta1 "
-                       "IngressRoute and TLSCertificateDelegation); skipped");
-    cx_objref none = {CONTOUR_KIND_NONE, NULL, NULL};
-    bool ok = !b.oom && cx_diag_add(st->conv.rejected, CONTOUR_SEVERITY_INFO, "unsupported-kind",
-                                    st->conv.source ? st->conv.source->name : NULL, root->pos, none,
-                                    NULL, b.data, b.len);
-    cx_strbuf_release(&b);
-    return ok ? CX_RC_OK : CX_RC_NOMEM;
-}
-
-/* Converts one document or item; objects go to `into`, nested Lists to st->nested. */
-static cx_rc convert_into(staging *st, const cx_node *root, const cx_pending_error *pending,
-                          cx_vec *into)
-{
-    contour_object *o = NULL;
-    switch (cx_convert(&st->conv, root, pending, &o)) {
-    case CX_CONVERT_OBJECT:
-        if (!cx_vec_push(into, &o)) {
-            cx_object_free(&st->snap->alloc, o);
-            return CX_RC_NOMEM;
-        }
-        return CX_RC_OK;
-    case CX_CONVERT_LIST: {
-        /* A List whose items were not streamed (a List inside a List, or `items` given by
-         * an alias): its items are in the tree. */
-        const cx_node *items = cx_node_get(root, "items");
-        if (items && items->type == CX_NODE_SEQ && !(items->flags & CX_NODE_STREAMED)) {
-            if (!cx_vec_push(&st->nested, &items))
-                return CX_RC_NOMEM;
-        }
-        return CX_RC_OK;
-    }
-    case CX_CONVERT_SKIPPED:
-        return report_unsupported(st, root);
-    case CX_CONVERT_REJECTED:
-        return CX_RC_OK;
-    case CX_CONVERT_NOMEM:
-        break;
-    }
-    return CX_RC_NOMEM;
-}
-
-/* Converts the items of Lists found inside Lists, without recursion. Their count is
- * bounded by the document's node limit. */
-static cx_rc drain_nested(staging *st, cx_vec *into)
-{
-    while (st->nested.len) {
-        const cx_node *items = *(const cx_node **)cx_vec_at(&st->nested, --st->nested.len);
-        for (uint32_t i = 0; i < items->len; i++) {
-            cx_rc rc = convert_into(st, items->u.items[i], NULL, into);
-            if (rc != CX_RC_OK)
-                return rc;
-        }
-    }
-    return CX_RC_OK;
-}
-
-static cx_rc on_item(void *ctx, const cx_node *item, const cx_pending_error *pending)
-{
-    staging *st = ctx;
-    cx_rc rc = convert_into(st, item, pending, &st->items);
-    return rc == CX_RC_OK ? drain_nested(st, &st->items) : rc;
-}
-
-/* Moves the streamed items of a List into the objects to commit. */
-static cx_rc keep_items(staging *st)
-{
-    if (!cx_vec_reserve(&st->objects, st->items.len))
-        return CX_RC_NOMEM;
-    for (size_t i = 0; i < st->items.len; i++)
-        cx_vec_push(&st->objects, cx_vec_at(&st->items, i));
-    st->items.len = 0;
-    return CX_RC_OK;
-}
-
-static cx_rc on_document(void *ctx, const cx_node *root, const cx_pending_error *pending,
-                         const char *kind)
-{
-    staging *st = ctx;
-    if (!root) {
-        /* Empty, or abandoned after an error: items already read belong to a List only if
-         * its kind was seen before the error. */
-        if (is_list_kind(kind))
-            return keep_items(st);
-        free_objects(st, &st->items);
-        return CX_RC_OK;
-    }
-    size_t before = st->objects.len;
-    cx_rc rc = convert_into(st, root, pending, &st->objects);
-    if (rc == CX_RC_OK)
-        rc = drain_nested(st, &st->objects);
-    if (rc != CX_RC_OK)
-        return rc;
-    bool loaded_list = is_list_kind(kind) && st->objects.len == before;
-    if (loaded_list && !pending)
-        return keep_items(st);
-    /* Items under a document that is not a List (or a rejected List) are dropped. */
-    free_objects(st, &st->items);
-    return CX_RC_OK;
-}
 
 /* Everything one public load call adds to a snapshot — new sources with their
  * source-level diagnostics, and the objects staged from them — is a cx_load_txn, committed
@@ -220,7 +59,8 @@ static contour_result source_error(cx_source *src, const char *code, const char 
 }
 
 /* A new source, held by the transaction. */
-static cx_source *add_source(contour_snapshot *s, cx_load_txn *txn, const char *name, size_t len)
+static cx_source *add_source(const contour_snapshot *s, cx_load_txn *txn, const char *name,
+                             size_t len)
 {
     if (!cx_vec_reserve(&txn->sources, 1))
         return NULL;
@@ -230,16 +70,9 @@ static cx_source *add_source(contour_snapshot *s, cx_load_txn *txn, const char *
     return src;
 }
 
-/* The converter's namespaces live in its scratch memory until the object is compacted
- * (which copies them): an object owns its strings. */
-static const char *scratch_ns(void *arena, const char *ns, size_t len)
-{
-    return cx_arena_strndup(arena, ns, len);
-}
-
 /* Reads bytes under a source name that has already been validated: their objects are
  * staged in the transaction, their diagnostics added to the snapshot's source lists. */
-static contour_result stage_bytes(contour_snapshot *s, cx_load_txn *txn, const char *name,
+static contour_result stage_bytes(const contour_snapshot *s, cx_load_txn *txn, const char *name,
                                   size_t name_len, const char *data, size_t len,
                                   contour_format format)
 {
@@ -254,38 +87,36 @@ static contour_result stage_bytes(contour_snapshot *s, cx_load_txn *txn, const c
         return st == CONTOUR_OK ? CONTOUR_ERR_LIMIT : st;
     }
 
-    staging st;
-    memset(&st, 0, sizeof st);
-    st.snap = s;
-    st.conv.alloc = &s->alloc;
-    st.conv.default_ns = s->default_ns;
-    st.conv.source = src;
-    st.conv.rejected.arena = &src->arena;
-    st.conv.rejected.list = &src->diags;
-    st.conv.rejected.owner = &src->rc;
     /* Every diagnostic of this input (syntax, limits, rejected documents, the objects'
      * warnings) is counted against one budget. */
-    cx_diag_budget budget = {CX_DIAGNOSTICS_PER_INPUT, CX_DIAGNOSTICS_PER_INPUT, &src->arena,
-                             &src->diags, &src->rc, NULL};
-    st.conv.rejected.budget = &budget;
-    cx_arena scratch;
-    cx_arena_init(&scratch, &s->alloc, 16 * 1024);
-    st.conv.scratch = &scratch;
-    st.conv.intern_ns = scratch_ns;
-    st.conv.intern_ud = &scratch;
-    cx_vec_init(&st.objects, &s->alloc, sizeof(contour_object *));
-    cx_vec_init(&st.items, &s->alloc, sizeof(contour_object *));
-    cx_vec_init(&st.nested, &s->alloc, sizeof(const cx_node *));
+    cx_diag_budget budget = {CX_DIAGNOSTICS_PER_INPUT,
+                             CX_DIAGNOSTICS_PER_INPUT,
+                             &src->arena,
+                             &src->diags,
+                             &src->rc,
+                             NULL};
+    cx_diag_sink sink = {&src->arena, &src->diags, &budget, &src->rc};
+    cx_stage st;
+    cx_stage_init(&st, &s->alloc, s->default_ns, src, sink);
 
-    cx_load_ctx ctx = {
-        &s->alloc, &s->limits, src->name, st.conv.rejected, {&st, on_item, on_document}};
     bool json = format == CONTOUR_FORMAT_JSON ||
                 (format == CONTOUR_FORMAT_AUTO && cx_looks_like_json(data, len));
-    cx_rc rc = json ? cx_json_parse(&ctx, data, len) : cx_yaml_parse(&ctx, data, len);
+    bool done = false;
+    cx_rc rc = CX_RC_OK;
+    if (!json) {
+        cx_diag_sink out = {&src->arena, &src->diags, NULL, &src->rc};
+        rc = cx_stage_yaml_parallel(&st, &s->limits, out, CX_DIAGNOSTICS_PER_INPUT,
+                                    s->config.threads, s->config.parallel_min_bytes, data, len,
+                                    &done);
+    }
+    if (rc == CX_RC_OK && !done) {
+        cx_load_ctx ctx = {&s->alloc, &s->limits, src->name, sink, cx_stage_handler(&st)};
+        rc = json ? cx_json_parse(&ctx, data, len) : cx_yaml_parse(&ctx, data, len);
+    }
 
     contour_result status = CONTOUR_ERR_NOMEM;
     if (rc == CX_RC_OK) {
-        free_objects(&st, &st.items); /* a List left open at the end of input */
+        cx_stage_finish(&st); /* a List left open at the end of input */
         if (cx_vec_reserve(&txn->objects, st.objects.len)) {
             for (size_t i = 0; i < st.objects.len; i++)
                 cx_vec_push(&txn->objects, cx_vec_at(&st.objects, i));
@@ -293,18 +124,22 @@ static contour_result stage_bytes(contour_snapshot *s, cx_load_txn *txn, const c
             status = CONTOUR_OK;
         }
     }
-    free_objects(&st, &st.objects);
-    free_objects(&st, &st.items);
-    cx_vec_release(&st.objects);
-    cx_vec_release(&st.items);
-    cx_vec_release(&st.nested);
-    cx_arena_release(&scratch);
+    cx_stage_release(&st);
     return status;
 }
 
 static bool valid_format(contour_format f)
 {
     return f == CONTOUR_FORMAT_AUTO || f == CONTOUR_FORMAT_YAML || f == CONTOUR_FORMAT_JSON;
+}
+
+contour_result cx_stage_buffer(const contour_snapshot *s, cx_load_txn *txn, const char *name,
+                               size_t name_len, const char *data, size_t len, contour_format format)
+{
+    if (!name || (!data && len) || !valid_format(format) || memchr(name, 0, name_len) ||
+        !cx_utf8_valid(name, name_len))
+        return CONTOUR_ERR_INVALID;
+    return stage_bytes(s, txn, name, name_len, data ? data : "", len, format);
 }
 
 contour_result contour_snapshot_load_buffer(contour_snapshot *s, const char *name, size_t name_len,
@@ -344,7 +179,8 @@ static cx_source *add_path_source(contour_snapshot *s, cx_load_txn *txn, const c
                                      : add_source(s, txn, "<non-UTF-8 path>", 16);
 }
 
-static contour_result io_error(contour_snapshot *s, cx_load_txn *txn, const char *path, const char *what, int err)
+static contour_result io_error(contour_snapshot *s, cx_load_txn *txn, const char *path,
+                               const char *what, int err)
 {
     cx_strbuf msg;
     cx_strbuf_init(&msg, &s->alloc);
@@ -364,8 +200,8 @@ static contour_result io_error(contour_snapshot *s, cx_load_txn *txn, const char
  * SIZE_MAX: a limit of UINT64_MAX ("unlimited"), or one past what a size_t can hold on a
  * 32-bit system, means "read to the end" instead of wrapping to a 0-byte buffer. The
  * descriptor is closed. */
-static contour_result read_fd(contour_snapshot *s, cx_load_txn *txn, int fd, const char *path, char **out,
-                              size_t *out_len)
+static contour_result read_fd(contour_snapshot *s, cx_load_txn *txn, int fd, const char *path,
+                              char **out, size_t *out_len)
 {
     *out = NULL;
     *out_len = 0;
@@ -445,7 +281,8 @@ static bool fd_path(int fd, char *out, size_t size)
 
 /* A file found by walking a directory leads outside it: skipped with a warning that says
  * why, never opened (so neither its content nor its target's name is shown). */
-static contour_result link_outside(contour_snapshot *s, cx_load_txn *txn, const char *path, bool dir)
+static contour_result link_outside(contour_snapshot *s, cx_load_txn *txn, const char *path,
+                                   bool dir)
 {
     cx_source *src = add_path_source(s, txn, path);
     if (!src)
@@ -464,8 +301,8 @@ static contour_result link_outside(contour_snapshot *s, cx_load_txn *txn, const 
  * open, where /proc shows what a descriptor is). *skipped tells a file left alone, with a
  * warning. O_NONBLOCK: a FIFO put in the tree does not hang the load; only regular files
  * are read. */
-static contour_result open_walked(contour_snapshot *s, cx_load_txn *txn, const char *path, const char *root,
-                                  int *out_fd, bool *skipped)
+static contour_result open_walked(contour_snapshot *s, cx_load_txn *txn, const char *path,
+                                  const char *root, int *out_fd, bool *skipped)
 {
     *out_fd = -1;
     *skipped = false;
@@ -492,6 +329,24 @@ static contour_result open_walked(contour_snapshot *s, cx_load_txn *txn, const c
     return CONTOUR_OK;
 }
 
+static bool ends_with(const char *s, size_t n, const char *suffix)
+{
+    size_t k = strlen(suffix);
+    return n > k && memcmp(s + n - k, suffix, k) == 0;
+}
+
+/* A file's format from its name, as kubectl decides: .json is JSON, .yaml and .yml are
+ * YAML (a YAML stream may hold flow-style documents that start with '{'); other names are
+ * left to detection by content. */
+static contour_format format_by_name(const char *path, size_t n)
+{
+    if (ends_with(path, n, ".json"))
+        return CONTOUR_FORMAT_JSON;
+    if (ends_with(path, n, ".yaml") || ends_with(path, n, ".yml"))
+        return CONTOUR_FORMAT_YAML;
+    return CONTOUR_FORMAT_AUTO;
+}
+
 /* Loads a file: one named by the caller (root NULL: always read, link or not) or one found
  * by walking the directory whose resolved path is root (see open_walked). */
 static contour_result load_file(contour_snapshot *s, cx_load_txn *txn, const char *path,
@@ -514,6 +369,8 @@ static contour_result load_file(contour_snapshot *s, cx_load_txn *txn, const cha
     if (st != CONTOUR_OK)
         return st;
     size_t plen = strlen(path);
+    if (format == CONTOUR_FORMAT_AUTO)
+        format = format_by_name(path, plen);
     if (cx_utf8_valid(path, plen))
         st = stage_bytes(s, txn, path, plen, data, len, format);
     else
@@ -563,8 +420,8 @@ static void free_paths(const cx_alloc *a, cx_vec *v)
  * (no cycles). Unless the snapshot follows links, one that leads outside `real_root` is
  * reported with a warning instead. A dangling link is collected: loading it says why it
  * cannot be read. */
-static contour_result classify_link(contour_snapshot *s, cx_load_txn *txn, const char *path, const char *name,
-                                    const char *real_root, bool *is_file)
+static contour_result classify_link(contour_snapshot *s, cx_load_txn *txn, const char *path,
+                                    const char *name, const char *real_root, bool *is_file)
 {
     char real[PATH_MAX];
     struct stat sb;
@@ -582,8 +439,8 @@ static contour_result classify_link(contour_snapshot *s, cx_load_txn *txn, const
 /* Collects the wanted files under `root` (resolved: `real_root`) with an explicit stack of
  * directories. Symbolic links to directories are not followed, so there are no cycles;
  * depth is bounded. */
-static contour_result collect_files(contour_snapshot *s, cx_load_txn *txn, const char *root, const char *real_root,
-                                    cx_vec *files, bool *io_failed)
+static contour_result collect_files(contour_snapshot *s, cx_load_txn *txn, const char *root,
+                                    const char *real_root, cx_vec *files, bool *io_failed)
 {
     const cx_alloc *a = &s->alloc;
     cx_vec dirs;

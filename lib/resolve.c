@@ -6,8 +6,10 @@
  * only what changed; what both share is here.
  */
 #include "resolve.h"
+#include "sort.h"
 #include "graph_internal.h"
 #include "resolve_build.h"
+#include "par.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -23,7 +25,7 @@ static int cmp_loss_obj(const void *a, const void *b)
 void cx_unit_sort_losses(cx_unit *u)
 {
     if (u->nlosses > 1)
-        qsort((void *)u->losses, u->nlosses, sizeof *u->losses, cmp_loss_obj);
+        cx_sort((void *)u->losses, u->nlosses, sizeof *u->losses, cmp_loss_obj);
 }
 
 cx_reach cx_unit_reach(const cx_unit *u, const cx_contrib *c)
@@ -64,11 +66,6 @@ static int cmp_diag_ptr(const void *a, const void *b)
 {
     return cx_diag_compare(*(const contour_diagnostic *const *)a,
                            *(const contour_diagnostic *const *)b);
-}
-
-static int cmp_edge_ptr(const void *a, const void *b)
-{
-    return cx_edge_compare(*(const cx_edge *const *)a, *(const cx_edge *const *)b);
 }
 
 bool cx_push_diags(cx_vec *v, const contour_diagnostic *const *d, uint32_t n)
@@ -118,12 +115,55 @@ static bool build_diags(contour_graph *g, const contour_snapshot *s, cx_vec *min
     return ok;
 }
 
-static bool build_refs(contour_graph *g, cx_vec *edges)
+static int cmp_target_key(const void *a, const void *b)
 {
+    const cx_key *x = *(const cx_key *const *)a, *y = *(const cx_key *const *)b;
+    if (x->hash != y->hash)
+        return x->hash < y->hash ? -1 : 1;
+    if (x->kind != y->kind)
+        return x->kind < y->kind ? -1 : 1;
+    return cx_key_compare(x, y);
+}
+
+/* The refs tree in cx_edge_compare order. The edges come in (referring object, field)
+ * order, which is that order among the edges of one target: a stable counting sort by
+ * target, with the targets sorted, does it in O(edges + targets log targets) — the
+ * comparison sort it replaces took a third of a resolution. */
+static bool build_refs(contour_graph *g, cx_vec *edges, uint32_t ids)
+{
+    const cx_alloc *a = &g->alloc;
     const cx_edge **e = (const cx_edge **)edges->data;
-    if (edges->len > 1)
-        qsort(e, edges->len, sizeof *e, cmp_edge_ptr);
-    return cx_pt_build(&g->refs, (void *const *)e, edges->len);
+    size_t n = edges->len;
+    uint32_t *at = cx_calloc(a, ids ? ids : 1, sizeof *at);
+    const cx_key **targets = cx_malloc(a, (n ? n : 1) * sizeof *targets);
+    const cx_edge **out = cx_malloc(a, (n ? n : 1) * sizeof *out);
+    bool ok = at && targets && out;
+    size_t nt = 0;
+    for (size_t i = 0; ok && i < n; i++) {
+        uint32_t id = e[i]->to->id;
+        if (id >= ids) {
+            ok = false; /* a key outside the table: never in a full resolution */
+            break;
+        }
+        if (!at[id]++)
+            targets[nt++] = e[i]->to;
+    }
+    if (ok) {
+        qsort(targets, nt, sizeof *targets, cmp_target_key);
+        uint32_t start = 0;
+        for (size_t t = 0; t < nt; t++) {
+            uint32_t c = at[targets[t]->id];
+            at[targets[t]->id] = start;
+            start += c;
+        }
+        for (size_t i = 0; i < n; i++)
+            out[at[e[i]->to->id]++] = e[i];
+        ok = cx_pt_build(&g->refs, (void *const *)out, n);
+    }
+    cx_free(a, at);
+    cx_free(a, targets);
+    cx_free(a, out);
+    return ok;
 }
 
 /* ---- CONTOUR_LIMIT_ROUTES ---- */
@@ -321,7 +361,18 @@ uint64_t cx_cutoff(const cx_ptree *units, uint64_t limit)
 typedef struct full {
     cx_rx rx;
     contour_graph *g;
-    cx_unit_ws *ws;
+    unsigned workers;
+    cx_rx *wrx;                  /* per worker: rx (worker 0) or a copy with its own scratch */
+    cx_unit_ws **wws;            /* per worker */
+    uint64_t *wroutes;           /* per worker: routes of the units it made so far */
+    const contour_object **objs; /* every object, by kind then (namespace, name) */
+    size_t nobj;
+    const cx_vh_entry **names; /* every virtual host name, in order */
+    cx_unit **made;            /* per name: its unit, or NULL */
+    size_t nnames;
+    const contour_object **irs; /* IngressRoutes that are not ignored, in order */
+    contour_status **st;        /* per IngressRoute: its status */
+    size_t nirs;
     cx_vec units;    /* cx_unit * (a reference each) */
     cx_vec statuses; /* contour_status * */
     cx_vec records;  /* cx_objrec * */
@@ -332,11 +383,50 @@ typedef struct full {
     cx_reach *reach;
 } full;
 
+/* Per-worker contexts: worker 0 is the resolution's own; the others share its results
+ * (kept by key id, each written by one worker) and have scratch of their own. */
+static bool workers_init(full *f)
+{
+    const cx_alloc *a = &f->g->alloc;
+    unsigned n = f->g->settings->threads ? f->g->settings->threads : 1;
+    f->wrx = cx_calloc(a, n, sizeof *f->wrx);
+    f->wws = cx_calloc(a, n, sizeof *f->wws);
+    f->wroutes = cx_calloc(a, n, sizeof *f->wroutes);
+    if (!f->wrx || !f->wws || !f->wroutes)
+        return false;
+    for (unsigned i = 0; i < n; i++) {
+        if (i) {
+            f->wrx[i] = f->rx;
+            cx_objws_init(&f->wrx[i].ows, a);
+        }
+        f->workers = i + 1;
+        f->wws[i] = cx_unit_ws_new(a);
+        if (!f->wws[i])
+            return false;
+    }
+    return true;
+}
+
+static cx_rx *worker_rx(full *f, unsigned w)
+{
+    return w ? &f->wrx[w] : &f->rx;
+}
+
+static bool workers_oom(const full *f)
+{
+    bool oom = f->rx.oom;
+    for (unsigned i = 1; i < f->workers; i++)
+        oom |= f->wrx[i].oom;
+    return oom;
+}
+
 static void full_release(full *f)
 {
     const cx_alloc *a = &f->g->alloc;
     for (size_t i = 0; i < f->units.len; i++)
         cx_unit_release(*(cx_unit **)cx_vec_at(&f->units, i), a);
+    for (size_t i = 0; f->made && i < f->nnames; i++)
+        cx_unit_release(f->made[i], a);
     for (size_t i = 0; i < f->statuses.len; i++)
         cx_shared_release(&(*(contour_status **)cx_vec_at(&f->statuses, i))->rc, a);
     for (size_t i = 0; i < f->records.len; i++)
@@ -349,58 +439,120 @@ static void full_release(full *f)
     cx_free(a, f->count);
     cx_free(a, f->start);
     cx_free(a, f->reach);
-    cx_unit_ws_free(f->ws);
+    cx_free(a, f->objs);
+    cx_free(a, f->names);
+    cx_free(a, f->made);
+    cx_free(a, f->irs);
+    cx_free(a, f->st);
+    for (unsigned i = 0; i < f->workers; i++) {
+        if (i)
+            cx_objws_release(&f->wrx[i].ows);
+        cx_unit_ws_free(f->wws[i]);
+    }
+    cx_free(a, f->wrx);
+    cx_free(a, f->wws);
+    cx_free(a, f->wroutes);
     cx_rx_release(&f->rx);
 }
 
-/* Every object's result: IngressRoutes' into rx->irres (records for ignored ones), the
- * others' records. */
-static bool make_results(full *f)
+/* ---- object results ---- */
+
+static bool result_block(void *ctx, size_t begin, size_t end, unsigned w)
 {
-    cx_rx *rx = &f->rx;
-    const contour_snapshot *s = rx->s;
-    for (int kind = 1; kind <= CX_KIND_COUNT && !rx->oom; kind++) {
-        cx_pt_iter it;
-        cx_pt_iter_init(&it, &s->order[kind], 0);
-        for (const contour_object *o; !rx->oom && (o = cx_pt_iter_next(&it));) {
-            if (kind == CONTOUR_KIND_INGRESSROUTE && !cx_rx_ignored(rx, o)) {
-                cx_rx_irres(rx, o);
-                continue;
-            }
-            const cx_objrec *r = cx_rx_objrec(rx, o);
-            if (r && cx_record_wanted(r)) {
-                cx_shared_retain(&r->rc);
-                if (!cx_vec_push(&f->records, &r)) {
-                    cx_shared_release(&r->rc, rx->alloc);
-                    rx->oom = true;
-                }
-            }
-        }
+    full *f = ctx;
+    cx_rx *rx = worker_rx(f, w);
+    for (size_t i = begin; i < end && !rx->oom; i++) {
+        const contour_object *o = f->objs[i];
+        if (o->kind == CONTOUR_KIND_INGRESSROUTE && !cx_rx_ignored(rx, o))
+            cx_rx_irres(rx, o);
+        else
+            cx_rx_objrec(rx, o);
     }
     return !rx->oom;
 }
 
-static bool make_units(full *f)
+/* Every object's result: IngressRoutes' (records for ignored ones), the others' records. */
+static bool make_results(full *f)
 {
-    cx_rx *rx = &f->rx;
-    const cx_vhindex *x = &rx->s->vhosts;
-    uint64_t total = 0, limit = rx->set->route_limit;
-    cx_pt_iter it;
-    cx_pt_iter_init(&it, &x->order, 0);
-    for (const cx_vh_entry *e; (e = cx_pt_iter_next(&it));) {
+    const contour_snapshot *s = f->rx.s;
+    size_t n = 0;
+    for (int kind = 1; kind <= CX_KIND_COUNT; kind++)
+        n += cx_pt_count(&s->order[kind]);
+    f->objs = cx_malloc(&f->g->alloc, (n ? n : 1) * sizeof *f->objs);
+    if (!f->objs)
+        return false;
+    for (int kind = 1; kind <= CX_KIND_COUNT; kind++) {
+        cx_pt_iter it;
+        cx_pt_iter_init(&it, &s->order[kind], 0);
+        for (const contour_object *o; (o = cx_pt_iter_next(&it));)
+            f->objs[f->nobj++] = o;
+    }
+    if (!cx_par_for(f->workers, f->nobj, 256, result_block, f) || workers_oom(f))
+        return false;
+    for (size_t i = 0; i < f->nobj; i++) {
+        const contour_object *o = f->objs[i];
+        if (o->kind == CONTOUR_KIND_INGRESSROUTE && !cx_rx_ignored(&f->rx, o))
+            continue;
+        const cx_objrec *r = cx_rx_objrec(&f->rx, o); /* made above: a lookup */
+        if (r && cx_record_wanted(r)) {
+            cx_shared_retain(&r->rc);
+            if (!cx_vec_push(&f->records, &r)) {
+                cx_shared_release(&r->rc, f->rx.alloc);
+                return false;
+            }
+        }
+    }
+    return !f->rx.oom;
+}
+
+/* ---- units ---- */
+
+/* A worker keeps a unit's routes while the routes of the units it made so far stay within
+ * CONTOUR_LIMIT_ROUTES: never fewer than one thread would keep (its count is part of the
+ * running total), and at most the limit per worker. Units before the cutoff that were
+ * made without routes are made again (cx_untruncate). */
+static bool unit_block(void *ctx, size_t begin, size_t end, unsigned w)
+{
+    full *f = ctx;
+    cx_rx *rx = worker_rx(f, w);
+    uint64_t limit = rx->set->route_limit;
+    for (size_t i = begin; i < end; i++) {
+        const cx_vh_entry *e = f->names[i];
         cx_unit_input in = {e->name, e->len, e};
         cx_unit *u;
-        /* Past the limit, count but keep no routes: memory stays bounded by the limit. */
-        if (!cx_unit_make(rx, f->ws, &in, total <= limit, &u))
-            return false;
-        if (!u)
-            continue;
-        cx_unit_sort_losses(u);
-        total += u->routes;
-        if (!cx_vec_push(&f->units, &u)) {
-            cx_unit_release(u, rx->alloc);
+        if (!cx_unit_make(rx, f->wws[w], &in, f->wroutes[w] <= limit, &u)) {
+            rx->oom = true;
             return false;
         }
+        if (u) {
+            cx_unit_sort_losses(u);
+            f->wroutes[w] += u->routes;
+        }
+        f->made[i] = u;
+    }
+    return true;
+}
+
+static bool make_units(full *f)
+{
+    const cx_vhindex *x = &f->rx.s->vhosts;
+    size_t n = cx_pt_count(&x->order);
+    const cx_alloc *a = &f->g->alloc;
+    f->names = cx_malloc(a, (n ? n : 1) * sizeof *f->names);
+    f->made = cx_calloc(a, n ? n : 1, sizeof *f->made);
+    if (!f->names || !f->made || !cx_vec_reserve(&f->units, n))
+        return false;
+    f->nnames = n;
+    cx_pt_iter it;
+    cx_pt_iter_init(&it, &x->order, 0);
+    for (size_t i = 0; i < n; i++)
+        f->names[i] = cx_pt_iter_next(&it);
+    if (!cx_par_for(f->workers, n, 64, unit_block, f) || workers_oom(f))
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        if (f->made[i])
+            cx_vec_push(&f->units, &f->made[i]); /* reserved */
+        f->made[i] = NULL;
     }
     return true;
 }
@@ -440,25 +592,46 @@ static bool group_reach(full *f)
     return true;
 }
 
-static bool make_statuses(full *f)
+static bool status_block(void *ctx, size_t begin, size_t end, unsigned w)
 {
-    cx_rx *rx = &f->rx;
-    cx_pt_iter it;
-    cx_pt_iter_init(&it, &rx->s->order[CONTOUR_KIND_INGRESSROUTE], 0);
-    for (const contour_object *o; (o = cx_pt_iter_next(&it));) {
-        if (cx_rx_ignored(rx, o))
-            continue;
-        const cx_irres *res = cx_rx_irres(rx, o);
+    full *f = ctx;
+    cx_rx *rx = worker_rx(f, w);
+    for (size_t i = begin; i < end; i++) {
+        const contour_object *o = f->irs[i];
+        const cx_irres *res = cx_rx_irres(rx, o); /* made already: a lookup */
         uint32_t id = o->key->id;
-        contour_status *st =
-            res ? cx_status_make(rx, o, res, f->reach + f->start[id], f->count[id]) : NULL;
-        if (!st || !cx_vec_push(&f->statuses, &st)) {
-            if (st)
-                cx_shared_release(&st->rc, rx->alloc);
+        f->st[i] = res ? cx_status_make(rx, o, res, f->reach + f->start[id], f->count[id]) : NULL;
+        if (!f->st[i]) {
+            rx->oom = true;
             return false;
         }
     }
     return true;
+}
+
+/* Every IngressRoute's status, in (namespace, name) order. */
+static bool make_statuses(full *f)
+{
+    cx_rx *rx = &f->rx;
+    const cx_ptree *irs = &rx->s->order[CONTOUR_KIND_INGRESSROUTE];
+    size_t n = cx_pt_count(irs);
+    f->irs = cx_malloc(&f->g->alloc, (n ? n : 1) * sizeof *f->irs);
+    f->st = cx_calloc(&f->g->alloc, n ? n : 1, sizeof *f->st);
+    if (!f->irs || !f->st || !cx_vec_reserve(&f->statuses, n))
+        return false;
+    cx_pt_iter it;
+    cx_pt_iter_init(&it, irs, 0);
+    f->nirs = 0;
+    for (const contour_object *o; (o = cx_pt_iter_next(&it));) {
+        if (!cx_rx_ignored(rx, o))
+            f->irs[f->nirs++] = o;
+    }
+    bool ok = cx_par_for(f->workers, f->nirs, 256, status_block, f) && !workers_oom(f);
+    for (size_t i = 0; i < f->nirs; i++) {
+        if (f->st[i])
+            cx_vec_push(&f->statuses, &f->st[i]); /* reserved; released with f */
+    }
+    return ok;
 }
 
 /* What every record contributes to the diagnostics and refs trees. */
@@ -513,16 +686,16 @@ bool cx_resolve_full(contour_graph *g, const contour_snapshot *s)
     cx_vec_init(&f.records, &g->alloc, sizeof(cx_objrec *));
     cx_vec_init(&f.diags, &g->alloc, sizeof(const contour_diagnostic *));
     cx_vec_init(&f.edges, &g->alloc, sizeof(const cx_edge *));
-    f.ws = cx_unit_ws_new(&g->alloc);
-    bool ok = f.ws && make_results(&f) && make_units(&f) && group_reach(&f) && make_statuses(&f) &&
+    bool ok = cx_rx_dense(&f.rx, cx_keytab_id_limit(&s->keys)) && workers_init(&f) &&
+              make_results(&f) && make_units(&f) && group_reach(&f) && make_statuses(&f) &&
               collect(&f);
     ok = ok && cx_pt_build(&g->units, (void *const *)f.units.data, f.units.len) &&
          cx_pt_build(&g->statuses, (void *const *)f.statuses.data, f.statuses.len) &&
          cx_pt_build(&g->records, (void *const *)f.records.data, f.records.len) &&
-         build_refs(g, &f.edges);
+         build_refs(g, &f.edges, cx_keytab_id_limit(&s->keys));
     if (ok) {
         g->cutoff = cx_cutoff(&g->units, g->settings->route_limit);
-        ok = cx_untruncate(&f.rx, f.ws, g) && limit_errors(g, &f.diags) &&
+        ok = cx_untruncate(&f.rx, f.wws[0], g) && limit_errors(g, &f.diags) &&
              build_diags(g, s, &f.diags);
     }
     full_release(&f);
@@ -542,6 +715,7 @@ contour_graph *cx_graph_for(const contour_snapshot *s, const contour_config *cfg
         return NULL;
     }
     g->uid = s->uid;
+    g->names_key = s->keys.map.key;
     g->version = s->version;
     return g;
 }

@@ -116,16 +116,34 @@ typedef struct cx_overlay {
     const contour_object *old; /* what the snapshot holds for the key, or NULL */
 } cx_overlay;
 
+/* Scratch lists that making one object's result fills and empties: kept by the
+ * resolution (one per thread) so that a result costs no allocation but its own arena. */
+typedef struct cx_objws {
+    cx_vec diags[2]; /* const contour_diagnostic * */
+    cx_vec edges;    /* cx_edge */
+    cx_vec pins;     /* const cx_shared * */
+    cx_vec clusters; /* contour_cluster */
+    cx_strbuf msg;
+    cx_slabs slabs; /* where the records this thread makes take their memory */
+} cx_objws;
+
+void cx_objws_init(cx_objws *w, const cx_alloc *alloc);
+void cx_objws_release(cx_objws *w);
+
 typedef struct cx_rx {
     const contour_snapshot *s;
     const cx_settings *set;
     const cx_alloc *alloc;
     const cx_overlay *ov;
-    /* Object results made or reused by this resolution, by key. */
-    cx_map irres;              /* cx_key * -> cx_irres * (a reference each) */
-    cx_map objrecs;            /* cx_key * -> cx_objrec * */
+    /* Object results made or reused by this resolution (a reference each): by key id in a
+     * full resolution (cx_rx_dense), else in maps by object address. */
+    const cx_shared **dense[2]; /* [0] cx_irres *, [1] cx_objrec * */
+    uint32_t dense_n;
+    cx_map irres;              /* object -> cx_irres * */
+    cx_map objrecs;            /* object -> cx_objrec * */
     const contour_graph *prev; /* reuse results of unchanged objects from here, or NULL */
     const cx_map *changed;     /* keys whose object results must be made again */
+    cx_objws ows;
     bool oom;
 } cx_rx;
 

@@ -11,8 +11,9 @@
 void cx_rx_init(cx_rx *rx, const contour_snapshot *s, const cx_settings *set,
                 const cx_alloc *alloc);
 void cx_rx_release(cx_rx *rx);
-/* Adds a result to one of rx's maps (taking the reference); false on OOM. */
-bool cx_rx_put(cx_rx *rx, cx_map *m, const contour_object *o, const cx_shared *res);
+/* Keeps results by key id (ids below `ids`): for a resolution that makes every object's.
+ * False on OOM. */
+bool cx_rx_dense(cx_rx *rx, uint32_t ids);
 
 /* Sorts a fresh unit's losses by object, so that each object's are one run. */
 void cx_unit_sort_losses(cx_unit *u);

@@ -4,6 +4,7 @@
  * clusters, and secret references (spec §2 rule 2).
  */
 #include "resolve.h"
+#include "sort.h"
 #include "compare.h"
 
 #include <stdarg.h>
@@ -211,7 +212,7 @@ uint32_t cx_sort_clusters(contour_cluster *c, uint32_t n)
 {
     if (n < 2)
         return n;
-    qsort(c, n, sizeof *c, cmp_cluster);
+    cx_sort(c, n, sizeof *c, cmp_cluster);
     uint32_t out = 1;
     for (uint32_t i = 1; i < n; i++) {
         if (cmp_cluster(&c[out - 1], &c[i]) != 0)

@@ -37,6 +37,7 @@ void cx_rx_init(cx_rx *rx, const contour_snapshot *s, const cx_settings *set, co
     static const cx_hash_key address_key = {0x9e3779b97f4a7c15ULL, 0xbf58476d1ce4e5b9ULL};
     cx_map_init_keyed(&rx->irres, alloc, address_key);
     cx_map_init_keyed(&rx->objrecs, alloc, address_key);
+    cx_objws_init(&rx->ows, alloc);
 }
 
 static void release_map(cx_map *m, const cx_alloc *a)
@@ -51,21 +52,46 @@ static void release_map(cx_map *m, const cx_alloc *a)
     cx_map_release(m);
 }
 
-void cx_rx_release(cx_rx *rx)
+bool cx_rx_dense(cx_rx *rx, uint32_t ids)
 {
-    release_map(&rx->irres, rx->alloc);
-    release_map(&rx->objrecs, rx->alloc);
+    for (int i = 0; i < 2; i++) {
+        rx->dense[i] = cx_calloc(rx->alloc, ids ? ids : 1, sizeof *rx->dense[i]);
+        if (!rx->dense[i])
+            return false;
+    }
+    rx->dense_n = ids;
+    return true;
 }
 
-static const cx_shared *map_get(const cx_map *m, const contour_object *o)
+void cx_rx_release(cx_rx *rx)
 {
-    const res_entry *e = cx_map_find(m, ptr_hash(o), ptr_is, o);
+    for (int i = 0; i < 2; i++) {
+        for (uint32_t k = 0; rx->dense[i] && k < rx->dense_n; k++)
+            cx_shared_release(rx->dense[i][k], rx->alloc);
+        cx_free(rx->alloc, rx->dense[i]);
+        rx->dense[i] = NULL;
+    }
+    release_map(&rx->irres, rx->alloc);
+    release_map(&rx->objrecs, rx->alloc);
+    cx_objws_release(&rx->ows);
+}
+
+static const cx_shared *map_get(const cx_rx *rx, int which, const contour_object *o)
+{
+    if (rx->dense[which])
+        return o->key->id < rx->dense_n ? rx->dense[which][o->key->id] : NULL;
+    const res_entry *e = cx_map_find(which ? &rx->objrecs : &rx->irres, ptr_hash(o), ptr_is, o);
     return e ? e->res : NULL;
 }
 
-/* Adds a result (the map takes the reference). False on OOM (the reference is dropped). */
-bool cx_rx_put(cx_rx *rx, cx_map *m, const contour_object *o, const cx_shared *res)
+/* Adds a result (rx takes the reference). False on OOM (the reference is dropped). */
+static bool put(cx_rx *rx, int which, const contour_object *o, const cx_shared *res)
 {
+    if (rx->dense[which] && o->key->id < rx->dense_n) {
+        rx->dense[which][o->key->id] = res;
+        return true;
+    }
+    cx_map *m = which ? &rx->objrecs : &rx->irres;
     res_entry *e = cx_malloc(rx->alloc, sizeof *e);
     if (!e || !cx_map_reserve(m, 1)) {
         cx_free(rx->alloc, e);
@@ -94,7 +120,7 @@ static const cx_shared *reuse(const cx_rx *rx, const contour_object *o, bool irr
 
 const cx_irres *cx_rx_irres(cx_rx *rx, const contour_object *o)
 {
-    const cx_shared *r = map_get(&rx->irres, o);
+    const cx_shared *r = map_get(rx, 0, o);
     if (r)
         return (const cx_irres *)r;
     r = reuse(rx, o, true);
@@ -106,14 +132,14 @@ const cx_irres *cx_rx_irres(cx_rx *rx, const contour_object *o)
         rx->oom = true;
         return NULL;
     }
-    return cx_rx_put(rx, &rx->irres, o, r) ? (const cx_irres *)r : NULL;
+    return put(rx, 0, o, r) ? (const cx_irres *)r : NULL;
 }
 
 const cx_objrec *cx_rx_objrec(cx_rx *rx, const contour_object *o)
 {
     if (!cx_objrec_needed(o))
         return NULL;
-    const cx_shared *r = map_get(&rx->objrecs, o);
+    const cx_shared *r = map_get(rx, 1, o);
     if (r)
         return (const cx_objrec *)r;
     r = reuse(rx, o, false);
@@ -125,5 +151,5 @@ const cx_objrec *cx_rx_objrec(cx_rx *rx, const contour_object *o)
         rx->oom = true;
         return NULL;
     }
-    return cx_rx_put(rx, &rx->objrecs, o, r) ? (const cx_objrec *)r : NULL;
+    return put(rx, 1, o, r) ? (const cx_objrec *)r : NULL;
 }

@@ -21,14 +21,37 @@ typedef struct builder {
     cx_rx *rx;
     cx_arena *arena;
     const cx_shared *owner;
-    cx_vec diags[2]; /* CX_B_ALWAYS ... */
-    cx_vec edges;    /* cx_edge */
-    cx_vec pins;     /* const cx_shared * */
-    cx_strbuf msg;
+    /* The resolution's scratch lists (cx_objws), borrowed for one result. */
+    cx_vec *diags; /* [2]: LIST_A, LIST_B */
+    cx_vec *edges; /* cx_edge */
+    cx_vec *pins;  /* const cx_shared * */
+    cx_strbuf *msg;
     bool oom;
 } builder;
 
 enum { LIST_A = 0, LIST_B = 1 }; /* two diagnostic lists: e.g. published / entered */
+
+void cx_objws_init(cx_objws *w, const cx_alloc *alloc)
+{
+    for (int i = 0; i < 2; i++)
+        cx_vec_init(&w->diags[i], alloc, sizeof(const contour_diagnostic *));
+    cx_vec_init(&w->edges, alloc, sizeof(cx_edge));
+    cx_vec_init(&w->pins, alloc, sizeof(const cx_shared *));
+    cx_vec_init(&w->clusters, alloc, sizeof(contour_cluster));
+    cx_strbuf_init(&w->msg, alloc);
+    cx_slabs_init(&w->slabs, alloc);
+}
+
+void cx_objws_release(cx_objws *w)
+{
+    for (int i = 0; i < 2; i++)
+        cx_vec_release(&w->diags[i]);
+    cx_vec_release(&w->edges);
+    cx_vec_release(&w->pins);
+    cx_vec_release(&w->clusters);
+    cx_strbuf_release(&w->msg);
+    cx_slabs_release(&w->slabs);
+}
 
 static void b_init(builder *b, cx_rx *rx, cx_arena *arena, const cx_shared *owner)
 {
@@ -36,25 +59,29 @@ static void b_init(builder *b, cx_rx *rx, cx_arena *arena, const cx_shared *owne
     b->rx = rx;
     b->arena = arena;
     b->owner = owner;
+    cx_objws *w = &rx->ows;
+    b->diags = w->diags;
+    b->edges = &w->edges;
+    b->pins = &w->pins;
+    b->msg = &w->msg;
     for (int i = 0; i < 2; i++)
-        cx_vec_init(&b->diags[i], rx->alloc, sizeof(const contour_diagnostic *));
-    cx_vec_init(&b->edges, rx->alloc, sizeof(cx_edge));
-    cx_vec_init(&b->pins, rx->alloc, sizeof(const cx_shared *));
-    cx_strbuf_init(&b->msg, rx->alloc);
+        w->diags[i].len = 0;
+    w->edges.len = w->pins.len = w->clusters.len = 0;
+    cx_strbuf_clear(&w->msg);
+    w->msg.oom = false;
 }
 
+/* The lists stay with the resolution, emptied; their memory is reused. */
 static void b_release(builder *b)
 {
     for (int i = 0; i < 2; i++)
-        cx_vec_release(&b->diags[i]);
-    cx_vec_release(&b->edges);
-    cx_vec_release(&b->pins);
-    cx_strbuf_release(&b->msg);
+        b->diags[i].len = 0;
+    b->edges->len = b->pins->len = 0;
 }
 
 static void b_msg(builder *b)
 {
-    cx_strbuf_clear(&b->msg);
+    cx_strbuf_clear(b->msg);
 }
 
 static void b_diag(builder *b, int list, contour_severity sev, const char *code,
@@ -72,7 +99,7 @@ static void b_diag(builder *b, int list, contour_severity sev, const char *code,
     vsnprintf(field, sizeof field, field_fmt, ap);
     va_end(ap);
     cx_dsink sink = {b->arena, &b->diags[list], b->owner};
-    if (!cx_rdiag(sink, sev, code, o, pos, &b->msg, "%s", field))
+    if (!cx_rdiag(sink, sev, code, o, pos, b->msg, "%s", field))
         b->oom = true;
 }
 
@@ -80,11 +107,11 @@ static void b_diag(builder *b, int list, contour_severity sev, const char *code,
 static void b_pin(builder *b, const contour_object *o)
 {
     const cx_shared *p = &o->rc;
-    for (size_t i = b->pins.len; i > 0 && i + 8 > b->pins.len; i--) {
-        if (*(const cx_shared **)cx_vec_at(&b->pins, i - 1) == p)
+    for (size_t i = b->pins->len; i > 0 && i + 8 > b->pins->len; i--) {
+        if (*(const cx_shared **)cx_vec_at(b->pins, i - 1) == p)
             return; /* the last few: a route's services are usually one Service */
     }
-    if (!cx_vec_push(&b->pins, &p))
+    if (!cx_vec_push(b->pins, &p))
         b->oom = true;
     else
         cx_shared_retain(p);
@@ -94,7 +121,7 @@ static cx_edge *b_edge(builder *b, cx_edge_type type, const contour_object *from
 {
     if (b->oom || !to)
         return NULL;
-    cx_edge *e = cx_vec_push(&b->edges, NULL);
+    cx_edge *e = cx_vec_push(b->edges, NULL);
     if (!e) {
         b->oom = true;
         return NULL;
@@ -133,18 +160,27 @@ static const char *b_str(builder *b, const char *s)
 /* The message built so far, copied to the arena; a failed append is an OOM. */
 static const char *b_msg_str(builder *b)
 {
-    if (b->msg.oom) {
+    if (b->msg->oom) {
         b->oom = true;
         return NULL;
     }
-    return b_str(b, b->msg.data ? b->msg.data : "");
+    return b_str(b, b->msg->data ? b->msg->data : "");
 }
 
+/* "port N": made for every Service reference, so without printf. */
 static const char *port_label(builder *b, int64_t port)
 {
-    char buf[32];
-    snprintf(buf, sizeof buf, "port %lld", (long long)port);
-    return b_str(b, buf);
+    char buf[32], *p = buf + sizeof buf;
+    uint64_t v = port < 0 ? 0 - (uint64_t)port : (uint64_t)port;
+    *--p = '\0';
+    do
+        *--p = (char)('0' + v % 10);
+    while ((v /= 10) != 0);
+    if (port < 0)
+        *--p = '-';
+    p -= 5;
+    memcpy(p, "port ", 5);
+    return b_str(b, p);
 }
 
 /* The object a key names and whether it is there for resolution: a missing object and
@@ -164,9 +200,9 @@ static const char *delegate_ns(const contour_object *o, const cx_delegate *d)
 /* " (it exists but is ignored because ...)" for a reference to an ignored object. */
 static void msg_ignored_target(builder *b, const cx_key *k)
 {
-    cx_strbuf_puts(&b->msg, " (it exists but is ignored because ");
-    cx_msg_class_reason(&b->msg, b->rx->set, cx_rx_obj(b->rx, k));
-    cx_strbuf_putc(&b->msg, ')');
+    cx_strbuf_puts(b->msg, " (it exists but is ignored because ");
+    cx_msg_class_reason(b->msg, b->rx->set, cx_rx_obj(b->rx, k));
+    cx_strbuf_putc(b->msg, ')');
 }
 
 /* ---- IngressRoute ---- */
@@ -185,11 +221,11 @@ static void duration_warning(builder *b, const contour_object *o, const char *wh
                              cx_pos pos, uint32_t route, const char *field)
 {
     b_msg(b);
-    cx_strbuf_printf(&b->msg, "%s: ", what);
-    cx_msg_quote(&b->msg, value);
-    cx_strbuf_puts(&b->msg,
+    cx_strbuf_printf(b->msg, "%s: ", what);
+    cx_msg_quote(b->msg, value);
+    cx_strbuf_puts(b->msg,
                    k == CX_TIMEOUT_NEGATIVE ? " is negative; " : " is not a valid duration; ");
-    cx_strbuf_puts(&b->msg, consequence);
+    cx_strbuf_puts(b->msg, consequence);
     b_diag(b, LIST_A, CONTOUR_SEVERITY_WARNING, "invalid-duration", o, pos, "spec.routes[%u].%s",
            route, field);
 }
@@ -206,9 +242,9 @@ static void route_clusters(builder *b, cx_vec *scratch, const contour_object *o,
         const contour_object *svc = cx_rx_obj(b->rx, s->key);
         if (!svc) {
             b_msg(b);
-            cx_strbuf_printf(&b->msg, "Service %s/%s not found; route ", o->ns, name);
-            cx_msg_quote(&b->msg, r->match);
-            cx_strbuf_puts(&b->msg, " has no cluster for it");
+            cx_strbuf_printf(b->msg, "Service %s/%s not found; route ", o->ns, name);
+            cx_msg_quote(b->msg, r->match);
+            cx_strbuf_puts(b->msg, " has no cluster for it");
             b_diag(b, LIST_A, CONTOUR_SEVERITY_WARNING, "service-not-found", o, s->pos,
                    "spec.routes[%u].services[%u]", ri, k);
             continue;
@@ -216,10 +252,10 @@ static void route_clusters(builder *b, cx_vec *scratch, const contour_object *o,
         int64_t pi = cx_port_by_number(svc, s->port);
         if (pi < 0) {
             b_msg(b);
-            cx_strbuf_printf(&b->msg, "Service %s/%s has no port %lld; route ", o->ns, name,
+            cx_strbuf_printf(b->msg, "Service %s/%s has no port %lld; route ", o->ns, name,
                              (long long)s->port);
-            cx_msg_quote(&b->msg, r->match);
-            cx_strbuf_puts(&b->msg, " has no cluster for it");
+            cx_msg_quote(b->msg, r->match);
+            cx_strbuf_puts(b->msg, " has no cluster for it");
             b_diag(b, LIST_A, CONTOUR_SEVERITY_WARNING, "service-port-not-found", o,
                    s->port_pos.line ? s->port_pos : s->pos, "spec.routes[%u].services[%u].port", ri,
                    k);
@@ -309,9 +345,9 @@ static void missing_delegate(builder *b, const contour_object *o, uint32_t i, bo
 {
     const contour_ingressroute_route *r = &o->u.ir.routes[i];
     b_msg(b);
-    cx_strbuf_puts(&b->msg, "route ");
-    cx_msg_quote(&b->msg, r->match);
-    cx_strbuf_printf(&b->msg, ": delegate target %s/%s not found", delegate_ns(o, &r->delegate),
+    cx_strbuf_puts(b->msg, "route ");
+    cx_msg_quote(b->msg, r->match);
+    cx_strbuf_printf(b->msg, ": delegate target %s/%s not found", delegate_ns(o, &r->delegate),
                      r->delegate.name ? r->delegate.name : "");
     if (ignored)
         msg_ignored_target(b, r->delegate.key);
@@ -326,7 +362,7 @@ static void ir_tcp(builder *b, cx_vec *scratch, const contour_object *o, cx_irre
     cx_pos tcp_pos = ir->tcp_pos.line ? ir->tcp_pos : o->pos;
     if (ir->tcp_service_count > 0 && ir->tcp_has_delegate) {
         b_msg(b);
-        cx_strbuf_puts(&b->msg,
+        cx_strbuf_puts(b->msg,
                        "tcpproxy: cannot specify services and delegate in the same tcpproxy");
         r->tcp_fail = b_msg_str(b);
         r->tcp_fail_pos = tcp_pos;
@@ -340,7 +376,7 @@ static void ir_tcp(builder *b, cx_vec *scratch, const contour_object *o, cx_irre
             int64_t pi = svc ? cx_port_by_number(svc, s->port) : -1;
             if (pi < 0) {
                 b_msg(b);
-                cx_strbuf_printf(&b->msg, "tcpproxy: service %s/%s/%lld: not found", o->ns,
+                cx_strbuf_printf(b->msg, "tcpproxy: service %s/%s/%lld: not found", o->ns,
                                  s->name ? s->name : "", (long long)s->port);
                 r->tcp_fail = b_msg_str(b);
                 r->tcp_fail_pos = s->pos.line ? s->pos : tcp_pos;
@@ -372,7 +408,7 @@ static void ir_tcp(builder *b, cx_vec *scratch, const contour_object *o, cx_irre
     const char *ns = delegate_ns(o, &ir->tcp_delegate);
     const char *name = ir->tcp_delegate.name ? ir->tcp_delegate.name : "";
     b_msg(b);
-    cx_strbuf_printf(&b->msg, "tcpproxy: delegate target %s/%s not found", ns, name);
+    cx_strbuf_printf(b->msg, "tcpproxy: delegate target %s/%s not found", ns, name);
     if (ignored)
         msg_ignored_target(b, ir->tcp_delegate.key);
     cx_vec one;
@@ -380,7 +416,7 @@ static void ir_tcp(builder *b, cx_vec *scratch, const contour_object *o, cx_irre
     cx_dsink sink = {b->arena, &one, b->owner};
     cx_pos dpos = ir->tcp_delegate.pos.line ? ir->tcp_delegate.pos : tcp_pos;
     const contour_diagnostic *d = cx_rdiag(sink, CONTOUR_SEVERITY_WARNING, "delegate-not-found", o,
-                                           dpos, &b->msg, "spec.tcpproxy.delegate");
+                                           dpos, b->msg, "spec.tcpproxy.delegate");
     if (!d)
         b->oom = true;
     r->tcp_diag = d;
@@ -446,7 +482,7 @@ cx_irres *cx_irres_make(cx_rx *rx, const contour_object *o)
 {
     const cx_ingressroute *ir = &o->u.ir;
     cx_arena arena;
-    cx_arena_init(&arena, rx->alloc, 512 + (size_t)ir->route_count * 256);
+    cx_arena_init_shared(&arena, &rx->ows.slabs);
     cx_irres *r = cx_arena_zalloc(&arena, sizeof *r);
     if (!r) {
         cx_arena_release(&arena);
@@ -455,8 +491,7 @@ cx_irres *cx_irres_make(cx_rx *rx, const contour_object *o)
     cx_shared_init(&r->rc, irres_destroy);
     builder b;
     b_init(&b, rx, &arena, &r->rc);
-    cx_vec scratch;
-    cx_vec_init(&scratch, rx->alloc, sizeof(contour_cluster));
+    cx_vec *scratch = &rx->ows.clusters;
     r->route_count = ir->route_count;
     cx_lcp_init(&r->lcp);
     if (ir->route_count) {
@@ -469,26 +504,25 @@ cx_irres *cx_irres_make(cx_rx *rx, const contour_object *o)
         if (rt->service_count > 0 || rt->has_delegate)
             cx_lcp_add(&r->lcp, rt->match);
         if (rt->service_count > 0 && !rt->has_delegate)
-            r->tpl[i] = ir_template(&b, &scratch, o, i);
+            r->tpl[i] = ir_template(&b, scratch, o, i);
         bool ignored;
         if (rt->has_delegate && !live(rx, rt->delegate.key, &ignored))
             missing_delegate(&b, o, i, ignored);
     }
     if (!b.oom && ir->has_tcpproxy)
-        ir_tcp(&b, &scratch, o, r);
+        ir_tcp(&b, scratch, o, r);
     if (!b.oom)
         ir_edges(&b, o, r);
     r->published_diags = b_keep(&b, &b.diags[LIST_A], &r->npublished);
     r->entered_diags = b_keep(&b, &b.diags[LIST_B], &r->nentered);
-    r->edges = b_keep(&b, &b.edges, &r->edge_count);
-    r->pins = b_keep(&b, &b.pins, &r->npins);
+    r->edges = b_keep(&b, b.edges, &r->edge_count);
+    r->pins = b_keep(&b, b.pins, &r->npins);
     bool oom = b.oom;
     if (oom) {
-        for (size_t i = 0; i < b.pins.len; i++)
-            cx_shared_release(*(const cx_shared **)cx_vec_at(&b.pins, i), rx->alloc);
+        for (size_t i = 0; i < b.pins->len; i++)
+            cx_shared_release(*(const cx_shared **)cx_vec_at(b.pins, i), rx->alloc);
     }
     b_release(&b);
-    cx_vec_release(&scratch);
     if (oom) {
         cx_arena_release(&arena);
         return NULL;
@@ -516,8 +550,8 @@ static void class_info(builder *b, const contour_object *o)
     const cx_annotation *a;
     cx_object_class(o, &a);
     b_msg(b);
-    cx_strbuf_puts(&b->msg, "ignored because ");
-    cx_msg_class_reason(&b->msg, b->rx->set, o);
+    cx_strbuf_puts(b->msg, "ignored because ");
+    cx_msg_class_reason(b->msg, b->rx->set, o);
     if (a)
         b_diag(b, LIST_A, CONTOUR_SEVERITY_INFO, "ignored-class", o, a->pos,
                "metadata.annotations[%s]", a->key);
@@ -530,9 +564,9 @@ static void bad_annotation(builder *b, const contour_object *o, const cx_annotat
                            const char *why)
 {
     b_msg(b);
-    cx_strbuf_printf(&b->msg, "annotation %s: ", a->key);
-    cx_msg_quote(&b->msg, a->value);
-    cx_strbuf_puts(&b->msg, why);
+    cx_strbuf_printf(b->msg, "annotation %s: ", a->key);
+    cx_msg_quote(b->msg, a->value);
+    cx_strbuf_puts(b->msg, why);
     b_diag(b, LIST_A, CONTOUR_SEVERITY_WARNING, "invalid-annotation", o, a->pos,
            "metadata.annotations[%s]", a->key);
 }
@@ -712,26 +746,26 @@ static void backend_cluster(builder *b, const contour_object *o, const contour_i
     cx_pos bpos = be && be->pos.line ? be->pos : pos;
     if (be && be->is_resource) {
         b_msg(b);
-        cx_strbuf_puts(&b->msg, "resource backends are not supported; path ");
-        cx_msg_quote(&b->msg, path);
-        cx_strbuf_puts(&b->msg, " has no cluster");
+        cx_strbuf_puts(b->msg, "resource backends are not supported; path ");
+        cx_msg_quote(b->msg, path);
+        cx_strbuf_puts(b->msg, " has no cluster");
         backend_diag(b, "backend-unsupported", o, bpos, rule, pi);
         return;
     }
     if (!be || !be->service || !*be->service) {
         b_msg(b);
-        cx_strbuf_puts(&b->msg, "the backend names no Service; path ");
-        cx_msg_quote(&b->msg, path);
-        cx_strbuf_puts(&b->msg, " has no cluster");
+        cx_strbuf_puts(b->msg, "the backend names no Service; path ");
+        cx_msg_quote(b->msg, path);
+        cx_strbuf_puts(b->msg, " has no cluster");
         backend_diag(b, "service-not-found", o, bpos, rule, pi);
         return;
     }
     const contour_object *svc = cx_rx_obj(b->rx, be->key);
     if (!svc) {
         b_msg(b);
-        cx_strbuf_printf(&b->msg, "Service %s/%s not found; path ", o->ns, be->service);
-        cx_msg_quote(&b->msg, path);
-        cx_strbuf_puts(&b->msg, " has no cluster for it");
+        cx_strbuf_printf(b->msg, "Service %s/%s not found; path ", o->ns, be->service);
+        cx_msg_quote(b->msg, path);
+        cx_strbuf_puts(b->msg, " has no cluster for it");
         backend_diag(b, "service-not-found", o, bpos, rule, pi);
         return;
     }
@@ -739,16 +773,16 @@ static void backend_cluster(builder *b, const contour_object *o, const contour_i
                                     : cx_port_by_number(svc, be->port_number);
     if (port < 0) {
         b_msg(b);
-        cx_strbuf_printf(&b->msg, "Service %s/%s has no port ", o->ns, be->service);
+        cx_strbuf_printf(b->msg, "Service %s/%s has no port ", o->ns, be->service);
         if (be->port_is_name) {
-            cx_strbuf_puts(&b->msg, "named ");
-            cx_msg_quote(&b->msg, be->port_name);
+            cx_strbuf_puts(b->msg, "named ");
+            cx_msg_quote(b->msg, be->port_name);
         } else {
-            cx_strbuf_put_i64(&b->msg, be->port_number);
+            cx_strbuf_put_i64(b->msg, be->port_number);
         }
-        cx_strbuf_puts(&b->msg, "; path ");
-        cx_msg_quote(&b->msg, path);
-        cx_strbuf_puts(&b->msg, " has no cluster for it");
+        cx_strbuf_puts(b->msg, "; path ");
+        cx_msg_quote(b->msg, path);
+        cx_strbuf_puts(b->msg, " has no cluster for it");
         backend_diag(b, "service-port-not-found", o, bpos, rule, pi);
         return;
     }
@@ -813,9 +847,9 @@ static void ing_tls(builder *b, const contour_object *o, cx_objrec *r)
     if (mv && mv->value && strcmp(mv->value, "1.1") != 0 && strcmp(mv->value, "1.2") != 0 &&
         strcmp(mv->value, "1.3") != 0) {
         b_msg(b);
-        cx_strbuf_printf(&b->msg, "annotation %s: ", mv->key);
-        cx_msg_quote(&b->msg, mv->value);
-        cx_strbuf_puts(&b->msg, " is not \"1.1\", \"1.2\" or \"1.3\"; using \"1.1\"");
+        cx_strbuf_printf(b->msg, "annotation %s: ", mv->key);
+        cx_msg_quote(b->msg, mv->value);
+        cx_strbuf_puts(b->msg, " is not \"1.1\", \"1.2\" or \"1.3\"; using \"1.1\"");
         b_diag(b, LIST_A, CONTOUR_SEVERITY_WARNING, "invalid-annotation", o, mv->pos,
                "metadata.annotations[%s]", mv->key);
     }
@@ -832,7 +866,7 @@ static void ing_tls(builder *b, const contour_object *o, cx_objrec *r)
         cx_pos pos = x->secret_pos.line ? x->secret_pos : x->pos;
         if (!x->secret_name || !*x->secret_name) {
             b_msg(b);
-            cx_strbuf_printf(&b->msg,
+            cx_strbuf_printf(b->msg,
                              "spec.tls[%u] names no secret; its hosts are served without TLS", t);
             b_diag(b, LIST_A, CONTOUR_SEVERITY_WARNING, "tls-secret-not-found", o, pos,
                    "spec.tls[%u]", t);
@@ -847,8 +881,8 @@ static void ing_tls(builder *b, const contour_object *o, cx_objrec *r)
         cx_rx_secret(b->rx, x->key, o->ns, &sc);
         if (sc.rc != CX_SECRET_OK) {
             b_msg(b);
-            cx_msg_secret_problem(&b->msg, &sc, o->ns);
-            cx_strbuf_printf(&b->msg, "; spec.tls[%u] is ignored", t);
+            cx_msg_secret_problem(b->msg, &sc, o->ns);
+            cx_strbuf_printf(b->msg, "; spec.tls[%u] is ignored", t);
             b_diag(b, LIST_A, CONTOUR_SEVERITY_WARNING, cx_secret_code(sc.rc), o, pos,
                    "spec.tls[%u].secretName", t);
             continue;
@@ -933,7 +967,7 @@ static void delegation_edges(builder *b, const contour_object *o)
 cx_objrec *cx_objrec_make(cx_rx *rx, const contour_object *o)
 {
     cx_arena arena;
-    cx_arena_init(&arena, rx->alloc, 512);
+    cx_arena_init_shared(&arena, &rx->ows.slabs);
     cx_objrec *r = cx_arena_zalloc(&arena, sizeof *r);
     if (!r) {
         cx_arena_release(&arena);
@@ -961,12 +995,12 @@ cx_objrec *cx_objrec_make(cx_rx *rx, const contour_object *o)
         break;
     }
     r->diags = b_keep(&b, &b.diags[LIST_A], &r->ndiags);
-    r->edges = b_keep(&b, &b.edges, &r->edge_count);
-    r->pins = b_keep(&b, &b.pins, &r->npins);
+    r->edges = b_keep(&b, b.edges, &r->edge_count);
+    r->pins = b_keep(&b, b.pins, &r->npins);
     bool oom = b.oom;
     if (oom) {
-        for (size_t i = 0; i < b.pins.len; i++)
-            cx_shared_release(*(const cx_shared **)cx_vec_at(&b.pins, i), rx->alloc);
+        for (size_t i = 0; i < b.pins->len; i++)
+            cx_shared_release(*(const cx_shared **)cx_vec_at(b.pins, i), rx->alloc);
     }
     b_release(&b);
     if (oom) {

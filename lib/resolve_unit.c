@@ -19,6 +19,7 @@
  * it). Everything else it has to say is its own diagnostics.
  */
 #include "resolve.h"
+#include "sort.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -390,7 +391,7 @@ static void gather(uctx *c, int l, contour_kind kind, const cx_unit_input *in)
     }
     v->len = m;
     if (m > 1)
-        qsort(os, m, sizeof *os, cmp_key);
+        cx_sort(os, m, sizeof *os, cmp_key);
     /* A list names an object once per mention: keep one. */
     size_t u = 0;
     for (size_t i = 0; i < m; i++) {
@@ -1101,7 +1102,7 @@ static void settle(uctx *c, bool keep_routes)
     if (c->oom)
         return;
     if (kept > 1)
-        qsort(es, kept, sizeof *es, cmp_entry);
+        cx_sort(es, kept, sizeof *es, cmp_entry);
     cx_unit *u = c->u;
     uint32_t count[2] = {0, 0};
     for (size_t i = 0; i < kept; i++)
@@ -1220,7 +1221,7 @@ bool cx_unit_make(cx_rx *rx, cx_unit_ws *ws, const cx_unit_input *in, bool keep_
     if (!named(rx, in))
         return true;
     cx_arena arena;
-    cx_arena_init(&arena, rx->alloc, 1024);
+    cx_arena_init_shared(&arena, &rx->ows.slabs);
     cx_unit *u = cx_arena_zalloc(&arena, sizeof *u);
     if (!u) {
         cx_arena_release(&arena);

@@ -625,6 +625,7 @@ static contour_graph *empty_like(const contour_graph *prev, const contour_snapsh
         return NULL;
     }
     g->uid = s->uid;
+    g->names_key = s->keys.map.key;
     g->version = s->version;
     return g;
 }

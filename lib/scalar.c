@@ -22,10 +22,27 @@ static bool text_in(const char *s, size_t len, const char *const *list, size_t c
 
 #define COUNT(a) (sizeof(a) / sizeof *(a))
 
+/* The first characters of every plain scalar that is not a string, to one reader or the
+ * other: nulls (~ n N), booleans (y Y n N t T f F o O), numbers and dates (0-9 + - .),
+ * `<<` and `=`. Any other first character makes a string (or an empty scalar, a null): most
+ * scalars are names, and trying every type on each was a tenth of converting an object. */
+static const bool may_be_typed[256] = {
+    ['~'] = true, ['n'] = true, ['N'] = true, ['y'] = true, ['Y'] = true, ['t'] = true,
+    ['T'] = true, ['f'] = true, ['F'] = true, ['o'] = true, ['O'] = true, ['<'] = true,
+    ['='] = true, ['.'] = true, ['+'] = true, ['-'] = true, ['0'] = true, ['1'] = true,
+    ['2'] = true, ['3'] = true, ['4'] = true, ['5'] = true, ['6'] = true, ['7'] = true,
+    ['8'] = true, ['9'] = true,
+};
+
+static bool surely_string(const char *s, size_t len)
+{
+    return len > 0 && !may_be_typed[(unsigned char)s[0]];
+}
+
 bool cx_yaml_is_null(const char *s, size_t len)
 {
     static const char *const nulls[] = {"~", "null", "Null", "NULL"};
-    return len == 0 || text_in(s, len, nulls, COUNT(nulls));
+    return len == 0 || (!surely_string(s, len) && text_in(s, len, nulls, COUNT(nulls)));
 }
 
 bool cx_yaml_bool(const char *s, size_t len, bool *out)
@@ -181,6 +198,11 @@ bool cx_yaml_is_float(const char *s, size_t len)
 }
 
 cx_plain_kind cx_plain_resolve(const char *s, size_t len)
+{
+    return surely_string(s, len) ? CX_PLAIN_STRING : cx_plain_resolve_each(s, len);
+}
+
+cx_plain_kind cx_plain_resolve_each(const char *s, size_t len)
 {
     bool b;
     int64_t v;
@@ -363,6 +385,11 @@ static bool ref_timestamp(const char *s, size_t len)
 }
 
 cx_ref_kind cx_ref_resolve(const char *s, size_t len)
+{
+    return surely_string(s, len) ? CX_REF_STRING : cx_ref_resolve_each(s, len);
+}
+
+cx_ref_kind cx_ref_resolve_each(const char *s, size_t len)
 {
     bool b;
     if (cx_yaml_is_null(s, len))

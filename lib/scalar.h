@@ -51,6 +51,9 @@ cx_int_syntax cx_yaml_int(const char *s, size_t len, int64_t *out);
 bool cx_yaml_is_float(const char *s, size_t len);
 /* go-yaml v2's resolution of a plain scalar. */
 cx_plain_kind cx_plain_resolve(const char *s, size_t len);
+/* The same, trying every type whatever the first character (for tests: cx_plain_resolve
+ * answers "string" from the first character alone when no other type can start with it). */
+cx_plain_kind cx_plain_resolve_each(const char *s, size_t len);
 
 /* What a plain scalar resolves to in the reference YAML reader (PyYAML's YAML 1.1
  * resolvers; docs/decisions.md, "Scalar typing"). It differs from go-yaml's: `y`/`n` are
@@ -66,6 +69,8 @@ typedef enum cx_ref_kind {
     CX_REF_OTHER, /* `<<`, `=`: PyYAML constructs no value from them */
 } cx_ref_kind;
 cx_ref_kind cx_ref_resolve(const char *s, size_t len);
+/* The same, trying every type (for tests, like cx_plain_resolve_each). */
+cx_ref_kind cx_ref_resolve_each(const char *s, size_t len);
 
 /* ---- reading nodes as fields ---- */
 

@@ -99,6 +99,16 @@ void cx_load_txn_init(cx_load_txn *t, const cx_alloc *alloc);
 /* Releases whatever the transaction still holds. */
 void cx_load_txn_release(cx_load_txn *t, const cx_alloc *alloc);
 
+/* Reads bytes into a transaction as contour_snapshot_load_buffer() would, without touching
+ * the snapshot (it is only read: its allocator, limits and default namespace), so that a
+ * what-if can stage a proposed object while other threads read the snapshot. The objects'
+ * references are not resolved to keys. CONTOUR_OK, CONTOUR_ERR_INVALID (arguments),
+ * CONTOUR_ERR_LIMIT (input too big: the reason is a diagnostic of the staged source) or
+ * CONTOUR_ERR_NOMEM. */
+contour_result cx_stage_buffer(const contour_snapshot *s, cx_load_txn *t, const char *name,
+                               size_t name_len, const char *data, size_t len,
+                               contour_format format);
+
 /* Commits a transaction: the later of two objects with one key wins, with a warning, and
  * so does a staged object over one already in the snapshot (except one from a source being
  * replaced: that is the point of replacing). CONTOUR_OK: the snapshot took everything (the

@@ -10,6 +10,22 @@ void cx_strbuf_init(cx_strbuf *b, const cx_alloc *alloc)
     b->len = 0;
     b->cap = 0;
     b->oom = false;
+    b->sink = NULL;
+}
+
+bool cx_strbuf_init_sink(cx_strbuf *b, const cx_alloc *alloc, cx_strbuf_sink *sink)
+{
+    cx_strbuf_init(b, alloc);
+    size_t cap;
+    if (!sink->fn || !sink->chunk || !cx_size_add(sink->chunk, 1, &cap))
+        return false;
+    b->data = cx_malloc(alloc, cap);
+    if (!b->data)
+        return false;
+    b->data[0] = '\0';
+    b->cap = cap;
+    b->sink = sink;
+    return true;
 }
 
 void cx_strbuf_release(cx_strbuf *b)
@@ -18,6 +34,31 @@ void cx_strbuf_release(cx_strbuf *b)
     b->data = NULL;
     b->len = 0;
     b->cap = 0;
+}
+
+/* Sends what a streaming buffer holds, in calls of at most a chunk, and empties it. Once
+ * the sink says stop, nothing more is sent: the buffer fails (oom) for good. */
+static bool drain(cx_strbuf *b)
+{
+    cx_strbuf_sink *s = b->sink;
+    for (size_t off = 0; off < b->len && !b->oom;) {
+        size_t n = b->len - off < s->chunk ? b->len - off : s->chunk;
+        if (s->fn(s->user_data, b->data + off, n) != 0) {
+            s->stopped = true;
+            b->oom = true;
+        }
+        off += n;
+    }
+    b->len = 0;
+    b->data[0] = '\0';
+    return !b->oom;
+}
+
+bool cx_strbuf_flush(cx_strbuf *b)
+{
+    if (b->oom)
+        return false;
+    return !b->sink || b->len == 0 || drain(b);
 }
 
 bool cx_strbuf_reserve(cx_strbuf *b, size_t extra)
@@ -32,6 +73,13 @@ bool cx_strbuf_reserve(cx_strbuf *b, size_t extra)
     }
     if (need <= b->cap)
         return true;
+    if (b->sink && b->len) {
+        if (!drain(b))
+            return false;
+        need = extra + 1; /* cannot overflow: len + extra + 1 did not */
+        if (need <= b->cap)
+            return true;
+    }
     size_t cap = b->cap ? b->cap : 64;
     while (cap < need) {
         if (!cx_size_mul(cap, 2, &cap)) {
@@ -49,8 +97,37 @@ bool cx_strbuf_reserve(cx_strbuf *b, size_t extra)
     return true;
 }
 
+void cx_strbuf_reserve_hint(cx_strbuf *b, size_t extra)
+{
+    if (!b->sink)
+        cx_strbuf_reserve(b, extra);
+}
+
+/* A streaming append: fills the chunk, sends it, goes on; the buffer never grows. */
+static void stream_append(cx_strbuf *b, const char *s, size_t len)
+{
+    while (!b->oom) {
+        size_t room = b->cap - 1 - b->len;
+        size_t n = len < room ? len : room;
+        if (n) {
+            memcpy(b->data + b->len, s, n);
+            b->len += n;
+            b->data[b->len] = '\0';
+            s += n;
+            len -= n;
+        }
+        if (!len)
+            return;
+        drain(b);
+    }
+}
+
 void cx_strbuf_append(cx_strbuf *b, const char *s, size_t len)
 {
+    if (b->sink) {
+        stream_append(b, s, len);
+        return;
+    }
     if (!cx_strbuf_reserve(b, len))
         return;
     if (len)

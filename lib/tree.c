@@ -245,6 +245,11 @@ uint64_t cx_builder_document_count(const cx_builder *b)
     return b->docs;
 }
 
+void cx_builder_set_document_count(cx_builder *b, uint64_t n)
+{
+    b->docs = n;
+}
+
 /* Counts one more document or List element against the documents limit. */
 static cx_rc count_document(cx_builder *b, cx_pos pos)
 {
@@ -634,6 +639,62 @@ static bool is_merge_key(const cx_node *k)
            k->u.str[0] == '<' && k->u.str[1] == '<';
 }
 
+/* A repeated key, met after `prev`, the last pair before it with the same key: returns
+ * whether `cur` (the pair at `order`) is dropped. Two explicit keys are an error, kept in
+ * *dup_key (the one that comes first in the text); a merged key under another is dropped. */
+static bool judge_repeat(const cx_pair *prev, const cx_pair *cur, size_t order, size_t nexplicit,
+                         const cx_node **dup_key)
+{
+    if (cur->value->flags & CX_NODE_SKIPPED || prev->value->flags & CX_NODE_SKIPPED) {
+        /* A repeated top-level key nobody reads: never an error (it was not even kept
+         * before the unknown-field warning); each repetition is warned about. */
+        return false;
+    }
+    if (order >= nexplicit)
+        return true;
+    const cx_node *k = cur->key, *d = *dup_key;
+    if (!d || k->pos.line < d->pos.line || (k->pos.line == d->pos.line && k->pos.col < d->pos.col))
+        *dup_key = k;
+    return false;
+}
+
+enum { SMALL_MAP = 16 };
+
+/* Finds the repeated keys among pairs[0..np) (see judge_repeat), setting drop[] (np
+ * entries, false on entry). A few keys are compared pair by pair, without allocating:
+ * most maps have a few, and sorting them cost more than building them. More are sorted, so
+ * that any map costs O(n log n). */
+static cx_rc find_repeats(cx_builder *b, const cx_pair *pairs, size_t np, size_t nexplicit,
+                          bool *drop, const cx_node **dup_key)
+{
+    if (np <= SMALL_MAP) {
+        for (size_t i = 1; i < np; i++) {
+            for (size_t j = i; j-- > 0;) {
+                if (key_compare(pairs[j].key, pairs[i].key) == 0) {
+                    drop[i] = judge_repeat(&pairs[j], &pairs[i], i, nexplicit, dup_key);
+                    break;
+                }
+            }
+        }
+        return CX_RC_OK;
+    }
+    keyed *tmp = cx_calloc(b->alloc, np, sizeof *tmp);
+    if (!tmp)
+        return CX_RC_NOMEM;
+    for (size_t i = 0; i < np; i++) {
+        tmp[i].pair = &pairs[i];
+        tmp[i].order = i;
+    }
+    qsort(tmp, np, sizeof *tmp, keyed_compare);
+    for (size_t i = 1; i < np; i++) {
+        if (key_compare(tmp[i - 1].pair->key, tmp[i].pair->key) == 0)
+            drop[tmp[i].order] =
+                judge_repeat(tmp[i - 1].pair, tmp[i].pair, tmp[i].order, nexplicit, dup_key);
+    }
+    cx_free(b->alloc, tmp);
+    return CX_RC_OK;
+}
+
 /* Finishes a map from its key/value children: rejects non-scalar and duplicate keys
  * (a pending error, reported later with the object's name), and applies YAML merge keys
  * (`<<: *base`): explicit keys win over merged ones; see the merge loop for the order
@@ -709,45 +770,14 @@ static cx_rc finish_map(cx_builder *b, cx_node *n, cx_node **kids, size_t nkids)
             }
         }
     }
-    /* Sort a copy to find repeated keys in O(n log n), whatever the map's size. */
     if (np > 1) {
-        keyed *tmp = cx_calloc(b->alloc, np, sizeof *tmp);
-        if (!tmp)
+        bool few[SMALL_MAP] = {false};
+        bool *drop = np <= SMALL_MAP ? few : cx_calloc(b->alloc, np, sizeof *drop);
+        if (!drop)
             return CX_RC_NOMEM;
-        for (size_t i = 0; i < np; i++) {
-            tmp[i].pair = &pairs[i];
-            tmp[i].order = i;
-        }
-        qsort(tmp, np, sizeof *tmp, keyed_compare);
-        bool *drop = NULL;
         const cx_node *dup_key = NULL;
-        for (size_t i = 1; i < np; i++) {
-            if (key_compare(tmp[i - 1].pair->key, tmp[i].pair->key) != 0)
-                continue;
-            if (tmp[i].pair->value->flags & CX_NODE_SKIPPED ||
-                tmp[i - 1].pair->value->flags & CX_NODE_SKIPPED) {
-                /* A repeated top-level key nobody reads: never an error (it was not even
-                 * kept before the unknown-field warning); each repetition is warned about. */
-                continue;
-            }
-            if (tmp[i].order < nexplicit) {
-                /* Two explicit keys: an error. Report the one that comes first in the text. */
-                const cx_node *k = tmp[i].pair->key;
-                if (!dup_key || k->pos.line < dup_key->pos.line ||
-                    (k->pos.line == dup_key->pos.line && k->pos.col < dup_key->pos.col))
-                    dup_key = k;
-                continue;
-            }
-            if (!drop) {
-                drop = cx_calloc(b->alloc, np, sizeof *drop);
-                if (!drop) {
-                    cx_free(b->alloc, tmp);
-                    return CX_RC_NOMEM;
-                }
-            }
-            drop[tmp[i].order] = true;
-        }
-        if (dup_key) {
+        cx_rc rc = find_repeats(b, pairs, np, nexplicit, drop, &dup_key);
+        if (rc == CX_RC_OK && dup_key) {
             /* A long key is cut on a character boundary: the message stays UTF-8. */
             size_t cut = dup_key->len;
             if (cut > 120) {
@@ -758,16 +788,16 @@ static cx_rc finish_map(cx_builder *b, cx_node *n, cx_node **kids, size_t nkids)
             set_pending(b, "duplicate-key", dup_key->pos, "duplicate key \"%.*s\"%s", (int)cut,
                         dup_key->u.str, cut < dup_key->len ? "..." : "");
         }
-        if (drop) {
-            size_t w = 0;
-            for (size_t i = 0; i < np; i++) {
-                if (!drop[i])
-                    pairs[w++] = pairs[i];
-            }
-            np = w;
-            cx_free(b->alloc, drop);
+        size_t w = 0;
+        for (size_t i = 0; i < np; i++) {
+            if (!drop[i])
+                pairs[w++] = pairs[i];
         }
-        cx_free(b->alloc, tmp);
+        np = w;
+        if (drop != few)
+            cx_free(b->alloc, drop);
+        if (rc != CX_RC_OK)
+            return rc;
     }
     n->u.pairs = pairs;
     n->len = (uint32_t)np;

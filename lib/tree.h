@@ -131,6 +131,10 @@ bool cx_builder_failed(const cx_builder *b);
 bool cx_builder_manifest_seen(const cx_builder *b);
 /* Documents and List items begun so far (for the documents limit). */
 uint64_t cx_builder_document_count(const cx_builder *b);
+/* Starts the count at `n`: a builder for a piece of an input that begins after n
+ * documents and List items (load_parallel.c), so that the documents limit counts the
+ * whole input. */
+void cx_builder_set_document_count(cx_builder *b, uint64_t n);
 
 /* Lookups on built trees. */
 const cx_node *cx_node_get(const cx_node *map, const char *key);

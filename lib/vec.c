@@ -47,16 +47,3 @@ bool cx_vec_reserve(cx_vec *v, size_t extra)
     v->cap = cap;
     return true;
 }
-
-void *cx_vec_push(cx_vec *v, const void *elem)
-{
-    if (!cx_vec_reserve(v, 1))
-        return NULL;
-    void *slot = v->data + v->len * v->elsize;
-    if (elem)
-        memcpy(slot, elem, v->elsize);
-    else
-        memset(slot, 0, v->elsize);
-    v->len++;
-    return slot;
-}

@@ -5,6 +5,8 @@
 
 #include "alloc.h"
 
+#include <string.h>
+
 typedef struct cx_vec {
     const cx_alloc *alloc;
     unsigned char *data;
@@ -20,7 +22,18 @@ void cx_vec_release_with(cx_vec *v, const cx_alloc *alloc);
 /* Makes room for at least `extra` more elements; false on OOM or overflow. */
 bool cx_vec_reserve(cx_vec *v, size_t extra);
 /* Appends one element (copied from elem, or zeroed when elem is NULL); returns its address. */
-void *cx_vec_push(cx_vec *v, const void *elem);
+static inline void *cx_vec_push(cx_vec *v, const void *elem)
+{
+    if (v->len == v->cap && !cx_vec_reserve(v, 1))
+        return NULL;
+    void *slot = v->data + v->len * v->elsize;
+    if (elem)
+        memcpy(slot, elem, v->elsize);
+    else
+        memset(slot, 0, v->elsize);
+    v->len++;
+    return slot;
+}
 static inline void *cx_vec_at(const cx_vec *v, size_t i)
 {
     return v->data + i * v->elsize;

@@ -43,12 +43,14 @@
 
 /* Percent-encodes what would make ids ambiguous ('/', '%'), need DOT escaping ('"', '\'),
  * or hide on screen (what escape.h escapes), piece by piece while at most `limit` input
- * bytes are used. Returns the input bytes encoded. */
-static size_t encode_id(cx_strbuf *b, const char *s, size_t len, size_t limit)
+ * bytes are used, into b, or nowhere when b is NULL. Returns the input bytes encoded;
+ * *out gets the bytes the encoding takes (never fewer than the input bytes encoded). */
+static size_t encode_id(cx_strbuf *b, const char *s, size_t len, size_t limit, size_t *out)
 {
     static const char hex[] = "0123456789ABCDEF";
     cx_esc_piece p;
     size_t i = 0;
+    *out = 0;
     for (; i < len; i += p.consumed) {
         cx_esc_next(s, len, i, CX_ESC_GO, &p);
         if (i + p.consumed > limit) {
@@ -66,9 +68,13 @@ static size_t encode_id(cx_strbuf *b, const char *s, size_t len, size_t limit)
             unsigned char x = (unsigned char)s[i + k];
             if (p.escaped || x == '/' || x == '%' || x == '&') {
                 char esc[3] = {'%', hex[x >> 4], hex[x & 0xF]};
-                cx_strbuf_append(b, esc, 3);
+                if (b)
+                    cx_strbuf_append(b, esc, 3);
+                *out += 3;
             } else {
-                cx_strbuf_putc(b, (char)x);
+                if (b)
+                    cx_strbuf_putc(b, (char)x);
+                *out += 1;
             }
         }
     }
@@ -77,17 +83,19 @@ static size_t encode_id(cx_strbuf *b, const char *s, size_t len, size_t limit)
 
 /* One part of an id. A part longer than DOT_ID_PART_MAX once encoded keeps a prefix and
  * gets "%~" and a hash of the whole part: "%~" never appears in an encoded part, so a
- * shortened id cannot equal an unshortened one. */
+ * shortened id cannot equal an unshortened one. The length is measured before anything is
+ * written: what is written may already be on its way out (a streaming buffer). */
 static void put_id_part(cx_strbuf *b, const char *s)
 {
     const char *str = s ? s : "";
-    size_t len = strlen(str), start = b->len;
-    encode_id(b, str, len, len);
-    if (b->oom || b->len - start <= DOT_ID_PART_MAX)
+    size_t len = strlen(str), encoded = len; /* at least len: a longer input needs no count */
+    if (len <= DOT_ID_PART_MAX)
+        encode_id(NULL, str, len, len, &encoded);
+    if (encoded <= DOT_ID_PART_MAX) {
+        encode_id(b, str, len, len, &encoded);
         return;
-    b->len = start;
-    b->data[start] = '\0';
-    encode_id(b, str, len, DOT_ID_PART_MAX / 4); /* at most 3 bytes out per byte in */
+    }
+    encode_id(b, str, len, DOT_ID_PART_MAX / 4, &encoded); /* at most 3 bytes out per byte in */
     static const cx_hash_key fixed = {0x636f6e746f7572ull, 0x646f742d6964ull}; /* stable ids */
     cx_strbuf_printf(b, "%%~%016llx", (unsigned long long)cx_hash_bytes(fixed, str, len));
 }

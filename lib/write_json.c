@@ -7,15 +7,9 @@
 
 #include <string.h>
 
-typedef struct jw {
-    cx_strbuf *b;
-    int depth;
-    bool first; /* no member written yet in the current object/array */
-} jw;
-
 static const char spaces[] = "                                                                ";
 
-static void newline(jw *w)
+void cx_jw_newline(cx_jw *w)
 {
     cx_strbuf_putc(w->b, '\n');
     size_t n = (size_t)w->depth * 2;
@@ -27,254 +21,271 @@ static void newline(jw *w)
 }
 
 /* Starts a member or element: the comma, the newline and the indentation. */
-static void item(jw *w)
+void cx_jw_item(cx_jw *w)
 {
     if (!w->first)
         cx_strbuf_putc(w->b, ',');
     w->first = false;
-    newline(w);
+    cx_jw_newline(w);
 }
 
-static void key(jw *w, const char *k)
+void cx_jw_key(cx_jw *w, const char *k)
 {
-    item(w);
+    cx_jw_item(w);
     cx_strbuf_putc(w->b, '"');
     cx_strbuf_puts(w->b, k);
     cx_strbuf_append(w->b, "\": ", 3);
 }
 
-static void jopen(jw *w, char c)
+void cx_jw_open(cx_jw *w, char c)
 {
     cx_strbuf_putc(w->b, c);
     w->depth++;
     w->first = true;
 }
 
-static void jclose(jw *w, char c)
+void cx_jw_close(cx_jw *w, char c)
 {
     w->depth--;
     if (!w->first)
-        newline(w);
+        cx_jw_newline(w);
     cx_strbuf_putc(w->b, c);
     w->first = false;
 }
 
-static void str(jw *w, const char *s)
+void cx_jw_str(cx_jw *w, const char *s)
 {
     if (!s)
         s = "";
     cx_strbuf_json_string(w->b, s, strlen(s));
 }
 
-static void kv_str(jw *w, const char *k, const char *s)
+void cx_jw_kv_str(cx_jw *w, const char *k, const char *s)
 {
-    key(w, k);
-    str(w, s);
+    cx_jw_key(w, k);
+    cx_jw_str(w, s);
 }
 
-static void kv_int(jw *w, const char *k, int64_t v)
+void cx_jw_kv_int(cx_jw *w, const char *k, int64_t v)
 {
-    key(w, k);
+    cx_jw_key(w, k);
     cx_strbuf_put_i64(w->b, v);
 }
 
-static void kv_bool(jw *w, const char *k, bool v)
+void cx_jw_kv_bool(cx_jw *w, const char *k, bool v)
 {
-    key(w, k);
+    cx_jw_key(w, k);
     if (v)
         cx_strbuf_append(w->b, "true", 4);
     else
         cx_strbuf_append(w->b, "false", 5);
 }
 
-static void object_ref(jw *w, const char *k, contour_kind kind, const char *ns, const char *name)
+void cx_jw_object_ref(cx_jw *w, const char *k, contour_kind kind, const char *ns, const char *name)
 {
-    key(w, k);
-    jopen(w, '{');
-    kv_str(w, "kind", contour_kind_name(kind));
-    kv_str(w, "namespace", ns);
-    kv_str(w, "name", name);
-    jclose(w, '}');
+    cx_jw_key(w, k);
+    cx_jw_open(w, '{');
+    cx_jw_kv_str(w, "kind", contour_kind_name(kind));
+    cx_jw_kv_str(w, "namespace", ns);
+    cx_jw_kv_str(w, "name", name);
+    cx_jw_close(w, '}');
 }
 
-static void cluster(jw *w, const contour_cluster *c)
+static void cx_jw_cluster(cx_jw *w, const contour_cluster *c)
 {
-    item(w);
-    jopen(w, '{');
-    kv_str(w, "namespace", c->ns);
-    kv_str(w, "service", c->service);
-    kv_int(w, "port", c->port);
+    cx_jw_item(w);
+    cx_jw_open(w, '{');
+    cx_jw_kv_str(w, "namespace", c->ns);
+    cx_jw_kv_str(w, "service", c->service);
+    cx_jw_kv_int(w, "port", c->port);
     if (c->port_name)
-        kv_str(w, "port_name", c->port_name);
-    kv_int(w, "weight", c->weight);
+        cx_jw_kv_str(w, "port_name", c->port_name);
+    cx_jw_kv_int(w, "weight", c->weight);
     if (c->strategy)
-        kv_str(w, "strategy", c->strategy);
+        cx_jw_kv_str(w, "strategy", c->strategy);
     if (c->protocol)
-        kv_str(w, "protocol", c->protocol);
+        cx_jw_kv_str(w, "protocol", c->protocol);
     if (c->has_health_check) {
         const cx_health_check *h = &c->health_check;
-        key(w, "health_check");
-        jopen(w, '{');
-        kv_str(w, "path", h->path);
-        kv_str(w, "host", h->host);
-        kv_int(w, "interval_s", h->interval_s);
-        kv_int(w, "timeout_s", h->timeout_s);
-        kv_int(w, "unhealthy_threshold", h->unhealthy_threshold);
-        kv_int(w, "healthy_threshold", h->healthy_threshold);
-        jclose(w, '}');
+        cx_jw_key(w, "health_check");
+        cx_jw_open(w, '{');
+        cx_jw_kv_str(w, "path", h->path);
+        cx_jw_kv_str(w, "host", h->host);
+        cx_jw_kv_int(w, "interval_s", h->interval_s);
+        cx_jw_kv_int(w, "timeout_s", h->timeout_s);
+        cx_jw_kv_int(w, "unhealthy_threshold", h->unhealthy_threshold);
+        cx_jw_kv_int(w, "healthy_threshold", h->healthy_threshold);
+        cx_jw_close(w, '}');
     }
     if (c->max_connections)
-        kv_int(w, "max_connections", c->max_connections);
+        cx_jw_kv_int(w, "max_connections", c->max_connections);
     if (c->max_pending_requests)
-        kv_int(w, "max_pending_requests", c->max_pending_requests);
+        cx_jw_kv_int(w, "max_pending_requests", c->max_pending_requests);
     if (c->max_requests)
-        kv_int(w, "max_requests", c->max_requests);
+        cx_jw_kv_int(w, "max_requests", c->max_requests);
     if (c->max_retries)
-        kv_int(w, "max_retries", c->max_retries);
-    jclose(w, '}');
+        cx_jw_kv_int(w, "max_retries", c->max_retries);
+    cx_jw_close(w, '}');
 }
 
-static void clusters(jw *w, const contour_cluster *cs, uint32_t n)
+void cx_jw_clusters(cx_jw *w, const contour_cluster *cs, uint32_t n)
 {
-    key(w, "clusters");
-    jopen(w, '[');
+    cx_jw_key(w, "clusters");
+    cx_jw_open(w, '[');
     for (uint32_t i = 0; i < n; i++)
-        cluster(w, &cs[i]);
-    jclose(w, ']');
+        cx_jw_cluster(w, &cs[i]);
+    cx_jw_close(w, ']');
 }
 
-static void route(jw *w, const contour_route *r)
+void cx_jw_route(cx_jw *w, const contour_route *r)
 {
-    item(w);
-    jopen(w, '{');
-    kv_str(w, r->match == CONTOUR_MATCH_EXACT ? "exact" : "prefix", r->path);
-    kv_bool(w, "https_redirect", r->https_redirect);
-    kv_bool(w, "websocket", r->websocket);
+    cx_jw_item(w);
+    cx_jw_route_value(w, r);
+}
+
+void cx_jw_route_value(cx_jw *w, const contour_route *r)
+{
+    cx_jw_open(w, '{');
+    cx_jw_kv_str(w, r->match == CONTOUR_MATCH_EXACT ? "exact" : "prefix", r->path);
+    cx_jw_kv_bool(w, "https_redirect", r->https_redirect);
+    cx_jw_kv_bool(w, "websocket", r->websocket);
     if (r->prefix_rewrite)
-        kv_str(w, "prefix_rewrite", r->prefix_rewrite);
+        cx_jw_kv_str(w, "prefix_rewrite", r->prefix_rewrite);
     if (r->has_timeout)
-        kv_int(w, "timeout_ms", r->timeout_ms);
+        cx_jw_kv_int(w, "timeout_ms", r->timeout_ms);
     if (r->has_retry) {
-        key(w, "retry");
-        jopen(w, '{');
-        kv_str(w, "on", r->retry_on);
-        kv_int(w, "num_retries", r->num_retries);
+        cx_jw_key(w, "retry");
+        cx_jw_open(w, '{');
+        cx_jw_kv_str(w, "on", r->retry_on);
+        cx_jw_kv_int(w, "num_retries", r->num_retries);
         if (r->per_try_timeout_ms)
-            kv_int(w, "per_try_timeout_ms", r->per_try_timeout_ms);
-        jclose(w, '}');
+            cx_jw_kv_int(w, "per_try_timeout_ms", r->per_try_timeout_ms);
+        cx_jw_close(w, '}');
     }
-    object_ref(w, "source", r->source_kind, r->source_ns, r->source_name);
-    clusters(w, r->clusters, r->cluster_count);
-    jclose(w, '}');
+    cx_jw_object_ref(w, "source", r->source_kind, r->source_ns, r->source_name);
+    cx_jw_clusters(w, r->clusters, r->cluster_count);
+    cx_jw_close(w, '}');
 }
 
-static void vhost(jw *w, const cx_view *view, const contour_vhost *v)
+static void vhost(cx_jw *w, const cx_view *view, const contour_vhost *v)
 {
-    item(w);
-    jopen(w, '{');
-    kv_str(w, "fqdn", v->fqdn);
-    if (v->has_tls) {
-        key(w, "tls");
-        jopen(w, '{');
-        if (v->secret_name) {
-            key(w, "secret");
-            jopen(w, '{');
-            kv_str(w, "namespace", v->secret_ns);
-            kv_str(w, "name", v->secret_name);
-            jclose(w, '}');
-        }
-        kv_str(w, "min_protocol_version", v->min_version);
-        kv_bool(w, "passthrough", v->passthrough);
-        jclose(w, '}');
-    }
-    key(w, "routes");
-    jopen(w, '[');
+    cx_jw_item(w);
+    cx_jw_open(w, '{');
+    cx_jw_kv_str(w, "fqdn", v->fqdn);
+    if (v->has_tls)
+        cx_jw_tls(w, "tls", v);
+    cx_jw_key(w, "routes");
+    cx_jw_open(w, '[');
     for (uint32_t i = 0; i < v->route_count; i++)
         if (cx_view_route(view, v, &v->routes[i]))
-            route(w, &v->routes[i]);
-    jclose(w, ']');
+            cx_jw_route(w, &v->routes[i]);
+    cx_jw_close(w, ']');
     if (cx_view_tcpproxy(view, v)) {
-        key(w, "tcpproxy");
-        jopen(w, '{');
-        clusters(w, v->tcp_clusters, v->tcp_cluster_count);
-        jclose(w, '}');
+        cx_jw_key(w, "tcpproxy");
+        cx_jw_open(w, '{');
+        cx_jw_clusters(w, v->tcp_clusters, v->tcp_cluster_count);
+        cx_jw_close(w, '}');
     }
-    jclose(w, '}');
+    cx_jw_close(w, '}');
 }
 
-static void status(jw *w, const contour_status *s)
+void cx_jw_tls(cx_jw *w, const char *k, const contour_vhost *v)
 {
-    item(w);
-    jopen(w, '{');
-    kv_str(w, "kind", contour_kind_name(s->kind));
-    kv_str(w, "namespace", s->ns);
-    kv_str(w, "name", s->name);
-    kv_str(w, "status", contour_state_name(s->state));
-    kv_str(w, "description", s->description);
-    key(w, "vhosts");
-    jopen(w, '[');
+    cx_jw_key(w, k);
+    cx_jw_open(w, '{');
+    if (v->secret_name) {
+        cx_jw_key(w, "secret");
+        cx_jw_open(w, '{');
+        cx_jw_kv_str(w, "namespace", v->secret_ns);
+        cx_jw_kv_str(w, "name", v->secret_name);
+        cx_jw_close(w, '}');
+    }
+    cx_jw_kv_str(w, "min_protocol_version", v->min_version);
+    cx_jw_kv_bool(w, "passthrough", v->passthrough);
+    cx_jw_close(w, '}');
+}
+
+void cx_jw_status(cx_jw *w, const contour_status *s)
+{
+    cx_jw_item(w);
+    cx_jw_status_value(w, s);
+}
+
+void cx_jw_status_value(cx_jw *w, const contour_status *s)
+{
+    cx_jw_open(w, '{');
+    cx_jw_kv_str(w, "kind", contour_kind_name(s->kind));
+    cx_jw_kv_str(w, "namespace", s->ns);
+    cx_jw_kv_str(w, "name", s->name);
+    cx_jw_kv_str(w, "status", contour_state_name(s->state));
+    cx_jw_kv_str(w, "description", s->description);
+    cx_jw_key(w, "vhosts");
+    cx_jw_open(w, '[');
     for (uint32_t i = 0; i < s->vhost_count; i++) {
-        item(w);
-        str(w, s->vhosts[i]);
+        cx_jw_item(w);
+        cx_jw_str(w, s->vhosts[i]);
     }
-    jclose(w, ']');
-    jclose(w, '}');
+    cx_jw_close(w, ']');
+    cx_jw_close(w, '}');
 }
 
-static void diagnostic(jw *w, const contour_diagnostic *d)
+void cx_jw_diagnostic(cx_jw *w, const contour_diagnostic *d)
 {
-    item(w);
-    jopen(w, '{');
-    kv_str(w, "severity", contour_severity_name((contour_severity)d->severity));
-    kv_str(w, "code", d->code);
-    kv_str(w, "message", d->message);
-    kv_str(w, "file", d->file);
-    kv_int(w, "line", d->pos.line);
-    kv_int(w, "column", d->pos.col);
+    cx_jw_item(w);
+    cx_jw_open(w, '{');
+    cx_jw_kv_str(w, "severity", contour_severity_name((contour_severity)d->severity));
+    cx_jw_kv_str(w, "code", d->code);
+    cx_jw_kv_str(w, "message", d->message);
+    cx_jw_kv_str(w, "file", d->file);
+    cx_jw_kv_int(w, "line", d->pos.line);
+    cx_jw_kv_int(w, "column", d->pos.col);
     if (d->obj_kind != CONTOUR_KIND_NONE)
-        object_ref(w, "object", (contour_kind)d->obj_kind, d->obj_ns, d->obj_name);
+        cx_jw_object_ref(w, "object", (contour_kind)d->obj_kind, d->obj_ns, d->obj_name);
     if (d->field)
-        kv_str(w, "field", d->field);
-    jclose(w, '}');
+        cx_jw_kv_str(w, "field", d->field);
+    cx_jw_close(w, '}');
 }
 
 bool cx_write_json(cx_strbuf *out, const cx_view *view)
 {
     const contour_graph *g = view->g;
-    jw w = {out, 0, true};
-    jopen(&w, '{');
-    key(&w, "listeners");
-    jopen(&w, '[');
+    cx_jw w = {out, 0, true};
+    cx_jw_open(&w, '{');
+    cx_jw_key(&w, "listeners");
+    cx_jw_open(&w, '[');
     for (uint32_t i = 0; i < g->listener_count; i++) {
         const contour_listener *l = &g->listeners[i];
         if (!cx_view_listener(view, l))
             continue;
-        item(&w);
-        jopen(&w, '{');
-        kv_str(&w, "name", l->name);
-        kv_int(&w, "port", l->port);
-        key(&w, "virtualhosts");
-        jopen(&w, '[');
+        cx_jw_item(&w);
+        cx_jw_open(&w, '{');
+        cx_jw_kv_str(&w, "name", l->name);
+        cx_jw_kv_int(&w, "port", l->port);
+        cx_jw_key(&w, "virtualhosts");
+        cx_jw_open(&w, '[');
         for (uint32_t v = 0; v < l->vhost_count; v++)
             if (cx_view_vhost(view, contour_listener_vhost_at(l, v)))
                 vhost(&w, view, contour_listener_vhost_at(l, v));
-        jclose(&w, ']');
-        jclose(&w, '}');
+        cx_jw_close(&w, ']');
+        cx_jw_close(&w, '}');
     }
-    jclose(&w, ']');
-    key(&w, "statuses");
-    jopen(&w, '[');
-    for (uint32_t i = 0; i < cx_pt_count(&g->statuses); i++)
-        if (cx_view_status(view, cx_pt_at(&g->statuses, i)))
-            status(&w, cx_pt_at(&g->statuses, i));
-    jclose(&w, ']');
-    key(&w, "diagnostics");
-    jopen(&w, '[');
-    for (uint32_t i = 0; i < cx_pt_count(&g->diags); i++)
-        if (cx_view_diag(view, ((const contour_diagnostic *)cx_pt_at(&g->diags, i))))
-            diagnostic(&w, ((const contour_diagnostic *)cx_pt_at(&g->diags, i)));
-    jclose(&w, ']');
-    jclose(&w, '}');
+    cx_jw_close(&w, ']');
+    cx_jw_key(&w, "statuses");
+    cx_jw_open(&w, '[');
+    cx_pt_iter it;
+    cx_pt_iter_init(&it, &g->statuses, 0);
+    for (const contour_status *s; (s = cx_pt_iter_next(&it));)
+        if (cx_view_status(view, s))
+            cx_jw_status(&w, s);
+    cx_jw_close(&w, ']');
+    cx_jw_key(&w, "diagnostics");
+    cx_jw_open(&w, '[');
+    cx_pt_iter_init(&it, &g->diags, 0);
+    for (const contour_diagnostic *d; (d = cx_pt_iter_next(&it));)
+        if (cx_view_diag(view, d))
+            cx_jw_diagnostic(&w, d);
+    cx_jw_close(&w, ']');
+    cx_jw_close(&w, '}');
     cx_strbuf_putc(out, '\n');
     return !out->oom;
 }

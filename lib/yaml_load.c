@@ -18,6 +18,11 @@
  * rejects them inside quoted scalars and flow collections), so the split is exact. A
  * cursor (byte offset of a line start and its line number) only moves forward, so any
  * number of restarts costs linear time overall.
+ *
+ * The same reading serves a piece of the input (cx_yaml_piece, for a parallel load): it
+ * starts at a `---` line and ends where it meets a later piece's start in a state a
+ * parser started there also has (see cx_yaml_parse_piece in load.h); cx_yaml_split
+ * chooses the pieces.
  */
 #include "load.h"
 #include "utf8.h"
@@ -42,11 +47,12 @@ typedef struct source {
     size_t checked;   /* bytes before this offset are valid */
     size_t bad;       /* offset of the first byte YAML does not allow, or SIZE_MAX */
     const char *bad_code;
-    uint32_t bad_cp;     /* the code point at `bad` (control-character) */
-    size_t window_start; /* pos when libyaml last returned an event */
-    uint64_t window_max; /* bytes libyaml may read between two events */
-    bool hit_bad;        /* the read handler failed at `bad` */
-    bool hit_window;     /* the read handler failed because of window_max */
+    uint32_t bad_cp;      /* the code point at `bad` (control-character) */
+    size_t window_start;  /* pos when libyaml last returned an event */
+    uint64_t window_max;  /* bytes libyaml may read between two events */
+    uint64_t window_peak; /* most bytes libyaml read between two events, so far */
+    bool hit_bad;         /* the read handler failed at `bad` */
+    bool hit_window;      /* the read handler failed because of window_max */
 } source;
 
 /* A line start and its 0-based line number; moves forward only. */
@@ -63,6 +69,8 @@ typedef struct yaml_run {
     size_t chunk_off;    /* where the current parser started (a line start) */
     uint64_t chunk_line; /* its 0-based line number */
     uint64_t depth_cap;
+    cx_yaml_piece *piece; /* what is read: the whole input, or a piece of it */
+    size_t next_stop;     /* the first of piece->stops reading has not passed */
 } yaml_run;
 
 typedef enum outcome {
@@ -71,6 +79,7 @@ typedef enum outcome {
     OUT_RESTART, /* restart exactly at the error line (a bare document after `...`) */
     OUT_STOP,
     OUT_NOMEM,
+    OUT_PIECE, /* reading reached the start of a later piece (cx_yaml_piece) */
 } outcome;
 
 /* Where to go on after a parser stopped. */
@@ -94,12 +103,42 @@ static bool cp_allowed(uint32_t cp)
            cp >= 0x10000;
 }
 
+/* 0x80 in each byte of v (all below 0x80) that equals c, exactly: no carry crosses a byte. */
+static uint64_t bytes_equal(uint64_t v, unsigned char c)
+{
+    const uint64_t ones = 0x0101010101010101u;
+    return ~((v ^ (ones * c)) + ones * 0x7F) & ones * 0x80;
+}
+
+/* Whether eight bytes are ASCII YAML allows (ascii_allowed), all at once: most of an
+ * input is, and validating it byte by byte was a tenth of loading it. */
+static bool ascii8_allowed(uint64_t v)
+{
+    const uint64_t ones = 0x0101010101010101u, high = ones * 0x80;
+    if (v & high)
+        return false;
+    /* Bytes are now below 0x80, so these sums stay within their byte. */
+    if ((v + ones) & high)
+        return false;                             /* 0x7F */
+    uint64_t control = ~(v + ones * 0x60) & high; /* below 0x20 */
+    return !control ||
+           !(control & ~(bytes_equal(v, '\t') | bytes_equal(v, '\n') | bytes_equal(v, '\r')));
+}
+
 /* Validates from s->checked to at least `upto` (less when a bad byte comes first). */
 static void check_bytes(source *s, size_t upto)
 {
     const unsigned char *d = s->data;
     size_t i = s->checked;
     while (i < upto) {
+        if (upto - i >= 8) {
+            uint64_t v;
+            memcpy(&v, d + i, 8);
+            if (ascii8_allowed(v)) {
+                i += 8;
+                continue;
+            }
+        }
         unsigned char c = d[i];
         if (c < 0x80) {
             if (!ascii_allowed(c)) {
@@ -134,7 +173,10 @@ static int read_handler(void *data, unsigned char *buffer, size_t size, size_t *
 {
     source *s = data;
     *size_read = 0;
-    if (s->pos - s->window_start > s->window_max) {
+    size_t window = s->pos - s->window_start;
+    if (window > s->window_peak)
+        s->window_peak = window;
+    if (window > s->window_max) {
         s->hit_window = true;
         return 0;
     }
@@ -274,6 +316,35 @@ static bool find_boundary(yaml_run *r, uint64_t line, bool include)
             return true;
         first = false;
     }
+}
+
+/* ---- pieces (cx_yaml_piece) ---- */
+
+/* Whether a fresh parser starting at `off` starts a later piece: cx_yaml_parse() would
+ * start one there too, so that piece's own reading takes over. Stops passed are skipped. */
+static bool at_piece_start(yaml_run *r, size_t off)
+{
+    const cx_yaml_piece *p = r->piece;
+    while (r->next_stop < p->nstops && p->stops[r->next_stop] < off)
+        r->next_stop++;
+    return r->next_stop < p->nstops && p->stops[r->next_stop] == off;
+}
+
+/* Whether an event is the explicit document start of a later piece's `---` line. The
+ * parser then holds nothing of the documents before it, so what follows reads as it does
+ * with a parser started afresh at that line. (A directive would be held, but a document
+ * with directives starts at its first directive, not at its `---` line; and inputs with
+ * directives are not split at all.) */
+static bool at_piece_start_event(yaml_run *r, const yaml_event_t *ev)
+{
+    const cx_yaml_piece *p = r->piece;
+    if (r->next_stop >= p->nstops || ev->type != YAML_DOCUMENT_START_EVENT ||
+        ev->data.document_start.implicit || ev->start_mark.column != 0)
+        return false;
+    uint64_t line = r->chunk_line + (uint64_t)ev->start_mark.line;
+    while (r->next_stop < p->nstops && p->stop_lines[r->next_stop] < line)
+        r->next_stop++;
+    return r->next_stop < p->nstops && p->stop_lines[r->next_stop] == line;
 }
 
 /* ---- positions and messages ---- */
@@ -489,7 +560,12 @@ static outcome on_error(yaml_run *r, const yaml_parser_t *p, events *st, yaml_ma
         if (off > r->src.len)
             off = r->src.len;
         code = r->src.bad_code;
-        bad_byte_message(&r->src, cx_builder_manifest_seen(r->b), msg, sizeof msg);
+        /* A piece's reading does not know the documents before it: it assumes, and says
+         * when the message depended on the assumption. */
+        bool seen = cx_builder_manifest_seen(r->b);
+        if (!seen)
+            r->piece->manifest_used = true;
+        bad_byte_message(&r->src, seen || r->piece->manifest_before, msg, sizeof msg);
         pos = offset_pos(r, off);
     } else {
         code = "yaml-syntax";
@@ -536,6 +612,14 @@ static outcome parse_chunk(yaml_run *r, resume *next)
         r->src.window_start = r->src.pos;
         last_end = ev.end_mark;
         cx_rc rc = CX_RC_OK;
+        if (at_piece_start_event(r, &ev)) {
+            /* The document before ends here, as it does when this event is fed. */
+            yaml_event_delete(&ev);
+            if (st.end_held)
+                rc = cx_builder_end_document(r->b);
+            out = rc == CX_RC_NOMEM ? OUT_NOMEM : rc == CX_RC_STOP ? OUT_STOP : OUT_PIECE;
+            break;
+        }
         if (st.end_held) {
             st.end_held = false;
             rc = cx_builder_end_document(r->b);
@@ -581,15 +665,22 @@ static outcome parse_chunk(yaml_run *r, resume *next)
     return out;
 }
 
-cx_rc cx_yaml_parse(const cx_load_ctx *ctx, const char *data, size_t len)
+cx_rc cx_yaml_parse_piece(const cx_load_ctx *ctx, const char *data, size_t len,
+                          cx_yaml_piece *piece)
 {
     cx_builder *b = cx_builder_new(ctx->alloc, ctx->limits, ctx->file, ctx->sink, ctx->handler);
     if (!b)
         return CX_RC_NOMEM;
+    cx_builder_set_document_count(b, piece->docs_before);
     yaml_run r;
     memset(&r, 0, sizeof r);
     r.ctx = ctx;
     r.b = b;
+    r.piece = piece;
+    piece->stopped_at = piece->nstops;
+    piece->manifest_used = false;
+    piece->input_stopped = false;
+    piece->doubt = false;
     if (!data)
         data = ""; /* (NULL, 0): no arithmetic on a null pointer */
     r.src.data = (const unsigned char *)data;
@@ -603,13 +694,13 @@ cx_rc cx_yaml_parse(const cx_load_ctx *ctx, const char *data, size_t len)
 
     /* libyaml skips a byte-order mark only when it detects the encoding itself, which
      * would also let it read UTF-16; the encoding is forced and the BOM skipped here. */
-    size_t start = 0;
-    if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0)
+    size_t start = piece->start;
+    if (start == 0 && len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0)
         start = 3;
     r.chunk_off = start;
-    r.chunk_line = 0;
+    r.chunk_line = piece->start_line;
     r.cur.off = start;
-    r.cur.line = 0;
+    r.cur.line = piece->start_line;
     r.src.checked = start;
 
     cx_rc result = CX_RC_OK;
@@ -620,6 +711,18 @@ cx_rc cx_yaml_parse(const cx_load_ctx *ctx, const char *data, size_t len)
             result = CX_RC_NOMEM;
             break;
         }
+        if (out == OUT_PIECE) {
+            piece->stopped_at = r.next_stop;
+            break;
+        }
+        if (out == OUT_STOP)
+            piece->input_stopped = true;
+        if (out == OUT_RESYNC && piece->start > 0 && r.chunk_off == piece->start &&
+            next.first_col && next.line == piece->start_line) {
+            /* An error at the first column of the piece's own `---` line: a parser that
+             * began before that line would start again there, this one cannot. */
+            piece->doubt = true;
+        }
         if (out == OUT_RESTART) {
             if (!cursor_to_line(&r.src, &r.cur, next.line) || r.cur.off <= r.chunk_off)
                 break;
@@ -628,9 +731,143 @@ cx_rc cx_yaml_parse(const cx_load_ctx *ctx, const char *data, size_t len)
         }
         r.chunk_off = r.cur.off;
         r.chunk_line = r.cur.line;
+        if (at_piece_start(&r, r.chunk_off)) {
+            piece->stopped_at = r.next_stop;
+            break;
+        }
     }
+    piece->docs = cx_builder_document_count(b);
+    piece->manifest_seen = cx_builder_manifest_seen(b);
+    piece->window_peak = r.src.window_peak;
     cx_builder_free(b);
     return result;
+}
+
+cx_rc cx_yaml_parse(const cx_load_ctx *ctx, const char *data, size_t len)
+{
+    cx_yaml_piece whole;
+    memset(&whole, 0, sizeof whole);
+    return cx_yaml_parse_piece(ctx, data, len, &whole);
+}
+
+/* ---- splitting (cx_yaml_split) ---- */
+
+/* Whether a line starts with `%`: a directive (or, inside a document, an error). */
+static bool has_directive_line(const unsigned char *d, size_t len)
+{
+    size_t first = len >= 3 && memcmp(d, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+    const unsigned char *p = memchr(d, '%', len);
+    while (p) {
+        size_t i = (size_t)(p - d);
+        if (i == first)
+            return true;
+        /* Preceded by the last byte of a line break: CR, LF, NEL (C2 85), LS or PS
+         * (E2 80 A8/A9). */
+        unsigned char c = i ? d[i - 1] : 0;
+        if (c == '\n' || c == '\r' || (c == 0x85 && i >= 2 && d[i - 2] == 0xC2) ||
+            ((c == 0xA8 || c == 0xA9) && i >= 3 && d[i - 2] == 0x80 && d[i - 3] == 0xE2))
+            return true;
+        p = memchr(p + 1, '%', len - i - 1);
+    }
+    return false;
+}
+
+/* Line feeds in d[0..n), eight bytes at a time: the bulk of splitting a large input. */
+static uint64_t count_newlines(const unsigned char *d, size_t n)
+{
+    const uint64_t ones = 0x0101010101010101u, low7 = 0x7F7F7F7F7F7F7F7Fu;
+    const uint64_t lanes16 = 0x00FF00FF00FF00FFu;
+    uint64_t count = 0;
+    size_t i = 0;
+    while (n - i >= 8) {
+        /* Eight one-byte counters, at most 255 rounds before they are summed. */
+        size_t words = (n - i) / 8;
+        if (words > 255)
+            words = 255;
+        uint64_t acc = 0;
+        for (size_t w = 0; w < words; w++, i += 8) {
+            uint64_t v;
+            memcpy(&v, d + i, 8);
+            v ^= 0x0A * ones;
+            /* 0x80 in exactly the bytes that are zero: no carry crosses a byte. */
+            acc += ~(((v & low7) + low7) | v | low7) >> 7;
+        }
+        uint64_t pairs = (acc & lanes16) + ((acc >> 8) & lanes16); /* four 16-bit sums */
+        count += (pairs * 0x0001000100010001u) >> 48;
+    }
+    for (; i < n; i++)
+        count += d[i] == '\n';
+    return count;
+}
+
+/* Whether d[0..len) has a line break but LF: CR, NEL (C2 85), LS or PS (E2 80 A8/A9).
+ * Lead bytes are found with memchr (glibc's memmem took 6 instructions a byte). */
+static bool other_breaks(const unsigned char *d, size_t len)
+{
+    if (memchr(d, '\r', len))
+        return true;
+    for (const unsigned char *p = memchr(d, 0xC2, len); p;
+         p = memchr(p + 1, 0xC2, len - (size_t)(p + 1 - d))) {
+        if ((size_t)(p - d) + 1 < len && p[1] == 0x85)
+            return true;
+    }
+    for (const unsigned char *p = memchr(d, 0xE2, len); p;
+         p = memchr(p + 1, 0xE2, len - (size_t)(p + 1 - d))) {
+        if ((size_t)(p - d) + 2 < len && p[1] == 0x80 && (p[2] == 0xA8 || p[2] == 0xA9))
+            return true;
+    }
+    return false;
+}
+
+/* Line breaks in d[from..to) as libyaml counts them (CR LF is one). */
+static uint64_t count_breaks(const unsigned char *d, size_t len, size_t from, size_t to)
+{
+    uint64_t count = 0;
+    size_t next;
+    while (from < to && next_line(d, len, from, &next) && next <= to) {
+        count++;
+        from = next;
+    }
+    return count;
+}
+
+size_t cx_yaml_split(const char *data, size_t len, size_t want, size_t *starts, uint64_t *lines)
+{
+    const unsigned char *d = (const unsigned char *)data;
+    if (!data || want < 2 || len == 0 || has_directive_line(d, len))
+        return 0;
+    /* With no break but LF, lines are counted eight bytes at a time. */
+    bool lf_only = !other_breaks(d, len);
+    size_t n = 0, prev = 0;
+    uint64_t line = 0;
+    for (size_t i = 1; i < want; i++) {
+        /* len * i / want without overflow: i < want. */
+        size_t target = len / want * i + len % want * i / want;
+        size_t limit = len / want * (i + 1) + len % want * (i + 1) / want;
+        if (target <= prev)
+            target = prev + 1;
+        size_t off;
+        if (target >= len || !next_line(d, len, target - 1, &off))
+            break;
+        /* The first `---` line before the next piece's target. */
+        bool found = false;
+        while (off < limit && off < len) {
+            if (is_marker(d, len, off, '-')) {
+                found = true;
+                break;
+            }
+            if (!next_line(d, len, off, &off))
+                break;
+        }
+        if (!found)
+            continue;
+        line += lf_only ? count_newlines(d + prev, off - prev) : count_breaks(d, len, prev, off);
+        starts[n] = off;
+        lines[n] = line;
+        n++;
+        prev = off;
+    }
+    return n;
 }
 
 bool cx_looks_like_json(const char *data, size_t len)

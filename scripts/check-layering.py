@@ -35,15 +35,15 @@ import sys
 # list. Patterns are fnmatch patterns on the file name.
 LAYERS = [
     ("infrastructure", ["alloc.c", "arena.c", "vec.c", "hash.c", "map.c", "strbuf.c",
-                        "utf8.c", "escape.c", "diag.c", "ptree.c", "common.c", "config.c"]),
+                        "utf8.c", "escape.c", "diag.c", "ptree.c", "common.c", "config.c", "par.c"]),
     ("document trees", ["tree.c", "yaml_load.c", "json_load.c"]),
     ("model", ["model*.c", "object.c", "keys.c"]),
     ("conversion", ["scalar.c", "convert*.c"]),
-    ("snapshot and loading", ["snapshot*.c", "load*.c"]),
+    ("snapshot and loading", ["snapshot*.c", "load*.c", "stage.c"]),
     ("graph model", ["graph*.c"]),
     ("resolution", ["annotations.c", "resolve*.c"]),
-    ("writers", ["filter.c", "write_*.c", "buffer.c", "export*.c"]),
-    ("admission", ["policy.c", "admission*.c"]),
+    ("writers", ["filter.c", "write_*.c", "buffer.c", "export*.c", "diff*.c"]),
+    ("admission", ["whatif.c", "review.c", "policy.c", "admission*.c"]),
 ]
 
 DEFAULT_ALLOW = os.path.join(os.path.dirname(os.path.abspath(__file__)), "layering-allow.txt")

@@ -2,16 +2,18 @@
  *
  *   contourc check [options] [--format text|json|sarif|junit] PATH...
  *   contourc graph [options] [--format json|text|dot] PATH...
+ *   contourc diff [options] [--format text|json] OLD_PATH... -- NEW_PATH...
  *
- * Exit codes: 0 nothing fails the check; 1 (check only) something does (--fail-on decides
- * what); 2 bad usage, unreadable input, or a failure of the tool itself (out of memory,
- * cannot write the output).
+ * Exit codes: 0 nothing fails the check (diff: nothing changed); 1 (check) something does
+ * (--fail-on decides what), (diff) something changed; 2 bad usage, unreadable input, or a
+ * failure of the tool itself (out of memory, cannot write the output).
  *
  * Uses the public API only. Every path out of main() goes through one cleanup, so nothing
  * is held when the process ends. */
 #include "report.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,7 +26,7 @@ enum {
     EXIT_TROUBLE = 2, /* usage, I/O, out of memory */
 };
 
-typedef enum command { CMD_NONE, CMD_CHECK, CMD_GRAPH } command;
+typedef enum command { CMD_NONE, CMD_CHECK, CMD_GRAPH, CMD_DIFF } command;
 
 /* Every --format value; which command takes which is checked after parsing. */
 typedef enum format { FMT_DEFAULT, FMT_JSON, FMT_TEXT, FMT_DOT, FMT_SARIF, FMT_JUNIT } format;
@@ -36,6 +38,8 @@ typedef struct options {
     format format;
     const char **paths; /* borrowed from argv */
     size_t path_count;
+    size_t old_count; /* diff: paths[0, old_count) are the old cluster, the rest the new */
+    bool split;       /* diff: the "--" between them was seen */
     uint32_t http_port;
     uint32_t https_port;
     fail_level fail_on;
@@ -52,6 +56,7 @@ typedef struct options {
 static const char usage_text[] =
     "usage: contourc check [options] [--format text|json|sarif|junit] PATH...\n"
     "       contourc graph [options] [--format json|text|dot] PATH...\n"
+    "       contourc diff [options] [--format text|json] OLD_PATH... -- NEW_PATH...\n"
     "       contourc --help | --version\n";
 
 static const char help_text[] =
@@ -62,6 +67,7 @@ static const char help_text[] =
     "commands:\n"
     "  check   report diagnostics and every IngressRoute that is not valid\n"
     "  graph   print the route graph\n"
+    "  diff    print what changes in the route graph between two sets of manifests\n"
     "\n"
     "options:\n"
     "  --root-namespaces NS[,NS...]  namespaces where root IngressRoutes may live\n"
@@ -70,8 +76,11 @@ static const char help_text[] =
     "  --http-port N                 port of the insecure listener (default: 80)\n"
     "  --https-port N                port of the secure listener (default: 443)\n"
     "  --default-namespace NS        namespace of objects without one (default: default)\n"
+    "  --threads N                   threads to read large YAML files with (default 0:\n"
+    "                                the machine's CPUs; 1: one thread)\n"
     "  --format FORMAT               check: text (default), json, sarif or junit;\n"
-    "                                graph: json (default), text or dot\n"
+    "                                graph: json (default), text or dot;\n"
+    "                                diff: text (default) or json\n"
     "  -h, --help                    print this help and exit\n"
     "  --version                     print the version and exit\n"
     "\n"
@@ -93,8 +102,8 @@ static const char help_text[] =
     "PATH is a file, a directory (its *.yaml, *.yml and *.json files, recursively) or -\n"
     "for standard input. Options may also be written --name=value.\n"
     "\n"
-    "exit status: 0 nothing fails the check; 1 (check) something does; 2 bad usage or\n"
-    "unreadable input.\n";
+    "exit status: 0 nothing fails the check (diff: nothing changed); 1 (check) something\n"
+    "does, (diff) something changed; 2 bad usage or unreadable input.\n";
 
 /* Prints "contourc: <message>" and the short usage to stderr. Returns EXIT_TROUBLE. */
 static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -111,7 +120,8 @@ static int usage_error(const char *fmt, ...)
     return EXIT_TROUBLE;
 }
 
-static bool parse_port(const char *s, uint32_t *out)
+/* A decimal number in [min, 65535]. */
+static bool parse_number(const char *s, uint32_t min, uint32_t *out)
 {
     if (!*s || strlen(s) > 5)
         return false;
@@ -121,10 +131,15 @@ static bool parse_port(const char *s, uint32_t *out)
             return false;
         v = v * 10 + (uint32_t)(*p - '0');
     }
-    if (v < 1 || v > 65535)
+    if (v < min || v > 65535)
         return false;
     *out = v;
     return true;
+}
+
+static bool parse_port(const char *s, uint32_t *out)
+{
+    return parse_number(s, 1, out);
 }
 
 /* Adds each non-empty item of a comma-separated list. */
@@ -176,12 +191,14 @@ enum valued_option {
     OPT_COLOR,
     OPT_VHOST,
     OPT_NAMESPACE,
+    OPT_THREADS,
     OPT_COUNT
 };
 
 static const char *const valued[OPT_COUNT] = {
     "--root-namespaces", "--ingress-class", "--http-port", "--https-port", "--default-namespace",
-    "--format",          "--fail-on",       "--color",     "--vhost",      "--namespace"};
+    "--format",          "--fail-on",       "--color",     "--vhost",      "--namespace",
+    "--threads"};
 
 /* Applies one valued option. Returns -1 to go on, or an exit code. */
 static int apply_option(enum valued_option which, const char *value, options *opts,
@@ -243,6 +260,13 @@ static int apply_option(enum valued_option which, const char *value, options *op
             return usage_error("%s: '%s' is not a %s", valued[which], value,
                                which == OPT_VHOST ? "virtual host" : "namespace");
         break;
+    case OPT_THREADS: {
+        uint32_t n;
+        if (!parse_number(value, 0, &n))
+            return usage_error("--threads: '%s' is not a number of threads", value);
+        st = contour_config_set_threads(config, n);
+        break;
+    }
     case OPT_COUNT:
         break;
     }
@@ -284,8 +308,18 @@ static int check_args(options *opts, contour_config *config)
         return -1;
     if (opts->cmd == CMD_NONE)
         return usage_error("%s", "no command given");
-    if (opts->cmd == CMD_GRAPH && opts->check_only)
+    if ((opts->cmd == CMD_GRAPH || opts->cmd == CMD_DIFF) && opts->check_only)
         return usage_error("%s is an option of 'check'", opts->check_only);
+    if (opts->cmd == CMD_DIFF && opts->graph_only)
+        return usage_error("%s is an option of 'graph'", opts->graph_only);
+    if (opts->cmd == CMD_DIFF) {
+        if (opts->format != FMT_DEFAULT && opts->format != FMT_TEXT && opts->format != FMT_JSON)
+            return usage_error("%s", "diff --format: text or json");
+        if (!opts->split)
+            return usage_error("%s", "diff: '--' must separate the old PATHs from the new");
+        if (opts->old_count == 0 || opts->old_count == opts->path_count)
+            return usage_error("%s", "diff: give at least one old PATH and one new PATH");
+    }
     if (opts->cmd == CMD_CHECK && opts->graph_only)
         return usage_error("%s is an option of 'graph'", opts->graph_only);
     bool for_check = opts->format == FMT_DEFAULT || opts->format == FMT_TEXT ||
@@ -299,6 +333,10 @@ static int check_args(options *opts, contour_config *config)
         return usage_error("%s", "graph --format: json, text or dot");
     if (opts->path_count == 0)
         return usage_error("%s", "no PATH given");
+    if (opts->cmd == CMD_DIFF)
+        for (size_t i = 0; i < opts->path_count; i++)
+            if (strcmp(opts->paths[i], "-") == 0)
+                return usage_error("%s", "diff reads files, not standard input");
     size_t stdin_count = 0;
     for (size_t i = 0; i < opts->path_count; i++)
         stdin_count += strcmp(opts->paths[i], "-") == 0;
@@ -323,6 +361,8 @@ static int parse_args(int argc, char **argv, options *opts, contour_config *conf
                     opts->cmd = CMD_CHECK;
                 else if (strcmp(arg, "graph") == 0)
                     opts->cmd = CMD_GRAPH;
+                else if (strcmp(arg, "diff") == 0)
+                    opts->cmd = CMD_DIFF;
                 else
                     return usage_error("unknown command '%s'", arg);
                 continue;
@@ -331,6 +371,11 @@ static int parse_args(int argc, char **argv, options *opts, contour_config *conf
             continue;
         }
         if (strcmp(arg, "--") == 0) {
+            if (opts->cmd == CMD_DIFF && !opts->split) {
+                opts->split = true; /* diff: old PATHs before, new after; options go on */
+                opts->old_count = opts->path_count;
+                continue;
+            }
             options_done = true;
             continue;
         }
@@ -493,6 +538,41 @@ static int report(const options *opts, const check_unit *units, size_t count)
     return r.counts.failures ? EXIT_PROBLEMS : EXIT_VALID;
 }
 
+/* Where `graph` sends the rendering: standard output's file descriptor, written directly
+ * (the library hands over 64 KiB at a time, so stdio would only copy it once more). */
+typedef struct fd_sink {
+    int fd;
+    int error; /* errno of the write that failed, or 0 */
+} fd_sink;
+
+/* A contour_write_fn: writes all of the bytes, through short writes, interruptions and a
+ * non-blocking descriptor; returns nonzero (errno kept) when they cannot be written. A
+ * reader that went away (EPIPE) is such an error when SIGPIPE is ignored; by default the
+ * signal ends contourc first, quietly, as it does every other program in a pipeline. */
+static int write_fd(void *user_data, const char *bytes, size_t len)
+{
+    fd_sink *sink = user_data;
+    while (len > 0) {
+        ssize_t n = write(sink->fd, bytes, len);
+        if (n > 0) {
+            bytes += n;
+            len -= (size_t)n;
+            continue;
+        }
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+            struct pollfd p = {.fd = sink->fd, .events = POLLOUT};
+            if (poll(&p, 1, -1) >= 0 || errno == EINTR)
+                continue;
+        }
+        sink->error = n < 0 ? errno : EIO; /* write() returning 0 for len > 0: no progress */
+        return 1;
+    }
+    return 0;
+}
+
+/* Streams the graph to standard output; a write that fails stops it at once. */
 static int render(const contour_graph *graph, const options *opts)
 {
     static const contour_output_format outputs[] = {
@@ -501,18 +581,19 @@ static int render(const contour_graph *graph, const options *opts)
         [FMT_TEXT] = CONTOUR_OUTPUT_TEXT,
         [FMT_DOT] = CONTOUR_OUTPUT_DOT,
     };
-    contour_buffer *buf = NULL;
+    if (fflush(stdout) != 0) /* nothing should be waiting there; if it is, it goes first */
+        return EXIT_TROUBLE; /* reported by finish_output() */
+    fd_sink sink = {.fd = fileno(stdout), .error = 0};
     contour_result st =
-        contour_graph_render_filtered(&buf, graph, outputs[opts->format], opts->filter);
+        contour_graph_write(graph, outputs[opts->format], opts->filter, write_fd, &sink);
+    if (st == CONTOUR_ERR_IO) {
+        fprintf(stderr, "contourc: cannot write the output: %s\n", strerror(sink.error));
+        return EXIT_TROUBLE;
+    }
     if (st != CONTOUR_OK) {
         fprintf(stderr, "contourc: cannot render the graph: %s\n", contour_result_str(st));
         return EXIT_TROUBLE;
     }
-    size_t n = contour_buffer_size(buf);
-    size_t written = fwrite(contour_buffer_data(buf), 1, n, stdout);
-    contour_buffer_free(buf);
-    if (written != n)
-        return EXIT_TROUBLE; /* reported when stdout is closed */
     return EXIT_VALID;
 }
 
@@ -824,6 +905,74 @@ done:
     return code;
 }
 
+/* ---- contourc diff ---- */
+
+/* Loads and resolves one side of a diff. Returns an exit code, or -1 on success. */
+static int diff_side(const options *opts, const contour_config *config, const char *const *paths,
+                     size_t count, contour_snapshot **s, contour_graph **g)
+{
+    input none = {0};
+    if (contour_snapshot_new(s, config) != CONTOUR_OK) {
+        fputs("contourc: out of memory\n", stderr);
+        return EXIT_TROUBLE;
+    }
+    contour_result st = load_paths(*s, paths, count, &none, config);
+    if (st == CONTOUR_OK)
+        st = contour_resolve(g, *s, config);
+    else if (st == CONTOUR_ERR_IO) {
+        /* No diff of partial input: say what could not be read. */
+        check_report r = {.fail_on = FAIL_ON_INVALID};
+        for (size_t i = 0; i < contour_snapshot_diagnostic_count(*s); i++) {
+            const contour_diagnostic *d = contour_snapshot_diagnostic_at(*s, i);
+            if (contour_diagnostic_severity(d) == CONTOUR_SEVERITY_ERROR &&
+                strcmp(contour_diagnostic_code(d), "io-error") == 0)
+                print_diagnostic(stderr, &r, d);
+        }
+        return EXIT_TROUBLE;
+    }
+    (void)opts;
+    if (st != CONTOUR_OK) {
+        fprintf(stderr, "contourc: cannot resolve: %s\n", contour_result_str(st));
+        return EXIT_TROUBLE;
+    }
+    return -1;
+}
+
+static int cmd_diff(const options *opts, const contour_config *config)
+{
+    contour_snapshot *sa = NULL, *sb = NULL;
+    contour_graph *ga = NULL, *gb = NULL;
+    contour_diff *d = NULL;
+    int code = diff_side(opts, config, opts->paths, opts->old_count, &sa, &ga);
+    if (code < 0)
+        code = diff_side(opts, config, opts->paths + opts->old_count,
+                         opts->path_count - opts->old_count, &sb, &gb);
+    if (code < 0) {
+        contour_result st = contour_diff_graphs(&d, ga, gb);
+        if (st == CONTOUR_OK && fflush(stdout) == 0) {
+            fd_sink sink = {.fd = fileno(stdout), .error = 0};
+            st = contour_diff_write(
+                d, opts->format == FMT_JSON ? CONTOUR_OUTPUT_JSON : CONTOUR_OUTPUT_TEXT, write_fd,
+                &sink);
+            if (st == CONTOUR_ERR_IO)
+                fprintf(stderr, "contourc: cannot write the output: %s\n", strerror(sink.error));
+            else if (st != CONTOUR_OK)
+                fprintf(stderr, "contourc: cannot compare: %s\n", contour_result_str(st));
+        } else if (st != CONTOUR_OK) {
+            fprintf(stderr, "contourc: cannot compare: %s\n", contour_result_str(st));
+        }
+        code = st != CONTOUR_OK           ? EXIT_TROUBLE
+               : contour_diff_is_empty(d) ? EXIT_VALID
+                                          : EXIT_PROBLEMS;
+    }
+    contour_diff_free(d);
+    contour_graph_free(ga);
+    contour_graph_free(gb);
+    contour_snapshot_free(sa);
+    contour_snapshot_free(sb);
+    return code;
+}
+
 int main(int argc, char **argv)
 {
     if (argc > 1 && strcmp(argv[1], "admit") == 0)
@@ -845,6 +994,7 @@ int main(int argc, char **argv)
         fputs("contourc: out of memory\n", stderr);
         goto done;
     }
+    contour_config_set_threads(config, 0); /* the machine's CPUs, unless --threads says */
     code = parse_args(argc, argv, &opts, config);
     if (code >= 0)
         goto done;
@@ -860,6 +1010,10 @@ int main(int argc, char **argv)
         goto done;
     }
 
+    if (opts.cmd == CMD_DIFF) {
+        code = finish_output(cmd_diff(&opts, config));
+        goto done;
+    }
     code = EXIT_TROUBLE;
     contour_result loaded = load_units(&opts, config, &in, &units, &unit_count);
     if (loaded != CONTOUR_OK && loaded != CONTOUR_ERR_IO)

@@ -79,10 +79,8 @@ static size_t object_cases(tcase *cases, const check_report *r, const check_unit
                          .name = contour_object_name(o)};
             if (k == CONTOUR_KIND_INGRESSROUTE) {
                 const char *ns = t->ns ? t->ns : "", *name = t->name ? t->name : "";
-                ((t->status =
-                      contour_graph_find_status(unit->graph, ns, strlen(ns), name, strlen(name)))
-                     ? CONTOUR_OK
-                     : CONTOUR_ERR_NOT_FOUND);
+                t->status =
+                    contour_graph_find_status(unit->graph, ns, strlen(ns), name, strlen(name));
                 t->fails = t->status && status_fails(r, t->status);
             }
         }

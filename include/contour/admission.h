@@ -12,15 +12,12 @@
  * Thread-safety: reviews only read the snapshot, graph and policy, so any number of
  * threads may review against the same ones at once (while no thread changes the
  * snapshot). Verdicts and parsed requests are independent of the handles they came from.
- *
- * This build declares the policy and the AdmissionReview calls; the what-if engine
- * (contour_whatif(), contour_review() and the verdict) is not part of it yet, and
- * contour_admission_request_answer() then fails for the kinds it would review (see there).
  */
 #ifndef CONTOUR_ADMISSION_H
 #define CONTOUR_ADMISSION_H
 
 #include "common.h"
+#include "diff.h"
 #include "graph.h"
 #include "snapshot.h"
 
@@ -105,6 +102,79 @@ CONTOUR_API contour_policy_action contour_policy_action_of(const contour_policy 
 CONTOUR_API contour_result contour_policy_set_max_listed(contour_policy *policy, uint32_t max);
 
 /* ------------------------------------------------------------------------------------------ */
+/* What-if                                                                                    */
+/* ------------------------------------------------------------------------------------------ */
+
+/**
+ * The graph `snapshot` would resolve to with one change applied, without changing the
+ * snapshot. CREATE and UPDATE take the new object as bytes (YAML or JSON, exactly one
+ * modelled object); DELETE takes the object being deleted (only its kind, namespace and
+ * name are read). The result shares everything the change cannot affect with `base`, and
+ * is byte for byte what contour_resolve() would give on the changed snapshot.
+ *
+ * @param base a graph resolved from `snapshot` at its current version.
+ * @param name source name for diagnostics about the new object (e.g. "<admission>").
+ * @param out receives the graph, owned by the caller.
+ * @return CONTOUR_OK; CONTOUR_ERR_INVALID (a NULL argument, base not resolved from the
+ *         snapshot's current version, or data that is not exactly one modelled object —
+ *         then *out is NULL); CONTOUR_ERR_LIMIT; CONTOUR_ERR_NOMEM.
+ */
+CONTOUR_API contour_result contour_whatif(contour_graph **out, const contour_snapshot *snapshot,
+                                          const contour_graph *base, contour_operation operation,
+                                          const char *name, size_t name_len, const char *data,
+                                          size_t len, contour_format format);
+
+/* ------------------------------------------------------------------------------------------ */
+/* Verdicts                                                                                   */
+/* ------------------------------------------------------------------------------------------ */
+
+/** The outcome of reviewing one change. Opaque; owned by the caller. */
+typedef struct contour_verdict contour_verdict;
+
+/**
+ * Reviews one change (see contour_whatif() for the arguments) under a policy.
+ * Kinds the library does not model are allowed without looking further.
+ * @param policy NULL for the defaults.
+ * @return CONTOUR_OK (whatever the verdict), or the errors of contour_whatif().
+ */
+CONTOUR_API contour_result contour_review(contour_verdict **out, const contour_snapshot *snapshot,
+                                          const contour_graph *base, const contour_policy *policy,
+                                          contour_operation operation, const char *name,
+                                          size_t name_len, const char *data, size_t len,
+                                          contour_format format);
+
+/** Releases a verdict. Accepts NULL. */
+CONTOUR_API void contour_verdict_free(contour_verdict *verdict);
+
+/** Whether the change is allowed. */
+CONTOUR_API bool contour_verdict_allowed(const contour_verdict *verdict);
+
+/**
+ * Why the change is denied — one paragraph naming the objects and virtual hosts affected
+ * (the first few, then "and N more") — or "" when it is allowed. Borrowed.
+ */
+CONTOUR_API const char *contour_verdict_message(const contour_verdict *verdict);
+
+/** Number of warnings (for an allowed or a denied change). */
+CONTOUR_API size_t contour_verdict_warning_count(const contour_verdict *verdict);
+
+/** The index-th warning, one line each. Borrowed. */
+CONTOUR_API const char *contour_verdict_warning_at(const contour_verdict *verdict, size_t index);
+
+/** Number of findings of a kind (whatever the policy does about them). */
+CONTOUR_API size_t contour_verdict_finding_count(const contour_verdict *verdict,
+                                                 contour_finding finding);
+
+/**
+ * The changed object's own status if the change were applied (IngressRoutes only), or
+ * NULL. Borrowed from the verdict.
+ */
+CONTOUR_API const contour_status *contour_verdict_status(const contour_verdict *verdict);
+
+/** What the change would do to the graph: the diff from the base graph. Borrowed. */
+CONTOUR_API const contour_diff *contour_verdict_diff(const contour_verdict *verdict);
+
+/* ------------------------------------------------------------------------------------------ */
 /* AdmissionReview (admission.k8s.io/v1)                                                      */
 /* ------------------------------------------------------------------------------------------ */
 
@@ -186,8 +256,7 @@ CONTOUR_API void contour_admission_request_free(contour_admission_request *reque
  * @param policy NULL for the defaults.
  * @return CONTOUR_OK; CONTOUR_ERR_INVALID or CONTOUR_ERR_LIMIT when the review could not be
  *         made (a NULL argument; `base` not resolved from `snapshot`; an object the review
- *         cannot read; in a build without the what-if engine, every request it would
- *         review: "what-if review is not available in this build"); CONTOUR_ERR_NOMEM
+ *         cannot read; CONTOUR_LIMIT_ROUTES leaving a virtual host out); CONTOUR_ERR_NOMEM
  *         (*out NULL).
  */
 CONTOUR_API contour_result contour_admission_request_answer(

@@ -117,7 +117,11 @@ CONTOUR_API const char *contour_severity_name(contour_severity severity);
 /* Input formats and limits                                                                   */
 /* ------------------------------------------------------------------------------------------ */
 
-/** Format of an input. AUTO picks JSON when the first non-blank byte is '{' or '['. */
+/**
+ * Format of an input. AUTO: a file is JSON when its name ends in .json, YAML when it ends
+ * in .yaml or .yml; a buffer (or a file of another name) is JSON when its first
+ * non-blank byte is '{' or '[', else YAML.
+ */
 typedef enum contour_format {
     CONTOUR_FORMAT_AUTO = 0,
     CONTOUR_FORMAT_YAML = 1,

@@ -141,6 +141,32 @@ CONTOUR_API contour_result contour_config_set_follow_links(contour_config *confi
 /** Whether loading follows links out of a directory (false for a NULL config). */
 CONTOUR_API bool contour_config_follow_links(const contour_config *config);
 
+/**
+ * How many threads one call may use (default 1: everything happens on the calling thread).
+ * 0 means the machine's online CPUs, counted when this is called; values above 64 are
+ * taken as 64. A loading setting: a snapshot takes it from its config when it is created.
+ *
+ * With more than one thread, contour_snapshot_load_buffer() and contour_snapshot_load_path()
+ * read a large YAML input (several MiB of `---`-separated documents) in pieces on several
+ * threads, which the call starts and joins before it returns. The result is the one a
+ * single thread gives — the same objects, diagnostics (positions included) and order,
+ * the same limits and error recovery; when that cannot be shown for an input (YAML
+ * directives, a scalar near the scalar limit, ...), the input is read on one thread.
+ * Loading then calls the snapshot's allocator from several threads at once (see
+ * contour_config_set_allocator()). The handle rules do not change: a load still needs
+ * exclusive access to its snapshot.
+ *
+ * Resolution uses it too: contour_resolve() and contour_resolve_update() with the config
+ * they are given (or, for NULL, the snapshot's) compute the objects' results, the virtual
+ * hosts and the statuses in blocks on that many threads, started and joined inside the
+ * call. The graph is byte for byte the one one thread makes.
+ * @return CONTOUR_OK or CONTOUR_ERR_INVALID (NULL config).
+ */
+CONTOUR_API contour_result contour_config_set_threads(contour_config *config, uint32_t threads);
+
+/** The number of threads a call may use (1 .. 64), or 0 for a NULL config. */
+CONTOUR_API uint32_t contour_config_threads(const contour_config *config);
+
 /** An allocation function of a custom allocator: returns NULL on failure. */
 typedef void *(*contour_malloc_fn)(size_t size, void *user_data);
 /** A reallocation function of a custom allocator: like realloc(), NULL on failure. */
@@ -153,8 +179,10 @@ typedef void (*contour_free_fn)(void *ptr, void *user_data);
  * every graph and buffer made from that snapshot — through the given functions. All three
  * must be given, or all three NULL to go back to the C library. Memory must be suitably
  * aligned for any type, as malloc's is. The functions are called from every thread that
- * loads, resolves, renders or frees those handles, so they must be thread-safe if the
- * handles are used from several threads; user_data must outlive them all. When an
+ * loads, resolves, renders or frees those handles, and from the threads a load starts
+ * itself when the config allows more than one (contour_config_set_threads()), so they
+ * must be thread-safe if the handles are used from several threads or the config allows
+ * several threads; user_data must outlive them all. When an
  * allocation fails, the public call returns CONTOUR_ERR_NOMEM and leaves its handles as
  * they were; nothing leaks. (libyaml keeps its small parser buffers on the C library heap.)
  * @return CONTOUR_OK or CONTOUR_ERR_INVALID.

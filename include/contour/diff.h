@@ -122,6 +122,17 @@ CONTOUR_API const contour_diagnostic *contour_diff_resolved_diagnostic_at(const 
 CONTOUR_API contour_result contour_diff_render(contour_buffer **out, const contour_diff *diff,
                                                contour_output_format format);
 
+/**
+ * Writes a diff through a callback, as contour_graph_write() writes a graph: the bytes of
+ * contour_diff_render(), in calls of at most 64 KiB, without building them in memory.
+ * @return CONTOUR_OK; CONTOUR_ERR_IO (the callback returned nonzero; it is not called
+ *         again); CONTOUR_ERR_INVALID (NULL diff or callback, CONTOUR_OUTPUT_DOT);
+ *         CONTOUR_ERR_NOMEM (before any call).
+ */
+CONTOUR_API contour_result contour_diff_write(const contour_diff *diff,
+                                              contour_output_format format,
+                                              contour_write_fn write_fn, void *user_data);
+
 #ifdef __cplusplus
 }
 #endif

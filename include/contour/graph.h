@@ -50,7 +50,9 @@ typedef struct contour_status contour_status;
  * Resolves a snapshot. Reads snapshot and config only. The graph allocates with the
  * snapshot's allocator.
  * @param config resolution settings that override the snapshot's (root namespaces, ingress
- *        class, ports; see config.h), or NULL to resolve with the snapshot's own config.
+ *        class, ports, CONTOUR_LIMIT_ROUTES, threads; see config.h), or NULL to resolve
+ *        with the snapshot's own config. The allocator and the loading limits stay the
+ *        snapshot's whatever config says.
  * @param out receives the graph, owned by the caller.
  * @return CONTOUR_OK, CONTOUR_ERR_INVALID (out or snapshot NULL) or CONTOUR_ERR_NOMEM.
  */
@@ -269,6 +271,99 @@ CONTOUR_API size_t contour_graph_diagnostic_count_by_severity(const contour_grap
                                                               contour_severity severity);
 
 /* ------------------------------------------------------------------------------------------ */
+/* References (reverse lookups)                                                               */
+/* ------------------------------------------------------------------------------------------ */
+
+/**
+ * One reference an object makes to another, as written (whether or not the target exists):
+ * a route's delegate or Service, a tcpproxy's, a TLS secret, an Ingress backend or TLS
+ * secret, a TLSCertificateDelegation's secret. Borrowed from a reference list.
+ */
+typedef struct contour_reference contour_reference;
+/** A list of references. Opaque; owned by the caller. */
+typedef struct contour_reference_list contour_reference_list;
+
+/** What a reference is. */
+typedef enum contour_reference_type {
+    CONTOUR_REFERENCE_DELEGATE = 0,     /**< IngressRoute routes[].delegate -> IngressRoute */
+    CONTOUR_REFERENCE_SERVICE = 1,      /**< IngressRoute routes[].services[] -> Service */
+    CONTOUR_REFERENCE_TCP_DELEGATE = 2, /**< IngressRoute tcpproxy.delegate -> IngressRoute */
+    CONTOUR_REFERENCE_TCP_SERVICE = 3,  /**< IngressRoute tcpproxy.services[] -> Service */
+    CONTOUR_REFERENCE_TLS_SECRET = 4,   /**< IngressRoute virtualhost.tls.secretName -> Secret */
+    CONTOUR_REFERENCE_BACKEND = 5,      /**< Ingress backend (rule path or default) -> Service */
+    CONTOUR_REFERENCE_INGRESS_TLS = 6,  /**< Ingress tls[].secretName -> Secret */
+    CONTOUR_REFERENCE_DELEGATION = 7,   /**< TLSCertificateDelegation delegations[] -> Secret */
+} contour_reference_type;
+
+/** Number of reference types: valid types are 0 .. contour_reference_type_count()-1. */
+CONTOUR_API size_t contour_reference_type_count(void);
+/** "delegate", "service", "tcp-delegate", "tcp-service", "tls-secret", "backend",
+ * "ingress-tls", "delegation"; "" for unknown values. Static string. */
+CONTOUR_API const char *contour_reference_type_name(contour_reference_type type);
+
+/**
+ * Every reference to the object (kind, namespace, name) from the objects of the graph —
+ * who delegates to an IngressRoute and through which routes, which routes, tcpproxies and
+ * Ingress backends use a Service, which roots and Ingresses use a Secret, which
+ * TLSCertificateDelegations name it — ordered by the referring object (kind, namespace,
+ * name), then type, then position. The target need not exist. Objects ignored for their
+ * ingress class refer to nothing. O(log n + references).
+ * @param out receives the list, owned by the caller (contour_reference_list_free()); it
+ *        keeps the graph's records alive and stays valid after contour_graph_free().
+ * @return CONTOUR_OK (possibly an empty list), CONTOUR_ERR_INVALID (NULL out or graph, an
+ *         unknown kind, NULL ns or name with a non-zero length) or CONTOUR_ERR_NOMEM.
+ */
+CONTOUR_API contour_result contour_graph_references_to(contour_reference_list **out,
+                                                       const contour_graph *graph,
+                                                       contour_kind kind, const char *ns,
+                                                       size_t ns_len, const char *name,
+                                                       size_t name_len);
+/**
+ * Every reference the object (kind, namespace, name) makes, in the order of its fields
+ * (routes in order, their delegate then Services; tcpproxy; TLS) — e.g. which Secrets a
+ * TLSCertificateDelegation covers. Empty for an object the graph does not have, a Service
+ * or a Secret. Same rules as contour_graph_references_to().
+ */
+CONTOUR_API contour_result contour_graph_references_from(contour_reference_list **out,
+                                                         const contour_graph *graph,
+                                                         contour_kind kind, const char *ns,
+                                                         size_t ns_len, const char *name,
+                                                         size_t name_len);
+/** Number of references in a list (0 for NULL). */
+CONTOUR_API size_t contour_reference_list_count(const contour_reference_list *list);
+/** The index-th reference, or NULL when out of range. Borrowed from the list. */
+CONTOUR_API const contour_reference *contour_reference_list_at(const contour_reference_list *list,
+                                                               size_t index);
+/** Releases a list. Accepts NULL. */
+CONTOUR_API void contour_reference_list_free(contour_reference_list *list);
+
+/** The reference's type. */
+CONTOUR_API contour_reference_type contour_reference_type_of(const contour_reference *ref);
+/** The referring object's kind, namespace and name. */
+CONTOUR_API contour_kind contour_reference_from_kind(const contour_reference *ref);
+CONTOUR_API const char *contour_reference_from_namespace(const contour_reference *ref);
+CONTOUR_API const char *contour_reference_from_name(const contour_reference *ref);
+/** The target's kind, namespace and name. */
+CONTOUR_API contour_kind contour_reference_to_kind(const contour_reference *ref);
+CONTOUR_API const char *contour_reference_to_namespace(const contour_reference *ref);
+CONTOUR_API const char *contour_reference_to_name(const contour_reference *ref);
+/** Whether nothing of the target's name exists (or it is ignored for its ingress class). */
+CONTOUR_API bool contour_reference_target_missing(const contour_reference *ref);
+/**
+ * Where the reference is written: the route index (DELEGATE, SERVICE), the Ingress path
+ * index within its rule (BACKEND), the spec.tls index (INGRESS_TLS), the delegation index
+ * (DELEGATION); 0 otherwise.
+ */
+CONTOUR_API uint32_t contour_reference_index(const contour_reference *ref);
+/** The Service's index within its route or tcpproxy (SERVICE, TCP_SERVICE); 0 otherwise. */
+CONTOUR_API uint32_t contour_reference_service_index(const contour_reference *ref);
+/** The Ingress rule index of a BACKEND reference, -1 for the default backend and for
+ * references of other types. */
+CONTOUR_API int32_t contour_reference_rule(const contour_reference *ref);
+/** The route's match (DELEGATE, SERVICE) or the Ingress path (BACKEND), else NULL. */
+CONTOUR_API const char *contour_reference_path(const contour_reference *ref);
+
+/* ------------------------------------------------------------------------------------------ */
 /* Rendering                                                                                  */
 /* ------------------------------------------------------------------------------------------ */
 
@@ -341,6 +436,44 @@ CONTOUR_API contour_result contour_graph_render_filtered(contour_buffer **out,
                                                          const contour_graph *graph,
                                                          contour_output_format format,
                                                          const contour_graph_filter *filter);
+
+/**
+ * Where contour_graph_write() sends a rendering: called with the next `len` bytes (1 to
+ * 65,536; not NUL-terminated; borrowed only for the call — copy what you keep). Returns 0
+ * to go on, anything else to stop: the call that made it then returns CONTOUR_ERR_IO and
+ * does not call it again. `user_data` is what was given to contour_graph_write().
+ */
+typedef int (*contour_write_fn)(void *user_data, const char *bytes, size_t len);
+
+/**
+ * Renders the part of a graph a filter selects (NULL: all of it) through a callback, for
+ * output too large to hold twice: a file, a socket or a pipe (1.1). The bytes are exactly
+ * those contour_graph_render_filtered() would return, in order, in calls of 1 to 65,536
+ * bytes (64 KiB); the memory used does not grow with the size of the output: one 64 KiB
+ * buffer, plus what a filter with virtual hosts and the DOT form need for their lists of
+ * objects and nodes (a few words per object shown), all from the graph's allocator. The
+ * callback runs on the calling thread, before this call returns.
+ *
+ * Every allocation is made before the first call of write_fn, so CONTOUR_ERR_NOMEM means it
+ * was never called. On CONTOUR_ERR_IO (write_fn stopped) it has received a prefix of the
+ * output and is not called again; why it stopped is for it to keep, in user_data.
+ *
+ * Thread-safety: reads graph and filter only. Any number of threads may write (and render)
+ * the same graph, with the same filter, at once; each call has its own buffer. write_fn
+ * may call any function that reads graph or filter (even contour_graph_write() again) and
+ * must not free graph, nor change or free filter, before this call returns. It must return
+ * to the library: leaving it by longjmp() or an exception leaks the buffer.
+ * @param filter what to show, or NULL for everything (borrowed for the call).
+ * @param write_fn receives the bytes; required.
+ * @param user_data passed to write_fn as it is; may be NULL.
+ * @return CONTOUR_OK (everything was delivered), CONTOUR_ERR_INVALID (graph or write_fn
+ *         NULL, or an unknown format; write_fn not called), CONTOUR_ERR_NOMEM (write_fn not
+ *         called) or CONTOUR_ERR_IO (write_fn returned nonzero).
+ */
+CONTOUR_API contour_result contour_graph_write(const contour_graph *graph,
+                                               contour_output_format format,
+                                               const contour_graph_filter *filter,
+                                               contour_write_fn write_fn, void *user_data);
 
 /** The bytes (NUL-terminated for convenience; the NUL is not counted by contour_buffer_size()). */
 CONTOUR_API const char *contour_buffer_data(const contour_buffer *buffer);

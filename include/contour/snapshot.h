@@ -58,7 +58,9 @@ CONTOUR_API void contour_snapshot_free(contour_snapshot *snapshot);
  * symbolic links to directories are not followed). `-` is not special here.
  *
  * @param path NUL-terminated file system path; it becomes the source name of diagnostics.
- * @param format CONTOUR_FORMAT_AUTO to detect each file's format, or a forced format.
+ * @param format CONTOUR_FORMAT_AUTO to take each file's format from its name (.json: JSON;
+ *        .yaml, .yml: YAML, even when a document starts with '{'; any other name: by
+ *        content, as for a buffer), or a forced format.
  * @return CONTOUR_OK when every file was read (bad documents are diagnostics, not failures);
  *         CONTOUR_ERR_IO when a file or directory could not be read — an error diagnostic
  *         with code "io-error" says which, and the files that could be read are loaded;
@@ -104,10 +106,9 @@ CONTOUR_API contour_result contour_snapshot_remove(contour_snapshot *snapshot, c
  *
  * @return as contour_snapshot_load_buffer(); on CONTOUR_ERR_NOMEM the snapshot is unchanged.
  */
-CONTOUR_API contour_result contour_snapshot_set_source(contour_snapshot *snapshot,
-                                                       const char *name, size_t name_len,
-                                                       const char *data, size_t len,
-                                                       contour_format format);
+CONTOUR_API contour_result contour_snapshot_set_source(contour_snapshot *snapshot, const char *name,
+                                                       size_t name_len, const char *data,
+                                                       size_t len, contour_format format);
 
 /**
  * Removes a source: every object loaded under the source name `name` and the diagnostics

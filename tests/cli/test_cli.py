@@ -161,6 +161,10 @@ def test_usage_errors():
         ["check", "--https-port=", fx("valid")],
         ["check", "--http-port", "8080", "--https-port", "8080", fx("valid")],
         ["check", "--default-namespace", "", fx("valid")],
+        ["check", "--threads", "x", fx("valid")],
+        ["check", "--threads", "-1", fx("valid")],
+        ["check", "--threads=", fx("valid")],
+        ["check", "--threads", "70000", fx("valid")],
         ["check", "-", "-"],
     ]
     for args in cases:
@@ -395,6 +399,37 @@ def test_option_default_namespace():
     g = graph_json("--default-namespace", "team", fx("valid"), fx("no-namespace.yaml"))
     expect(status_of(g, "team", "homeless") is not None, "--default-namespace team")
     expect(status_of(g, "default", "root") is not None, "explicit namespaces kept")
+
+
+def test_option_threads():
+    # A stream over the 4 MiB at which loading splits YAML across threads, with an error
+    # and a warning in every few documents: every thread count reports the same. (Under
+    # the wrapper, test_parallel_load covers threaded loads: five such runs take minutes.)
+    if WRAPPER:
+        raise Skip("large inputs; tests/unit/test_parallel_load.c runs under valgrind")
+    docs = []
+    for i in range(40000):
+        docs.append("apiVersion: v1\nkind: Service\nmetadata:\n  name: s%d\n  namespace: t%d\n"
+                    "spec:\n  ports:\n  - name: http\n    port: %d\n" % (i, i % 50, 80 + i % 9))
+        if i % 997 == 0:
+            docs.append("a: [1,\n")
+        if i % 1499 == 0:
+            docs.append("apiVersion: contour.heptio.com/v1beta1\nkind: IngressRoute\n"
+                        "metadata: {name: r%d, namespace: t1}\nspec: {typo: 1}\n" % i)
+    text = "---\n".join(docs)
+    with tempfile.TemporaryDirectory() as d:
+        path = os.path.join(d, "big.yaml")
+        with open(path, "w") as f:
+            f.write(text)
+        outs = {}
+        for t in ["1", "2", "3", None]:
+            args = ["check", "--format", "json", path] + (["--threads", t] if t else [])
+            r = run(*args)
+            expect_code(r, 1)
+            outs[t] = r.out
+        expect(len(text) > 4 << 20, "the stream is split")
+        for t in ["2", "3", None]:
+            expect(outs[t] == outs["1"], "--threads %s reports what one thread does" % t)
 
 
 def test_options_after_paths_and_double_dash():
@@ -930,6 +965,103 @@ def test_graph_filters():
     expect(t == "listeners: none\nstatuses: none\ndiagnostics: none\n", "empty", t)
     # Without filters, the same bytes as before.
     expect(graph_out("json", f) == run("graph", f).out, "unfiltered")
+
+
+def many_roots(count):
+    return "".join(
+        "---\napiVersion: contour.heptio.com/v1beta1\nkind: IngressRoute\nmetadata:\n"
+        "  name: root-%d\n  namespace: team-%d\nspec:\n  virtualhost: {fqdn: host-%d.example.com}\n"
+        "  routes: [{match: /, services: [{name: web-%d, port: 80}]}]\n" % (i, i % 5, i, i)
+        for i in range(count))
+
+
+def test_graph_streams_and_stops_on_write_errors():
+    """graph writes its output as it renders it (contour_graph_write), several 64 KiB
+    pieces here; a reader that goes away or a full disk ends it at once, cleanly."""
+    doc = many_roots(600)
+    whole = run("graph", "-", stdin=doc)
+    expect_code(whole, 0)
+    expect(len(whole.out) > 4 * 65536, "the output is several chunks long")
+    json.loads(whole.out)
+    # The same bytes through a pipe read in small pieces as into a file.
+    with tempfile.TemporaryFile() as f:
+        p = subprocess.run(WRAPPER + [CONTOURC, "graph", "-"], input=doc.encode(), stdout=f,
+                           stderr=subprocess.PIPE, timeout=600 if WRAPPER else 120)
+        expect(p.returncode == 0 and p.stderr == b"", "graph into a file")
+        f.seek(0)
+        expect(f.read().decode() == whole.out, "the same bytes into a file")
+
+    def closed_early(preexec=None):
+        p = subprocess.Popen(WRAPPER + [CONTOURC, "graph", "-"], stdin=subprocess.PIPE,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             preexec_fn=preexec)
+        p.stdin.write(doc.encode())
+        p.stdin.close()
+        first = p.stdout.read(100)
+        p.stdout.close()  # the reader goes away (as `| head` does)
+        err = p.stderr.read()
+        p.stderr.close()
+        return p.wait(timeout=600 if WRAPPER else 120), first, err
+
+    # By default SIGPIPE ends contourc, quietly, like any program in a pipeline.
+    code, first, err = closed_early()
+    if WRAPPER and code == -13:
+        # A process killed by a signal never frees its memory; memcheck reports the live
+        # blocks as "possibly lost" on its own lines (==pid==). Those are valgrind's, not ours.
+        err = b"".join(l for l in err.splitlines(True) if not re.match(rb"==\d+==", l))
+    expect(first.startswith(b"{\n") and code == -13 and err == b"",
+           "closed pipe: exit %r, stderr %r" % (code, err))
+    # With SIGPIPE ignored: EPIPE, one line, exit 2, no more writes.
+    import signal
+    code, first, err = closed_early(lambda: signal.signal(signal.SIGPIPE, signal.SIG_IGN))
+    expect(code == 2 and err == b"contourc: cannot write the output: Broken pipe\n",
+           "closed pipe, SIGPIPE ignored: exit %r, stderr %r" % (code, err))
+    # A full disk.
+    if os.path.exists("/dev/full"):
+        with open("/dev/full", "wb") as full:
+            p = subprocess.run(WRAPPER + [CONTOURC, "graph", "--format", "dot", "-"],
+                               input=doc.encode(), stdout=full, stderr=subprocess.PIPE,
+                               timeout=600 if WRAPPER else 120)
+        expect(p.returncode == 2
+               and p.stderr == b"contourc: cannot write the output: No space left on device\n",
+               "/dev/full: exit %r, stderr %r" % (p.returncode, p.stderr))
+    # A closed standard output.
+    p = subprocess.run(WRAPPER + [CONTOURC, "graph", "--format", "text", "-"],
+                       input=doc.encode(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                       timeout=600 if WRAPPER else 120,
+                       preexec_fn=lambda: os.close(1))
+    expect(p.returncode == 2
+           and p.stderr == b"contourc: cannot write the output: Bad file descriptor\n",
+           "closed stdout: exit %r, stderr %r" % (p.returncode, p.stderr))
+
+
+def test_graph_output_is_not_held_in_memory():
+    """400 roots delegating to one IngressRoute of 400 routes: 80 kB of YAML, 160,000 routes,
+    about 50 MB of JSON. Streamed, contourc's peak RSS is the graph's (about 20 MB); the
+    whole text in one buffer would make it more than the output itself."""
+    if WRAPPER or sanitized():
+        raise Skip("RSS measures the wrapper or the sanitizer here, not contourc")
+    routes = "".join("    - match: /r%d\n      services: [{name: web, port: 80}]\n" % j
+                     for j in range(400))
+    doc = ("apiVersion: contour.heptio.com/v1beta1\nkind: IngressRoute\n"
+           "metadata: {name: shared, namespace: default}\nspec:\n  routes:\n" + routes)
+    doc += "".join(
+        "---\napiVersion: contour.heptio.com/v1beta1\nkind: IngressRoute\n"
+        "metadata: {name: root-%d, namespace: default}\n"
+        "spec:\n  virtualhost: {fqdn: h%d.example.com}\n"
+        "  routes: [{match: /, delegate: {name: shared}}]\n" % (i, i) for i in range(400))
+    with tempfile.NamedTemporaryFile(suffix=".yaml") as src, tempfile.TemporaryFile() as out:
+        src.write(doc.encode())
+        src.flush()
+        p = subprocess.Popen([CONTOURC, "graph", src.name], stdout=out, stderr=subprocess.PIPE)
+        err = p.stderr.read()
+        _, status, usage = os.wait4(p.pid, 0)
+        p.returncode = os.waitstatus_to_exitcode(status)
+        size = out.seek(0, os.SEEK_END)
+    expect(p.returncode == 0 and err == b"", "graph: exit %r, %r" % (p.returncode, err))
+    peak = usage.ru_maxrss * 1024  # KiB on Linux
+    expect(size > 40e6, "the output is large: %d bytes" % size)
+    expect(peak < size * 0.7, "peak RSS %d bytes for %d bytes of output" % (peak, size))
 
 
 def test_docs_example_picture():

@@ -508,20 +508,47 @@ static void test_is_null(void **state)
     assert_false(cx_node_is_null(&n));
 }
 
+/* The first-character shortcut of cx_plain_resolve and cx_ref_resolve gives what trying
+ * every type gives: all strings of up to two printable characters, and random longer ones
+ * made of characters that start or make up typed scalars. */
+static void test_resolve_shortcut(void **state)
+{
+    (void)state;
+    char s[16];
+    for (int a = 0x20; a < 0x7F; a++) {
+        for (int b = 0x1F; b < 0x7F; b++) {
+            s[0] = (char)a;
+            s[1] = (char)b;
+            size_t len = b == 0x1F ? 1 : 2;
+            assert_int_equal(cx_plain_resolve(s, len), cx_plain_resolve_each(s, len));
+            assert_int_equal(cx_ref_resolve(s, len), cx_ref_resolve_each(s, len));
+        }
+    }
+    static const char alphabet[] = "0123456789+-._:eExXoObBnNaAlLuUyYsStTrRfFiI~<= Zz";
+    uint32_t seed = 99;
+    for (int r = 0; r < 200000; r++) {
+        seed = seed * 1103515245u + 12345u;
+        size_t len = 3 + (seed >> 16) % 10;
+        for (size_t i = 0; i < len; i++) {
+            seed = seed * 1103515245u + 12345u;
+            s[i] = alphabet[(seed >> 16) % (sizeof alphabet - 1)];
+        }
+        assert_int_equal(cx_plain_resolve(s, len), cx_plain_resolve_each(s, len));
+        assert_int_equal(cx_ref_resolve(s, len), cx_ref_resolve_each(s, len));
+    }
+    assert_int_equal(cx_plain_resolve("", 0), CX_PLAIN_NULL);
+    assert_int_equal(cx_ref_resolve("", 0), CX_REF_NULL);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_yaml_null),
-        cmocka_unit_test(test_yaml_bool),
-        cmocka_unit_test(test_yaml_int),
-        cmocka_unit_test(test_yaml_float),
-        cmocka_unit_test(test_plain_resolve),
-        cmocka_unit_test(test_read_string),
-        cmocka_unit_test(test_read_int),
-        cmocka_unit_test(test_read_bool),
-        cmocka_unit_test(test_read_int_or_string),
-        cmocka_unit_test(test_describe),
-        cmocka_unit_test(test_is_null),
+        cmocka_unit_test(test_yaml_null),   cmocka_unit_test(test_resolve_shortcut),
+        cmocka_unit_test(test_yaml_bool),   cmocka_unit_test(test_yaml_int),
+        cmocka_unit_test(test_yaml_float),  cmocka_unit_test(test_plain_resolve),
+        cmocka_unit_test(test_read_string), cmocka_unit_test(test_read_int),
+        cmocka_unit_test(test_read_bool),   cmocka_unit_test(test_read_int_or_string),
+        cmocka_unit_test(test_describe),    cmocka_unit_test(test_is_null),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

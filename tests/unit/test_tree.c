@@ -58,6 +58,72 @@ static void test_duplicate_keys_big_map(void **state)
     free(text);
 }
 
+/* Renders `text` (one document) as the recorder logs it. */
+static char *render_yaml(const char *text)
+{
+    rec r;
+    rec_init(&r);
+    rec_yaml(&r, text);
+    char *out = strdup(r.log.s);
+    rec_free(&r);
+    return out;
+}
+
+/* Removes the "zN:N" pairs the padded maps add, with a comma next to each. */
+static void strip_padding(char *s)
+{
+    for (int z = 19; z >= 0; z--) {
+        char pat[32];
+        snprintf(pat, sizeof pat, ",z%d:%d", z, z);
+        char *p = strstr(s, pat);
+        if (!p) {
+            snprintf(pat, sizeof pat, "z%d:%d,", z, z);
+            p = strstr(s, pat);
+        }
+        assert_non_null(p);
+        size_t n = strlen(pat);
+        memmove(p, p + n, strlen(p + n) + 1);
+    }
+}
+
+/* Maps of a few keys are checked for repeats pair by pair, larger ones by sorting: both
+ * find the same repeats and drop the same merged keys, on random maps with repeats and
+ * merge keys, read once as they are and once padded past the small-map size. */
+static void test_repeats_small_and_large_maps(void **state)
+{
+    (void)state;
+    uint32_t seed = 12345;
+    for (int round = 0; round < 400; round++) {
+        char map[512], padded[1024];
+        size_t n = 0;
+        int pairs = 1 + (int)((seed = seed * 1103515245u + 12345u) >> 16) % 12;
+        for (int i = 0; i < pairs; i++) {
+            seed = seed * 1103515245u + 12345u;
+            unsigned r = seed >> 16;
+            if (r % 7 == 0)
+                n += (size_t)snprintf(map + n, sizeof map - n, "%s<<: {%c: m%d, e: m}",
+                                      i ? ", " : "", 'a' + (int)(r / 7 % 5), i);
+            else if (r % 11 == 0)
+                n += (size_t)snprintf(map + n, sizeof map - n, "%s<<: [{b: l%d}, {c: l, a: l}]",
+                                      i ? ", " : "", i);
+            else
+                n += (size_t)snprintf(map + n, sizeof map - n, "%s%c: %d", i ? ", " : "",
+                                      'a' + (int)(r % 5), i);
+        }
+        size_t pn = (size_t)snprintf(padded, sizeof padded, "spec: {%s", map);
+        for (int z = 0; z < 20; z++)
+            pn += (size_t)snprintf(padded + pn, sizeof padded - pn, ", z%d: %d", z, z);
+        snprintf(padded + pn, sizeof padded - pn, "}\n");
+        char plain[600];
+        snprintf(plain, sizeof plain, "spec: {%s}\n", map);
+        char *a = render_yaml(plain), *b = render_yaml(padded);
+        strip_padding(b);
+        assert_string_equal(a, b);
+        free(a);
+        free(b);
+    }
+}
+
 static void test_complex_keys(void **state)
 {
     (void)state;
@@ -409,6 +475,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_duplicate_keys),
         cmocka_unit_test(test_duplicate_keys_big_map),
+        cmocka_unit_test(test_repeats_small_and_large_maps),
         cmocka_unit_test(test_complex_keys),
         cmocka_unit_test(test_bad_aliases),
         cmocka_unit_test(test_alias_limit),

@@ -231,26 +231,67 @@ static void source_name(char *buf, size_t size, int kind, int ns, int i)
     snprintf(buf, size, "%s/ns%d/%d", kinds[kind], ns, i);
 }
 
-/* Applies one random change: a new version of some object, or its deletion. */
-static void change(contour_snapshot *s, rng *r, text *t)
+/* The documents each source holds now (NULL: none), to name an object in a what-if delete. */
+typedef struct docs {
+    char *doc[5][NS][IRS];
+} docs;
+
+static void docs_free(docs *d)
+{
+    for (int k = 0; k < 5; k++)
+        for (int n = 0; n < NS; n++)
+            for (int i = 0; i < IRS; i++)
+                free(d->doc[k][n][i]);
+}
+
+/* One random change: a new version of some object (its text in t), or its deletion. */
+typedef struct plan {
+    int kind, ns, i;
+    bool del;
+    char name[64];
+} plan;
+
+static void choose(rng *r, text *t, plan *p)
 {
     int kind = (int)rnd(r, 100);
-    kind = kind < 55 ? 0 : kind < 70 ? 1 : kind < 78 ? 2 : kind < 83 ? 3 : 4;
-    int ns = (int)rnd(r, NS), i = (int)rnd(r, (uint32_t)counts[kind]);
-    char name[64];
-    source_name(name, sizeof name, kind, ns, i);
-    if (chance(r, 15)) {
-        contour_result rc = contour_snapshot_remove_source(s, name, strlen(name));
+    p->kind = kind < 55 ? 0 : kind < 70 ? 1 : kind < 78 ? 2 : kind < 83 ? 3 : 4;
+    p->ns = (int)rnd(r, NS);
+    p->i = (int)rnd(r, (uint32_t)counts[p->kind]);
+    source_name(p->name, sizeof p->name, p->kind, p->ns, p->i);
+    p->del = chance(r, 15);
+    if (!p->del)
+        document(t, r, p->kind, p->ns, p->i);
+}
+
+static void apply(contour_snapshot *s, const plan *p, const text *t, docs *d)
+{
+    char **slot = d ? &d->doc[p->kind][p->ns][p->i] : NULL;
+    if (slot) {
+        free(*slot);
+        *slot = p->del ? NULL : strndup(t->p, t->len);
+    }
+    if (p->del) {
+        contour_result rc = contour_snapshot_remove_source(s, p->name, strlen(p->name));
         assert_true(rc == CONTOUR_OK || rc == CONTOUR_ERR_NOT_FOUND);
         return;
     }
-    document(t, r, kind, ns, i);
     assert_int_equal(
-        contour_snapshot_set_source(s, name, strlen(name), t->p, t->len, CONTOUR_FORMAT_YAML),
+        contour_snapshot_set_source(s, p->name, strlen(p->name), t->p, t->len, CONTOUR_FORMAT_YAML),
         CONTOUR_OK);
 }
 
+static void change(contour_snapshot *s, rng *r, text *t)
+{
+    plan p;
+    choose(r, t, &p);
+    apply(s, &p, t, NULL);
+}
+
 /* ---- comparing graphs ---- */
+
+static const char *nz(const char *s);
+static long count_lines(const char *s);
+static long refs_lines;
 
 static char *render(const contour_graph *g, contour_output_format f)
 {
@@ -276,6 +317,49 @@ static void dump_pair(const char *a, const char *b)
     }
 }
 
+/* Every reference to and from every name the generator uses, as text. */
+static char *describe_refs(const contour_graph *g)
+{
+    static const contour_kind kinds[5] = {
+        CONTOUR_KIND_INGRESSROUTE, CONTOUR_KIND_SERVICE, CONTOUR_KIND_SECRET,
+        CONTOUR_KIND_TLSCERTIFICATEDELEGATION, CONTOUR_KIND_INGRESS};
+    static const char *const prefixes[5] = {"ir", "svc", "sec", "tcd", "ing"};
+    text t = {0};
+    put(&t, "%s", "");
+    for (int k = 0; k < 5; k++) {
+        for (int ns = 0; ns < NS; ns++) {
+            for (int i = 0; i < counts[k]; i++) {
+                char nsb[8], nb[16];
+                snprintf(nsb, sizeof nsb, "ns%d", ns);
+                snprintf(nb, sizeof nb, "%s%d", prefixes[k], i);
+                for (int dir = 0; dir < 2; dir++) {
+                    contour_reference_list *l = NULL;
+                    contour_result rc =
+                        dir ? contour_graph_references_from(&l, g, kinds[k], nsb, strlen(nsb), nb,
+                                                            strlen(nb))
+                            : contour_graph_references_to(&l, g, kinds[k], nsb, strlen(nsb), nb,
+                                                          strlen(nb));
+                    assert_int_equal(rc, CONTOUR_OK);
+                    for (size_t j = 0; j < contour_reference_list_count(l); j++) {
+                        const contour_reference *x = contour_reference_list_at(l, j);
+                        put(&t, "%s %s/%s %s: %s %s/%s -> %d/%s/%s missing%d %u.%u r%d %s\n",
+                            dir ? "from" : "to", nsb, nb,
+                            contour_reference_type_name(contour_reference_type_of(x)),
+                            contour_kind_name(contour_reference_from_kind(x)),
+                            contour_reference_from_namespace(x), contour_reference_from_name(x),
+                            contour_reference_to_kind(x), contour_reference_to_namespace(x),
+                            contour_reference_to_name(x), contour_reference_target_missing(x),
+                            contour_reference_index(x), contour_reference_service_index(x),
+                            contour_reference_rule(x), nz(contour_reference_path(x)));
+                    }
+                    contour_reference_list_free(l);
+                }
+            }
+        }
+    }
+    return t.p;
+}
+
 static void assert_same_graph(const contour_graph *inc, const contour_graph *full, long step)
 {
     static const contour_output_format formats[3] = {CONTOUR_OUTPUT_JSON, CONTOUR_OUTPUT_TEXT,
@@ -293,12 +377,21 @@ static void assert_same_graph(const contour_graph *inc, const contour_graph *ful
     }
     assert_int_equal(contour_graph_diagnostic_count(inc), contour_graph_diagnostic_count(full));
     assert_int_equal(contour_graph_status_count(inc), contour_graph_status_count(full));
+    char *a = describe_refs(inc), *b = describe_refs(full);
+    if (strcmp(a, b) != 0) {
+        dump_pair(a, b);
+        fail_msg("step %ld: the references differ from a full resolution's (update-*.out)", step);
+    }
+    refs_lines += count_lines(a);
+    free(a);
+    free(b);
 }
 
 /* ---- a reference diff, the slow way: two graphs walked through the public API ---- */
 
 static const char *nz(const char *s)
 {
+    /* (declared above) */
     return s ? s : "(null)";
 }
 
@@ -611,7 +704,7 @@ static char *library_diff(const contour_graph *a, const contour_graph *b)
     return t.p;
 }
 
-static long diffs_checked, diff_lines;
+static long diffs_checked, diff_lines, whatifs;
 
 static long count_lines(const char *s)
 {
@@ -625,6 +718,8 @@ static void run_random(uint64_t seed, long steps)
 {
     rng r = {seed};
     text t = {0};
+    docs d;
+    memset(&d, 0, sizeof d);
     contour_snapshot *s;
     assert_int_equal(contour_snapshot_new(&s, NULL), CONTOUR_OK);
     /* A populated start: every object once. */
@@ -637,6 +732,7 @@ static void run_random(uint64_t seed, long steps)
                 assert_int_equal(contour_snapshot_set_source(s, name, strlen(name), t.p, t.len,
                                                              CONTOUR_FORMAT_YAML),
                                  CONTOUR_OK);
+                d.doc[kind][ns][i] = strndup(t.p, t.len);
             }
         }
     }
@@ -647,8 +743,25 @@ static void run_random(uint64_t seed, long steps)
     assert_int_equal(contour_resolve(&prev_full, s, NULL), CONTOUR_OK);
     for (long step = 0; step < steps; step++) {
         uint32_t n = chance(&r, 80) ? 1 : 1 + rnd(&r, 6);
-        for (uint32_t k = 0; k < n; k++)
-            change(s, &r, &t);
+        contour_graph *whatif = NULL;
+        for (uint32_t k = 0; k < n; k++) {
+            plan p;
+            choose(&r, &t, &p);
+            /* A single change is first asked about: the what-if graph must be the graph the
+             * snapshot resolves to once the change is made. */
+            const char *cur = d.doc[p.kind][p.ns][p.i], *doc = p.del ? cur : t.p;
+            /* A what-if is about objects: a source's syntax errors stay where they are,
+             * while replacing the source removes them. Skip sources that have some. */
+            bool broken = cur && strncmp(cur, "kind: [", 7) == 0;
+            if (n == 1 && doc && !broken) {
+                contour_result rc = contour_whatif(
+                    &whatif, s, g, p.del ? CONTOUR_OPERATION_DELETE : CONTOUR_OPERATION_UPDATE,
+                    p.name, strlen(p.name), doc, p.del ? strlen(doc) : t.len, CONTOUR_FORMAT_YAML);
+                assert_true(rc == CONTOUR_OK || rc == CONTOUR_ERR_INVALID);
+                whatifs += rc == CONTOUR_OK;
+            }
+            apply(s, &p, &t, &d);
+        }
         /* Usually from the latest graph; sometimes from one several versions old. */
         const contour_graph *from = g;
         uint32_t back = rnd(&r, KEEP);
@@ -658,6 +771,9 @@ static void run_random(uint64_t seed, long steps)
         assert_int_equal(contour_resolve_update(&next, s, from, NULL), CONTOUR_OK);
         assert_int_equal(contour_resolve(&full, s, NULL), CONTOUR_OK);
         assert_same_graph(next, full, step);
+        if (whatif)
+            assert_same_graph(whatif, full, step);
+        contour_graph_free(whatif);
         /* The diff of the updated graphs (sharing most of their trees) against the slow
          * diff of two graphs resolved from scratch. */
         if (from == g) {
@@ -683,6 +799,7 @@ static void run_random(uint64_t seed, long steps)
     contour_graph_free(g);
     contour_graph_free(prev_full);
     contour_snapshot_free(s);
+    docs_free(&d);
     free(t.p);
 }
 
@@ -692,8 +809,12 @@ static void test_random_changes(void **state)
     long steps = tu_under_valgrind() ? 150 : 1500;
     for (uint64_t seed = 1; seed <= 4; seed++)
         run_random(seed * 0x9E3779B97F4A7C15ull, steps);
-    print_message("%ld diffs checked against the reference, %ld lines of changes in all\n",
-                  diffs_checked, diff_lines);
+    print_message("%ld diffs checked against the reference, %ld lines of changes in all; "
+                  "%ld what-if graphs checked\n",
+                  diffs_checked, diff_lines, whatifs);
+    assert_true(whatifs > steps);
+    print_message("%ld reference lines compared\n", refs_lines);
+    assert_true(refs_lines > 0);
     assert_true(diff_lines > diffs_checked); /* the changes do change things */
 }
 
@@ -868,16 +989,35 @@ static void test_allocation_failures(void **state)
 }
 
 /* The point of updating: one changed object on a big cluster costs a small part of a full
- * resolution, counted in allocations (a measure a loaded machine does not blur). */
+ * resolution, counted in bytes allocated (a measure a loaded machine does not blur). */
+/* Bytes asked for (malloc sizes, realloc new sizes): what a resolution costs in memory
+ * work, whatever the number of blocks it is carved from. */
+static void *bytes_malloc(size_t n, void *ud)
+{
+    *(size_t *)ud += n;
+    return malloc(n);
+}
+
+static void *bytes_realloc(void *p, size_t n, void *ud)
+{
+    *(size_t *)ud += n;
+    return realloc(p, n);
+}
+
+static void bytes_free(void *p, void *ud)
+{
+    (void)ud;
+    free(p);
+}
+
 static void test_cost_follows_change(void **state)
 {
     (void)state;
-    tu_failing f = {0, 0, 0, 0};
+    size_t f = 0;
     contour_config *c;
     assert_int_equal(contour_config_new(&c), CONTOUR_OK);
-    assert_int_equal(
-        contour_config_set_allocator(c, tu_failing_malloc, tu_failing_realloc, tu_failing_free, &f),
-        CONTOUR_OK);
+    assert_int_equal(contour_config_set_allocator(c, bytes_malloc, bytes_realloc, bytes_free, &f),
+                     CONTOUR_OK);
     contour_snapshot *s;
     assert_int_equal(contour_snapshot_new(&s, c), CONTOUR_OK);
     text t = {0};
@@ -899,10 +1039,10 @@ static void test_cost_follows_change(void **state)
     assert_int_equal(
         contour_snapshot_load_buffer(s, "big.yaml", 8, t.p, t.len, CONTOUR_FORMAT_YAML),
         CONTOUR_OK);
-    long c0 = f.calls;
+    size_t c0 = f;
     contour_graph *g = NULL;
     assert_int_equal(contour_resolve(&g, s, NULL), CONTOUR_OK);
-    long full_calls = f.calls - c0;
+    size_t full_bytes = f - c0;
     /* One child changes: its root's vhost, its status and its parent's are made again. */
     static const char child[] = "apiVersion: contour.heptio.com/v1beta1\nkind: IngressRoute\n"
                                 "metadata: {name: c7, namespace: ns7}\n"
@@ -911,16 +1051,16 @@ static void test_cost_follows_change(void **state)
     assert_int_equal(
         contour_snapshot_set_source(s, "c7.yaml", 7, child, strlen(child), CONTOUR_FORMAT_YAML),
         CONTOUR_OK);
-    c0 = f.calls;
+    c0 = f;
     contour_graph *h = NULL;
     assert_int_equal(contour_resolve_update(&h, s, g, NULL), CONTOUR_OK);
-    long update_calls = f.calls - c0;
+    size_t update_bytes = f - c0;
     contour_graph *full = NULL;
     assert_int_equal(contour_resolve(&full, s, NULL), CONTOUR_OK);
     assert_same_graph(h, full, 0);
-    print_message("allocations: full resolution %ld, update after one change %ld\n", full_calls,
-                  update_calls);
-    assert_true(update_calls * 100 < full_calls);
+    print_message("bytes allocated: full resolution %zu, update after one change %zu\n", full_bytes,
+                  update_bytes);
+    assert_true(update_bytes * 50 < full_bytes);
     contour_graph_free(full);
     contour_graph_free(h);
     contour_graph_free(g);
@@ -929,12 +1069,120 @@ static void test_cost_follows_change(void **state)
     free(t.p);
 }
 
+/* References on a small cluster, exactly. */
+static void list_refs(text *t, contour_reference_list *l)
+{
+    for (size_t j = 0; j < contour_reference_list_count(l); j++) {
+        const contour_reference *x = contour_reference_list_at(l, j);
+        put(t, "%s %s %s/%s -> %s %s/%s%s idx %u.%u rule %d path %s\n",
+            contour_reference_type_name(contour_reference_type_of(x)),
+            contour_kind_name(contour_reference_from_kind(x)), contour_reference_from_namespace(x),
+            contour_reference_from_name(x), contour_kind_name(contour_reference_to_kind(x)),
+            contour_reference_to_namespace(x), contour_reference_to_name(x),
+            contour_reference_target_missing(x) ? " (missing)" : "", contour_reference_index(x),
+            contour_reference_service_index(x), contour_reference_rule(x),
+            nz(contour_reference_path(x)));
+    }
+    contour_reference_list_free(l);
+}
+
+static void test_references(void **state)
+{
+    (void)state;
+    contour_snapshot *s = tu_load(
+        "c.yaml",
+        "apiVersion: contour.heptio.com/v1beta1\nkind: IngressRoute\n"
+        "metadata: {name: root, namespace: a}\n"
+        "spec:\n  virtualhost: {fqdn: r.example.com, tls: {secretName: b/cert}}\n"
+        "  routes:\n  - match: /\n    services: [{name: web, port: 80}, {name: gone, port: 80}]\n"
+        "  - match: /child\n    delegate: {name: child, namespace: b}\n"
+        "---\napiVersion: contour.heptio.com/v1beta1\nkind: IngressRoute\n"
+        "metadata: {name: child, namespace: b}\n"
+        "spec:\n  routes:\n  - match: /child\n    services: [{name: web, port: 80}]\n"
+        "---\napiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: a}\n"
+        "spec: {ports: [{port: 80}]}\n"
+        "---\napiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: b}\n"
+        "spec: {ports: [{port: 80}]}\n"
+        "---\napiVersion: extensions/v1beta1\nkind: Ingress\nmetadata: {name: ing, namespace: a}\n"
+        "spec:\n  tls: [{hosts: [i.example.com], secretName: cert}]\n"
+        "  rules:\n  - host: i.example.com\n    http:\n      paths:\n"
+        "      - {path: /x, backend: {serviceName: web, servicePort: 80}}\n"
+        "---\napiVersion: contour.heptio.com/v1beta1\nkind: TLSCertificateDelegation\n"
+        "metadata: {name: d, namespace: b}\n"
+        "spec:\n  delegations: [{secretName: cert, targetNamespaces: [a]}]\n");
+    contour_graph *g = NULL;
+    assert_int_equal(contour_resolve(&g, s, NULL), CONTOUR_OK);
+    text t = {0};
+    put(&t, "%s", "");
+    contour_reference_list *l = NULL;
+    assert_int_equal(contour_graph_references_to(&l, g, CONTOUR_KIND_SERVICE, "a", 1, "web", 3),
+                     CONTOUR_OK);
+    list_refs(&t, l);
+    assert_int_equal(
+        contour_graph_references_to(&l, g, CONTOUR_KIND_INGRESSROUTE, "b", 1, "child", 5),
+        CONTOUR_OK);
+    list_refs(&t, l);
+    assert_int_equal(contour_graph_references_to(&l, g, CONTOUR_KIND_SECRET, "b", 1, "cert", 4),
+                     CONTOUR_OK);
+    list_refs(&t, l);
+    assert_int_equal(
+        contour_graph_references_from(&l, g, CONTOUR_KIND_TLSCERTIFICATEDELEGATION, "b", 1, "d", 1),
+        CONTOUR_OK);
+    list_refs(&t, l);
+    assert_int_equal(
+        contour_graph_references_from(&l, g, CONTOUR_KIND_INGRESSROUTE, "a", 1, "rootX", 4),
+        CONTOUR_OK); /* "root": the length says so; the bytes after it are not read */
+    list_refs(&t, l);
+    assert_string_equal(
+        t.p,
+        "service IngressRoute a/root -> Service a/web idx 0.0 rule -1 path /\n"
+        "backend Ingress a/ing -> Service a/web idx 0.0 rule 0 path /x\n"
+        "delegate IngressRoute a/root -> IngressRoute b/child idx 1.0 rule -1 path /child\n"
+        "tls-secret IngressRoute a/root -> Secret b/cert (missing) idx 0.0 rule -1 path (null)\n"
+        "delegation TLSCertificateDelegation b/d -> Secret b/cert (missing) idx 0.0 rule -1 "
+        "path (null)\n"
+        "delegation TLSCertificateDelegation b/d -> Secret b/cert (missing) idx 0.0 rule -1 "
+        "path (null)\n"
+        "service IngressRoute a/root -> Service a/web idx 0.0 rule -1 path /\n"
+        "service IngressRoute a/root -> Service a/gone (missing) idx 0.1 rule -1 path /\n"
+        "delegate IngressRoute a/root -> IngressRoute b/child idx 1.0 rule -1 path /child\n"
+        "tls-secret IngressRoute a/root -> Secret b/cert (missing) idx 0.0 rule -1 path (null)\n");
+    /* Arguments. */
+    l = (contour_reference_list *)1;
+    assert_int_equal(contour_graph_references_to(&l, NULL, CONTOUR_KIND_SERVICE, "a", 1, "w", 1),
+                     CONTOUR_ERR_INVALID);
+    assert_null(l);
+    assert_int_equal(contour_graph_references_to(&l, g, CONTOUR_KIND_NONE, "a", 1, "w", 1),
+                     CONTOUR_ERR_INVALID);
+    assert_int_equal(contour_graph_references_to(&l, g, CONTOUR_KIND_SERVICE, NULL, 1, "w", 1),
+                     CONTOUR_ERR_INVALID);
+    assert_int_equal(contour_graph_references_to(NULL, g, CONTOUR_KIND_SERVICE, "a", 1, "w", 1),
+                     CONTOUR_ERR_INVALID);
+    assert_int_equal(contour_graph_references_from(&l, g, CONTOUR_KIND_SERVICE, "a\0", 2, "w", 1),
+                     CONTOUR_ERR_INVALID);
+    assert_int_equal(contour_reference_list_count(NULL), 0);
+    assert_null(contour_reference_list_at(NULL, 0));
+    assert_null(contour_reference_path(NULL));
+    assert_int_equal(contour_reference_rule(NULL), -1);
+    assert_string_equal(contour_reference_type_name((contour_reference_type)99), "");
+    assert_int_equal(contour_reference_type_count(), 8);
+    /* A list outlives its graph. */
+    assert_int_equal(contour_graph_references_to(&l, g, CONTOUR_KIND_SERVICE, "b", 1, "web", 3),
+                     CONTOUR_OK);
+    contour_graph_free(g);
+    contour_snapshot_free(s);
+    assert_int_equal(contour_reference_list_count(l), 1);
+    assert_string_equal(contour_reference_from_name(contour_reference_list_at(l, 0)), "child");
+    contour_reference_list_free(l);
+    free(t.p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_arguments),           cmocka_unit_test(test_from_scratch_cases),
-        cmocka_unit_test(test_allocation_failures), cmocka_unit_test(test_cost_follows_change),
-        cmocka_unit_test(test_random_changes),
+        cmocka_unit_test(test_arguments),           cmocka_unit_test(test_references),
+        cmocka_unit_test(test_from_scratch_cases),  cmocka_unit_test(test_allocation_failures),
+        cmocka_unit_test(test_cost_follows_change), cmocka_unit_test(test_random_changes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

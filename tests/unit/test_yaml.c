@@ -396,6 +396,35 @@ static void test_control_characters(void **state)
                 "doc {spec:\"a\\tb c\xc2\xa0\xee\x80\x80\xf0\x90\x80\x80\"}\n", "");
 }
 
+/* Every ASCII byte at every position within eight-byte words (the validation takes
+ * eight bytes at a time): the bad ones are found exactly where they are. */
+static void test_every_ascii_byte(void **state)
+{
+    (void)state;
+    for (unsigned b = 0; b < 0x80; b++) {
+        bool allowed = b == '\t' || b == '\n' || b == '\r' || (b >= 0x20 && b <= 0x7E);
+        for (unsigned at = 0; at < 17; at++) {
+            char text[64];
+            size_t n = (size_t)snprintf(text, sizeof text, "# %.*s", (int)at, "xxxxxxxxxxxxxxxxx");
+            text[n++] = (char)b;
+            n += (size_t)snprintf(text + n, sizeof text - n, "yyyyyyyyyyyyyyyy\na: 1\n");
+            rec r;
+            rec_init(&r);
+            assert_int_equal(rec_yaml_n(&r, text, n), CX_RC_OK);
+            if (allowed) {
+                assert_null(strstr(r.diags.s, "control-character"));
+                assert_null(strstr(r.diags.s, "nul-byte"));
+            } else {
+                char expect[64];
+                snprintf(expect, sizeof expect, "%s@1:%u;", b ? "control-character" : "nul-byte",
+                         at + 3);
+                assert_string_equal(r.diags.s, expect);
+            }
+            rec_free(&r);
+        }
+    }
+}
+
 static void test_bom_crlf_and_layout(void **state)
 {
     (void)state;
@@ -806,7 +835,11 @@ static void test_out_of_memory(void **state)
                        "---\n"
                        "spec: a: b\n"
                        "---\n"
-                       "spec: {a: 1, a: 2}\n";
+                       "spec: {a: 1, a: 2}\n"
+                       "---\n" /* more keys than are compared pair by pair: sorted */
+                       "spec: {<<: {k1: 0, x: 1}, k0: 0, k1: 1, k2: 2, k3: 3, k4: 4, k5: 5, k6: 6, "
+                       "k7: 7, k8: 8, k9: 9, k10: 10, k11: 11, k12: 12, k13: 13, k14: 14, k15: 15, "
+                       "k16: 16, k3: 3}\n";
     /* Fail each allocation in turn: every run returns NOMEM with nothing leaked (checked by
      * rec_yaml_n), or succeeds when nothing failed. */
     size_t total = 0;
@@ -852,6 +885,7 @@ int main(void)
         cmocka_unit_test(test_invalid_utf8_and_nul),
         cmocka_unit_test(test_bad_byte_before_first_read_ends),
         cmocka_unit_test(test_control_characters),
+        cmocka_unit_test(test_every_ascii_byte),
         cmocka_unit_test(test_bom_crlf_and_layout),
         cmocka_unit_test(test_multibyte_across_reads),
         cmocka_unit_test(test_billion_laughs),

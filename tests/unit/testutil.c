@@ -243,15 +243,17 @@ char *tu_graph_json(const contour_graph *g)
     return copy;
 }
 
+/* The counters are updated atomically: a load with several threads allocates from all of
+ * them (tests/unit/test_parallel_load.c). */
 void *tu_failing_malloc(size_t size, void *ud)
 {
     tu_failing *f = ud;
-    if (++f->calls == f->fail_at)
+    if (__atomic_add_fetch(&f->calls, 1, __ATOMIC_RELAXED) == f->fail_at)
         return NULL;
     void *p = malloc(size);
     if (p) {
-        f->live++;
-        f->total++;
+        __atomic_add_fetch(&f->live, 1, __ATOMIC_RELAXED);
+        __atomic_add_fetch(&f->total, 1, __ATOMIC_RELAXED);
     }
     return p;
 }
@@ -259,12 +261,12 @@ void *tu_failing_malloc(size_t size, void *ud)
 void *tu_failing_realloc(void *ptr, size_t size, void *ud)
 {
     tu_failing *f = ud;
-    if (++f->calls == f->fail_at)
+    if (__atomic_add_fetch(&f->calls, 1, __ATOMIC_RELAXED) == f->fail_at)
         return NULL;
     void *q = realloc(ptr, size);
     if (q && !ptr) {
-        f->live++;
-        f->total++;
+        __atomic_add_fetch(&f->live, 1, __ATOMIC_RELAXED);
+        __atomic_add_fetch(&f->total, 1, __ATOMIC_RELAXED);
     }
     return q;
 }
@@ -273,6 +275,6 @@ void tu_failing_free(void *ptr, void *ud)
 {
     tu_failing *f = ud;
     if (ptr)
-        f->live--;
+        __atomic_sub_fetch(&f->live, 1, __ATOMIC_RELAXED);
     free(ptr);
 }
