@@ -24,11 +24,15 @@
 #include "shape.h"
 #include "update.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 /* ---- the change mix ------------------------------------------------------------------- */
 
@@ -200,10 +204,42 @@ static int loaded(const state *s, const upd_obj *o)
                                  strlen(o->name)) != NULL;
 }
 
+/* How the cluster goes into the snapshot, one source per object either way. */
+typedef enum load_mode {
+    LOAD_EACH, /* contour_snapshot_set_source() per document, as watch events would add them */
+    LOAD_DIR   /* one file per document under a directory, one contour_snapshot_load_path() */
+} load_mode;
+
+static int write_file(const char *path, const char *data, size_t len);
+
+/* --load dir: the directory the documents are written to (created; it must not exist),
+ * or a new one under $TMPDIR. */
+static char *make_load_dir(const char *want)
+{
+    if (want) {
+        if (mkdir(want, 0700) != 0) {
+            fprintf(stderr, "bench_update: --load-dir %s: %s (it must not exist)\n", want,
+                    strerror(errno));
+            exit(2);
+        }
+        return strdup(want);
+    }
+    const char *tmp = getenv("TMPDIR");
+    char path[4096];
+    snprintf(path, sizeof path, "%s/bench_update-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    if (!mkdtemp(path)) {
+        perror(path);
+        exit(2);
+    }
+    return strdup(path);
+}
+
 /* Splits the inputs, indexes the objects (a later definition of one kind, namespace and
  * name replaces an earlier one, as loading them in order would) and loads every document
- * under a source of its own. */
-static void load(state *s, bench_input *in, size_t count)
+ * under a source of its own: with set_source one at a time (LOAD_EACH), or written to a
+ * file each and loaded with one contour_snapshot_load_path() (LOAD_DIR; the files are
+ * removed afterwards, the sources keep their names). */
+static void load(state *s, bench_input *in, size_t count, load_mode mode, const char *want_dir)
 {
     upd_docs docs;
     memset(&docs, 0, sizeof docs);
@@ -243,34 +279,72 @@ static void load(state *s, bench_input *in, size_t count)
         obj_of[i] = id;
     }
 
-    double t0 = bench_now(), tick = t0;
-    char name[512];
-    size_t sources = 0, step = docs.n >= 10 ? docs.n / 10 : 1;
-    for (size_t i = 0; i < docs.n; i++) {
-        contour_result st;
-        if (i && i % step == 0) {
-            double now = bench_now();
-            printf("  loading: %zu documents in %.1f s; the last %zu: %.1f us each\n", i, now - t0,
-                   step, (now - tick) / (double)step * 1e6);
-            fflush(stdout);
-            tick = now;
+    char name[4096];
+    size_t sources = 0;
+    double load_s, write_s = 0;
+    if (mode == LOAD_DIR) {
+        char *dir = make_load_dir(want_dir);
+        double t0 = bench_now();
+        for (size_t i = 0; i < docs.n; i++) {
+            if (obj_of[i] == SIZE_MAX - 1)
+                continue;
+            snprintf(name, sizeof name, "%s/%08zu.yaml", dir, i);
+            int w;
+            if (obj_of[i] == SIZE_MAX) {
+                w = write_file(name, docs.v[i].text, docs.v[i].len);
+            } else {
+                upd_obj *o = &s->c.obj[obj_of[i]];
+                w = write_file(name, o->orig, strlen(o->orig));
+                o->file = strdup(name);
+                o->file_len = strlen(name);
+            }
+            if (w != 0)
+                exit(2);
+            sources++;
         }
-        if (obj_of[i] == SIZE_MAX - 1)
-            continue;
-        if (obj_of[i] == SIZE_MAX) {
-            snprintf(name, sizeof name, "%s#%zu", docs.v[i].file, docs.v[i].position + 1);
-            st = contour_snapshot_set_source(s->snap, name, strlen(name), docs.v[i].text,
-                                             docs.v[i].len, CONTOUR_FORMAT_YAML);
-        } else {
-            upd_obj *o = &s->c.obj[obj_of[i]];
-            st = contour_snapshot_set_source(s->snap, o->source, o->source_len, o->orig,
-                                             strlen(o->orig), CONTOUR_FORMAT_YAML);
-        }
+        write_s = bench_now() - t0;
+        t0 = bench_now();
+        contour_result st = contour_snapshot_load_path(s->snap, dir, CONTOUR_FORMAT_AUTO);
+        load_s = bench_now() - t0;
         if (st != CONTOUR_OK)
-            fail("contour_snapshot_set_source", st);
-        sources++;
+            fail("contour_snapshot_load_path", st);
+        for (size_t i = 0; i < docs.n; i++) {
+            snprintf(name, sizeof name, "%s/%08zu.yaml", dir, i);
+            if (obj_of[i] != SIZE_MAX - 1)
+                unlink(name);
+        }
+        if (rmdir(dir) != 0)
+            perror(dir);
+        free(dir);
+    } else {
+        double t0 = bench_now(), tick = t0;
+        size_t step = docs.n >= 10 ? docs.n / 10 : 1;
+        for (size_t i = 0; i < docs.n; i++) {
+            contour_result st;
+            if (i && i % step == 0) {
+                double now = bench_now();
+                printf("  loading: %zu documents in %.1f s; the last %zu: %.1f us each\n", i,
+                       now - t0, step, (now - tick) / (double)step * 1e6);
+                fflush(stdout);
+                tick = now;
+            }
+            if (obj_of[i] == SIZE_MAX - 1)
+                continue;
+            if (obj_of[i] == SIZE_MAX) {
+                snprintf(name, sizeof name, "%s#%zu", docs.v[i].file, docs.v[i].position + 1);
+                st = contour_snapshot_set_source(s->snap, name, strlen(name), docs.v[i].text,
+                                                 docs.v[i].len, CONTOUR_FORMAT_YAML);
+            } else {
+                upd_obj *o = &s->c.obj[obj_of[i]];
+                st = contour_snapshot_set_source(s->snap, o->source, o->source_len, o->orig,
+                                                 strlen(o->orig), CONTOUR_FORMAT_YAML);
+            }
+            if (st != CONTOUR_OK)
+                fail("contour_snapshot_set_source", st);
+            sources++;
+        }
+        load_s = bench_now() - t0;
     }
-    double load_s = bench_now() - t0;
 
     size_t missing = 0;
     for (size_t i = 0; i < s->c.nobj; i++) {
@@ -285,8 +359,13 @@ static void load(state *s, bench_input *in, size_t count)
     printf("sources: %zu, one per object: %zu objects (%zu did not load), %zu of kinds the "
            "library skips, %zu without a name; %zu later definitions replaced earlier ones\n",
            sources, s->c.nobj, missing, s->unmodelled, unnamed, dups);
-    printf("load, one set_source per document: %.2f s (%.1f us per source)\n", load_s,
-           load_s / (double)(sources ? sources : 1) * 1e6);
+    if (mode == LOAD_DIR)
+        printf("load, one file per document (written in %.2f s), one load_path: %.2f s (%.1f us "
+               "per source)\n",
+               write_s, load_s, load_s / (double)(sources ? sources : 1) * 1e6);
+    else
+        printf("load, one set_source per document: %.2f s (%.1f us per source)\n", load_s,
+               load_s / (double)(sources ? sources : 1) * 1e6);
     s->new_cap = s->c.nobj / 20 < 4 ? 4 : s->c.nobj / 20 > NEW_CAP ? NEW_CAP : s->c.nobj / 20;
     s->deleted_cap = s->c.nobj / 50 < 2             ? 2
                      : s->c.nobj / 50 > DELETED_CAP ? DELETED_CAP
@@ -453,11 +532,15 @@ static contour_buffer *render(const contour_graph *g)
     return b;
 }
 
-static void write_file(const char *path, const char *data, size_t len)
+static int write_file(const char *path, const char *data, size_t len)
 {
     FILE *f = fopen(path, "wb");
-    if (!f || fwrite(data, 1, len, f) != len || fclose(f) != 0)
+    int ok = f && fwrite(data, 1, len, f) == len;
+    if (f && fclose(f) != 0)
+        ok = 0;
+    if (!ok)
         perror(path);
+    return ok ? 0 : -1;
 }
 
 /* A full resolve of the snapshot must render the bytes the incremental graph renders. */
@@ -491,30 +574,62 @@ static void verify(state *s, const contour_graph *inc, size_t index, const chang
 /* ---- the run ------------------------------------------------------------------------------ */
 
 typedef struct options {
-    size_t changes, rounds, verify_every, keep;
+    size_t changes, rounds, verify_every, keep, rss_every;
     double mix[MIX_COUNT];
-    const char *out_dir;
+    const char *out_dir, *load_dir;
+    load_mode load;
+    uint32_t threads;
     uint64_t seed;
 } options;
 
-enum { PH_CHANGE, PH_SET, PH_UPDATE, PH_DIFF, PH_WALK, PH_FREE, PH_CPU, PH_COUNT };
-static const char *const phase_names[PH_COUNT] = {"change (set+update+diff+walk)",
-                                                  "  set_source / remove_source",
-                                                  "  contour_resolve_update",
-                                                  "  contour_diff_graphs",
-                                                  "  walk the diff",
-                                                  "free (oldest graph + diff)",
-                                                  "change, CPU time of the thread"};
+enum { PH_SET, PH_UPDATE, PH_DIFF, PH_WALK, PH_CHANGE, PH_FREE, PH_COUNT };
+static const char *const phase_names[PH_COUNT] = {
+    "  set_source / remove_source", "  contour_resolve_update", "  contour_diff_graphs",
+    "  walk the diff", "change (set+update+diff+walk)", "free (oldest graph + diff)"};
 
-/* CPU time of this thread: a change's wall time less the time the scheduler gave others. */
+/* CPU time of the process (every thread: the library's workers too, with --threads > 1):
+ * beside a phase's wall time, it tells the work from the time the scheduler gave others. */
 static double cpu_now(void)
 {
     struct timespec ts;
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+/* What one read of each clock costs (the median of 1001), in seconds. */
+static void clock_costs(double *wall, double *cpu)
+{
+    double v[1001], w[1001];
+    for (int i = 0; i < 1001; i++) {
+        double a = bench_now();
+        (void)bench_now();
+        double b = bench_now();
+        (void)cpu_now();
+        double c = bench_now();
+        v[i] = b - a;
+        w[i] = c - b;
+    }
+    *wall = bench_median(v, 1001) / 2;
+    *cpu = bench_median(w, 1001) - *wall;
+}
+
+static double rusage_cpu(void)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
+           (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
+}
+
 #define RING 4096
+
+/* Memory and load over a round, from its rows. */
+typedef struct trend {
+    size_t rows;
+    double rss_first, rss_last, rss_min, rss_max; /* MB */
+    double lib_first, lib_last, lib_max;          /* MB */
+    double load_min, load_max, load_sum;
+} trend;
 
 /* The graphs kept alive, oldest first, and what one round of changes measured. */
 typedef struct runner {
@@ -523,9 +638,11 @@ typedef struct runner {
     size_t full_graph; /* bytes of the first, full resolve */
     double mix[MIX_COUNT];
     size_t checks; /* verifications passed */
-    hist phases[PH_COUNT], by_mix[MIX_COUNT], added;
+    hist wall[PH_COUNT], cpu[PH_COUNT], by_mix[MIX_COUNT], added;
+    hist row_wall, row_cpu; /* the changes since the last memory row */
     uint64_t edits[ED_COUNT], drawn[MIX_COUNT], unloaded, looked_full;
     diff_totals dt;
+    trend tr;
     change last; /* the last change applied (its text is not kept) */
 } runner;
 
@@ -569,11 +686,11 @@ static void start(state *s, runner *r, const options *opt)
            s->new_cap, s->deleted_cap);
 
     size_t before = s->counter.live;
-    double t0 = bench_now();
+    double t0 = bench_now(), c0 = cpu_now();
     contour_result st = contour_resolve(&r->ring[0], s->snap, NULL);
     if (st != CONTOUR_OK)
         fail("contour_resolve", st);
-    double resolve_s = bench_now() - t0;
+    double resolve_s = bench_now() - t0, resolve_cpu = cpu_now() - c0;
     r->head = 0;
     r->n = 1;
     r->full_graph = s->counter.live - before;
@@ -583,59 +700,75 @@ static void start(state *s, runner *r, const options *opt)
     bench_shape_print_summary(stdout, &shape);
     char la[64];
     loadavg(la, sizeof la);
-    printf("full resolve: %.1f ms, graph %.1f MB (counting allocator); snapshot %.1f MB  (load "
-           "%s)\n",
-           resolve_s * 1e3, (double)r->full_graph / 1e6, (double)before / 1e6, la);
+    printf("full resolve: %.1f ms (CPU %.1f ms), graph %.1f MB (counting allocator); snapshot "
+           "%.1f MB  (load %s)\n",
+           resolve_s * 1e3, resolve_cpu * 1e3, (double)r->full_graph / 1e6, (double)before / 1e6,
+           la);
     memory_line("after the first resolve", &s->counter);
 }
 
 /* One change, timed: the snapshot, the new graph, the diff, the walk; then the oldest
- * graph kept and the diff are freed. */
+ * graph kept and the diff are freed. Each phase's wall time leaves out the CPU clock reads
+ * between phases; its CPU time includes about one. */
 static void apply(state *s, runner *r, const options *opt, size_t index)
 {
     change ch;
     draw(s, r->mix, &ch);
     upd_obj *o = &s->c.obj[ch.id];
+    size_t src_len;
+    const char *src = upd_source(o, &src_len);
     contour_graph *prev = newest(r), *next;
     contour_diff *d;
     contour_result st;
+    double w[PH_COUNT], c[PH_COUNT + 1], t;
 
-    double cpu = cpu_now(), a = bench_now();
+    c[0] = cpu_now();
+    t = bench_now();
     if (ch.text)
-        st = contour_snapshot_set_source(s->snap, o->source, o->source_len, ch.text,
-                                         strlen(ch.text), CONTOUR_FORMAT_YAML);
+        st = contour_snapshot_set_source(s->snap, src, src_len, ch.text, strlen(ch.text),
+                                         CONTOUR_FORMAT_YAML);
     else
-        st = contour_snapshot_remove_source(s->snap, o->source, o->source_len);
-    double b = bench_now();
+        st = contour_snapshot_remove_source(s->snap, src, src_len);
+    w[PH_SET] = bench_now() - t;
+    c[1] = cpu_now();
     if (st != CONTOUR_OK)
         fail(ch.text ? "contour_snapshot_set_source" : "contour_snapshot_remove_source", st);
     size_t live = s->counter.live;
+    t = bench_now();
     st = contour_resolve_update(&next, s->snap, prev, NULL);
-    double c = bench_now();
+    w[PH_UPDATE] = bench_now() - t;
+    c[2] = cpu_now();
     if (st != CONTOUR_OK)
         fail("contour_resolve_update", st);
     size_t added = s->counter.live > live ? s->counter.live - live : 0;
+    t = bench_now();
     st = contour_diff_graphs(&d, prev, next);
-    double e = bench_now();
+    w[PH_DIFF] = bench_now() - t;
+    c[3] = cpu_now();
     if (st != CONTOUR_OK)
         fail("contour_diff_graphs", st);
+    t = bench_now();
     walk(d, &r->dt);
-    double f = bench_now();
-    cpu = cpu_now() - cpu;
+    w[PH_WALK] = bench_now() - t;
+    c[4] = cpu_now();
+    t = bench_now();
     r->ring[(r->head + r->n++) % RING] = next;
     contour_diff_free(d);
     if (r->n > opt->keep)
         drop_oldest(r);
-    double g = bench_now();
+    w[PH_FREE] = bench_now() - t;
+    c[5] = cpu_now();
 
-    hist_add(&r->phases[PH_CHANGE], f - a);
-    hist_add(&r->phases[PH_SET], b - a);
-    hist_add(&r->phases[PH_UPDATE], c - b);
-    hist_add(&r->phases[PH_DIFF], e - c);
-    hist_add(&r->phases[PH_WALK], f - e);
-    hist_add(&r->phases[PH_FREE], g - f);
-    hist_add(&r->phases[PH_CPU], cpu);
-    hist_add(&r->by_mix[ch.mix], f - a);
+    w[PH_CHANGE] = w[PH_SET] + w[PH_UPDATE] + w[PH_DIFF] + w[PH_WALK];
+    double cpu[PH_COUNT] = {c[1] - c[0], c[2] - c[1], c[3] - c[2],
+                            c[4] - c[3], c[4] - c[0], c[5] - c[4]};
+    for (int k = 0; k < PH_COUNT; k++) {
+        hist_add(&r->wall[k], w[k]);
+        hist_add(&r->cpu[k], cpu[k]);
+    }
+    hist_add(&r->row_wall, w[PH_CHANGE]);
+    hist_add(&r->row_cpu, cpu[PH_CHANGE]);
+    hist_add(&r->by_mix[ch.mix], w[PH_CHANGE]);
     hist_add(&r->added, (double)added);
     r->looked_full += added > r->full_graph / 2;
     r->edits[ch.what]++;
@@ -647,14 +780,64 @@ static void apply(state *s, runner *r, const options *opt, size_t index)
         upd_set_text(o, ch.text);
     if (ch.text && !loaded(s, o) && r->unloaded++ < 3)
         fprintf(stderr, "note: change %zu (%s) left %s unloadable:\n%s\n", index,
-                upd_edit_names[ch.what], o->source, upd_text(o));
+                upd_edit_names[ch.what], src, upd_text(o));
     r->last = ch;
     r->last.text = NULL;
     if (opt->verify_every && (index + 1) % opt->verify_every == 0)
         verify(s, next, index, &ch, opt->out_dir, &r->checks);
 }
 
-static void report(const runner *r, const options *opt, size_t round)
+static void row_header(void)
+{
+    printf("  %10s %7s %9s %9s %10s  %9s %9s %9s %9s  %s\n", "changes", "s", "RSS MB", "peak MB",
+           "library MB", "wall med", "wall p99", "CPU med", "CPU p99", "load (1, 5, 15 min)");
+}
+
+/* A memory row: RSS, peak RSS, the library's bytes, and the changes since the last row. */
+static void row(runner *r, const bench_counter *lib, size_t done, double elapsed)
+{
+    long rss_kb, hwm_kb;
+    char la[64];
+    proc_status(&rss_kb, &hwm_kb);
+    loadavg(la, sizeof la);
+    double rss = (double)rss_kb / 1024, libmb = (double)lib->live / 1e6, l1 = strtod(la, NULL);
+    printf("  %10zu %7.0f %9.1f %9.1f %10.1f  %9.3f %9.3f %9.3f %9.3f  %s\n", done, elapsed, rss,
+           (double)hwm_kb / 1024, libmb, hist_pct(&r->row_wall, 0.5) * 1e3,
+           hist_pct(&r->row_wall, 0.99) * 1e3, hist_pct(&r->row_cpu, 0.5) * 1e3,
+           hist_pct(&r->row_cpu, 0.99) * 1e3, la);
+    fflush(stdout);
+    hist_init(&r->row_wall, 1e-8);
+    hist_init(&r->row_cpu, 1e-8);
+    trend *t = &r->tr;
+    if (!t->rows++) {
+        t->rss_first = t->rss_min = t->rss_max = rss;
+        t->lib_first = t->lib_max = libmb;
+        t->load_min = t->load_max = l1;
+    }
+    t->rss_last = rss;
+    t->rss_min = rss < t->rss_min ? rss : t->rss_min;
+    t->rss_max = rss > t->rss_max ? rss : t->rss_max;
+    t->lib_last = libmb;
+    t->lib_max = libmb > t->lib_max ? libmb : t->lib_max;
+    t->load_min = l1 < t->load_min ? l1 : t->load_min;
+    t->load_max = l1 > t->load_max ? l1 : t->load_max;
+    t->load_sum += l1;
+}
+
+static void print_pair(const char *what, const hist *w, const hist *c)
+{
+    if (!w->n) {
+        printf("  %-32s %9s\n", what, "-");
+        return;
+    }
+    printf("  %-32s %9.3f %9.3f  %9.3f %9.3f  %9.3f %9.3f  %9.3f %9.3f\n", what,
+           hist_pct(w, 0.5) * 1e3, hist_pct(c, 0.5) * 1e3, hist_pct(w, 0.9) * 1e3,
+           hist_pct(c, 0.9) * 1e3, hist_pct(w, 0.99) * 1e3, hist_pct(c, 0.99) * 1e3, w->max * 1e3,
+           c->max * 1e3);
+}
+
+static void report(const runner *r, const options *opt, size_t round, double round_wall,
+                   double round_cpu)
 {
     double dm[MIX_COUNT];
     for (int k = 0; k < MIX_COUNT; k++)
@@ -669,38 +852,54 @@ static void report(const runner *r, const options *opt, size_t round)
 
     char la[64];
     loadavg(la, sizeof la);
-    printf("\nround %zu: time per change, ms (load %s)  median       p90       p99       max  "
-           "    mean     count\n",
-           round + 1, la);
+    printf("\nround %zu: time per change, ms, wall and CPU (load %s)\n", round + 1, la);
+    printf("  %-32s %9s %9s  %9s %9s  %9s %9s  %9s %9s\n", "", "median", "CPU", "p90", "CPU",
+           "p99", "CPU", "max", "CPU");
     for (int k = 0; k < PH_COUNT; k++)
-        hist_print_ms(phase_names[k], &r->phases[k]);
-    printf("change time by kind of change:\n");
+        print_pair(phase_names[k], &r->wall[k], &r->cpu[k]);
+    const hist *cw = &r->wall[PH_CHANGE], *cc = &r->cpu[PH_CHANGE];
+    printf("  mean: change %.3f ms wall, %.3f ms CPU; timed changes: %.1f s wall, %.1f s CPU\n",
+           cw->sum / (double)cw->n * 1e3, cc->sum / (double)cc->n * 1e3, cw->sum, cc->sum);
+    printf("  the round (changes, frees, verification): %.1f s wall, %.1f s CPU (%.0f%%)\n",
+           round_wall, round_cpu, round_wall > 0 ? round_cpu / round_wall * 100 : 0);
+    printf("change time by kind of change (wall):  median       p90       p99       max      "
+           "mean     count\n");
     for (int k = 0; k < MIX_COUNT; k++) {
         char what[64];
         snprintf(what, sizeof what, "  %s", mix_names[k]);
         hist_print_ms(what, &r->by_mix[k]);
     }
-    const hist *ch = &r->phases[PH_CHANGE];
-    double med = hist_pct(ch, 0.5), p99 = hist_pct(ch, 0.99);
-    printf("targets (issue 9): median <= 1 ms: %s (%.3f); p99 <= 5 ms: %s (%.3f)\n",
+    double med = hist_pct(cw, 0.5), p99 = hist_pct(cw, 0.99);
+    double cmed = hist_pct(cc, 0.5), cp99 = hist_pct(cc, 0.99);
+    printf("targets (issue 9), wall: median <= 1 ms: %s (%.3f); p99 <= 5 ms: %s (%.3f)\n",
            med <= 1e-3 ? "met" : "NOT met", med * 1e3, p99 <= 5e-3 ? "met" : "NOT met", p99 * 1e3);
+    printf("targets (issue 9), CPU:  median <= 1 ms: %s (%.3f); p99 <= 5 ms: %s (%.3f)\n",
+           cmed <= 1e-3 ? "met" : "NOT met", cmed * 1e3, cp99 <= 5e-3 ? "met" : "NOT met",
+           cp99 * 1e3);
 
-    printf("\nbytes each update added while the previous graph was alive: median %.0f, p90 %.0f, "
+    const trend *t = &r->tr;
+    if (t->rows)
+        printf("\nmemory over the round (%zu rows): RSS first %.1f MB, last %.1f MB, min %.1f, max "
+               "%.1f; library first %.1f MB, last %.1f MB, max %.1f; load (1 min) %.2f to %.2f, "
+               "mean %.2f\n",
+               t->rows, t->rss_first, t->rss_last, t->rss_min, t->rss_max, t->lib_first,
+               t->lib_last, t->lib_max, t->load_min, t->load_max, t->load_sum / (double)t->rows);
+    printf("bytes each update added while the previous graph was alive: median %.0f, p90 %.0f, "
            "p99 %.0f, max %.0f (a full graph: %zu); %llu update%s added more than half a full "
            "graph\n",
            hist_pct(&r->added, 0.5), hist_pct(&r->added, 0.9), hist_pct(&r->added, 0.99),
            r->added.max, r->full_graph, (unsigned long long)r->looked_full,
            r->looked_full == 1 ? "" : "s");
-    const diff_totals *t = &r->dt;
+    const diff_totals *d = &r->dt;
     printf("diffs: vhosts +%llu -%llu ~%llu (TLS %llu); routes +%llu -%llu ~%llu; statuses +%llu "
            "-%llu ~%llu; diagnostics +%llu -%llu; %llu empty of %zu\n",
-           (unsigned long long)t->vhosts[0], (unsigned long long)t->vhosts[1],
-           (unsigned long long)t->vhosts[2], (unsigned long long)t->tls,
-           (unsigned long long)t->routes[0], (unsigned long long)t->routes[1],
-           (unsigned long long)t->routes[2], (unsigned long long)t->statuses[0],
-           (unsigned long long)t->statuses[1], (unsigned long long)t->statuses[2],
-           (unsigned long long)t->diags_added, (unsigned long long)t->diags_resolved,
-           (unsigned long long)t->empty, opt->changes);
+           (unsigned long long)d->vhosts[0], (unsigned long long)d->vhosts[1],
+           (unsigned long long)d->vhosts[2], (unsigned long long)d->tls,
+           (unsigned long long)d->routes[0], (unsigned long long)d->routes[1],
+           (unsigned long long)d->routes[2], (unsigned long long)d->statuses[0],
+           (unsigned long long)d->statuses[1], (unsigned long long)d->statuses[2],
+           (unsigned long long)d->diags_added, (unsigned long long)d->diags_resolved,
+           (unsigned long long)d->empty, opt->changes);
     if (opt->verify_every)
         printf("verification: %zu full resolves rendered the same JSON bytes as the incremental "
                "graph\n",
@@ -731,52 +930,80 @@ static void run(state *s, const options *opt)
 {
     static runner r; /* large: the histograms */
     start(s, &r, opt);
-    size_t step = opt->changes >= 10 ? opt->changes / 10 : 1, index = 0;
+    size_t step = opt->rss_every ? opt->rss_every : opt->changes >= 10 ? opt->changes / 10 : 1;
+    size_t index = 0;
     for (size_t round = 0; round < opt->rounds; round++) {
-        for (int k = 0; k < PH_COUNT; k++)
-            hist_init(&r.phases[k], 1e-8);
+        for (int k = 0; k < PH_COUNT; k++) {
+            hist_init(&r.wall[k], 1e-8);
+            hist_init(&r.cpu[k], 1e-8);
+        }
         for (int k = 0; k < MIX_COUNT; k++)
             hist_init(&r.by_mix[k], 1e-8);
         hist_init(&r.added, 1);
+        hist_init(&r.row_wall, 1e-8);
+        hist_init(&r.row_cpu, 1e-8);
         memset(r.edits, 0, sizeof r.edits);
         memset(r.drawn, 0, sizeof r.drawn);
         memset(&r.dt, 0, sizeof r.dt);
+        memset(&r.tr, 0, sizeof r.tr);
         r.unloaded = r.looked_full = r.checks = 0;
-        printf("\nround %zu of %zu: %zu changes; memory every 10%% (library: bytes held through "
-               "the counting allocator; %zu graph version%s kept)\n",
-               round + 1, opt->rounds, opt->changes, opt->keep, opt->keep == 1 ? "" : "s");
-        double t0 = bench_now();
+        printf("\nround %zu of %zu: %zu changes; a row every %zu changes (library: bytes held "
+               "through the counting allocator, %zu graph version%s kept; times: the changes "
+               "since the previous row, ms)\n",
+               round + 1, opt->rounds, opt->changes, step, opt->keep, opt->keep == 1 ? "" : "s");
+        row_header();
+        row(&r, &s->counter, 0, 0);
+        double t0 = bench_now(), c0 = rusage_cpu();
         for (size_t i = 0; i < opt->changes; i++, index++) {
             apply(s, &r, opt, index);
-            if ((i + 1) % step == 0 || i + 1 == opt->changes) {
-                char when[64];
-                snprintf(when, sizeof when, "%zu changes, %.0f s", i + 1, bench_now() - t0);
-                memory_line(when, &s->counter);
-            }
+            if ((i + 1) % step == 0 || i + 1 == opt->changes)
+                row(&r, &s->counter, i + 1, bench_now() - t0);
         }
         if (opt->verify_every && index % opt->verify_every)
             verify(s, newest(&r), index - 1, &r.last, opt->out_dir, &r.checks);
+        double wall = bench_now() - t0, cpu = rusage_cpu() - c0;
         printf("round %zu: %zu changes in %.1f s (verification included; it is outside the "
                "timings)\n",
-               round + 1, opt->changes, bench_now() - t0);
-        report(&r, opt, round);
+               round + 1, opt->changes, wall);
+        report(&r, opt, round, wall, cpu);
     }
     finish(s, &r, opt);
+}
+
+static void usage(void)
+{
+    fprintf(stderr,
+            "usage: bench_update [options] [N]\n%s"
+            "  --changes N               changes to apply (10000)\n"
+            "  --mix SPEC                shares, e.g. ir=60,svc=15,ing=10,secret=5,del=5,new=5\n"
+            "  --verify-every K          compare with a full resolve every K changes (100; 0: "
+            "never)\n"
+            "  --rss-every M             a row of RSS, library bytes and times every M changes "
+            "(10%% of them)\n"
+            "  --rounds R                measure R rounds of N changes after one load (1)\n"
+            "  --keep K                  graph versions kept alive (1 to 4096; 1)\n"
+            "  --threads T               contour_config_set_threads (1; 0: the online CPUs)\n"
+            "  --load each|dir           one set_source per object (each), or one file per "
+            "object\n"
+            "                            loaded by one contour_snapshot_load_path (dir) (each)\n"
+            "  --load-dir DIR            the directory --load dir writes (a new one in $TMPDIR)\n"
+            "  --out-dir DIR             where a mismatch's JSON graphs go (.)\n",
+            BENCH_SOURCE_USAGE);
+    exit(2);
 }
 
 int main(int argc, char **argv)
 {
     bench_source src;
     bench_source_init(&src);
-    options opt = {10000, 1, 100, 1, {60, 15, 10, 5, 5, 5}, ".", 20261201};
-    size_t n = 100000;
+    options opt = {10000, 1, 100, 1, 0, {60, 15, 10, 5, 5, 5}, ".", NULL, LOAD_EACH, 1, 20261201};
+    size_t n = 100000, threads = 1;
     const struct {
         const char *name;
         size_t *to;
-    } counts[] = {{"--changes", &opt.changes},
-                  {"--rounds", &opt.rounds},
-                  {"--verify-every", &opt.verify_every},
-                  {"--keep", &opt.keep}};
+    } counts[] = {{"--changes", &opt.changes},         {"--rounds", &opt.rounds},
+                  {"--verify-every", &opt.verify_every}, {"--keep", &opt.keep},
+                  {"--rss-every", &opt.rss_every},       {"--threads", &threads}};
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--seed") == 0 && i + 1 < argc)
             opt.seed = strtoull(argv[i + 1], NULL, 10);
@@ -787,10 +1014,21 @@ int main(int argc, char **argv)
         while (k < sizeof counts / sizeof counts[0] && strcmp(argv[i], counts[k].name) != 0)
             k++;
         if (k < sizeof counts / sizeof counts[0] && v) {
-            *counts[k].to = (size_t)strtoull(v, NULL, 10);
+            char *end;
+            *counts[k].to = (size_t)strtoull(v, &end, 10);
+            if (end == v || *end)
+                usage();
             i++;
         } else if (strcmp(argv[i], "--mix") == 0 && v) {
             parse_mix(v, opt.mix);
+            i++;
+        } else if (strcmp(argv[i], "--load") == 0 && v &&
+                   (strcmp(v, "each") == 0 || strcmp(v, "dir") == 0)) {
+            opt.load = strcmp(v, "dir") == 0 ? LOAD_DIR : LOAD_EACH;
+            i++;
+        } else if (strcmp(argv[i], "--load-dir") == 0 && v) {
+            opt.load_dir = v;
+            opt.load = LOAD_DIR;
             i++;
         } else if (strcmp(argv[i], "--out-dir") == 0 && v) {
             opt.out_dir = v;
@@ -798,23 +1036,13 @@ int main(int argc, char **argv)
         } else if (argv[i][0] != '-' && (n = (size_t)strtoull(argv[i], NULL, 10)) > 0) {
             continue;
         } else {
-            fprintf(stderr,
-                    "usage: bench_update [options] [N]\n%s"
-                    "  --changes N               changes to apply (10000)\n"
-                    "  --mix SPEC                shares, e.g. "
-                    "ir=60,svc=15,ing=10,secret=5,del=5,new=5\n"
-                    "  --verify-every K          compare with a full resolve every K changes "
-                    "(100; 0: never)\n"
-                    "  --rounds R                measure R rounds of N changes after one load "
-                    "(1)\n"
-                    "  --keep K                  graph versions kept alive (1 to 4096; 1)\n"
-                    "  --out-dir DIR             where a mismatch's JSON graphs go (.)\n",
-                    BENCH_SOURCE_USAGE);
-            return 2;
+            usage();
         }
     }
-    if (opt.keep < 1 || opt.keep > RING || opt.rounds < 1 || opt.changes < 1) {
-        fprintf(stderr, "--keep: 1 to %d; --rounds and --changes: 1 or more\n", RING);
+    if (opt.keep < 1 || opt.keep > RING || opt.rounds < 1 || opt.changes < 1 || threads > 64) {
+        fprintf(stderr, "--keep: 1 to %d; --rounds and --changes: 1 or more; --threads: 0 to "
+                        "64\n",
+                RING);
         return 2;
     }
 
@@ -823,20 +1051,29 @@ int main(int argc, char **argv)
     s.rng.s = opt.seed;
     s.cfg = bench_config_new();
     bench_counter_install(s.cfg, &s.counter);
+    if (contour_config_set_threads(s.cfg, (uint32_t)threads) != CONTOUR_OK)
+        fail("contour_config_set_threads", CONTOUR_ERR_INVALID);
+    opt.threads = contour_config_threads(s.cfg);
     if (contour_snapshot_new(&s.snap, s.cfg) != CONTOUR_OK)
         fail("contour_snapshot_new", CONTOUR_ERR_NOMEM);
     char la[64];
     loadavg(la, sizeof la);
-    printf("bench_update: %zu round%s of %zu changes, verify every %zu, keep %zu, seed %llu "
-           "(load %s)\n",
+    double wall_read, cpu_read;
+    clock_costs(&wall_read, &cpu_read);
+    printf("bench_update: %zu round%s of %zu changes, verify every %zu, keep %zu, threads %u, "
+           "load %s, seed %llu (load %s; %ld online CPUs)\n",
            opt.rounds, opt.rounds == 1 ? "" : "s", opt.changes, opt.verify_every, opt.keep,
-           (unsigned long long)opt.seed, la);
+           opt.threads, opt.load == LOAD_DIR ? "dir" : "each", (unsigned long long)opt.seed, la,
+           sysconf(_SC_NPROCESSORS_ONLN));
+    printf("clock reads: wall %.0f ns, process CPU %.0f ns (a phase's CPU time includes about "
+           "one CPU read; its wall time none)\n",
+           wall_read * 1e9, cpu_read * 1e9);
     memory_line("at start", &s.counter);
 
     bench_input *in;
     size_t count = bench_get_inputs(&src, n, &in);
     bench_source_describe(stdout, &src, n, in, count);
-    load(&s, in, count);
+    load(&s, in, count, opt.load, opt.load_dir);
     bench_inputs_free(in, count);
     free(in);
     memory_line("after load", &s.counter);

@@ -64,8 +64,10 @@ void upd_ids_push(upd_ids *ids, size_t id);
 typedef struct upd_obj {
     contour_kind kind;
     char *ns, *name;
-    char *source; /* the source it is loaded under: "Kind/namespace/name" */
+    char *source; /* its key here, and the source it is loaded under: "Kind/namespace/name" */
     size_t source_len;
+    char *file; /* with --load dir: the file it was loaded from, its source name; or NULL */
+    size_t file_len;
     char *orig; /* the text it was loaded with */
     char *cur;  /* its text now; NULL while it is orig */
     size_t ns_id;
@@ -95,6 +97,8 @@ typedef struct upd_cluster {
 } upd_cluster;
 
 const char *upd_text(const upd_obj *o);
+/* The name of the source the snapshot holds it under (its file, or its source). */
+const char *upd_source(const upd_obj *o, size_t *len);
 /* Replaces an object's current text (takes ownership; NULL: back to orig). */
 void upd_set_text(upd_obj *o, char *text);
 

@@ -726,6 +726,12 @@ const char *upd_text(const upd_obj *o)
     return o->cur ? o->cur : o->orig;
 }
 
+const char *upd_source(const upd_obj *o, size_t *len)
+{
+    *len = o->file ? o->file_len : o->source_len;
+    return o->file ? o->file : o->source;
+}
+
 void upd_set_text(upd_obj *o, char *text)
 {
     free(o->cur);
@@ -865,6 +871,7 @@ void upd_cluster_free(upd_cluster *c)
     for (size_t i = 0; i < c->nobj; i++) {
         free(c->obj[i].name);
         free(c->obj[i].source);
+        free(c->obj[i].file);
         free(c->obj[i].orig);
         free(c->obj[i].cur);
     }
