@@ -25,6 +25,7 @@
 #include "update.h"
 
 #include <errno.h>
+#include <ftw.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -178,10 +179,95 @@ static void memory_line(const char *when, const bench_counter *lib)
     fflush(stdout);
 }
 
+/* ---- the library's memory by block size ---------------------------------------------- */
+
+/* Size classes of the library's live blocks: [2^k, 2^(k+1)) bytes. */
+#define CLASSES 48
+
+/* benchutil.c's counting allocator, and the live blocks and bytes in each size class: a
+ * resolution's records are carved from slabs of 4 KiB to 256 KiB (lib/arena.c), so the
+ * classes show how much of a graph sits in slabs. Atomic: loading may use several
+ * threads. */
+typedef struct lib_mem {
+    bench_counter c;
+    size_t blocks[CLASSES], bytes[CLASSES];
+} lib_mem;
+
+#define MEM_HDR 16
+
+static int size_class(size_t n)
+{
+    int k = 0;
+    while (k < CLASSES - 1 && ((size_t)2 << k) <= n)
+        k++;
+    return k;
+}
+
+static void mem_count(lib_mem *m, size_t n, int sign)
+{
+    size_t live = sign > 0 ? __atomic_add_fetch(&m->c.live, n, __ATOMIC_RELAXED)
+                           : __atomic_sub_fetch(&m->c.live, n, __ATOMIC_RELAXED);
+    size_t peak = __atomic_load_n(&m->c.peak, __ATOMIC_RELAXED);
+    while (live > peak && !__atomic_compare_exchange_n(&m->c.peak, &peak, live, 1, __ATOMIC_RELAXED,
+                                                       __ATOMIC_RELAXED))
+        ;
+    int k = size_class(n);
+    if (sign > 0) {
+        __atomic_add_fetch(&m->blocks[k], 1, __ATOMIC_RELAXED);
+        __atomic_add_fetch(&m->bytes[k], n, __ATOMIC_RELAXED);
+    } else {
+        __atomic_sub_fetch(&m->blocks[k], 1, __ATOMIC_RELAXED);
+        __atomic_sub_fetch(&m->bytes[k], n, __ATOMIC_RELAXED);
+    }
+}
+
+static void *mem_malloc(size_t n, void *ud)
+{
+    unsigned char *p = malloc(n + MEM_HDR);
+    if (!p)
+        return NULL;
+    memcpy(p, &n, sizeof n);
+    mem_count(ud, n, 1);
+    return p + MEM_HDR;
+}
+
+static void mem_free(void *ptr, void *ud)
+{
+    unsigned char *p = (unsigned char *)ptr - MEM_HDR;
+    size_t n;
+    memcpy(&n, p, sizeof n);
+    mem_count(ud, n, -1);
+    free(p);
+}
+
+static void *mem_realloc(void *ptr, size_t n, void *ud)
+{
+    unsigned char *p = (unsigned char *)ptr - MEM_HDR;
+    size_t old;
+    memcpy(&old, p, sizeof old);
+    unsigned char *q = realloc(p, n + MEM_HDR);
+    if (!q)
+        return NULL;
+    memcpy(q, &n, sizeof n);
+    mem_count(ud, old, -1);
+    mem_count(ud, n, 1);
+    return q + MEM_HDR;
+}
+
+typedef struct mem_classes {
+    size_t blocks[CLASSES], bytes[CLASSES];
+} mem_classes;
+
+static void mem_classes_get(const lib_mem *m, mem_classes *out)
+{
+    memcpy(out->blocks, m->blocks, sizeof out->blocks);
+    memcpy(out->bytes, m->bytes, sizeof out->bytes);
+}
+
 /* ---- the cluster, one object per source ------------------------------------------------- */
 
 typedef struct state {
-    bench_counter counter;
+    lib_mem mem;
     contour_config *cfg;
     contour_snapshot *snap;
     upd_cluster c;
@@ -232,6 +318,32 @@ static char *make_load_dir(const char *want)
         exit(2);
     }
     return strdup(path);
+}
+
+/* Creates the directories above `path` (its last component is a file). */
+static int make_parents(const char *path)
+{
+    char buf[4096];
+    snprintf(buf, sizeof buf, "%s", path);
+    for (char *p = strchr(buf + 1, '/'); p; p = strchr(p + 1, '/')) {
+        *p = 0;
+        if (mkdir(buf, 0700) != 0 && errno != EEXIST) {
+            perror(buf);
+            return -1;
+        }
+        *p = '/';
+    }
+    return 0;
+}
+
+/* nftw: removes what --load dir wrote, the directory last. */
+static int remove_entry(const char *path, const struct stat *sb, int type, struct FTW *ftw)
+{
+    (void)sb;
+    (void)ftw;
+    if ((type == FTW_DP ? rmdir(path) : unlink(path)) != 0)
+        perror(path);
+    return 0;
 }
 
 /* Splits the inputs, indexes the objects (a later definition of one kind, namespace and
@@ -288,13 +400,15 @@ static void load(state *s, bench_input *in, size_t count, load_mode mode, const 
         for (size_t i = 0; i < docs.n; i++) {
             if (obj_of[i] == SIZE_MAX - 1)
                 continue;
-            snprintf(name, sizeof name, "%s/%08zu.yaml", dir, i);
             int w;
             if (obj_of[i] == SIZE_MAX) {
-                w = write_file(name, docs.v[i].text, docs.v[i].len);
+                snprintf(name, sizeof name, "%s/_other/%08zu.yaml", dir, i);
+                w = make_parents(name) || write_file(name, docs.v[i].text, docs.v[i].len);
             } else {
                 upd_obj *o = &s->c.obj[obj_of[i]];
-                w = write_file(name, o->orig, strlen(o->orig));
+                /* named as the source is in LOAD_EACH, under the directory */
+                snprintf(name, sizeof name, "%s/%s.yaml", dir, o->source);
+                w = make_parents(name) || write_file(name, o->orig, strlen(o->orig));
                 o->file = strdup(name);
                 o->file_len = strlen(name);
             }
@@ -308,12 +422,7 @@ static void load(state *s, bench_input *in, size_t count, load_mode mode, const 
         load_s = bench_now() - t0;
         if (st != CONTOUR_OK)
             fail("contour_snapshot_load_path", st);
-        for (size_t i = 0; i < docs.n; i++) {
-            snprintf(name, sizeof name, "%s/%08zu.yaml", dir, i);
-            if (obj_of[i] != SIZE_MAX - 1)
-                unlink(name);
-        }
-        if (rmdir(dir) != 0)
+        if (nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS) != 0)
             perror(dir);
         free(dir);
     } else {
@@ -321,7 +430,7 @@ static void load(state *s, bench_input *in, size_t count, load_mode mode, const 
         size_t step = docs.n >= 10 ? docs.n / 10 : 1;
         for (size_t i = 0; i < docs.n; i++) {
             contour_result st;
-            if (i && i % step == 0) {
+            if (i && i % step == 0 && docs.n >= 10000) {
                 double now = bench_now();
                 printf("  loading: %zu documents in %.1f s; the last %zu: %.1f us each\n", i,
                        now - t0, step, (now - tick) / (double)step * 1e6);
@@ -584,8 +693,9 @@ typedef struct options {
 
 enum { PH_SET, PH_UPDATE, PH_DIFF, PH_WALK, PH_CHANGE, PH_FREE, PH_COUNT };
 static const char *const phase_names[PH_COUNT] = {
-    "  set_source / remove_source", "  contour_resolve_update", "  contour_diff_graphs",
-    "  walk the diff", "change (set+update+diff+walk)", "free (oldest graph + diff)"};
+    "  set_source / remove_source",  "  contour_resolve_update",
+    "  contour_diff_graphs",         "  walk the diff",
+    "change (set+update+diff+walk)", "free (oldest graph + diff)"};
 
 /* CPU time of the process (every thread: the library's workers too, with --threads > 1):
  * beside a phase's wall time, it tells the work from the time the scheduler gave others. */
@@ -685,7 +795,7 @@ static void start(state *s, runner *r, const options *opt)
            "deleted IngressRoutes waiting to be created again)\n",
            s->new_cap, s->deleted_cap);
 
-    size_t before = s->counter.live;
+    size_t before = s->mem.c.live;
     double t0 = bench_now(), c0 = cpu_now();
     contour_result st = contour_resolve(&r->ring[0], s->snap, NULL);
     if (st != CONTOUR_OK)
@@ -693,7 +803,7 @@ static void start(state *s, runner *r, const options *opt)
     double resolve_s = bench_now() - t0, resolve_cpu = cpu_now() - c0;
     r->head = 0;
     r->n = 1;
-    r->full_graph = s->counter.live - before;
+    r->full_graph = s->mem.c.live - before;
     bench_shape shape;
     bench_shape_measure(&shape, s->snap);
     bench_shape_add_statuses(&shape, r->ring[0]);
@@ -704,7 +814,7 @@ static void start(state *s, runner *r, const options *opt)
            "%.1f MB  (load %s)\n",
            resolve_s * 1e3, resolve_cpu * 1e3, (double)r->full_graph / 1e6, (double)before / 1e6,
            la);
-    memory_line("after the first resolve", &s->counter);
+    memory_line("after the first resolve", &s->mem.c);
 }
 
 /* One change, timed: the snapshot, the new graph, the diff, the walk; then the oldest
@@ -733,14 +843,14 @@ static void apply(state *s, runner *r, const options *opt, size_t index)
     c[1] = cpu_now();
     if (st != CONTOUR_OK)
         fail(ch.text ? "contour_snapshot_set_source" : "contour_snapshot_remove_source", st);
-    size_t live = s->counter.live;
+    size_t live = s->mem.c.live;
     t = bench_now();
     st = contour_resolve_update(&next, s->snap, prev, NULL);
     w[PH_UPDATE] = bench_now() - t;
     c[2] = cpu_now();
     if (st != CONTOUR_OK)
         fail("contour_resolve_update", st);
-    size_t added = s->counter.live > live ? s->counter.live - live : 0;
+    size_t added = s->mem.c.live > live ? s->mem.c.live - live : 0;
     t = bench_now();
     st = contour_diff_graphs(&d, prev, next);
     w[PH_DIFF] = bench_now() - t;
@@ -853,8 +963,8 @@ static void report(const runner *r, const options *opt, size_t round, double rou
     char la[64];
     loadavg(la, sizeof la);
     printf("\nround %zu: time per change, ms, wall and CPU (load %s)\n", round + 1, la);
-    printf("  %-32s %9s %9s  %9s %9s  %9s %9s  %9s %9s\n", "", "median", "CPU", "p90", "CPU",
-           "p99", "CPU", "max", "CPU");
+    printf("  %-32s %9s %9s  %9s %9s  %9s %9s  %9s %9s\n", "", "median", "CPU", "p90", "CPU", "p99",
+           "CPU", "max", "CPU");
     for (int k = 0; k < PH_COUNT; k++)
         print_pair(phase_names[k], &r->wall[k], &r->cpu[k]);
     const hist *cw = &r->wall[PH_CHANGE], *cc = &r->cpu[PH_CHANGE];
@@ -906,24 +1016,57 @@ static void report(const runner *r, const options *opt, size_t round, double rou
                r->checks);
 }
 
-/* What the library holds with the graphs kept, with the newest only, and with none. */
+static void print_classes(const mem_classes *newest, const mem_classes *fresh)
+{
+    printf("  %-22s %12s %12s   %12s %12s\n", "block size", "newest: blocks", "MB", "fresh: blocks",
+           "MB");
+    for (int k = 0; k < CLASSES; k++) {
+        if (!newest->blocks[k] && !fresh->blocks[k])
+            continue;
+        char what[64];
+        snprintf(what, sizeof what, "%zu - %zu B", (size_t)1 << k, ((size_t)2 << k) - 1);
+        printf("  %-22s %12zu %12.2f   %12zu %12.2f\n", what, newest->blocks[k],
+               (double)newest->bytes[k] / 1e6, fresh->blocks[k], (double)fresh->bytes[k] / 1e6);
+    }
+}
+
+/* What the library holds with the graphs kept, with the newest only, and with none; the
+ * newest graph against a fresh, full resolve of the same snapshot, by block size. */
 static void finish(state *s, runner *r, const options *opt)
 {
-    size_t with = s->counter.live;
+    size_t with = s->mem.c.live;
     while (r->n > 1)
         drop_oldest(r);
-    size_t one = s->counter.live;
+    size_t one = s->mem.c.live;
+    mem_classes c_one, c_fresh, c_snap, newest, fresh;
+    mem_classes_get(&s->mem, &c_one);
+    contour_graph *full;
+    contour_result st = contour_resolve(&full, s->snap, NULL);
+    if (st != CONTOUR_OK)
+        fail("contour_resolve", st);
+    size_t full_bytes = s->mem.c.live - one;
+    mem_classes_get(&s->mem, &c_fresh);
+    contour_graph_free(full);
     drop_oldest(r);
-    size_t snap = s->counter.live;
+    size_t snap = s->mem.c.live;
+    mem_classes_get(&s->mem, &c_snap);
+    for (int k = 0; k < CLASSES; k++) {
+        newest.blocks[k] = c_one.blocks[k] - c_snap.blocks[k];
+        newest.bytes[k] = c_one.bytes[k] - c_snap.bytes[k];
+        fresh.blocks[k] = c_fresh.blocks[k] - c_one.blocks[k];
+        fresh.bytes[k] = c_fresh.bytes[k] - c_one.bytes[k];
+    }
     printf("\nlibrary bytes at the end: snapshot %.1f MB; with the newest graph %.1f MB (graph "
-           "%.1f MB; the first, full one: %.1f MB)",
+           "%.1f MB; the first, full one: %.1f MB; a full resolve of the snapshot now: %.1f MB)",
            (double)snap / 1e6, (double)one / 1e6, (double)(one - snap) / 1e6,
-           (double)r->full_graph / 1e6);
+           (double)r->full_graph / 1e6, (double)full_bytes / 1e6);
     if (opt->keep > 1)
         printf("; with the last %zu graphs %.1f MB (%.1f KB more per version kept)", opt->keep,
                (double)with / 1e6, (double)(with - one) / (double)(opt->keep - 1) / 1e3);
-    printf("\n");
-    memory_line("at the end", &s->counter);
+    printf("\nthe newest graph's blocks against a fresh resolve's, by size (graph records come "
+           "from slabs of 4 KiB to 256 KiB):\n");
+    print_classes(&newest, &fresh);
+    memory_line("at the end (no graph)", &s->mem.c);
 }
 
 static void run(state *s, const options *opt)
@@ -952,12 +1095,12 @@ static void run(state *s, const options *opt)
                "since the previous row, ms)\n",
                round + 1, opt->rounds, opt->changes, step, opt->keep, opt->keep == 1 ? "" : "s");
         row_header();
-        row(&r, &s->counter, 0, 0);
+        row(&r, &s->mem.c, 0, 0);
         double t0 = bench_now(), c0 = rusage_cpu();
         for (size_t i = 0; i < opt->changes; i++, index++) {
             apply(s, &r, opt, index);
             if ((i + 1) % step == 0 || i + 1 == opt->changes)
-                row(&r, &s->counter, i + 1, bench_now() - t0);
+                row(&r, &s->mem.c, i + 1, bench_now() - t0);
         }
         if (opt->verify_every && index % opt->verify_every)
             verify(s, newest(&r), index - 1, &r.last, opt->out_dir, &r.checks);
@@ -1001,7 +1144,7 @@ int main(int argc, char **argv)
     const struct {
         const char *name;
         size_t *to;
-    } counts[] = {{"--changes", &opt.changes},         {"--rounds", &opt.rounds},
+    } counts[] = {{"--changes", &opt.changes},           {"--rounds", &opt.rounds},
                   {"--verify-every", &opt.verify_every}, {"--keep", &opt.keep},
                   {"--rss-every", &opt.rss_every},       {"--threads", &threads}};
     for (int i = 1; i < argc; i++) {
@@ -1040,8 +1183,9 @@ int main(int argc, char **argv)
         }
     }
     if (opt.keep < 1 || opt.keep > RING || opt.rounds < 1 || opt.changes < 1 || threads > 64) {
-        fprintf(stderr, "--keep: 1 to %d; --rounds and --changes: 1 or more; --threads: 0 to "
-                        "64\n",
+        fprintf(stderr,
+                "--keep: 1 to %d; --rounds and --changes: 1 or more; --threads: 0 to "
+                "64\n",
                 RING);
         return 2;
     }
@@ -1050,7 +1194,7 @@ int main(int argc, char **argv)
     memset(&s, 0, sizeof s);
     s.rng.s = opt.seed;
     s.cfg = bench_config_new();
-    bench_counter_install(s.cfg, &s.counter);
+    contour_config_set_allocator(s.cfg, mem_malloc, mem_realloc, mem_free, &s.mem);
     if (contour_config_set_threads(s.cfg, (uint32_t)threads) != CONTOUR_OK)
         fail("contour_config_set_threads", CONTOUR_ERR_INVALID);
     opt.threads = contour_config_threads(s.cfg);
@@ -1068,7 +1212,7 @@ int main(int argc, char **argv)
     printf("clock reads: wall %.0f ns, process CPU %.0f ns (a phase's CPU time includes about "
            "one CPU read; its wall time none)\n",
            wall_read * 1e9, cpu_read * 1e9);
-    memory_line("at start", &s.counter);
+    memory_line("at start", &s.mem.c);
 
     bench_input *in;
     size_t count = bench_get_inputs(&src, n, &in);
@@ -1076,7 +1220,7 @@ int main(int argc, char **argv)
     load(&s, in, count, opt.load, opt.load_dir);
     bench_inputs_free(in, count);
     free(in);
-    memory_line("after load", &s.counter);
+    memory_line("after load", &s.mem.c);
 
     run(&s, &opt);
 
