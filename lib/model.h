@@ -33,6 +33,7 @@
 typedef struct cx_source {
     cx_shared rc;
     struct cx_source *prev, *next; /* snapshot side: the list of live sources */
+    struct cx_source *same_name;   /* snapshot side: the next listed source of this name */
     const char *name;
     size_t name_len;
     cx_vec objects;     /* snapshot side: its objects now in the snapshot */

@@ -125,9 +125,17 @@ typedef struct cx_objws {
     cx_vec clusters; /* contour_cluster */
     cx_strbuf msg;
     cx_slabs slabs; /* where the records this thread makes take their memory */
+    /* Records get chunks of their own instead of slab space. An incremental update makes
+     * few records, which live as long as what they describe: in a shared slab, one
+     * long-lived record would keep the whole slab (and its dead neighbours' space) alive,
+     * and a long-running controller's graph would grow with the number of updates. */
+    bool own_chunks;
 } cx_objws;
 
 void cx_objws_init(cx_objws *w, const cx_alloc *alloc);
+/* Prepares the arena of one record made with w: from w's slabs, or (own_chunks) a chunk of
+ * its own, first sized `hint`. */
+void cx_record_arena(cx_objws *w, cx_arena *arena, const cx_alloc *alloc, size_t hint);
 void cx_objws_release(cx_objws *w);
 
 typedef struct cx_rx {

@@ -31,6 +31,14 @@ typedef struct builder {
 
 enum { LIST_A = 0, LIST_B = 1 }; /* two diagnostic lists: e.g. published / entered */
 
+void cx_record_arena(cx_objws *w, cx_arena *arena, const cx_alloc *alloc, size_t hint)
+{
+    if (w->own_chunks)
+        cx_arena_init(arena, alloc, hint);
+    else
+        cx_arena_init_shared(arena, &w->slabs);
+}
+
 void cx_objws_init(cx_objws *w, const cx_alloc *alloc)
 {
     for (int i = 0; i < 2; i++)
@@ -483,7 +491,7 @@ cx_irres *cx_irres_make(cx_rx *rx, const contour_object *o)
 {
     const cx_ingressroute *ir = &o->u.ir;
     cx_arena arena;
-    cx_arena_init_shared(&arena, &rx->ows.slabs);
+    cx_record_arena(&rx->ows, &arena, rx->alloc, 512 + (size_t)ir->route_count * 256);
     cx_irres *r = cx_arena_zalloc(&arena, sizeof *r);
     if (!r) {
         cx_arena_release(&arena);
@@ -972,7 +980,7 @@ static void delegation_edges(builder *b, const contour_object *o)
 cx_objrec *cx_objrec_make(cx_rx *rx, const contour_object *o)
 {
     cx_arena arena;
-    cx_arena_init_shared(&arena, &rx->ows.slabs);
+    cx_record_arena(&rx->ows, &arena, rx->alloc, 512);
     cx_objrec *r = cx_arena_zalloc(&arena, sizeof *r);
     if (!r) {
         cx_arena_release(&arena);

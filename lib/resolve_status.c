@@ -128,7 +128,7 @@ contour_status *cx_status_make(cx_rx *rx, const contour_object *o, const cx_irre
                                const cx_reach *reach, uint32_t nreach)
 {
     cx_arena arena;
-    cx_arena_init_shared(&arena, &rx->ows.slabs);
+    cx_record_arena(&rx->ows, &arena, rx->alloc, 256 + (size_t)nreach * 64);
     contour_status *s = cx_arena_zalloc(&arena, sizeof *s);
     if (!s) {
         cx_arena_release(&arena);

@@ -1223,7 +1223,7 @@ bool cx_unit_make(cx_rx *rx, cx_unit_ws *ws, const cx_unit_input *in, bool keep_
     if (!named(rx, in))
         return true;
     cx_arena arena;
-    cx_arena_init_shared(&arena, &rx->ows.slabs);
+    cx_record_arena(&rx->ows, &arena, rx->alloc, 1024);
     cx_unit *u = cx_arena_zalloc(&arena, sizeof *u);
     if (!u) {
         cx_arena_release(&arena);

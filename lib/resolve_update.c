@@ -573,6 +573,7 @@ bool cx_graph_patch(contour_graph *g, const contour_graph *prev, const cx_patch 
     u.ndeltas = ndeltas;
     const cx_alloc *a = &g->alloc;
     cx_rx_init(&u.rx, s, g->settings, a);
+    u.rx.ows.own_chunks = true; /* see cx_objws.own_chunks */
     u.rx.ov = ov;
     u.rx.prev = prev;
     u.rx.changed = &u.remake;

@@ -92,6 +92,7 @@ contour_result contour_snapshot_new(contour_snapshot **out, const contour_config
         cx_pt_init(&s->order[k], &object_ops, &s->alloc);
     cx_pt_init(&s->diags, &diag_ops, &s->alloc);
     cx_vhindex_init(&s->vhosts, &s->alloc);
+    cx_map_init(&s->source_names, &s->alloc);
     cx_tcdindex_init(&s->tcd, &s->alloc);
     *out = s;
     return CONTOUR_OK;
@@ -127,6 +128,7 @@ void contour_snapshot_free(contour_snapshot *s)
         next = src->next;
         cx_shared_release(&src->rc, a);
     }
+    cx_map_release(&s->source_names);
     cx_vhindex_release(&s->vhosts);
     cx_tcdindex_release(&s->tcd);
     cx_keytab_release(&s->keys);
@@ -316,12 +318,68 @@ static void object_enter(contour_snapshot *s, contour_object *o, contour_object 
         log_push(s, (cx_change){s->version, CX_CHANGE_OBJECT, o->key, old, NULL});
 }
 
+/* ---- sources by name ---- */
+
+typedef struct name_ref {
+    const char *name;
+    size_t len;
+} name_ref;
+
+static bool source_is(const void *value, const void *key)
+{
+    const cx_source *src = value;
+    const name_ref *r = key;
+    return src->name_len == r->len && memcmp(src->name, r->name, r->len) == 0;
+}
+
+static uint64_t name_hash(const contour_snapshot *s, const char *name, size_t len)
+{
+    return cx_hash_bytes(s->source_names.key, name, len);
+}
+
+/* The newest listed source named name[0..len), then the others along same_name. */
+static cx_source *sources_named(const contour_snapshot *s, const char *name, size_t len)
+{
+    name_ref r = {name, len};
+    return cx_map_find(&s->source_names, name_hash(s, name, len), source_is, &r);
+}
+
+/* Map room was reserved in phase 1 (cx_map_reserve), so this cannot fail. */
+static void names_add(contour_snapshot *s, cx_source *src)
+{
+    name_ref r = {src->name, src->name_len};
+    uint64_t h = name_hash(s, src->name, src->name_len);
+    src->same_name = cx_map_find(&s->source_names, h, source_is, &r);
+    cx_map_put(&s->source_names, h, source_is, &r, src); /* replaces the old head */
+}
+
+static void names_remove(contour_snapshot *s, cx_source *src)
+{
+    name_ref r = {src->name, src->name_len};
+    uint64_t h = name_hash(s, src->name, src->name_len);
+    cx_source *head = cx_map_find(&s->source_names, h, source_is, &r);
+    if (head == src && src->same_name) {
+        cx_map_put(&s->source_names, h, source_is, &r, src->same_name);
+    } else if (head == src) {
+        cx_map_remove(&s->source_names, h, source_is, &r);
+    } else {
+        for (cx_source *x = head; x; x = x->same_name) {
+            if (x->same_name == src) {
+                x->same_name = src->same_name;
+                break;
+            }
+        }
+    }
+    src->same_name = NULL;
+}
+
 /* Phase 2: sources. A source is listed while it has objects in the snapshot or
  * source-level diagnostics, or was set by name (cx_source.kept). */
 static void source_list(contour_snapshot *s, cx_source *src, bool log)
 {
     cx_shared_retain(&src->rc);
     src->listed = true;
+    names_add(s, src);
     src->prev = NULL;
     src->next = s->sources;
     if (s->sources)
@@ -335,6 +393,7 @@ static void source_unlist(contour_snapshot *s, cx_source *src, bool log)
 {
     if (!src->listed)
         return;
+    names_remove(s, src);
     if (src->prev)
         src->prev->next = src->next;
     else
@@ -374,7 +433,7 @@ static bool warn_duplicate(const contour_object *loser, contour_object *winner)
         ok = d != NULL;
     }
     cx_strbuf_release(&msg);
-    if (!ok)
+    if (!ok || !d)
         return false;
     d->owner = &winner->rc;
     /* Keep the object's own position-ordered view complete. */
@@ -500,6 +559,8 @@ contour_result cx_snapshot_commit(contour_snapshot *s, cx_load_txn *t)
         for (size_t i = 0; i < nwin && ok; i++)
             ok = cx_vhindex_prepare(&s->vhosts, win[i]) && cx_tcdindex_prepare(&s->tcd, win[i]);
     }
+    /* Room for the new sources in the name index. */
+    ok = ok && cx_map_reserve(&s->source_names, t->sources.len);
     /* Room in each source's object list (objects only ever come from the new sources). */
     for (size_t i = 0; i < nwin && ok; i++)
         ok = cx_vec_reserve(&win[i]->source->objects, 1) && (win[i]->source->objects.len++, true);
@@ -515,9 +576,10 @@ contour_result cx_snapshot_commit(contour_snapshot *s, cx_load_txn *t)
     /* Phase 2: nothing below can fail. */
     s->version++;
     size_t changes = nwin;
-    cx_source *old_head = s->sources; /* the sources listed before this commit */
-    for (cx_source *src = old_head; src; src = src->next)
-        changes += source_replaced(t, src) ? src->objects.len + 1 : 0;
+    /* The listed sources this change replaces, found by name (never a walk of all). */
+    cx_source *replaced = t->replacing ? sources_named(s, t->replace, t->replace_len) : NULL;
+    for (cx_source *src = replaced; src; src = src->same_name)
+        changes += src->objects.len + 1;
     bool log = changes + t->sources.len < CX_LOG_CAPACITY;
     if (!log)
         log_reset(s, s->version);
@@ -527,8 +589,16 @@ contour_result cx_snapshot_commit(contour_snapshot *s, cx_load_txn *t)
         object_enter(s, win[i], olds[i], log);
     }
     for (size_t i = 0; i < nwin; i++) {
-        if (olds[i])
-            object_leave(s, olds[i], win[i]);
+        if (!olds[i])
+            continue;
+        /* Its source may be left with nothing: then it goes, unless it was set by name. */
+        cx_source *from = olds[i]->source;
+        cx_shared_retain(&from->rc);
+        object_leave(s, olds[i], win[i]);
+        if (!from->objects.len && !from->diags.count && !from->kept &&
+            !source_replaced(t, from)) /* those go below, along their name chain */
+            source_unlist(s, from, log);
+        cx_shared_release(&from->rc, a);
     }
     /* The losers of duplicates within this load. */
     for (size_t i = 0; i < n; i++) {
@@ -536,16 +606,14 @@ contour_result cx_snapshot_commit(contour_snapshot *s, cx_load_txn *t)
             continue;
         cx_object_release(objs[i], a);
     }
-    /* Replaced sources lose what nothing replaced; listed sources left with nothing go. */
-    for (cx_source *src = old_head, *next; src; src = next) {
-        next = src->next;
-        bool replaced = source_replaced(t, src);
-        while (replaced && src->objects.len) {
+    /* Replaced sources lose what nothing replaced, and go. */
+    for (cx_source *src = replaced, *next; src; src = next) {
+        next = src->same_name;
+        while (src->objects.len) {
             contour_object *o = *(contour_object **)cx_vec_at(&src->objects, src->objects.len - 1);
             object_leave(s, o, NULL);
         }
-        if (replaced || (!src->objects.len && !src->diags.count && !src->kept))
-            source_unlist(s, src, log);
+        source_unlist(s, src, log);
     }
     for (size_t i = 0; i < t->sources.len; i++) {
         srcs[i]->kept = t->replacing;
@@ -609,9 +677,7 @@ contour_result contour_snapshot_remove_source(contour_snapshot *s, const char *n
     t.replacing = true;
     t.replace = name ? name : "";
     t.replace_len = name_len;
-    bool any = false;
-    for (cx_source *src = s->sources; src && !any; src = src->next)
-        any = source_replaced(&t, src);
+    bool any = sources_named(s, t.replace, t.replace_len) != NULL;
     contour_result r = any ? cx_snapshot_commit(s, &t) : CONTOUR_ERR_NOT_FOUND;
     cx_load_txn_release(&t, &s->alloc);
     return r;

@@ -67,6 +67,9 @@ struct contour_snapshot {
     cx_ptree diags;
 
     cx_source *sources; /* live sources, newest first; the snapshot holds a reference each */
+    /* Listed sources by name: name -> the newest, the others along cx_source.same_name.
+     * A change finds the sources it replaces without walking all of them. */
+    cx_map source_names;
     cx_vhindex vhosts;
     cx_tcdindex tcd;
     cx_changelog log;
